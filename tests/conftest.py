@@ -1,0 +1,138 @@
+"""Shared fixtures: the demo's cast as role fixtures (in the spirit of healthchecks' alice/bob),
+and a rule that a service a test needs may be missing on a laptop but never in CI."""
+
+import datetime
+import os
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP
+
+from visionportal.models import (
+    Country,
+    Membership,
+    Milestone,
+    Municipality,
+    Phase,
+    PhaseKind,
+    Role,
+    Track,
+    User,
+    VisionProcess,
+)
+
+PASSWORD = "correct-horse-battery-staple"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def require_service(available: bool, reason: str) -> None:
+    """Skip when a service is missing locally; fail when it is missing in CI."""
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"CI=true but {reason}")
+    pytest.skip(reason)
+
+
+def make_user(email, *, mfa=False, **extra):
+    user = User.objects.create_user(email=email, password=PASSWORD, **extra)
+    if mfa:
+        TOTP.activate(user, "JBSWY3DPEHPK3PXP")
+    return user
+
+
+@pytest.fixture
+def norrkoping(db):
+    return Municipality.objects.create(
+        name="Norrköping", slug="norrkoping", country=Country.SWEDEN, default_language="sv"
+    )
+
+
+@pytest.fixture
+def ishoj(db):
+    return Municipality.objects.create(
+        name="Ishøj", slug="ishoj", country=Country.DENMARK, default_language="da"
+    )
+
+
+def _member(municipality, email, role, mfa=True):
+    user = make_user(email, mfa=mfa)
+    Membership.objects.create(user=user, municipality=municipality, role=role)
+    return user
+
+
+@pytest.fixture
+def admin_user(norrkoping):
+    return _member(norrkoping, "admin@norrkoping.test", Role.ADMIN)
+
+
+@pytest.fixture
+def staff(norrkoping):
+    return _member(norrkoping, "staff@norrkoping.test", Role.STAFF)
+
+
+@pytest.fixture
+def staff_without_mfa(norrkoping):
+    return _member(norrkoping, "new-staff@norrkoping.test", Role.STAFF, mfa=False)
+
+
+@pytest.fixture
+def councillor(norrkoping):
+    return _member(norrkoping, "councillor@norrkoping.test", Role.COUNCILLOR, mfa=False)
+
+
+@pytest.fixture
+def moderator(norrkoping):
+    return _member(norrkoping, "moderator@norrkoping.test", Role.MODERATOR, mfa=False)
+
+
+@pytest.fixture
+def other_staff(ishoj):
+    """Staff of another municipality: must never see Norrköping's non-public data."""
+    return _member(ishoj, "staff@ishoj.test", Role.STAFF)
+
+
+@pytest.fixture
+def outsider(db):
+    """Signed in, but a member of no municipality."""
+    return make_user("outsider@example.test")
+
+
+@pytest.fixture
+def process(norrkoping):
+    """Norrköping's Vision 2035 with seed 000's timeline (published)."""
+    process = VisionProcess.objects.create(
+        municipality=norrkoping,
+        title="Vision 2035",
+        slug="vision-2035",
+        target_year=2035,
+        is_public=True,
+        summary="Tänk dig Norrköping om 20 år.",
+    )
+    d = datetime.date
+    Phase.objects.create(
+        process=process,
+        kind=PhaseKind.CONSULTATION,
+        name="Fråga kommuninvånarna",
+        starts_on=d(2015, 4, 1),
+        ends_on=d(2015, 6, 30),
+    )
+    Phase.objects.create(
+        process=process,
+        kind=PhaseKind.SORTING,
+        name="Bedöma nyckelord",
+        starts_on=d(2015, 8, 1),
+        ends_on=d(2015, 10, 31),
+    )
+    track = Track.objects.create(process=process, name="Politiskt spår")
+    Milestone.objects.create(process=process, title="KS Beslut", date=d(2015, 12, 1), track=track)
+    Milestone.objects.create(
+        process=process, title="Beslut i kommunfullmäktige", date=d(2015, 12, 14)
+    )
+    return process
+
+
+@pytest.fixture
+def draft_process(norrkoping):
+    return VisionProcess.objects.create(
+        municipality=norrkoping, title="Vision 2050 (utkast)", slug="vision-2050", is_public=False
+    )

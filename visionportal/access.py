@@ -1,0 +1,92 @@
+"""Role and municipality boundaries, in one place.
+
+Rules: an object of a municipality you are not a member of does not exist for you (404,
+so nothing leaks); a member with the wrong role gets 403. Staff and admins must have MFA
+set up before any staff page (they are sent to set it up instead).
+"""
+
+from functools import wraps
+
+from allauth.mfa.models import Authenticator
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+
+from .models import Membership, Municipality, Role, VisionProcess
+
+EDITOR_ROLES = frozenset({Role.ADMIN, Role.STAFF})
+MFA_REQUIRED_ROLES = frozenset({Role.ADMIN, Role.STAFF})
+ALL_ROLES = frozenset(Role)
+
+
+def membership_of(user, municipality: Municipality) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.filter(user=user, municipality=municipality).first()
+
+
+def has_mfa(user) -> bool:
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def needs_mfa(user) -> bool:
+    """True when the user holds a role that demands MFA and has not set it up."""
+    if not user.is_authenticated:
+        return False
+    demands = (
+        user.is_superuser
+        or Membership.objects.filter(user=user, role__in=MFA_REQUIRED_ROLES).exists()
+    )
+    return demands and not has_mfa(user)
+
+
+def member_required(roles=ALL_ROLES):
+    """Decorate a view taking `municipality_slug`: resolves `request.membership`.
+
+    404 when the municipality does not exist or the user is no member of it; 403 when the
+    user's role is not among `roles`.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, municipality_slug, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            membership = (
+                Membership.objects.select_related("municipality")
+                .filter(user=request.user, municipality__slug=municipality_slug)
+                .first()
+            )
+            if membership is None:
+                raise Http404
+            if membership.role not in roles:
+                raise PermissionDenied
+            if membership.role in MFA_REQUIRED_ROLES and not has_mfa(request.user):
+                messages.info(
+                    request,
+                    _("Set up two-factor authentication before you use the staff pages."),
+                )
+                return redirect("mfa_activate_totp")
+            request.membership = membership
+            request.municipality = membership.municipality
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def process_for_member(request, pk: int) -> VisionProcess:
+    """A process of the member's municipality, or 404 (also for other municipalities')."""
+    return get_object_or_404(VisionProcess, pk=pk, municipality=request.municipality)
+
+
+def public_process(municipality_slug: str, process_slug: str) -> VisionProcess:
+    return get_object_or_404(
+        VisionProcess.objects.public().select_related("municipality"),
+        municipality__slug=municipality_slug,
+        slug=process_slug,
+    )

@@ -1,0 +1,112 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .access import needs_mfa
+from .models import Membership, Milestone, Municipality, Phase, Track, User, VisionProcess
+
+
+def _admin_login_with_mfa(login_view):
+    """Admin sign-in goes through allauth (rate limits, MFA), and superusers without MFA
+    are sent to set it up before they reach the admin."""
+    secured = secure_admin_login(login_view)
+
+    def view(request, *args, **kwargs):
+        if request.user.is_authenticated and needs_mfa(request.user):
+            messages.info(request, _("Set up two-factor authentication before you use the admin."))
+            return redirect("mfa_activate_totp")
+        return secured(request, *args, **kwargs)
+
+    return view
+
+
+admin.site.login = _admin_login_with_mfa(admin.site.login)
+_original_has_permission = admin.site.has_permission
+admin.site.has_permission = lambda request: (
+    _original_has_permission(request) and not needs_mfa(request.user)
+)
+admin.site.site_header = gettext_lazy("Visionportal administration")
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "first_name", "last_name", "is_staff", "is_superuser", "is_active"]
+    search_fields = ["email", "first_name", "last_name"]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (gettext_lazy("Personal info"), {"fields": ("first_name", "last_name")}),
+        (
+            gettext_lazy("Permissions"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        (gettext_lazy("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "country", "default_language", "is_public"]
+    list_filter = ["country", "is_public"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "municipality", "role", "party"]
+    list_filter = ["role", "municipality"]
+    search_fields = ["user__email", "municipality__name"]
+    autocomplete_fields = ["user", "municipality"]
+
+
+class PhaseInline(admin.TabularInline):
+    model = Phase
+    extra = 0
+
+
+class TrackInline(admin.TabularInline):
+    model = Track
+    extra = 0
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+
+
+@admin.register(VisionProcess)
+class VisionProcessAdmin(admin.ModelAdmin):
+    list_display = ["title", "municipality", "target_year", "is_public", "updated_at"]
+    list_filter = ["municipality", "is_public"]
+    search_fields = ["title", "municipality__name"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [PhaseInline, TrackInline, MilestoneInline]
+
+
+@admin.register(Phase)
+class PhaseAdmin(admin.ModelAdmin):
+    list_display = ["name", "process", "kind", "starts_on", "ends_on"]
+    list_filter = ["kind", "process__municipality"]
+
+
+@admin.register(Track)
+class TrackAdmin(admin.ModelAdmin):
+    list_display = ["name", "process", "position"]
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(admin.ModelAdmin):
+    list_display = ["title", "process", "date", "track"]
+    list_filter = ["process__municipality"]

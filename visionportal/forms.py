@@ -1,0 +1,102 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Milestone, Phase, Track, VisionProcess
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class VersionedForm(forms.ModelForm):
+    """Carries the version the editor started from, so a stale save can be refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    def changed_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+
+class VisionProcessForm(VersionedForm):
+    class Meta:
+        model = VisionProcess
+        fields = ["title", "slug", "target_year", "summary", "is_public"]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 5})}
+        help_texts = {
+            "slug": _("Used in the page's web address. Leave empty to make one from the title."),
+        }
+
+    def __init__(self, *args, municipality, **kwargs):
+        self.municipality = municipality
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False
+
+    def clean_slug(self):
+        slug = self.cleaned_data.get("slug")
+        if not slug:
+            return slug
+        clash = VisionProcess.objects.filter(municipality=self.municipality, slug=slug)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(
+                _("Another process of this municipality already uses this web address name.")
+            )
+        return slug
+
+    def changed_fields(self) -> dict:
+        fields = super().changed_fields()
+        if not fields["slug"]:
+            fields.pop("slug")
+        return fields
+
+
+class PhaseForm(VersionedForm):
+    class Meta:
+        model = Phase
+        fields = ["kind", "name", "description", "starts_on", "ends_on", "position"]
+        widgets = {
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", _("A phase cannot end before it starts."))
+        return cleaned
+
+    def _post_clean(self):
+        # The end-before-start rule is reported on the field above; skip the model's
+        # duplicate constraint message.
+        if self.errors.get("ends_on"):
+            return
+        super()._post_clean()
+
+
+class TrackForm(VersionedForm):
+    class Meta:
+        model = Track
+        fields = ["name", "audience", "purpose", "position"]
+        widgets = {"purpose": forms.Textarea(attrs={"rows": 4})}
+
+
+class MilestoneForm(VersionedForm):
+    class Meta:
+        model = Milestone
+        fields = ["title", "date", "description", "track"]
+        widgets = {"date": DateInput(), "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, process, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["track"].queryset = Track.objects.filter(process=process)

@@ -1,0 +1,33 @@
+from django.conf import settings
+from django.utils import translation
+
+from .models import Municipality
+
+
+class MunicipalityLanguageMiddleware:
+    """On a municipality's pages, use its default language first.
+
+    Order of preference: the visitor's explicit choice (language cookie from the switcher),
+    then the municipality's default language, then the browser's Accept-Language (which
+    LocaleMiddleware already applied).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        slug = view_kwargs.get("municipality_slug")
+        if not slug or settings.LANGUAGE_COOKIE_NAME in request.COOKIES:
+            return None
+        language = (
+            Municipality.objects.filter(slug=slug)
+            .values_list("default_language", flat=True)
+            .first()
+        )
+        if language:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        return None

@@ -1,0 +1,262 @@
+"""The municipality and process core: who may do what where, and how a process runs."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A signed-in person: municipal staff, councillors, moderators. Residents have no account.
+
+    `is_staff` here is Django's flag for the admin site only; municipal rights come from
+    Membership.
+    """
+
+    username = None
+    email = models.EmailField(_("email address"), unique=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+
+class Country(models.TextChoices):
+    SWEDEN = "SE", _("Sweden")
+    DENMARK = "DK", _("Denmark")
+    NORWAY = "NO", _("Norway")
+
+
+class Municipality(models.Model):
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("web address name"), max_length=60, unique=True)
+    country = models.CharField(_("country"), max_length=2, choices=Country.choices)
+    default_language = models.CharField(
+        _("default language"), max_length=5, choices=settings.LANGUAGES
+    )
+    # Kolada's four-digit municipality id (SE only); used by the indicators app later.
+    kolada_id = models.CharField(_("Kolada municipality id"), max_length=4, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    is_public = models.BooleanField(_("listed publicly"), default=True)
+
+    class Meta:
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrator")
+    STAFF = "staff", _("Staff")
+    COUNCILLOR = "councillor", _("Councillor")
+    MODERATOR = "moderator", _("Moderator")
+
+
+class Membership(models.Model):
+    """A user's role in one municipality; the only source of municipal rights."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    # Councillors act on record; their party is shown beside their strikes and additions.
+    party = models.CharField(_("party"), max_length=80, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "municipality"], name="membership_one_role_per_municipality"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.municipality} ({self.get_role_display()})"
+
+
+class Versioned(models.Model):
+    """Optimistic locking: an edit names the version it started from, and a stale edit is
+    refused instead of silently overwriting a colleague's change."""
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class VisionProcessQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(is_public=True, municipality__is_public=True)
+
+
+class VisionProcess(Versioned):
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="processes"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("web address name"), max_length=80)
+    target_year = models.PositiveSmallIntegerField(_("target year"), null=True, blank=True)
+    summary = models.TextField(_("summary"), blank=True, max_length=5000)
+    is_public = models.BooleanField(
+        _("published"),
+        default=False,
+        help_text=_("Residents see only published processes."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = VisionProcessQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("vision process")
+        verbose_name_plural = _("vision processes")
+        ordering = ["-target_year", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "slug"], name="process_slug_unique_per_municipality"
+            ),
+            models.CheckConstraint(
+                condition=Q(target_year__isnull=True)
+                | Q(target_year__gte=2000, target_year__lte=2100),
+                name="process_target_year_plausible",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class PhaseKind(models.TextChoices):
+    """What a phase is for. visionportal.phases maps each kind to what it enables."""
+
+    PLANNING = "planning", _("Planning")
+    CONSULTATION = "consultation", _("Asking residents")
+    KEYWORD_CURATION = "keyword_curation", _("Keyword curation")
+    COUNCILLOR_ROUND = "councillor_round", _("Councillors strike and add")
+    SORTING = "sorting", _("Residents prioritise keywords")
+    DRAFTING = "drafting", _("Drafting the vision")
+    DECISION = "decision", _("Political decision")
+    AWARENESS = "awareness", _("Awareness and ownership")
+    CO_CREATION = "co_creation", _("Co-creating ideas")
+    REALISATION = "realisation", _("Realisation")
+    FOLLOW_UP = "follow_up", _("Follow-up")
+    OTHER = "other", _("Other")
+
+
+class PhaseQuerySet(models.QuerySet):
+    def current(self, on: datetime.date | None = None):
+        """Phases running on the given day; phases may overlap (seed 001)."""
+        on = on or timezone.localdate()
+        return self.filter(starts_on__lte=on, ends_on__gte=on)
+
+
+class Phase(Versioned):
+    process = models.ForeignKey(VisionProcess, on_delete=models.CASCADE, related_name="phases")
+    kind = models.CharField(_("kind"), max_length=30, choices=PhaseKind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True, max_length=5000)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = PhaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("phase")
+        verbose_name_plural = _("phases")
+        ordering = ["starts_on", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="phase_ends_after_start"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def is_current(self, on: datetime.date | None = None) -> bool:
+        on = on or timezone.localdate()
+        return self.starts_on <= on <= self.ends_on
+
+
+class Track(Versioned):
+    """A line of work running through all phases for one audience (seed 001's 'spor')."""
+
+    process = models.ForeignKey(VisionProcess, on_delete=models.CASCADE, related_name="tracks")
+    name = models.CharField(_("name"), max_length=200)
+    audience = models.CharField(_("audience"), max_length=300, blank=True)
+    purpose = models.TextField(_("purpose"), blank=True, max_length=5000)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("track")
+        verbose_name_plural = _("tracks")
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class Milestone(Versioned):
+    process = models.ForeignKey(VisionProcess, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(_("title"), max_length=200)
+    date = models.DateField(_("date"))
+    description = models.TextField(_("description"), blank=True, max_length=5000)
+    track = models.ForeignKey(
+        Track,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="milestones",
+        verbose_name=_("track"),
+    )
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["date", "pk"]
+
+    def __str__(self):
+        return self.title

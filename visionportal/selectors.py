@@ -1,0 +1,136 @@
+"""Reads of the municipality and process core, shaped for the pages that show them."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+
+from .models import Membership, Milestone, Municipality, Phase, Track, VisionProcess
+from .phases import Capability, capabilities_of
+
+
+def public_municipalities():
+    return Municipality.objects.filter(is_public=True).annotate(
+        public_process_count=Count("processes", filter=Q(processes__is_public=True), distinct=True)
+    )
+
+
+def public_municipality(slug: str) -> Municipality | None:
+    return Municipality.objects.filter(slug=slug, is_public=True).first()
+
+
+def public_processes(municipality: Municipality):
+    return VisionProcess.objects.public().filter(municipality=municipality)
+
+
+def member_processes(municipality: Municipality):
+    return VisionProcess.objects.filter(municipality=municipality).annotate(
+        phase_count=Count("phases", distinct=True),
+        milestone_count=Count("milestones", distinct=True),
+    )
+
+
+def memberships_of(user):
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("municipality")
+        .order_by("municipality__name")
+    )
+
+
+@dataclass(frozen=True)
+class PhaseStatus:
+    phase: Phase
+    status: str  # "past", "current" or "upcoming"
+
+
+@dataclass(frozen=True)
+class MilestoneStatus:
+    milestone: Milestone
+    status: str  # "past", "next" or "upcoming"
+
+
+@dataclass(frozen=True)
+class ProcessOverview:
+    process: VisionProcess
+    today: datetime.date
+    phases: list[PhaseStatus]
+    tracks: list[Track]
+    milestones: list[MilestoneStatus]
+    capabilities: frozenset[Capability]
+
+    @property
+    def current_phases(self) -> list[Phase]:
+        return [p.phase for p in self.phases if p.status == "current"]
+
+    @property
+    def is_finished(self) -> bool:
+        return bool(self.phases) and all(p.status == "past" for p in self.phases)
+
+    @property
+    def has_not_started(self) -> bool:
+        return bool(self.phases) and all(p.status == "upcoming" for p in self.phases)
+
+
+def process_overview(process: VisionProcess, today: datetime.date | None = None):
+    """Phases with "we are here", tracks, and the milestone timeline with the next one marked."""
+    today = today or timezone.localdate()
+    process = (
+        VisionProcess.objects.filter(pk=process.pk)
+        .select_related("municipality")
+        .prefetch_related(
+            "phases",
+            "tracks",
+            Prefetch("milestones", queryset=Milestone.objects.select_related("track")),
+        )
+        .get()
+    )
+    phases = []
+    for phase in process.phases.all():
+        if phase.ends_on < today:
+            status = "past"
+        elif phase.starts_on > today:
+            status = "upcoming"
+        else:
+            status = "current"
+        phases.append(PhaseStatus(phase, status))
+
+    milestones, next_marked = [], False
+    for milestone in process.milestones.all():
+        if milestone.date < today:
+            status = "past"
+        elif not next_marked:
+            status, next_marked = "next", True
+        else:
+            status = "upcoming"
+        milestones.append(MilestoneStatus(milestone, status))
+
+    current = [p.phase for p in phases if p.status == "current"]
+    return ProcessOverview(
+        process=process,
+        today=today,
+        phases=phases,
+        tracks=list(process.tracks.all()),
+        milestones=milestones,
+        capabilities=capabilities_of(current),
+    )
+
+
+def process_outline(process_id: int) -> dict:
+    """Title and part counts of a process.
+
+    Raises VisionProcess.DoesNotExist for a process not (yet) committed: a task reading it
+    must be enqueued on commit.
+    """
+    process = VisionProcess.objects.annotate(
+        phase_count=Count("phases", distinct=True),
+        track_count=Count("tracks", distinct=True),
+        milestone_count=Count("milestones", distinct=True),
+    ).get(pk=process_id)
+    return {
+        "title": process.title,
+        "phases": process.phase_count,
+        "tracks": process.track_count,
+        "milestones": process.milestone_count,
+    }

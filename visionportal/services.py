@@ -1,0 +1,116 @@
+"""Writes to the municipality and process core. Views, the admin and commands call these."""
+
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from .models import Milestone, Municipality, Phase, Track, User, VisionProcess
+
+
+class ConcurrentEditError(Exception):
+    """Someone saved the object after the editor loaded it."""
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "Someone else saved this while you were editing. Your changes are still in "
+                "the form: review the current version and save again."
+            )
+        )
+
+
+def unique_process_slug(*, municipality: Municipality, title: str) -> str:
+    base = slugify(title)[:70] or "process"
+    slug, n = base, 2
+    while VisionProcess.objects.filter(municipality=municipality, slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _save_new(instance: Model) -> Model:
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+def _save_edit(instance: Model, *, expected_version: int, fields: dict) -> Model:
+    """Apply `fields` to `instance` if nobody saved it since `expected_version`."""
+    model = type(instance)
+    with transaction.atomic():
+        current = model.objects.select_for_update().get(pk=instance.pk)
+        if current.version != expected_version:
+            raise ConcurrentEditError
+        for name, value in fields.items():
+            setattr(current, name, value)
+        current.version = expected_version + 1
+        current.full_clean()
+        current.save()
+    return current
+
+
+def process_create(
+    *,
+    municipality: Municipality,
+    title: str,
+    slug: str = "",
+    target_year: int | None = None,
+    summary: str = "",
+    is_public: bool = False,
+) -> VisionProcess:
+    return _save_new(
+        VisionProcess(
+            municipality=municipality,
+            title=title,
+            slug=slug or unique_process_slug(municipality=municipality, title=title),
+            target_year=target_year,
+            summary=summary,
+            is_public=is_public,
+        )
+    )
+
+
+def process_update(*, process: VisionProcess, expected_version: int, **fields) -> VisionProcess:
+    return _save_edit(process, expected_version=expected_version, fields=fields)
+
+
+def phase_create(*, process: VisionProcess, **fields) -> Phase:
+    return _save_new(Phase(process=process, **fields))
+
+
+def track_create(*, process: VisionProcess, **fields) -> Track:
+    return _save_new(Track(process=process, **fields))
+
+
+def milestone_create(*, process: VisionProcess, track: Track | None = None, **fields) -> Milestone:
+    _check_track_belongs(process, track)
+    return _save_new(Milestone(process=process, track=track, **fields))
+
+
+def process_part_update(*, part: Phase | Track | Milestone, expected_version: int, **fields):
+    if isinstance(part, Milestone):
+        _check_track_belongs(part.process, fields.get("track"))
+    return _save_edit(part, expected_version=expected_version, fields=fields)
+
+
+def process_part_delete(*, part: Phase | Track | Milestone) -> None:
+    part.delete()
+
+
+def _check_track_belongs(process: VisionProcess, track: Track | None) -> None:
+    if track is not None and track.process_id != process.pk:
+        raise ValueError("A milestone's track must belong to the same process")
+
+
+def user_create(*, email: str, password: str | None, first_name: str = "", last_name: str = ""):
+    return User.objects.create_user(
+        email=email, password=password, first_name=first_name, last_name=last_name
+    )
+
+
+def expired_sessions_clear() -> int:
+    """Expired sessions hold nothing anyone may use; the database should not keep them."""
+    deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    return deleted

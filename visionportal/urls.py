@@ -1,0 +1,73 @@
+from django.contrib import admin
+from django.urls import include, path, register_converter
+
+from .views import health, public, workspace
+
+
+class ProcessPartKind:
+    regex = "phase|track|milestone"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(ProcessPartKind, "part")
+
+public_patterns = (
+    [
+        path("", public.home, name="home"),
+        path("accessibility/", public.accessibility_statement, name="accessibility"),
+        path("m/<slug:municipality_slug>/", public.municipality_detail, name="municipality"),
+        path(
+            "m/<slug:municipality_slug>/<slug:process_slug>/",
+            public.process_detail,
+            name="process",
+        ),
+    ],
+    "public",
+)
+
+workspace_patterns = (
+    [
+        path("", workspace.home, name="home"),
+        path("<slug:municipality_slug>/", workspace.municipality, name="municipality"),
+        path(
+            "<slug:municipality_slug>/processes/new/",
+            workspace.process_create,
+            name="process_create",
+        ),
+        path(
+            "<slug:municipality_slug>/processes/<int:pk>/",
+            workspace.process_edit,
+            name="process_edit",
+        ),
+        path(
+            "<slug:municipality_slug>/processes/<int:pk>/<part:kind>/new/",
+            workspace.part_create,
+            name="part_create",
+        ),
+        path(
+            "<slug:municipality_slug>/processes/<int:pk>/<part:kind>/<int:part_pk>/",
+            workspace.part_edit,
+            name="part_edit",
+        ),
+        path(
+            "<slug:municipality_slug>/processes/<int:pk>/<part:kind>/<int:part_pk>/delete/",
+            workspace.part_delete,
+            name="part_delete",
+        ),
+    ],
+    "workspace",
+)
+
+urlpatterns = [
+    path("", include(public_patterns)),
+    path("workspace/", include(workspace_patterns)),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),
+]
