@@ -1,8 +1,18 @@
 """Celery tasks of the core: thin, idempotent, named explicitly, JSON arguments only."""
 
 from celery import shared_task
+from django.db import transaction
 
 from . import selectors, services
+
+
+def enqueue_on_commit(task, *args, task_id: str | None = None) -> None:
+    """Send `task` only once the current transaction commits.
+
+    A task sent earlier could run before its rows are visible to the worker, or for a
+    transaction that is then rolled back. Outside a transaction it is sent at once.
+    """
+    transaction.on_commit(lambda: task.apply_async(args=args, task_id=task_id))
 
 
 @shared_task(name="visionportal.ping")

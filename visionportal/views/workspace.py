@@ -81,10 +81,30 @@ def process_edit(request, pk):
             messages.success(request, _("Your changes were saved."))
             return redirect(_process_edit_url(request, process.pk))
     overview = selectors.process_overview(process)
+    sections = [
+        {
+            "kind": "phase",
+            "heading": _("Phases"),
+            "add_label": _("Add a phase"),
+            "items": [item.phase for item in overview.phases],
+        },
+        {
+            "kind": "track",
+            "heading": _("Tracks"),
+            "add_label": _("Add a track"),
+            "items": overview.tracks,
+        },
+        {
+            "kind": "milestone",
+            "heading": _("Milestones"),
+            "add_label": _("Add a milestone"),
+            "items": [item.milestone for item in overview.milestones],
+        },
+    ]
     return render(
         request,
         "visionportal/workspace/process_edit.html",
-        {"form": form, "process": process, "overview": overview, "parts": PARTS},
+        {"form": form, "process": process, "overview": overview, "sections": sections},
     )
 
 

@@ -1,0 +1,62 @@
+import subprocess
+import sys
+
+import pytest
+from django.core.management import call_command
+
+from visionportal.models import Membership, Municipality, Role, VisionProcess
+
+
+def test_demo_creates_two_municipalities_with_every_role_and_is_repeatable(db):
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert set(Municipality.objects.values_list("slug", flat=True)) == {"norrkoping", "ishoj"}
+    norrkoping = VisionProcess.objects.get(municipality__slug="norrkoping", slug="vision-2035")
+    assert [str(m.date) for m in norrkoping.milestones.all()][-3:] == [
+        "2015-11-16",
+        "2015-12-01",
+        "2015-12-14",
+    ]
+    assert norrkoping.phases.count() == 5
+    ishoj = VisionProcess.objects.get(municipality__slug="ishoj")
+    assert ishoj.tracks.count() == 3
+    roles = set(Membership.objects.values_list("role", flat=True))
+    assert roles == set(Role)
+
+
+def _settings_import(env):
+    code = "import visionportal.settings"
+    base = {"PATH": "/usr/bin:/bin", "PYTHONPATH": "."}
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    "env, message",
+    [
+        ({"DEBUG": "maybe", "SECRET_KEY": "x"}, "DEBUG must be true or false"),
+        ({"DEBUG": "false"}, "SECRET_KEY must be set"),
+        ({"SECRET_KEY": "x", "CONN_MAX_AGE": "sixty"}, "CONN_MAX_AGE must be an integer"),
+    ],
+)
+def test_bad_configuration_fails_loudly_at_start(env, message):
+    result = _settings_import(env)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_production_configuration_imports(tmp_path):
+    result = _settings_import(
+        {
+            "SECRET_KEY": "a" * 50,
+            "ALLOWED_HOSTS": "visionportal.example",
+            "DATABASE_URL": "postgres://u:p@db:5432/visionportal",
+            "REDIS_URL": "redis://redis:6379/0",
+        }
+    )
+    assert result.returncode == 0, result.stderr
