@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Milestone, Phase, Track, VisionProcess
+from .models import Milestone, Phase, Role, Track, VisionProcess
 
 
 class DateInput(forms.DateInput):
@@ -100,3 +100,19 @@ class MilestoneForm(VersionedForm):
     def __init__(self, *args, process, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["track"].queryset = Track.objects.filter(process=process)
+
+
+class MemberAddForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"), max_length=254)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    party = forms.CharField(
+        label=_("Party"),
+        max_length=80,
+        required=False,
+        help_text=_("For councillors: shown beside their strikes and additions."),
+    )
+
+
+class MemberChangeForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    party = forms.CharField(label=_("Party"), max_length=80, required=False)

@@ -7,7 +7,16 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from .models import Milestone, Municipality, Phase, Track, User, VisionProcess
+from .models import (
+    Membership,
+    Milestone,
+    Municipality,
+    Phase,
+    Role,
+    Track,
+    User,
+    VisionProcess,
+)
 
 
 class ConcurrentEditError(Exception):
@@ -114,3 +123,54 @@ def expired_sessions_clear() -> int:
     """Expired sessions hold nothing anyone may use; the database should not keep them."""
     deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
     return deleted
+
+
+class MembershipError(Exception):
+    """A membership change that would break a rule (shown to the admin as is)."""
+
+
+def member_add(*, municipality: Municipality, email: str, role: str, party: str = ""):
+    """Give a person a role in a municipality, creating their account if needed.
+
+    Returns (membership, created_user). A new account has no usable password: the caller
+    sends the invitation to set one.
+    """
+    email = User.objects.normalize_email(email).lower()
+    with transaction.atomic():
+        user = User.objects.filter(email__iexact=email).first()
+        created_user = user is None
+        if created_user:
+            user = User.objects.create_user(email=email, password=None)
+        if Membership.objects.filter(user=user, municipality=municipality).exists():
+            raise MembershipError(_("This person is already a member of the municipality."))
+        membership = Membership.objects.create(
+            user=user, municipality=municipality, role=role, party=party
+        )
+    return membership, created_user
+
+
+def _ensure_an_admin_remains(membership: Membership) -> None:
+    others = Membership.objects.filter(
+        municipality=membership.municipality, role=Role.ADMIN
+    ).exclude(pk=membership.pk)
+    if membership.role == Role.ADMIN and not others.exists():
+        raise MembershipError(
+            _("A municipality needs at least one administrator. Appoint another one first.")
+        )
+
+
+def member_change(*, membership: Membership, role: str, party: str = "") -> Membership:
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        if role != Role.ADMIN:
+            _ensure_an_admin_remains(membership)
+        membership.role, membership.party = role, party
+        membership.save(update_fields=["role", "party"])
+    return membership
+
+
+def member_remove(*, membership: Membership) -> None:
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        _ensure_an_admin_remains(membership)
+        membership.delete()

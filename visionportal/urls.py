@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path, register_converter
 
-from .views import health, public, workspace
+from .views import health, members, public, workspace
 
 
 class ProcessPartKind:
@@ -34,6 +34,17 @@ workspace_patterns = (
     [
         path("", workspace.home, name="home"),
         path("<slug:municipality_slug>/", workspace.municipality, name="municipality"),
+        path("<slug:municipality_slug>/members/", members.members, name="members"),
+        path(
+            "<slug:municipality_slug>/members/<int:membership_pk>/change/",
+            members.member_change,
+            name="member_change",
+        ),
+        path(
+            "<slug:municipality_slug>/members/<int:membership_pk>/remove/",
+            members.member_remove,
+            name="member_remove",
+        ),
         path(
             "<slug:municipality_slug>/processes/new/",
             workspace.process_create,

@@ -35,6 +35,8 @@ MEMBER_VIEW = {
 }
 EDITOR_VIEW = {**MEMBER_VIEW, "councillor": 403, "moderator": 403}
 EDITOR_POST = {**EDITOR_VIEW, "staff": 302, "admin_user": 302}
+ADMIN_VIEW = {**EDITOR_VIEW, "staff": 403, "staff_without_mfa": 403}
+ADMIN_POST = {**ADMIN_VIEW, "admin_user": 302}
 
 
 def _part(process, kind):
@@ -47,6 +49,7 @@ def _views(process):
     views = [
         ("GET", reverse("workspace:municipality", args=[slug]), MEMBER_VIEW),
         ("GET", reverse("workspace:process_create", args=[slug]), EDITOR_VIEW),
+        ("GET", reverse("workspace:members", args=[slug]), ADMIN_VIEW),
         ("GET", reverse("workspace:process_edit", args=[slug, process.pk]), EDITOR_VIEW),
     ]
     for kind in ("phase", "track", "milestone"):
@@ -165,3 +168,38 @@ def test_workspace_home_lists_only_the_users_own_municipalities(client, request,
     assert response.status_code == 200
     shows_norrkoping = reverse("workspace:municipality", args=["norrkoping"]) in response.text
     assert shows_norrkoping is (role not in {"outsider", "other_staff"})
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_managing_members_is_for_admins_of_that_municipality(client, request, councillor, role):
+    from visionportal.models import Membership
+
+    membership = Membership.objects.get(user=councillor)
+    client = _client_for(client, request, role)
+    change = reverse("workspace:member_change", args=["norrkoping", membership.pk])
+    response = client.post(change, {f"m{membership.pk}-role": "staff"})
+    _assert_outcome(response, ADMIN_POST[role])
+    membership.refresh_from_db()
+    assert (membership.role == "staff") is (ADMIN_POST[role] == 302)
+
+    remove = reverse("workspace:member_remove", args=["norrkoping", membership.pk])
+    response = client.post(remove)
+    _assert_outcome(response, ADMIN_POST[role])
+    assert Membership.objects.filter(pk=membership.pk).exists() is (ADMIN_POST[role] != 302)
+
+
+def test_an_admin_cannot_touch_another_municipalitys_memberships(client, other_staff, norrkoping):
+    from tests.conftest import make_user
+    from visionportal.models import Membership
+
+    ishoj_admin = make_user("admin@ishoj.test", mfa=True)
+    Membership.objects.create(
+        user=ishoj_admin, municipality=other_staff.memberships.get().municipality, role="admin"
+    )
+    target = Membership.objects.create(
+        user=make_user("x@norrkoping.test"), municipality=norrkoping, role="staff"
+    )
+    client.force_login(ishoj_admin)
+    url = reverse("workspace:member_remove", args=["ishoj", target.pk])
+    assert client.post(url).status_code == 404
+    assert Membership.objects.filter(pk=target.pk).exists()
