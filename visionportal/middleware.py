@@ -2,6 +2,7 @@ from django.conf import settings
 from django.utils import translation
 
 from .models import Municipality
+from .views.health import healthz
 
 
 class MunicipalityLanguageMiddleware:
@@ -31,3 +32,19 @@ class MunicipalityLanguageMiddleware:
             translation.activate(language)
             request.LANGUAGE_CODE = language
         return None
+
+
+class HealthCheckMiddleware:
+    """Answer /healthz before host validation and redirects.
+
+    Load balancers probe by IP address, which ALLOWED_HOSTS rightly refuses for every other
+    page; the health answer reveals nothing, so it may be given to any Host.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info == "/healthz":
+            return healthz(request)
+        return self.get_response(request)

@@ -3,11 +3,20 @@ import sys
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from visionportal.models import Membership, Municipality, Role, VisionProcess
 
 
-def test_demo_creates_two_municipalities_with_every_role_and_is_repeatable(db):
+def test_demo_refuses_to_run_outside_debug(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG only"):
+        call_command("load_demo")
+    assert not Municipality.objects.exists()
+
+
+def test_demo_creates_two_municipalities_with_every_role_and_is_repeatable(db, settings):
+    settings.DEBUG = True
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert set(Municipality.objects.values_list("slug", flat=True)) == {"norrkoping", "ishoj"}
@@ -42,6 +51,10 @@ def _settings_import(env):
         ({"DEBUG": "maybe", "SECRET_KEY": "x"}, "DEBUG must be true or false"),
         ({"DEBUG": "false"}, "SECRET_KEY must be set"),
         ({"SECRET_KEY": "x", "CONN_MAX_AGE": "sixty"}, "CONN_MAX_AGE must be an integer"),
+        (
+            {"SECRET_KEY": "x", "EMAIL_USE_TLS": "true", "EMAIL_USE_SSL": "true"},
+            "cannot both be true",
+        ),
     ],
 )
 def test_bad_configuration_fails_loudly_at_start(env, message):

@@ -36,3 +36,11 @@ def test_healthz_is_503_when_the_database_fails(client, db, monkeypatch):
 
 def test_healthz_refuses_post(client, db):
     assert client.post(reverse("healthz")).status_code == 405
+
+
+def test_healthz_answers_a_load_balancer_probing_by_ip_address(client, db, settings):
+    settings.ALLOWED_HOSTS = ["visionportal.example"]
+    response = client.get("/healthz", HTTP_HOST="10.0.0.7:8000")
+    assert response.status_code == 200
+    # Every other page still refuses an unknown host.
+    assert client.get("/", HTTP_HOST="10.0.0.7:8000").status_code == 400

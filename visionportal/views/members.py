@@ -74,7 +74,7 @@ def member_change(request, membership_pk):
         except services.MembershipError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, _("The role was changed."))
+            messages.success(request, _("Your changes were saved."))
     return redirect(_members_url(request))
 
 
