@@ -21,7 +21,8 @@ class VersionedForm(forms.ModelForm):
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
 
-    def changed_fields(self) -> dict:
+    def model_fields(self) -> dict:
+        """The cleaned values of the model's fields, for the create/update services."""
         return {name: self.cleaned_data[name] for name in self._meta.fields}
 
 
@@ -52,8 +53,8 @@ class VisionProcessForm(VersionedForm):
             )
         return slug
 
-    def changed_fields(self) -> dict:
-        fields = super().changed_fields()
+    def model_fields(self) -> dict:
+        fields = super().model_fields()
         if not fields["slug"]:
             fields.pop("slug")
         return fields

@@ -216,9 +216,13 @@ class Phase(Versioned):
     def __str__(self):
         return self.name
 
-    def is_current(self, on: datetime.date | None = None) -> bool:
-        on = on or timezone.localdate()
-        return self.starts_on <= on <= self.ends_on
+    def status_on(self, day: datetime.date) -> str:
+        """"past", "current" or "upcoming" on `day`; both boundary days count as running."""
+        if self.ends_on < day:
+            return "past"
+        if self.starts_on > day:
+            return "upcoming"
+        return "current"
 
 
 class Track(Versioned):

@@ -86,15 +86,7 @@ def process_overview(process: VisionProcess, today: datetime.date | None = None)
         )
         .get()
     )
-    phases = []
-    for phase in process.phases.all():
-        if phase.ends_on < today:
-            status = "past"
-        elif phase.starts_on > today:
-            status = "upcoming"
-        else:
-            status = "current"
-        phases.append(PhaseStatus(phase, status))
+    phases = [PhaseStatus(phase, phase.status_on(today)) for phase in process.phases.all()]
 
     milestones, next_marked = [], False
     for milestone in process.milestones.all():

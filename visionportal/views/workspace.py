@@ -55,7 +55,7 @@ def process_create(request):
     form = VisionProcessForm(request.POST or None, municipality=request.municipality)
     if request.method == "POST" and form.is_valid():
         process = services.process_create(
-            municipality=request.municipality, **form.changed_fields()
+            municipality=request.municipality, **form.model_fields()
         )
         messages.success(request, _("The process was created. Now add its phases."))
         return redirect(_process_edit_url(request, process.pk))
@@ -73,7 +73,7 @@ def process_edit(request, pk):
             services.process_update(
                 process=process,
                 expected_version=form.cleaned_data["version"] or 0,
-                **form.changed_fields(),
+                **form.model_fields(),
             )
         except ConcurrentEditError as error:
             form.add_error(None, str(error))
@@ -169,7 +169,7 @@ def part_create(request, pk, kind):
         request.POST or None, process=process, instance=spec.model(process=process)
     )
     if request.method == "POST" and form.is_valid():
-        spec.create(process=process, **form.changed_fields())
+        spec.create(process=process, **form.model_fields())
         messages.success(request, _("Added."))
         return _after_part_saved(request, process)
     return _render_part_form(request, form=form, process=process, kind=kind)
@@ -186,7 +186,7 @@ def part_edit(request, pk, kind, part_pk):
             services.process_part_update(
                 part=part,
                 expected_version=form.cleaned_data["version"] or 0,
-                **form.changed_fields(),
+                **form.model_fields(),
             )
         except ConcurrentEditError as error:
             form.add_error(None, str(error))
