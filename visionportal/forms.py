@@ -105,7 +105,7 @@ class MilestoneForm(VersionedForm):
 
 class MemberAddForm(forms.Form):
     email = forms.EmailField(label=_("Email address"), max_length=254)
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.STAFF)
     party = forms.CharField(
         label=_("Party"),
         max_length=80,
