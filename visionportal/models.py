@@ -217,7 +217,7 @@ class Phase(Versioned):
         return self.name
 
     def status_on(self, day: datetime.date) -> str:
-        """"past", "current" or "upcoming" on `day`; both boundary days count as running."""
+        """ "past", "current" or "upcoming" on `day`; both boundary days count as running."""
         if self.ends_on < day:
             return "past"
         if self.starts_on > day:

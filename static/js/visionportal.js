@@ -1,10 +1,16 @@
 // Progressive enhancement only: every page works without this file.
-// After htmx swaps in a form with errors, move focus to the first error so keyboard and
-// screen-reader users learn what went wrong.
+// After htmx swaps in a form with errors, move focus to the error summary (or the first
+// invalid field) so keyboard and screen-reader users learn what went wrong. With
+// hx-swap="outerHTML" the old element is gone: event.target is the swapped-in content.
 document.addEventListener("htmx:afterSwap", (event) => {
-  const invalid = event.detail.target.querySelector("[aria-invalid='true'], .form-errors");
+  const summary = event.target.querySelector(".form-errors");
+  if (summary) {
+    summary.setAttribute("tabindex", "-1");
+    summary.focus();
+    return;
+  }
+  const invalid = event.target.querySelector("[aria-invalid='true']");
   if (invalid) {
-    invalid.setAttribute("tabindex", "-1");
     invalid.focus();
   }
 });

@@ -54,9 +54,7 @@ def municipality(request):
 def process_create(request):
     form = VisionProcessForm(request.POST or None, municipality=request.municipality)
     if request.method == "POST" and form.is_valid():
-        process = services.process_create(
-            municipality=request.municipality, **form.model_fields()
-        )
+        process = services.process_create(municipality=request.municipality, **form.model_fields())
         messages.success(request, _("The process was created. Now add its phases."))
         return redirect(_process_edit_url(request, process.pk))
     return render(request, "visionportal/workspace/process_form.html", {"form": form})
