@@ -76,6 +76,7 @@ workspace_patterns = (
 
 urlpatterns = [
     path("", include(public_patterns)),
+    path("", include("consultations.urls")),
     path("workspace/", include(workspace_patterns)),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

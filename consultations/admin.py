@@ -1,0 +1,49 @@
+from django.contrib import admin
+
+from .models import Answer, Consultation, Question, Response
+
+
+class QuestionInline(admin.TabularInline):
+    model = Question
+    extra = 0
+    fields = ["position", "kind", "text"]
+
+
+@admin.register(Consultation)
+class ConsultationAdmin(admin.ModelAdmin):
+    list_display = ["title", "process", "language", "opens_at", "closes_at"]
+    list_filter = ["process__municipality", "language"]
+    search_fields = ["title", "process__title"]
+    list_select_related = ["process"]
+    inlines = [QuestionInline]
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ["text", "kind", "position", "consultation"]
+    list_filter = ["kind"]
+    list_select_related = ["consultation"]
+
+
+class AnswerInline(admin.TabularInline):
+    model = Answer
+    extra = 0
+    fields = ["question", "text"]
+    readonly_fields = ["question"]
+
+
+@admin.register(Response)
+class ResponseAdmin(admin.ModelAdmin):
+    list_display = ["pk", "consultation", "channel", "age_band", "area", "submitted_at"]
+    list_filter = ["channel", "age_band", "consultation"]
+    list_select_related = ["consultation"]
+    readonly_fields = ["idempotency_key", "submitted_at"]
+    inlines = [AnswerInline]
+
+
+@admin.register(Answer)
+class AnswerAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "question", "response"]
+    list_select_related = ["question", "response"]
+    search_fields = ["text"]
+    raw_id_fields = ["response", "question"]

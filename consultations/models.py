@@ -1,0 +1,163 @@
+"""Asking residents (seed 000, step 1): consultations, their questions, and the responses
+gathered from every channel. No IP address or name is stored with a response."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from visionportal.models import VisionProcess
+
+
+class ConsultationQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(process__is_public=True, process__municipality__is_public=True)
+
+    def open(self, at=None):
+        at = at or timezone.now()
+        return self.filter(opens_at__lte=at, closes_at__gt=at)
+
+
+class Consultation(models.Model):
+    process = models.ForeignKey(
+        VisionProcess,
+        on_delete=models.CASCADE,
+        related_name="consultations",
+        verbose_name=_("vision process"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    opens_at = models.DateTimeField(_("opens at"))
+    closes_at = models.DateTimeField(_("closes at"))
+    # The questions are content in one language; pages mark them with it (WCAG 3.1.2).
+    language = models.CharField(
+        _("language of the questions"), max_length=5, choices=settings.LANGUAGES
+    )
+    intro = models.TextField(_("introduction"), blank=True, max_length=5000)
+    max_answer_length = models.PositiveIntegerField(_("maximum answer length"), default=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ConsultationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
+        ordering = ["-opens_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opens_at")),
+                name="consultation_closes_after_opening",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_answer_length__gte=1, max_answer_length__lte=20000),
+                name="consultation_answer_length_plausible",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def status(self, at=None) -> str:
+        """ "upcoming", "open" or "closed"."""
+        at = at or timezone.now()
+        if at < self.opens_at:
+            return "upcoming"
+        if at >= self.closes_at:
+            return "closed"
+        return "open"
+
+    def is_open(self, at=None) -> bool:
+        return self.status(at) == "open"
+
+
+class QuestionKind(models.TextChoices):
+    KEEP = "keep", _("What to keep")
+    LEAVE = "leave", _("What to leave behind")
+    MISS = "miss", _("What is missing")
+    CUSTOM = "custom", _("Custom question")
+
+
+class Question(models.Model):
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="questions"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=QuestionKind.choices)
+    text = models.TextField(_("question"), max_length=1000)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.text
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("Online")
+    INTERVIEW = "interview", _("Interview")
+    FOCUS_GROUP = "focus_group", _("Focus group")
+    WORKSHOP = "workshop", _("Workshop")
+    WORKPLACE_MEETING = "workplace_meeting", _("Workplace meeting")
+    EXHIBITION = "exhibition", _("Exhibition")
+    PARTY_SUBMISSION = "party_submission", _("Political party submission")
+
+
+class AgeBand(models.TextChoices):
+    UNDER_16 = "0-15", _("Under 16")
+    FROM_16 = "16-24", _("16–24")
+    FROM_25 = "25-44", _("25–44")
+    FROM_45 = "45-64", _("45–64")
+    FROM_65 = "65-79", _("65–79")
+    FROM_80 = "80+", _("80 or older")
+    UNDISCLOSED = "undisclosed", _("Prefer not to say")
+
+
+class Response(models.Model):
+    """One person's (or one group's) answers. Anonymous: no name, no IP address."""
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="responses"
+    )
+    channel = models.CharField(
+        _("channel"), max_length=20, choices=Channel.choices, default=Channel.ONLINE
+    )
+    # From the form the resident loaded: a retried or double submit carries the same key.
+    idempotency_key = models.UUIDField(_("idempotency key"), editable=False)
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    age_band = models.CharField(_("age band"), max_length=12, choices=AgeBand.choices, blank=True)
+    area = models.CharField(_("where you live"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
+        ordering = ["-submitted_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consultation", "idempotency_key"],
+                name="response_one_per_idempotency_key",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.consultation} #{self.pk}"
+
+
+class Answer(models.Model):
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    text = models.TextField(_("answer"))
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["response", "question"], name="answer_one_per_question_per_response"
+            )
+        ]
+
+    def __str__(self):
+        return self.text[:60]

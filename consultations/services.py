@@ -1,0 +1,176 @@
+"""Writes for consultations. Views, the admin, the demo and commands call these."""
+
+import datetime
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from visionportal.models import VisionProcess
+
+from .models import AgeBand, Answer, Channel, Consultation, Question, QuestionKind, Response
+
+DEFAULT_HORIZON_YEARS = 20
+
+# Seed 000's three questions. These are content, not UI: staff may reword them afterwards,
+# so they are stored in the consultation's language rather than translated on display.
+DEFAULT_WORDING = {
+    "sv": {
+        "title": "Tänk dig {municipality} om {years} år",
+        QuestionKind.KEEP: "Vad ska vi ta med oss av det som är bra idag?",
+        QuestionKind.LEAVE: "Vad ska vi lämna av det som inte är bra idag?",
+        QuestionKind.MISS: "Vad ska {municipality} vara av det som du saknar idag?",
+        "lead": "Tänk dig {municipality} om {years} år: {question}",
+    },
+    "da": {
+        "title": "Forestil dig {municipality} om {years} år",
+        QuestionKind.KEEP: "Hvad skal vi tage med os af det, der er godt i dag?",
+        QuestionKind.LEAVE: "Hvad skal vi lægge bag os af det, der ikke er godt i dag?",
+        QuestionKind.MISS: "Hvad skal {municipality} være, som du savner i dag?",
+        "lead": "Forestil dig {municipality} om {years} år: {question}",
+    },
+    "nb": {
+        "title": "Tenk deg {municipality} om {years} år",
+        QuestionKind.KEEP: "Hva skal vi ta med oss av det som er bra i dag?",
+        QuestionKind.LEAVE: "Hva skal vi legge bak oss av det som ikke er bra i dag?",
+        QuestionKind.MISS: "Hva skal {municipality} være som du savner i dag?",
+        "lead": "Tenk deg {municipality} om {years} år: {question}",
+    },
+    "en": {
+        "title": "Think of {municipality} in {years} years",
+        QuestionKind.KEEP: "What should we take with us of what is good today?",
+        QuestionKind.LEAVE: "What should we leave behind of what is not good today?",
+        QuestionKind.MISS: "What should {municipality} be that you miss today?",
+        "lead": "Think of {municipality} in {years} years: {question}",
+    },
+}
+
+
+def horizon_years(*, process: VisionProcess, asked_on: datetime.date) -> int:
+    """Years from when the question is asked to the process's target year (seed 000: 20)."""
+    if process.target_year and process.target_year > asked_on.year:
+        return process.target_year - asked_on.year
+    return DEFAULT_HORIZON_YEARS
+
+
+@transaction.atomic
+def consultation_create_default(
+    *,
+    process: VisionProcess,
+    opens_at: datetime.datetime,
+    closes_at: datetime.datetime,
+    language: str,
+) -> Consultation:
+    """A consultation asking seed 000's three questions in `language` (sv, da, nb or en)."""
+    if language not in DEFAULT_WORDING:
+        raise ValueError(f"No default wording for language {language!r}")
+    wording = DEFAULT_WORDING[language]
+    years = horizon_years(process=process, asked_on=timezone.localdate(opens_at))
+    fill = {"municipality": process.municipality.name, "years": years}
+    consultation = Consultation(
+        process=process,
+        title=wording["title"].format(**fill),
+        language=language,
+        opens_at=opens_at,
+        closes_at=closes_at,
+    )
+    consultation.full_clean()
+    consultation.save()
+    for position, kind in enumerate((QuestionKind.KEEP, QuestionKind.LEAVE, QuestionKind.MISS)):
+        question = wording[kind].format(**fill)
+        Question.objects.create(
+            consultation=consultation,
+            kind=kind,
+            position=position,
+            text=wording["lead"].format(question=question, **fill),
+        )
+    return consultation
+
+
+def _clean_answers(*, consultation: Consultation, answers: dict) -> dict[int, str]:
+    """Stripped, non-empty answers by question id; raises ValidationError keyed by question id."""
+    question_ids = set(consultation.questions.values_list("pk", flat=True))
+    cleaned, errors = {}, {}
+    for raw_id, raw_text in answers.items():
+        try:
+            question_id = int(raw_id)
+        except (TypeError, ValueError):
+            question_id = None
+        if question_id not in question_ids:
+            raise ValidationError(_("The form does not match this consultation. Reload the page."))
+        text = (raw_text or "").strip()
+        if not text:
+            continue
+        if len(text) > consultation.max_answer_length:
+            errors[str(question_id)] = ValidationError(
+                _("Shorten your answer to at most %(limit)d characters (it has %(count)d)."),
+                params={"limit": consultation.max_answer_length, "count": len(text)},
+            )
+            continue
+        cleaned[question_id] = text
+    if errors:
+        raise ValidationError(errors)
+    if not cleaned:
+        raise ValidationError(_("Answer at least one question before you send."))
+    return cleaned
+
+
+def response_submit(
+    *,
+    consultation: Consultation,
+    idempotency_key: uuid.UUID | str,
+    answers: dict,
+    age_band: str = "",
+    area: str = "",
+    channel: str = Channel.ONLINE,
+) -> tuple[Response, bool]:
+    """Store one response exactly once per idempotency key.
+
+    Returns (response, created). A retry with a key already stored returns the stored
+    response, even after the consultation has closed: the resident did submit in time.
+    """
+    try:
+        key = uuid.UUID(str(idempotency_key))
+    except ValueError:
+        raise ValidationError(_("The form has expired. Reload the page and send again.")) from None
+    existing = Response.objects.filter(consultation=consultation, idempotency_key=key).first()
+    if existing is not None:
+        return existing, False
+
+    status = consultation.status()
+    if status == "upcoming":
+        raise ValidationError(_("This consultation has not opened yet."))
+    if status == "closed":
+        raise ValidationError(_("This consultation has closed; answers are no longer accepted."))
+    if channel not in Channel.values:
+        raise ValidationError(_("Unknown channel."))
+    if age_band and age_band not in AgeBand.values:
+        raise ValidationError({"age_band": _("Choose one of the age bands.")})
+    area = (area or "").strip()
+    if len(area) > Response._meta.get_field("area").max_length:
+        raise ValidationError({"area": _("Shorten the area to at most 120 characters.")})
+    cleaned = _clean_answers(consultation=consultation, answers=answers)
+
+    try:
+        # A savepoint, so a lost race leaves the caller's transaction usable for the read.
+        with transaction.atomic():
+            response = Response.objects.create(
+                consultation=consultation,
+                idempotency_key=key,
+                channel=channel,
+                age_band=age_band,
+                area=area,
+            )
+            Answer.objects.bulk_create(
+                Answer(response=response, question_id=question_id, text=text)
+                for question_id, text in cleaned.items()
+            )
+    except IntegrityError:
+        # The unique constraint caught a concurrent submit with the same key.
+        existing = Response.objects.filter(consultation=consultation, idempotency_key=key).first()
+        if existing is None:
+            raise
+        return existing, False
+    return response, True
