@@ -65,6 +65,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 INSTALLED_APPS = [
     "visionportal",
     "consultations",
+    "keywords",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

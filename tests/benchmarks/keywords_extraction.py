@@ -1,0 +1,106 @@
+"""Benchmark: keyword extraction over many synthetic answers (not part of the test suite).
+
+    .venv/bin/python tests/benchmarks/keywords_extraction.py [N]   # default 100000
+
+Builds N answers from the labelled development set with variation (shuffled sentence
+pieces, swapped inflections, casing, emoji, typos), runs ``extract_batch`` per home
+language and prints answers/s, total seconds and peak RSS. Loading simplemma's tables is
+timed separately: it happens once per worker process.
+"""
+
+import json
+import random
+import re
+import resource
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from keywords.extraction import _lexicon, extract_batch  # noqa: E402
+
+DEV_SET = Path("/work/shared/data/keywords-dev.jsonl")
+EMOJI = ["🥕", "🌲", "🚌", "👍", "😡", "❤️", "🏠", ""]
+# Inflection swaps: definite/indefinite, singular/plural endings of the three languages.
+ENDING_SWAPS = [
+    ("arna", "ar"),
+    ("orna", "or"),
+    ("erna", "er"),
+    ("en", ""),
+    ("et", ""),
+    ("ene", "er"),
+    ("erne", "er"),
+    ("a", "an"),
+]
+PIECE = re.compile(r"[^.!?,]+[.!?,]?")
+
+
+def load_pieces() -> dict[str, list[str]]:
+    pieces: dict[str, list[str]] = {}
+    for line in DEV_SET.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        pieces.setdefault(row["lang"], []).extend(
+            p.strip() for p in PIECE.findall(row["text"]) if p.strip()
+        )
+    return pieces
+
+
+def vary_word(word: str, rng: random.Random) -> str:
+    roll = rng.random()
+    if roll < 0.15:
+        for ending, other in ENDING_SWAPS:
+            if word.endswith(ending) and len(word) > len(ending) + 3:
+                return word[: len(word) - len(ending)] + other
+    elif roll < 0.18 and len(word) > 5:
+        i = rng.randrange(1, len(word) - 1)
+        return word[:i] + word[i + 1] + word[i] + word[i + 2 :]  # transposition typo
+    elif roll < 0.22:
+        return word.upper() if rng.random() < 0.3 else word.capitalize()
+    return word
+
+
+def synthetic_answers(n: int, seed: int = 4) -> dict[str, list[str]]:
+    rng = random.Random(seed)
+    pieces = load_pieces()
+    languages = sorted(pieces)
+    answers: dict[str, list[str]] = {lang: [] for lang in languages}
+    for i in range(n):
+        lang = languages[i % len(languages)]
+        chosen = rng.sample(pieces[lang], k=min(len(pieces[lang]), rng.randint(1, 3)))
+        words = " ".join(chosen).split()
+        text = " ".join(vary_word(w, rng) for w in words)
+        answers[lang].append(text + " " + rng.choice(EMOJI))
+    return answers
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    answers = synthetic_answers(n)
+
+    started = time.perf_counter()
+    for lang in answers:
+        _lexicon(lang)
+        _lexicon("en")
+    loading = time.perf_counter() - started
+
+    started = time.perf_counter()
+    keywords = 0
+    for lang, texts in answers.items():
+        results = extract_batch(texts, lang)
+        keywords += sum(len(r.candidates) for r in results)
+    extracting = time.perf_counter() - started
+
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"answers: {n}")
+    print(f"candidates: {keywords}")
+    print(f"loading tables: {loading:.1f} s (once per process)")
+    print(f"extraction: {extracting:.1f} s")
+    print(f"total seconds: {loading + extracting:.1f}")
+    print(f"answers/s: {n / extracting:,.0f}")
+    print(f"peak RSS: {peak_mb:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

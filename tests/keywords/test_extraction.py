@@ -1,0 +1,221 @@
+"""Exact oracles for keyword extraction on hand-made answers (no database needed)."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from keywords.extraction import (
+    AnswerKeywords,
+    Candidate,
+    clean_text,
+    extract,
+    extract_batch,
+    stopwords,
+    suggest_merges,
+)
+
+
+def singles(text, language="sv"):
+    return list(extract(text, language).single_words)
+
+
+def test_definite_forms_and_casing_collapse_to_one_keyword():
+    result = extract(
+        "Kollektivtrafiken! Kollektivtrafik. KOLLEKTIVTRAFIK och kollektivtrafiken", "sv"
+    )
+    assert result.single_words == ("kollektivtrafik",)
+    assert result.candidates[0] == Candidate(
+        "kollektivtrafik", ("kollektivtrafiken", "kollektivtrafik")
+    )
+
+
+def test_plural_and_definite_inflections_share_the_base_form():
+    assert singles("Skolorna, skolan och skolor") == ["skola"]
+    assert singles("Bussarna går sällan och bussen är sen.") == ["buss"]
+
+
+def test_compounds_are_lemmatised_on_their_last_part():
+    assert singles("Småstadskänslan och föreningslivet") == ["småstadskänsla", "föreningsliv"]
+    assert singles("Cykelbanorna är smala men cykelbanan vid ån är bred") == ["cykelbana", "å"]
+
+
+def test_override_table_fixes_known_simplemma_mistakes():
+    assert singles("Gängen och klottret i centrum, buss och lugn") == [
+        "gäng",
+        "klotter",
+        "centrum",
+        "buss",
+        "lugn",
+    ]
+
+
+def test_adjectives_verbs_and_adverbs_are_dropped():
+    assert singles("Skolorna håller hög kvalitet och lärarna är engagerade.") == [
+        "skola",
+        "kvalitet",
+        "lärare",
+    ]
+    assert singles("Fler cykelvägar som hänger ihop, nu tar de slut mitt i ingenstans.") == [
+        "cykelväg"
+    ]
+
+
+def test_phrases_do_not_cross_stopwords_or_punctuation():
+    result = extract("Levande stadskärna och fler bostäder, tack. Ny idrottshall", "sv")
+    assert result.single_words == ("stadskärna", "bostad", "idrottshall")
+    assert result.phrases == ("levande stadskärna", "fler bostad", "ny idrottshall")
+    assert extract("Biblioteket, parkerna", "sv").phrases == ()
+
+
+def test_phrase_keeps_its_surface_form_and_word_count():
+    result = extract("Fler bostäder", "sv")
+    assert result.candidates[-1] == Candidate("fler bostad", ("fler bostäder",), 2)
+    assert result.candidates[-1].is_phrase
+
+
+def test_danish_answer_with_soft_hyphen_and_zero_width_space():
+    result = extract("Skov\u00adstien og stran\u200bden er dejlige", "da")
+    assert result == AnswerKeywords(
+        "da", (Candidate("skovsti", ("skovstien",)), Candidate("strand", ("stranden",)))
+    )
+
+
+def test_norwegian_bokmal_uses_no_stopwords_and_fixes_bussene():
+    assert "og" in stopwords("nb")
+    assert singles("Bussene er alltid forsinket og veiene har hull.", "nb") == [
+        "buss",
+        "vei",
+        "hull",
+    ]
+
+
+def test_coordinated_compound_first_part_is_not_a_keyword():
+    assert singles("Gang- og sykkelvei langs riksveien", "nb") == ["sykkelvei", "riksvei"]
+
+
+def test_html_script_and_style_content_are_removed():
+    text = (
+        "<p>Fler <b>bostäder</b></p><script>alert('skolan')</script>"
+        "<style>.bibliotek{color:red}</style> &amp; parker"
+    )
+    result = extract(text, "sv")
+    assert result.single_words == ("bostad", "park")
+    assert result.phrases == ("fler bostad",)
+
+
+def test_urls_and_emails_are_removed():
+    assert clean_text("se https://example.com/skolan, www.kommun.se eller a.b@example.se!") == (
+        "se  ,   eller  !"
+    )
+    assert "skola" not in singles("Se https://example.com/skolan eller mejla skola@example.se")
+
+
+def test_emoji_and_digits_fall_away():
+    assert singles("Biblioteket 📚🙂 och simhallen 🏊‍♀️!! 24/7") == ["bibliotek", "simhall"]
+
+
+def test_english_and_arabic_answers_are_detected():
+    english = extract("The buses are always late and the library closes early.", "sv")
+    assert english.language == "en"
+    assert "library" in english.single_words
+    assert "bus" in english.single_words
+    arabic = extract("المكتبة جميلة جدا والحدائق نظيفة", "sv")
+    assert arabic.language == "ar"
+    assert arabic.phrases == ()
+
+
+def test_english_words_inside_a_swedish_answer_are_not_keywords():
+    result = extract("Laddstolpar! Det finns nästan inga, really frustrating", "sv")
+    assert result.language == "sv"
+    assert result.single_words == ("laddstolpe",)
+
+
+def test_proper_nouns_inside_a_sentence_are_not_keywords():
+    assert singles("Cykelbanorna i Norrköping är bra") == ["cykelbana"]
+
+
+def test_empty_and_symbol_only_input():
+    assert extract("", "sv") == AnswerKeywords("other", ())
+    assert extract("   🙂🙂 123 !!", "da") == AnswerKeywords("other", ())
+    assert extract_batch([], "nb") == []
+
+
+def test_huge_input_is_handled():
+    result = extract("Biblioteket är bra. " * 20_000, "sv")
+    assert result.keywords == ("bibliotek",)
+
+
+def test_unsupported_language_is_refused():
+    with pytest.raises(ValueError, match="unsupported language"):
+        extract("Hej", "fi")
+
+
+def test_batch_is_aligned_with_input_and_repairs_rare_typos():
+    texts = ["Biblioteket", "Bibliotket är stängt", "biblioteken", "Bibliotek!", ""]
+    results = extract_batch(texts, "sv")
+    assert [r.single_words for r in results] == [
+        ("bibliotek",),
+        ("bibliotek",),
+        ("bibliotek",),
+        ("bibliotek",),
+        (),
+    ]
+    assert results[1].candidates[0].surface_forms == ("bibliotket",)
+    assert extract_batch(texts, "sv", repair_typos=False)[1].single_words == ("bibliotket",)
+
+
+def test_merge_suggestions_by_stem_and_similarity():
+    suggestions = suggest_merges(
+        ["cykelväg", "cykelvägar", "bibliotek", "idrottshall", "idrotshall", "skola"], "sv"
+    )
+    pairs = {(s.keyword, s.other, s.reason) for s in suggestions}
+    assert ("cykelväg", "cykelvägar", "stem") in pairs
+    assert ("idrotshall", "idrottshall", "similar") in pairs
+    assert not any("skola" in (s.keyword, s.other) for s in suggestions)
+    assert suggest_merges([], "nb") == []
+
+
+def write_jsonl(path, rows):
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n")
+
+
+def test_evaluate_command_prints_precision_recall_and_f1(tmp_path):
+    path = tmp_path / "tiny.jsonl"
+    write_jsonl(
+        path,
+        [
+            {
+                "id": "t1",
+                "lang": "sv",
+                "question": "keep",
+                "text": "Biblioteket och badplatserna, fler bostäder",
+                "keywords": ["bibliotek", "badplats", "fler bostäder|bostad"],
+            },
+            {
+                "id": "t2",
+                "lang": "nb",
+                "question": "miss",
+                "text": "Turstiene rundt vannet",
+                "keywords": ["tursti", "vann", "lysløype"],
+            },
+        ],
+    )
+    out = StringIO()
+    call_command("evaluate_keywords", str(path), stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[:3] == ["precision: 1.000", "recall: 0.833", "F1: 0.909"]
+    assert len(lines) == 6
+    assert [line.split(":")[0] for line in lines[3:]] == [
+        "YAKE precision",
+        "YAKE recall",
+        "YAKE F1",
+    ]
+
+
+def test_evaluate_command_rejects_a_broken_line(tmp_path):
+    path = tmp_path / "broken.jsonl"
+    path.write_text('{"lang": "sv", "text": "Hej"}\n')
+    with pytest.raises(CommandError, match="broken.jsonl:1"):
+        call_command("evaluate_keywords", str(path), stdout=StringIO())
