@@ -155,13 +155,17 @@ def test_htmx_save_redirects_the_client_to_the_process(staff_client, process):
     assert Track.objects.filter(name="Indadvendt spor").exists()
 
 
-def test_htmx_delete_answers_with_an_empty_fragment(staff_client, process):
-    phase = process.phases.first()
-    url = reverse("workspace:part_delete", args=["norrkoping", process.pk, "phase", phase.pk])
+def test_htmx_delete_answers_with_the_refreshed_list(staff_client, process):
+    phases = list(process.phases.all())
+    url = reverse("workspace:part_delete", args=["norrkoping", process.pk, "phase", phases[0].pk])
     response = staff_client.post(url, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
-    assert response.content == b""
-    assert not Phase.objects.filter(pk=phase.pk).exists()
+    assert response.text.lstrip().startswith('<ul class="part-list" id="phase-list">')
+    assert phases[0].name not in response.text
+    assert phases[1].name in response.text
+    last = reverse("workspace:part_delete", args=["norrkoping", process.pk, "phase", phases[1].pk])
+    assert "None yet." in staff_client.post(last, HTTP_HX_REQUEST="true").text
+    assert not Phase.objects.filter(process=process).exists()
 
 
 def test_delete_needs_post(staff_client, process):

@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import models
 from django.forms import ModelForm
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -201,7 +200,12 @@ def part_delete(request, pk, kind, part_pk):
     part = get_object_or_404(PARTS[kind].model, pk=part_pk, process=process)
     services.process_part_delete(part=part)
     if request.htmx:
-        # The row is swapped out in place; an empty body removes it.
-        return HttpResponse("")
+        # The refreshed list replaces the old one, so an emptied list says "None yet."
+        items = PARTS[kind].model.objects.filter(process=process)
+        return render(
+            request,
+            "visionportal/workspace/part_list.html#items",
+            {"kind": kind, "items": items, "process": process},
+        )
     messages.success(request, _("Deleted."))
     return redirect(_process_edit_url(request, process.pk))
