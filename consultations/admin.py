@@ -28,13 +28,23 @@ class QuestionAdmin(admin.ModelAdmin):
 class AnswerInline(admin.TabularInline):
     model = Answer
     extra = 0
-    fields = ["question", "text"]
-    readonly_fields = ["question"]
+    fields = ["question", "text", "hidden_at", "hidden_reason"]
+    # Moderation goes through services.answer_hide on the staff pages, which audits it.
+    readonly_fields = ["question", "hidden_at", "hidden_reason"]
 
 
 @admin.register(Response)
 class ResponseAdmin(admin.ModelAdmin):
-    list_display = ["pk", "consultation", "channel", "age_band", "area", "submitted_at"]
+    list_display = [
+        "pk",
+        "consultation",
+        "channel",
+        "group_label",
+        "participants",
+        "age_band",
+        "area",
+        "submitted_at",
+    ]
     list_filter = ["channel", "age_band", "consultation"]
     list_select_related = ["consultation"]
     readonly_fields = ["idempotency_key", "submitted_at"]
@@ -43,7 +53,8 @@ class ResponseAdmin(admin.ModelAdmin):
 
 @admin.register(Answer)
 class AnswerAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "question", "response"]
+    list_display = ["__str__", "question", "response", "hidden_at"]
     list_select_related = ["question", "response"]
     search_fields = ["text"]
     raw_id_fields = ["response", "question"]
+    readonly_fields = ["hidden_at", "hidden_by", "hidden_reason"]

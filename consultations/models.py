@@ -128,6 +128,11 @@ class Response(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
     age_band = models.CharField(_("age band"), max_length=12, choices=AgeBand.choices, blank=True)
     area = models.CharField(_("where you live"), max_length=120, blank=True)
+    # Focus groups, workshops and similar channels answer as a group.
+    group_label = models.CharField(_("group"), max_length=120, blank=True)
+    participants = models.PositiveSmallIntegerField(
+        _("number of participants"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("response")
@@ -137,17 +142,40 @@ class Response(models.Model):
             models.UniqueConstraint(
                 fields=["consultation", "idempotency_key"],
                 name="response_one_per_idempotency_key",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(participants__isnull=True) | Q(participants__gte=1),
+                name="response_participants_positive",
+            ),
         ]
 
     def __str__(self):
         return f"{self.consultation} #{self.pk}"
 
 
+class AnswerQuerySet(models.QuerySet):
+    def visible(self):
+        """Answers not hidden by a moderator: the only ones analysis and exports use."""
+        return self.filter(hidden_at__isnull=True)
+
+
 class Answer(models.Model):
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
     text = models.TextField(_("answer"))
+    # Moderation keeps the row: who hid it, when and why is the audit trail.
+    hidden_at = models.DateTimeField(_("hidden at"), null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("hidden by"),
+    )
+    hidden_reason = models.CharField(_("reason for hiding"), max_length=500, blank=True)
+
+    objects = AnswerQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("answer")
@@ -156,7 +184,11 @@ class Answer(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["response", "question"], name="answer_one_per_question_per_response"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(hidden_at__isnull=True) | ~Q(hidden_reason=""),
+                name="answer_hidden_with_reason",
+            ),
         ]
 
     def __str__(self):

@@ -13,6 +13,7 @@ from visionportal.models import VisionProcess
 from .models import AgeBand, Answer, Channel, Consultation, Question, QuestionKind, Response
 
 DEFAULT_HORIZON_YEARS = 20
+MAX_PARTICIPANTS = 10000
 
 # Seed 000's three questions. These are content, not UI: staff may reword them afterwards,
 # so they are stored in the consultation's language rather than translated on display.
@@ -125,11 +126,16 @@ def response_submit(
     age_band: str = "",
     area: str = "",
     channel: str = Channel.ONLINE,
+    group_label: str = "",
+    participants: int | None = None,
+    allow_after_closing: bool = False,
 ) -> tuple[Response, bool]:
     """Store one response exactly once per idempotency key.
 
     Returns (response, created). A retry with a key already stored returns the stored
     response, even after the consultation has closed: the resident did submit in time.
+    Staff entering answers gathered elsewhere (interviews, focus groups, imports) pass
+    `allow_after_closing`: the conversation happened while the consultation was open.
     """
     try:
         key = uuid.UUID(str(idempotency_key))
@@ -142,7 +148,7 @@ def response_submit(
     status = consultation.status()
     if status == "upcoming":
         raise ValidationError(_("This consultation has not opened yet."))
-    if status == "closed":
+    if status == "closed" and not allow_after_closing:
         raise ValidationError(_("This consultation has closed; answers are no longer accepted."))
     if channel not in Channel.values:
         raise ValidationError(_("Unknown channel."))
@@ -151,6 +157,18 @@ def response_submit(
     area = (area or "").strip()
     if len(area) > Response._meta.get_field("area").max_length:
         raise ValidationError({"area": _("Shorten the area to at most 120 characters.")})
+    group_label = (group_label or "").strip()
+    if len(group_label) > Response._meta.get_field("group_label").max_length:
+        raise ValidationError({"group_label": _("Shorten the group to at most 120 characters.")})
+    if participants is not None and not 1 <= participants <= MAX_PARTICIPANTS:
+        raise ValidationError(
+            {
+                "participants": _("Give a number of participants from 1 to %(max)d.")
+                % {"max": MAX_PARTICIPANTS}
+            }
+        )
+    if channel == Channel.ONLINE and (group_label or participants is not None):
+        raise ValidationError(_("Online answers come from one person, not a group."))
     cleaned = _clean_answers(consultation=consultation, answers=answers)
 
     try:
@@ -162,6 +180,8 @@ def response_submit(
                 channel=channel,
                 age_band=age_band,
                 area=area,
+                group_label=group_label,
+                participants=participants,
             )
             Answer.objects.bulk_create(
                 Answer(response=response, question_id=question_id, text=text)
@@ -174,3 +194,70 @@ def response_submit(
             raise
         return existing, False
     return response, True
+
+
+def answer_hide(*, answer: Answer, by, reason: str) -> Answer:
+    """Hide an answer from analysis and exports; the row stays, with who, when and why."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give a reason for hiding the answer.")})
+    limit = Answer._meta.get_field("hidden_reason").max_length
+    if len(reason) > limit:
+        raise ValidationError(
+            {"reason": _("Shorten the reason to at most %(limit)d characters.") % {"limit": limit}}
+        )
+    answer.hidden_at = timezone.now()
+    answer.hidden_by = by
+    answer.hidden_reason = reason
+    answer.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+    return answer
+
+
+def answer_unhide(*, answer: Answer) -> Answer:
+    answer.hidden_at = None
+    answer.hidden_by = None
+    answer.hidden_reason = ""
+    answer.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+    return answer
+
+
+def import_row_key(*, consultation: Consultation, file_sha256: str, row_number: int) -> uuid.UUID:
+    """The same file imported twice yields the same keys, so nothing is stored twice."""
+    return uuid.uuid5(
+        uuid.NAMESPACE_URL, f"consultation:{consultation.pk}:{file_sha256}:{row_number}"
+    )
+
+
+@transaction.atomic
+def responses_import(*, consultation: Consultation, rows: list[dict], file_sha256: str) -> int:
+    """Store all rows or none. Returns how many responses were new.
+
+    Each row is a dict as importing.parse_rows makes: row_number, channel, answers
+    (question id -> text), age_band, area, group_label, participants. A ValidationError
+    names the row and rolls back every row.
+    """
+    created_count = 0
+    for row in rows:
+        try:
+            _response, created = response_submit(
+                consultation=consultation,
+                idempotency_key=import_row_key(
+                    consultation=consultation,
+                    file_sha256=file_sha256,
+                    row_number=row["row_number"],
+                ),
+                answers=row["answers"],
+                age_band=row.get("age_band", ""),
+                area=row.get("area", ""),
+                channel=row["channel"],
+                group_label=row.get("group_label", ""),
+                participants=row.get("participants"),
+                allow_after_closing=True,
+            )
+        except ValidationError as error:
+            messages = "; ".join(error.messages)
+            raise ValidationError(
+                _("Row %(row)d: %(message)s") % {"row": row["row_number"], "message": messages}
+            ) from error
+        created_count += created
+    return created_count

@@ -8,8 +8,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from visionportal import selectors as process_selectors
 
-from . import selectors, services
-from .forms import ResponseForm, question_field_name
+from .. import selectors, services
+from ..forms import ResponseForm, question_field_name
 
 STATUS_TEMPLATE = "consultations/status.html"
 FORM_TEMPLATE = "consultations/consultation_form.html"

@@ -1,0 +1,27 @@
+"""Staff pages of consultations, under /workspace/<municipality>/consultations/."""
+
+from django.urls import path
+
+from .views import staff
+
+app_name = "consultations_staff"
+
+_base = "<slug:municipality_slug>/consultations/<int:pk>/"
+
+urlpatterns = [
+    path(f"{_base}responses/", staff.responses, name="responses"),
+    path(f"{_base}responses/new/", staff.response_create, name="response_create"),
+    path(
+        f"{_base}answers/<int:answer_pk>/hide/",
+        staff.answer_hide,
+        name="answer_hide",
+    ),
+    path(
+        f"{_base}answers/<int:answer_pk>/unhide/",
+        staff.answer_unhide,
+        name="answer_unhide",
+    ),
+    path(f"{_base}export.<str:fmt>", staff.export, name="export"),
+    path(f"{_base}import/", staff.import_upload, name="import"),
+    path(f"{_base}import/confirm/", staff.import_confirm, name="import_confirm"),
+]

@@ -1,0 +1,265 @@
+"""Staff pages of a consultation: answers from other channels, moderation, exports, import.
+
+Every view runs through access.member_required: other municipalities get 404, wrong roles
+403, staff without MFA are sent to set it up. Moderators see the answers and hide them;
+only editors (staff, admins) enter, import and export.
+"""
+
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from visionportal.access import EDITOR_ROLES, member_required
+from visionportal.models import Role
+
+from .. import exports, importing, selectors, services
+from ..forms import (
+    AnswerHideForm,
+    ImportConfirmForm,
+    ImportUploadForm,
+    StaffResponseForm,
+    question_field_name,
+)
+from ..masking import mask_personal_data
+from ..models import Answer, Channel
+from .public import _add_service_errors
+
+MODERATION_ROLES = EDITOR_ROLES | {Role.MODERATOR}
+PAGE_SIZE = 50
+IMPORT_SESSION_KEY = "consultation_import:{pk}"
+
+
+def _list_url(request, consultation):
+    return reverse(
+        "consultations_staff:responses", args=[request.municipality.slug, consultation.pk]
+    )
+
+
+@member_required(MODERATION_ROLES)
+@require_GET
+def responses(request, pk):
+    consultation = selectors.consultation_for_member(request, pk)
+    channel = request.GET.get("channel", "")
+    if channel not in Channel.values:
+        channel = ""
+    page = Paginator(selectors.staff_responses(consultation, channel=channel), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    for response in page.object_list:
+        response.masked_answers = [
+            (answer, mask_personal_data(answer.text)) for answer in response.answers.all()
+        ]
+    return render(
+        request,
+        "consultations/staff/responses.html",
+        {
+            "consultation": consultation,
+            "page": page,
+            "channel": channel,
+            "channels": Channel.choices,
+            "can_edit": request.membership.role in EDITOR_ROLES,
+            "hide_form": AnswerHideForm(),
+        },
+    )
+
+
+@member_required(EDITOR_ROLES)
+def response_create(request, pk):
+    consultation = selectors.consultation_for_member(request, pk)
+    questions = selectors.consultation_questions(consultation)
+    if request.method != "POST":
+        form = StaffResponseForm(
+            initial={"idempotency_key": uuid.uuid4(), "channel": Channel.INTERVIEW},
+            consultation=consultation,
+            questions=questions,
+        )
+    else:
+        form = StaffResponseForm(request.POST, consultation=consultation, questions=questions)
+        if form.is_valid():
+            try:
+                _response, created = services.response_submit(
+                    consultation=consultation,
+                    idempotency_key=form.cleaned_data["idempotency_key"],
+                    answers=form.answers(),
+                    age_band=form.cleaned_data["age_band"],
+                    area=form.cleaned_data["area"],
+                    channel=form.cleaned_data["channel"],
+                    group_label=form.cleaned_data["group_label"],
+                    participants=form.cleaned_data["participants"],
+                    allow_after_closing=True,
+                )
+            except ValidationError as error:
+                _add_service_errors(form, error)
+            else:
+                if created:
+                    messages.success(request, _("The answers were saved."))
+                else:
+                    messages.info(request, _("These answers had already been saved."))
+                return redirect(_list_url(request, consultation))
+    return render(
+        request,
+        "consultations/staff/response_form.html",
+        {
+            "consultation": consultation,
+            "form": form,
+            "question_fields": [form[question_field_name(q)] for q in questions],
+        },
+    )
+
+
+def _answer_for_member(request, pk, answer_pk) -> Answer:
+    consultation = selectors.consultation_for_member(request, pk)
+    return get_object_or_404(
+        Answer.objects.select_related("response"),
+        pk=answer_pk,
+        response__consultation=consultation,
+    )
+
+
+@require_POST
+@member_required(MODERATION_ROLES)
+def answer_hide(request, pk, answer_pk):
+    answer = _answer_for_member(request, pk, answer_pk)
+    form = AnswerHideForm(request.POST)
+    if form.is_valid():
+        try:
+            services.answer_hide(answer=answer, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The answer is hidden from analysis and exports."))
+    else:
+        messages.error(request, _("Give a reason (at most 500 characters) for hiding the answer."))
+    return redirect(_list_url(request, answer.response.consultation))
+
+
+@require_POST
+@member_required(MODERATION_ROLES)
+def answer_unhide(request, pk, answer_pk):
+    answer = _answer_for_member(request, pk, answer_pk)
+    services.answer_unhide(answer=answer)
+    messages.success(request, _("The answer is shown again."))
+    return redirect(_list_url(request, answer.response.consultation))
+
+
+EXPORT_FORMATS = {
+    "csv": ("text/csv; charset=utf-8", exports.to_csv),
+    "xlsx": (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        exports.to_xlsx,
+    ),
+    "json": ("application/json", None),
+}
+
+
+@member_required(EDITOR_ROLES)
+@require_GET
+def export(request, pk, fmt):
+    consultation = selectors.consultation_for_member(request, pk)
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
+    table, question_texts = selectors.export_table(consultation)
+    content_type, render_table = EXPORT_FORMATS[fmt]
+    if fmt == "json":
+        body = exports.to_json(table, question_texts=question_texts)
+    else:
+        body = render_table(table)
+    name = slugify(f"answers-{consultation.pk}-{consultation.title}")[:80] or "answers"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _import_context(consultation, **extra):
+    questions = selectors.consultation_questions(consultation)
+    return {
+        "consultation": consultation,
+        "columns": [
+            *zip(exports.question_headers(questions), [q.text for q in questions], strict=True),
+        ],
+        "channels": Channel.values,
+        "max_rows": importing.MAX_ROWS,
+        **extra,
+    }
+
+
+@member_required(EDITOR_ROLES)
+def import_upload(request, pk):
+    """Upload → preview with per-row errors. The parsed rows wait in the session."""
+    consultation = selectors.consultation_for_member(request, pk)
+    posted = request.method == "POST"
+    form = ImportUploadForm(request.POST if posted else None, request.FILES if posted else None)
+    if posted and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > importing.MAX_FILE_BYTES:
+            form.add_error("file", _("The file is too big: at most 5 MB."))
+        else:
+            try:
+                parsed = importing.parse(
+                    upload.read(),
+                    questions=selectors.consultation_questions(consultation),
+                    max_answer_length=consultation.max_answer_length,
+                    filename=upload.name,
+                )
+            except importing.ImportFileError as error:
+                form.add_error("file", str(error))
+            else:
+                if not parsed.errors:
+                    request.session[IMPORT_SESSION_KEY.format(pk=consultation.pk)] = {
+                        "sha256": parsed.sha256,
+                        "rows": parsed.rows,
+                    }
+                return render(
+                    request,
+                    "consultations/staff/import_preview.html",
+                    _import_context(
+                        consultation,
+                        parsed=parsed,
+                        preview=[
+                            (row, [(k, mask_personal_data(v)) for k, v in row["answers"].items()])
+                            for row in parsed.rows[:PAGE_SIZE]
+                        ],
+                        confirm_form=ImportConfirmForm(initial={"sha256": parsed.sha256}),
+                        filename=upload.name,
+                    ),
+                )
+    return render(
+        request, "consultations/staff/import_upload.html", _import_context(consultation, form=form)
+    )
+
+
+@require_POST
+@member_required(EDITOR_ROLES)
+def import_confirm(request, pk):
+    consultation = selectors.consultation_for_member(request, pk)
+    form = ImportConfirmForm(request.POST)
+    key = IMPORT_SESSION_KEY.format(pk=consultation.pk)
+    pending = request.session.get(key)
+    if not form.is_valid() or not pending or pending["sha256"] != form.cleaned_data["sha256"]:
+        messages.error(request, _("The uploaded file was not found. Upload it again."))
+        return redirect("consultations_staff:import", request.municipality.slug, consultation.pk)
+    try:
+        created = services.responses_import(
+            consultation=consultation, rows=pending["rows"], file_sha256=pending["sha256"]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("consultations_staff:import", request.municipality.slug, consultation.pk)
+    del request.session[key]
+    skipped = len(pending["rows"]) - created
+    messages.success(
+        request,
+        _("Imported %(created)d responses; %(skipped)d were already imported.")
+        % {"created": created, "skipped": skipped},
+    )
+    return redirect(_list_url(request, consultation))

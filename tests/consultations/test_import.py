@@ -1,0 +1,242 @@
+"""Bulk import from CSV and XLSX: preview with per-row errors, all or nothing, no duplicates."""
+
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import Workbook
+
+from consultations import importing, services
+from consultations.models import Response
+
+from .factories import closed_consultation, open_consultation
+from .staff_helpers import XSS, staff_url
+
+GOOD_CSV = (
+    "channel,keep,leave,miss,age_band,area,group_label,participants\n"
+    "interview,Parkerna,Bilköerna,,25-44,Hageby,,\n"
+    "focus_group,Skolorna,,Ett badhus,,,Ungdomsrådet,12\n"
+).encode()
+
+
+@pytest.fixture(autouse=True)
+def english(client):
+    client.cookies["django_language"] = "en"
+
+
+@pytest.fixture
+def consultation(process):
+    return open_consultation(process)
+
+
+def _xlsx(rows) -> bytes:
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _parse(consultation, data, filename="answers.csv"):
+    return importing.parse(
+        data,
+        questions=list(consultation.questions.all()),
+        max_answer_length=consultation.max_answer_length,
+        filename=filename,
+    )
+
+
+def test_parse_reads_columns_by_kind(consultation):
+    keep, leave, miss = consultation.questions.all()
+    parsed = _parse(consultation, GOOD_CSV)
+    assert parsed.errors == []
+    assert parsed.rows == [
+        {
+            "row_number": 2,
+            "channel": "interview",
+            "answers": {keep.pk: "Parkerna", leave.pk: "Bilköerna"},
+            "age_band": "25-44",
+            "area": "Hageby",
+            "group_label": "",
+            "participants": None,
+        },
+        {
+            "row_number": 3,
+            "channel": "focus_group",
+            "answers": {keep.pk: "Skolorna", miss.pk: "Ett badhus"},
+            "age_band": "",
+            "area": "",
+            "group_label": "Ungdomsrådet",
+            "participants": 12,
+        },
+    ]
+
+
+def test_parse_reads_columns_by_position_semicolons_and_a_bom(consultation):
+    keep, leave, miss = consultation.questions.all()
+    data = "\ufeffChannel;Q1;Q3\nworkshop;Torget;Mer kultur\n\n".encode()
+    parsed = _parse(consultation, data)
+    assert parsed.errors == []
+    assert [r["answers"] for r in parsed.rows] == [{keep.pk: "Torget", miss.pk: "Mer kultur"}]
+
+
+def test_parse_reads_xlsx(consultation):
+    keep = consultation.questions.first()
+    data = _xlsx([["channel", "keep", "participants"], ["exhibition", "Hamnen", 40]])
+    parsed = _parse(consultation, data, "answers.xlsx")
+    assert parsed.errors == []
+    assert parsed.rows[0]["answers"] == {keep.pk: "Hamnen"}
+    assert parsed.rows[0]["participants"] == 40
+
+
+def test_parse_reports_every_bad_row_with_its_number(consultation):
+    data = (
+        "channel,keep,age_band,participants\n"
+        "interview,ok,,\n"
+        "telepathy,x,,\n"
+        "interview,,,\n"
+        "interview,x,42,\n"
+        "interview,x,,-3\n"
+        f"interview,{'y' * 2001},,\n"
+    ).encode()
+    errors = _parse(consultation, data).errors
+    assert [number for number, _ in errors] == [3, 4, 5, 6, 7]
+    assert "Unknown channel “telepathy”" in errors[0][1]
+    assert errors[1][1] == "The row has no answers."
+    assert "Unknown age band “42”" in errors[2][1]
+    assert errors[3][1] == "Participants must be from 1 to 10000."
+    assert "at most 2000 characters (it has 2001)" in errors[4][1]
+
+
+@pytest.mark.parametrize(
+    ("data", "filename", "message"),
+    [
+        (b"", "a.csv", "The file is empty."),
+        (b"\x00\x01\x02binary", "a.csv", "not a CSV or XLSX file"),
+        ("channel,keep\n".encode("utf-16"), "a.csv", "not a CSV or XLSX file"),
+        ("channel,keep\nintervju,Åäö\n".encode("latin-1"), "a.csv", "not UTF-8"),
+        (b"PK\x03\x04garbage", "a.xlsx", "could not be read as XLSX"),
+        (b"plain text", "a.xlsx", "could not be read as XLSX"),
+        (b"channel,keep,colour\ninterview,x,red\n", "a.csv", "Unknown columns: colour"),
+        (b"keep\nx\n", "a.csv", "needs a “channel” column"),
+        (b"channel,age_band\ninterview,\n", "a.csv", "at least one question column"),
+        (b"channel,keep,keep\ninterview,x,y\n", "a.csv", "appears twice"),
+        (b"channel,keep\n", "a.csv", "no answers"),
+        (b"\n\n", "a.csv", "no header row"),
+    ],
+)
+def test_unreadable_files_are_refused_as_a_whole(consultation, data, filename, message):
+    with pytest.raises(importing.ImportFileError, match=message):
+        _parse(consultation, data, filename)
+
+
+def test_too_big_and_too_long_files_are_refused(consultation):
+    with pytest.raises(importing.ImportFileError, match="too big"):
+        _parse(consultation, b"channel,keep\n" + b"x" * importing.MAX_FILE_BYTES)
+    rows = "".join("interview,x\n" for _ in range(importing.MAX_ROWS + 1))
+    with pytest.raises(importing.ImportFileError, match="too many rows"):
+        _parse(consultation, ("channel,keep\n" + rows).encode())
+
+
+def test_import_is_all_or_nothing(consultation):
+    rows = _parse(consultation, GOOD_CSV).rows
+    rows[1]["age_band"] = "bogus"  # the service refuses what a tampered session carries
+    with pytest.raises(ValidationError, match="Row 3"):
+        services.responses_import(consultation=consultation, rows=rows, file_sha256="a" * 64)
+    assert not Response.objects.exists()
+
+
+def test_reimporting_the_same_file_adds_nothing(consultation):
+    parsed = _parse(consultation, GOOD_CSV)
+    assert (
+        services.responses_import(
+            consultation=consultation, rows=parsed.rows, file_sha256=parsed.sha256
+        )
+        == 2
+    )
+    assert (
+        services.responses_import(
+            consultation=consultation, rows=parsed.rows, file_sha256=parsed.sha256
+        )
+        == 0
+    )
+    assert Response.objects.count() == 2
+
+
+def test_import_into_a_closed_consultation_is_allowed(process):
+    consultation = closed_consultation(process)
+    parsed = _parse(consultation, GOOD_CSV)
+    services.responses_import(
+        consultation=consultation, rows=parsed.rows, file_sha256=parsed.sha256
+    )
+    assert Response.objects.count() == 2
+
+
+def _upload(client, consultation, data, name="answers.csv"):
+    return client.post(staff_url("import", consultation), {"file": SimpleUploadedFile(name, data)})
+
+
+def test_upload_preview_confirm_and_reimport(client, staff, consultation):
+    client.force_login(staff)
+    preview = _upload(client, consultation, GOOD_CSV)
+    assert preview.status_code == 200
+    assert "2 rows can be imported" in preview.text
+    assert "Ungdomsrådet" in preview.text
+    assert not Response.objects.exists()
+    sha = importing.file_sha256(GOOD_CSV)
+    done = client.post(staff_url("import_confirm", consultation), {"sha256": sha})
+    assert done.status_code == 302
+    assert done["Location"] == staff_url("responses", consultation)
+    stored = Response.objects.order_by("pk")
+    assert [(r.channel, r.group_label, r.participants) for r in stored] == [
+        ("interview", "", None),
+        ("focus_group", "Ungdomsrådet", 12),
+    ]
+    # The pending import is gone: a second confirm does nothing.
+    again = client.post(staff_url("import_confirm", consultation), {"sha256": sha})
+    assert again["Location"] == staff_url("import", consultation)
+    # The same file uploaded and confirmed again adds nothing.
+    _upload(client, consultation, GOOD_CSV)
+    client.post(staff_url("import_confirm", consultation), {"sha256": sha})
+    assert Response.objects.count() == 2
+
+
+def test_preview_with_errors_offers_no_confirm_and_stores_nothing(client, staff, consultation):
+    client.force_login(staff)
+    page = _upload(client, consultation, b"channel,keep\ninterview,ok\nnope,x\n")
+    assert page.status_code == 200
+    assert "Nothing was imported" in page.text
+    assert "Unknown channel" in page.text
+    assert staff_url("import_confirm", consultation) not in page.text
+    sha = importing.file_sha256(b"channel,keep\ninterview,ok\nnope,x\n")
+    client.post(staff_url("import_confirm", consultation), {"sha256": sha})
+    assert not Response.objects.exists()
+
+
+def test_a_confirm_for_another_file_imports_nothing(client, staff, consultation):
+    client.force_login(staff)
+    _upload(client, consultation, GOOD_CSV)
+    client.post(staff_url("import_confirm", consultation), {"sha256": "b" * 64})
+    client.post(staff_url("import_confirm", consultation), {"sha256": "not-a-hash"})
+    assert not Response.objects.exists()
+
+
+def test_bad_files_are_explained_on_the_upload_page(client, staff, consultation):
+    client.force_login(staff)
+    page = _upload(client, consultation, b"\x89PNG\r\n\x1a\n\x00\x00", "photo.png")
+    assert page.status_code == 200
+    assert "not a CSV or XLSX file" in page.text
+    page = client.post(staff_url("import", consultation), {})
+    assert page.status_code == 200 and "This field is required" in page.text
+
+
+def test_imported_markup_is_rendered_inert(client, staff, consultation):
+    client.force_login(staff)
+    data = f'channel,keep,group_label\ninterview,"{XSS.replace(chr(34), chr(39))}",<b>g</b>\n'
+    page = _upload(client, consultation, data.encode())
+    assert "<script>" not in page.text and "<b>g</b>" not in page.text
+    assert "&lt;script&gt;" in page.text
+    page = _upload(client, consultation, f"channel,keep\n{XSS.replace(chr(34), '')},x\n".encode())
+    assert "<script>" not in page.text
