@@ -1,8 +1,39 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
+
+
+def _response_saved(sender, instance, created, raw=False, **kwargs):
+    if created and not raw:
+        from .services import on_response_stored
+
+        on_response_stored(instance)
+
+
+def _answer_saved(sender, instance, raw=False, update_fields=None, **kwargs):
+    # A save that leaves the text alone (hiding by a moderator) changes no keywords.
+    if not raw and (update_fields is None or "text" in update_fields):
+        from .services import on_answer_saved
+
+        on_answer_saved(instance)
 
 
 class KeywordsConfig(AppConfig):
     name = "keywords"
     verbose_name = _("Keywords")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Why a signal and not a call in consultations.services: dependencies point
+        # consultations <- keywords, so consultations must not import keywords. The
+        # receivers only schedule a task on commit; the logic stays in keywords.services.
+        # response_submit bulk-creates Answers (no post_save), so a new Response is the
+        # hook and the task reads its answers after the commit; an Answer saved on its
+        # own (staff entry, edit) is hooked directly. Extraction is idempotent, so both
+        # firing for one answer only costs time.
+        post_save.connect(
+            _response_saved, sender="consultations.Response", dispatch_uid="keywords_response"
+        )
+        post_save.connect(
+            _answer_saved, sender="consultations.Answer", dispatch_uid="keywords_answer"
+        )

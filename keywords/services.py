@@ -1,0 +1,195 @@
+"""Writing keywords: extraction of answers into Keyword and KeywordMention rows.
+
+Extraction is idempotent: it recomputes the mentions of the answers it is given and
+upserts keywords by base form, so running it twice changes nothing the second time.
+Curation lives on Keyword rows (label, status, merge target, "keep for sorting") and is
+never touched here; a rebuild only recomputes mentions and removes keywords nobody
+curated that no answer mentions any more.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from consultations.models import Answer, Consultation, Response
+
+from .extraction import extract_batch
+from .models import ExtractionRun, Keyword, KeywordMention, KeywordStatus, RunKind, RunStatus
+
+logger = logging.getLogger(__name__)
+
+REBUILD_CHUNK_SIZE = 500
+_BASE_FORM_LENGTH = Keyword._meta.get_field("base_form").max_length
+_SURFACE_FORM_LENGTH = KeywordMention._meta.get_field("surface_form").max_length
+
+
+def _home_language(consultation: Consultation) -> str:
+    return consultation.process.municipality.default_language
+
+
+def _extract_for_consultation(consultation: Consultation, answers: list[Answer]) -> None:
+    """Recompute the mentions of `answers` (all of `consultation`) in one transaction."""
+    results = extract_batch([a.text for a in answers], _home_language(consultation))
+    wanted: dict[tuple[str, int], str] = {}
+    for answer, result in zip(answers, results, strict=True):
+        for candidate in result.candidates:
+            base_form = candidate.keyword[:_BASE_FORM_LENGTH]
+            surface = (candidate.surface_forms[0] if candidate.surface_forms else base_form)[
+                :_SURFACE_FORM_LENGTH
+            ]
+            wanted.setdefault((base_form, answer.pk), surface)
+
+    base_forms = {base_form for base_form, _ in wanted}
+    answer_ids = [a.pk for a in answers]
+    with transaction.atomic():
+        # ignore_conflicts: an existing (possibly curated) keyword is left exactly as it is.
+        Keyword.objects.bulk_create(
+            [Keyword(consultation=consultation, base_form=b, label=b) for b in sorted(base_forms)],
+            ignore_conflicts=True,
+        )
+        keyword_ids = dict(
+            Keyword.objects.filter(consultation=consultation, base_form__in=base_forms).values_list(
+                "base_form", "pk"
+            )
+        )
+        wanted_pairs = {(keyword_ids[b], a): s for (b, a), s in wanted.items()}
+        existing = KeywordMention.objects.filter(answer_id__in=answer_ids).values_list(
+            "pk", "keyword_id", "answer_id", "keyword__created_by_staff"
+        )
+        stale = [
+            pk
+            for pk, keyword_id, answer_id, by_staff in existing
+            # A link staff made by hand to their own keyword is theirs to undo.
+            if (keyword_id, answer_id) not in wanted_pairs and not by_staff
+        ]
+        if stale:
+            KeywordMention.objects.filter(pk__in=stale).delete()
+        KeywordMention.objects.bulk_create(
+            [
+                KeywordMention(keyword_id=k, answer_id=a, surface_form=s)
+                for (k, a), s in sorted(wanted_pairs.items())
+            ],
+            ignore_conflicts=True,
+        )
+
+
+def _answers(answer_ids: Iterable[int]):
+    return Answer.objects.filter(pk__in=list(answer_ids)).select_related(
+        "response__consultation__process__municipality"
+    )
+
+
+def answer_keywords_extract(*, answer_ids: Iterable[int]) -> int:
+    """Extract keywords from the given answers (any consultations); returns how many."""
+    by_consultation: dict[int, list[Answer]] = defaultdict(list)
+    consultations: dict[int, Consultation] = {}
+    for answer in _answers(answer_ids).order_by("pk"):
+        consultation = answer.response.consultation
+        consultations[consultation.pk] = consultation
+        by_consultation[consultation.pk].append(answer)
+    for pk, answers in by_consultation.items():
+        _extract_for_consultation(consultations[pk], answers)
+    return sum(len(a) for a in by_consultation.values())
+
+
+def response_keywords_extract(*, response_id: int) -> int:
+    answer_ids = list(Answer.objects.filter(response_id=response_id).values_list("pk", flat=True))
+    return answer_keywords_extract(answer_ids=answer_ids)
+
+
+def _curated(queryset):
+    """Keywords a person has touched: these survive any rebuild unchanged."""
+    return queryset.filter(
+        Q(created_by_staff=True)
+        | ~Q(status=KeywordStatus.CANDIDATE)
+        | ~Q(label=F("base_form"))
+        | Q(kept_for_sorting=True)
+        | Q(version__gt=1)
+        | Q(merged_keywords__isnull=False)
+    )
+
+
+def keywords_prune(*, consultation: Consultation) -> int:
+    """Delete keywords no answer mentions any more, unless someone curated them."""
+    keywords = Keyword.objects.filter(consultation=consultation)
+    curated = _curated(keywords).values("pk")
+    deleted, _ = keywords.filter(mentions__isnull=True).exclude(pk__in=curated).distinct().delete()
+    return deleted
+
+
+def extraction_run_start(*, consultation: Consultation, kind: str = RunKind.REBUILD):
+    """Create a run and send its task once the caller's transaction commits."""
+    from . import tasks  # tasks import this module
+
+    run = ExtractionRun.objects.create(
+        consultation=consultation,
+        kind=kind,
+        total=Answer.objects.filter(response__consultation=consultation).count(),
+    )
+    transaction.on_commit(lambda: tasks.rebuild.delay(run.pk))
+    return run
+
+
+def keywords_rebuild(*, run: ExtractionRun, chunk_size: int = REBUILD_CHUNK_SIZE) -> ExtractionRun:
+    """Re-extract every answer of the run's consultation, reporting progress on `run`."""
+    if run.status == RunStatus.DONE:
+        return run  # a redelivered task: the work is done
+    consultation = run.consultation
+    answer_ids = list(
+        Answer.objects.filter(response__consultation=consultation)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    run.status = RunStatus.RUNNING
+    run.started_at = timezone.now()
+    run.total = len(answer_ids)
+    run.processed = 0
+    run.error = ""
+    run.save(update_fields=["status", "started_at", "total", "processed", "error"])
+    try:
+        # Mentions of answers deleted since the last run go with the answers (CASCADE).
+        for start in range(0, len(answer_ids), chunk_size):
+            chunk = answer_ids[start : start + chunk_size]
+            answers = list(_answers(chunk).order_by("pk"))
+            if answers:
+                _extract_for_consultation(consultation, answers)
+            run.processed = start + len(chunk)
+            run.save(update_fields=["processed"])
+        keywords_prune(consultation=consultation)
+    except Exception as error:
+        run.status = RunStatus.FAILED
+        run.error = f"{type(error).__name__}: {error}"[:2000]
+        run.finished_at = timezone.now()
+        run.save(update_fields=["status", "error", "finished_at"])
+        raise
+    run.status = RunStatus.DONE
+    run.finished_at = timezone.now()
+    run.save(update_fields=["status", "finished_at"])
+    return run
+
+
+def on_response_stored(response: Response) -> None:
+    """Extract a newly stored response's answers once its transaction commits.
+
+    The answers are bulk-created after the response row in the same transaction, so their
+    ids are read by the task, not here. `robust`: the resident's response is stored
+    whatever happens to the broker; a failed send is logged and a rebuild catches up.
+    """
+    from . import tasks  # tasks import this module
+
+    response_id = response.pk
+    transaction.on_commit(lambda: tasks.extract_response.delay(response_id), robust=True)
+
+
+def on_answer_saved(answer: Answer) -> None:
+    """An answer added or edited on its own (not by response_submit's bulk_create)."""
+    from . import tasks
+
+    answer_id = answer.pk
+    transaction.on_commit(lambda: tasks.extract_answers.delay([answer_id]), robust=True)

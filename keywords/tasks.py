@@ -1,0 +1,22 @@
+"""Celery tasks of keywords: thin, idempotent, named explicitly, JSON arguments only."""
+
+from celery import shared_task
+
+from . import services
+from .models import ExtractionRun
+
+
+@shared_task(name="keywords.extract_answers")
+def extract_answers(answer_ids: list[int]) -> int:
+    return services.answer_keywords_extract(answer_ids=answer_ids)
+
+
+@shared_task(name="keywords.extract_response")
+def extract_response(response_id: int) -> int:
+    return services.response_keywords_extract(response_id=response_id)
+
+
+@shared_task(name="keywords.rebuild")
+def rebuild(run_id: int) -> str:
+    run = ExtractionRun.objects.select_related("consultation__process__municipality").get(pk=run_id)
+    return services.keywords_rebuild(run=run).status

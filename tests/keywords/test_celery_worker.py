@@ -1,0 +1,117 @@
+"""A real Celery worker against Redis runs the keyword tasks: a rebuild reports progress
+until done, and a submitted response is extracted after its commit."""
+
+import os
+import time
+import uuid
+
+import pytest
+import redis
+from celery.contrib.testing.worker import start_worker
+from django.db import OperationalError, transaction
+
+from consultations.services import response_submit
+from keywords import services
+from keywords.models import ExtractionRun, Keyword, KeywordMention, RunStatus
+from tests.conftest import require_service
+from tests.consultations.factories import open_consultation
+from visionportal.celery import app
+
+from .factories import respond
+
+pytestmark = pytest.mark.celery_worker
+
+REDIS_BASE = os.environ.get("CELERY_TEST_REDIS", "redis://127.0.0.1:6379").rstrip("/")
+CLAIM_KEY = "visionportal:test-claim"
+TIMEOUT = 60
+
+
+def _claim_free_database():
+    """An empty Redis database among 10–15, marked as ours so parallel runs skip it."""
+    for number in range(10, 16):
+        url = f"{REDIS_BASE}/{number}"
+        client = redis.Redis.from_url(url, socket_connect_timeout=1)
+        if client.dbsize() == 0 and client.set(CLAIM_KEY, str(uuid.uuid4()), nx=True, ex=600):
+            return url, client
+    return None, None
+
+
+def _redis_available() -> bool:
+    try:
+        return bool(redis.Redis.from_url(REDIS_BASE, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+def _forget_connections():
+    """Drop the app's cached producer pool and result backend: both are bound to the
+    broker URL they were first made with, and other tests point the app elsewhere."""
+    app._pool = None
+    if "amqp" in app.__dict__:
+        app.amqp._producer_pool = None
+    app._backend_cache = None
+    if hasattr(app._local, "backend"):
+        del app._local.backend
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    require_service(_redis_available(), f"no Redis at {REDIS_BASE} for the Celery worker tests")
+    url, client = _claim_free_database()
+    require_service(url is not None, "no free Redis database among 10–15")
+    saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url", "result_backend")}
+    app.conf.update(task_always_eager=False, broker_url=url, result_backend=url)
+    _forget_connections()
+    try:
+        with start_worker(
+            app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=30
+        ):
+            yield
+    finally:
+        app.conf.update(saved)
+        _forget_connections()
+        client.flushdb()
+
+
+def _wait_for(predicate, timeout=TIMEOUT):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if predicate():
+                return True
+        except OperationalError:
+            pass  # SQLite's shared cache: the worker holds the table; ask again
+        time.sleep(0.2)
+    return False
+
+
+def test_a_rebuild_runs_on_the_worker_and_reports_progress_until_done(celery_worker, process):
+    consultation = open_consultation(process)
+    # One transaction: the worker (extracting each new response, then rebuilding) starts
+    # only after the commit, so it never writes while this thread does.
+    with transaction.atomic():
+        for _ in range(3):
+            respond(consultation, keep="Parkerna och kollektivtrafiken", miss="Fler cykelvägar")
+        # Sent only on commit, as the rebuild view does.
+        run = services.extraction_run_start(consultation=consultation)
+
+    assert _wait_for(lambda: ExtractionRun.objects.get(pk=run.pk).is_finished)
+    run.refresh_from_db()
+    assert run.status == RunStatus.DONE, run.error
+    assert (run.processed, run.total) == (6, 6)
+    assert run.started_at <= run.finished_at
+    assert Keyword.objects.filter(consultation=consultation, base_form="park").exists()
+
+
+def test_a_submitted_response_is_extracted_by_the_worker_after_commit(celery_worker, process):
+    consultation = open_consultation(process)
+    keep = consultation.questions.get(kind="keep")
+    response, created = response_submit(
+        consultation=consultation,
+        idempotency_key=uuid.uuid4(),
+        answers={str(keep.pk): "Kollektivtrafiken"},
+    )
+    assert created
+    mentions = KeywordMention.objects.filter(answer__response=response)
+    assert _wait_for(mentions.exists)
+    assert list(mentions.values_list("keyword__base_form", flat=True)) == ["kollektivtrafik"]
