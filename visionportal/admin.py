@@ -6,7 +6,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .access import needs_mfa
-from .models import Membership, Milestone, Municipality, Phase, Track, User, VisionProcess
+from .models import (
+    Membership,
+    Milestone,
+    Municipality,
+    Phase,
+    PopulationMargin,
+    Track,
+    User,
+    VisionProcess,
+)
 
 
 def _admin_login_with_mfa(login_view):
@@ -110,3 +119,10 @@ class TrackAdmin(admin.ModelAdmin):
 class MilestoneAdmin(admin.ModelAdmin):
     list_display = ["title", "process", "date", "track"]
     list_filter = ["process__municipality"]
+
+
+@admin.register(PopulationMargin)
+class PopulationMarginAdmin(admin.ModelAdmin):
+    list_display = ["municipality", "dimension", "group", "population", "year"]
+    list_filter = ["municipality", "dimension"]
+    search_fields = ["group", "municipality__name"]

@@ -7,6 +7,7 @@ Later apps extend the demo by adding their own functions to DEMO_EXTENSIONS.
 
 import datetime
 from dataclasses import dataclass
+from pathlib import Path
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
@@ -20,11 +21,13 @@ from .models import (
     Municipality,
     Phase,
     PhaseKind,
+    PopulationMargin,
     Role,
     Track,
     User,
     VisionProcess,
 )
+from .population import parse_margins
 
 DEMO_PASSWORD = "demo-visionportal-2035"  # noqa: S105 - printed on purpose, demo only
 # A fixed TOTP secret for the demo staff accounts, so a demo visitor can sign in with
@@ -32,6 +35,8 @@ DEMO_PASSWORD = "demo-visionportal-2035"  # noqa: S105 - printed on purpose, dem
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105
 
 DEMO_EXTENSIONS: list = []
+# Real public figures (SCB, 31 Dec 2022), kept in the repository: see fixtures/README.md.
+NORRKOPING_AGE_MARGINS = Path(__file__).parent / "fixtures" / "population-norrkoping-2022-age.csv"
 d = datetime.date
 
 
@@ -267,6 +272,19 @@ def _ishoj():
     return ishoj
 
 
+def _population_margins(norrkoping):
+    """Norrköping's real age margins (SCB, 31 Dec 2022), from the copy in fixtures/."""
+    margins = parse_margins(NORRKOPING_AGE_MARGINS.read_bytes())
+    for dimension, groups in margins.items():
+        PopulationMargin.objects.replace_dimension(
+            municipality=norrkoping,
+            dimension=dimension,
+            groups=groups,
+            source="Statistics Sweden (SCB), residents on 31 December 2022",
+            year=2022,
+        )
+
+
 def _accounts(municipalities):
     credentials = []
     for account in DEMO_ACCOUNTS:
@@ -304,6 +322,7 @@ def _demo_totp(user):
 def load_demo() -> list[tuple[str, str, str]]:
     municipalities = {"norrkoping": _norrkoping(), "ishoj": _ishoj()}
     credentials = _accounts(municipalities)
+    _population_margins(municipalities["norrkoping"])
     for extend in DEMO_EXTENSIONS:
         extend(municipalities)
     return credentials

@@ -4,7 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -264,3 +264,60 @@ class Milestone(Versioned):
 
     def __str__(self):
         return self.title
+
+
+class PopulationDimension(models.TextChoices):
+    AGE_BAND = "age_band", _("Age band")
+    AREA = "area", _("Area")
+
+
+class PopulationMarginQuerySet(models.QuerySet):
+    def as_dict(self, *, municipality, dimension) -> dict[str, int]:
+        rows = self.filter(municipality=municipality, dimension=dimension).order_by("pk")
+        return dict(rows.values_list("group", "population"))
+
+    @transaction.atomic
+    def replace_dimension(self, *, municipality, dimension, groups: dict, source="", year=None):
+        """All or nothing: the dimension's margins become exactly `groups`."""
+        self.filter(municipality=municipality, dimension=dimension).delete()
+        return self.bulk_create(
+            PopulationMargin(
+                municipality=municipality,
+                dimension=dimension,
+                group=group,
+                population=population,
+                source=source,
+                year=year,
+            )
+            for group, population in groups.items()
+        )
+
+
+class PopulationMargin(models.Model):
+    """How many residents a municipality has per group (age band, area): the yardstick for
+    how representative a consultation's respondents are. Groups match Response values."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="population_margins"
+    )
+    dimension = models.CharField(_("dimension"), max_length=12, choices=PopulationDimension.choices)
+    group = models.CharField(_("group"), max_length=120)
+    population = models.PositiveIntegerField(_("population"))
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+
+    objects = PopulationMarginQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("population margin")
+        verbose_name_plural = _("population margins")
+        ordering = ["municipality", "dimension", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "dimension", "group"],
+                name="population_margin_one_per_group",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.municipality} {self.dimension} {self.group}: {self.population}"

@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path, register_converter
 
-from .views import health, members, public, workspace
+from consultations import representation as consultation_representation
+
+from .views import health, members, public, representation, workspace
 
 
 class ProcessPartKind:
@@ -70,6 +72,12 @@ workspace_patterns = (
             workspace.part_delete,
             name="part_delete",
         ),
+        path("<slug:municipality_slug>/population/", representation.population, name="population"),
+        path(
+            "<slug:municipality_slug>/consultations/<int:pk>/representation/",
+            consultation_representation.representation,
+            name="representation",
+        ),
     ],
     "workspace",
 )
@@ -78,6 +86,8 @@ urlpatterns = [
     path("", include(public_patterns)),
     path("", include("consultations.urls")),
     path("workspace/", include(workspace_patterns)),
+    path("workspace/", include("consultations.staff_urls")),
+    path("workspace/", include("keywords.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -229,3 +229,24 @@ def test_script_in_titles_is_shown_as_text_everywhere(staff_client, client, proc
         assert "<script>alert" not in page.text
         assert "<img src=x" not in page.text
         assert "&lt;script&gt;alert" in page.text
+
+
+def test_process_edit_page_links_to_each_consultations_staff_pages(staff_client, process):
+    from django.utils import timezone
+
+    from consultations.services import consultation_create_default
+
+    now = timezone.now()
+    consultation = consultation_create_default(
+        process=process,
+        opens_at=now,
+        closes_at=now + datetime.timedelta(days=30),
+        language="sv",
+    )
+    page = staff_client.get(reverse("workspace:process_edit", args=["norrkoping", process.pk]))
+    for name in ["consultations_staff:responses", "keywords:list", "workspace:representation"]:
+        url = reverse(name, args=["norrkoping", consultation.pk])
+        assert url in page.text
+        assert staff_client.get(url).status_code == 200
+    municipality_page = staff_client.get(reverse("workspace:municipality", args=["norrkoping"]))
+    assert reverse("workspace:population", args=["norrkoping"]) in municipality_page.text

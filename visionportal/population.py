@@ -1,0 +1,310 @@
+"""Population margins and how far respondents are from them. Pure: no database, no requests.
+
+Two CSV formats are read (UTF-8, an optional BOM, comma or semicolon separated):
+
+* SCB-style age margins, as in ``population-norrkoping-2022-age.csv``::
+
+      group,band,population
+      age,0-17,31068
+      age,75+,14195
+
+* a simple format for any dimension::
+
+      dimension,group,population
+      age_band,25-44,38947
+      area,Inre staden,30000
+
+Age bands in a file are re-binned into the consultation's bands (0-15, 16-24, 25-44, 45-64,
+65-79, 80+). Bands may be single years ("17"), ranges ("25-34") or open ("75+").
+
+The rule when a file's band crosses one of our boundaries: its people are split in
+proportion to the years on each side (people are assumed evenly spread over the years of
+the band). An open band that starts before 80 is taken to span ``OPEN_BAND_WIDTH`` years
+(75+ counts as 75-84, so half of it is 75-79 and half 80+: in Sweden's 2022 population the
+75-79 and 80+ groups are about equally large). Fractions are rounded with the
+largest-remainder method (ties go to the younger band), so the total is kept exactly.
+Example: 0-17 with 31,068 people gives 16/18 (27,616) to 0-15 and 2/18 (3,452) to 16-24.
+"""
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+from django.utils.translation import gettext as _
+
+AGE_BAND = "age_band"
+AREA = "area"
+DIMENSIONS = (AGE_BAND, AREA)
+# Our bands as (first age, last age or None for open), in order; keys match Response.age_band.
+TARGET_BANDS = {
+    "0-15": (0, 15),
+    "16-24": (16, 24),
+    "25-44": (25, 44),
+    "45-64": (45, 64),
+    "65-79": (65, 79),
+    "80+": (80, None),
+}
+OPEN_BAND_WIDTH = 10
+MAX_AGE = 120
+MAX_ROWS = 2000
+MAX_BYTES = 1_000_000
+MAX_GROUP_LENGTH = 120  # Response.area's max_length
+MAX_POPULATION = 100_000_000
+DEFAULT_MIN_GROUP_SIZE = 5
+
+# Names of the dimension in files: "age" (SCB-style) is our age_band.
+_DIMENSION_ALIASES = {"age": AGE_BAND, "age_band": AGE_BAND, "area": AREA}
+_BAND = re.compile(r"^(\d{1,3})\s*(?:[-–]\s*(\d{1,3})|(\+))?$")
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # line in the file, the header being row 1; 0 for the file as a whole
+    message: str
+
+
+class MarginsError(ValueError):
+    def __init__(self, errors: list[RowError]):
+        self.errors = errors
+        super().__init__("; ".join(f"row {e.row}: {e.message}" for e in errors))
+
+
+def parse_margins(data: bytes | str) -> dict[str, dict[str, int]]:
+    """Margins by dimension and group from a CSV file; raises MarginsError listing every
+    bad row. Age bands come back re-binned into TARGET_BANDS."""
+    if isinstance(data, bytes):
+        if len(data) > MAX_BYTES:
+            raise MarginsError([RowError(0, _("The file is larger than 1 MB."))])
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise MarginsError([RowError(0, _("Save the file as UTF-8 text (CSV)."))]) from None
+    else:
+        text = data.removeprefix("\ufeff")
+    if len(text) > MAX_BYTES:
+        raise MarginsError([RowError(0, _("The file is larger than 1 MB."))])
+    lines = text.splitlines()
+    if not lines or not lines[0].strip():
+        raise MarginsError([RowError(0, _("The file is empty."))])
+    delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
+    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    header = [cell.strip().lower() for cell in rows[0]]
+    if header == ["group", "band", "population"]:
+        pass  # SCB-style: the dimension is in the "group" column
+    elif header != ["dimension", "group", "population"]:
+        raise MarginsError(
+            [
+                RowError(
+                    1,
+                    _(
+                        'The first row must be "dimension,group,population" '
+                        'or "group,band,population".'
+                    ),
+                )
+            ]
+        )
+    if len(rows) - 1 > MAX_ROWS:
+        raise MarginsError([RowError(0, _("The file has more than %d rows.") % MAX_ROWS)])
+
+    errors: list[RowError] = []
+    raw: dict[str, list[tuple[int, str, int]]] = {AGE_BAND: [], AREA: []}
+    for number, cells in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) != 3:
+            errors.append(RowError(number, _("Expected 3 columns, found %d.") % len(cells)))
+            continue
+        dimension_name, group, population_text = (cell.strip() for cell in cells)
+        dimension = _DIMENSION_ALIASES.get(dimension_name.lower())
+        if dimension is None:
+            errors.append(
+                RowError(number, _('Unknown dimension; use "age_band" (or "age") or "area".'))
+            )
+            continue
+        if not group:
+            errors.append(RowError(number, _("The group is empty.")))
+            continue
+        if len(group) > MAX_GROUP_LENGTH:
+            errors.append(
+                RowError(number, _("The group is longer than %d characters.") % MAX_GROUP_LENGTH)
+            )
+            continue
+        population = _population(population_text.replace(" ", "").replace("\u00a0", ""))
+        if population is None:
+            errors.append(RowError(number, _("The population must be a whole number, 0 or more.")))
+            continue
+        raw[dimension].append((number, group, population))
+
+    margins: dict[str, dict[str, int]] = {}
+    if raw[AREA]:
+        margins[AREA] = _areas(raw[AREA], errors)
+    if raw[AGE_BAND]:
+        margins[AGE_BAND] = _age_bands(raw[AGE_BAND], errors)
+    if errors:
+        raise MarginsError(sorted(errors, key=lambda error: error.row))
+    if not margins:
+        raise MarginsError([RowError(0, _("The file has no rows of data."))])
+    return margins
+
+
+def _population(text: str) -> int | None:
+    if not text.isdigit() or not text.isascii():
+        return None
+    value = int(text)
+    return value if value <= MAX_POPULATION else None
+
+
+def _areas(rows, errors) -> dict[str, int]:
+    areas: dict[str, int] = {}
+    seen: dict[str, int] = {}
+    for number, group, population in rows:
+        key = group.casefold()
+        if key in seen:
+            errors.append(
+                RowError(number, _("The area is listed twice (also on row %d).") % seen[key])
+            )
+            continue
+        seen[key] = number
+        areas[group] = population
+    return areas
+
+
+def parse_band(text: str) -> tuple[int, int | None] | None:
+    """(first age, last age or None if open) for "17", "25-34", "25–34" or "75+"."""
+    match = _BAND.match(text.strip())
+    if not match:
+        return None
+    first = int(match.group(1))
+    if match.group(3):
+        last = None
+    elif match.group(2):
+        last = int(match.group(2))
+    else:
+        last = first
+    if first > MAX_AGE or (last is not None and (last < first or last > MAX_AGE)):
+        return None
+    return first, last
+
+
+def _age_bands(rows, errors) -> dict[str, int]:
+    bands = []
+    for number, group, population in rows:
+        band = parse_band(group)
+        if band is None:
+            errors.append(RowError(number, _('Write the age band as "25-34", "17" or "75+".')))
+            continue
+        bands.append((number, band, population))
+    # Overlaps would count people twice.
+    ordered = sorted(bands, key=lambda item: item[1][0])
+    for (number_a, (_first_a, last_a), _pop_a), (number_b, (first_b, _last_b), _pop_b) in zip(
+        ordered, ordered[1:], strict=False
+    ):
+        if last_a is None or first_b <= last_a:
+            errors.append(
+                RowError(
+                    number_b,
+                    _("The age band overlaps the band on row %d.") % number_a,
+                )
+            )
+    if errors:
+        return {}
+    return rebin_ages([(band, population) for _number, band, population in bands])
+
+
+def rebin_ages(bands: list[tuple[tuple[int, int | None], int]]) -> dict[str, int]:
+    """Spread each source band's people over TARGET_BANDS (see the module docstring)."""
+    shares = {target: Fraction(0) for target in TARGET_BANDS}
+    for (first, last), population in bands:
+        if last is None:
+            if first >= TARGET_BANDS["80+"][0]:
+                shares["80+"] += population
+                continue
+            last = first + OPEN_BAND_WIDTH - 1
+        width = last - first + 1
+        for target, (t_first, t_last) in TARGET_BANDS.items():
+            overlap = min(last, MAX_AGE if t_last is None else t_last) - max(first, t_first) + 1
+            if overlap > 0:
+                shares[target] += Fraction(population * overlap, width)
+    return _largest_remainder(shares)
+
+
+def _largest_remainder(shares: dict[str, Fraction]) -> dict[str, int]:
+    floors = {key: int(value) for key, value in shares.items()}
+    left = round(sum(shares.values())) - sum(floors.values())
+    order = list(shares)
+    by_remainder = sorted(order, key=lambda key: (-(shares[key] - floors[key]), order.index(key)))
+    for key in by_remainder[:left]:
+        floors[key] += 1
+    return floors
+
+
+@dataclass(frozen=True)
+class GroupGap:
+    group: str
+    population: int
+    population_share: Decimal  # percent, one decimal
+    suppressed: bool  # fewer than min_group_size respondents (but more than none)
+    respondents: int | None  # None when suppressed
+    respondent_share: Decimal | None  # percent, one decimal; None when suppressed
+    gap: Decimal | None  # respondent share minus population share, in percentage points
+
+
+def _percent(value: Fraction) -> Decimal:
+    exact = Decimal(value.numerator * 100) / Decimal(value.denominator)
+    return exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def representation_gaps(
+    respondents: dict[str, int],
+    population: dict[str, int],
+    min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
+) -> list[GroupGap]:
+    """Per population group: respondents against the population, the biggest
+    under-representation first.
+
+    Only groups in `population` count (respondents who gave no group, or one without a
+    margin, are left out of the shares). A group with 1 to min_group_size - 1 respondents
+    is suppressed: its count, share and gap are not given, so nobody can be singled out.
+    Suppressed groups come first (few voices there), by population size; then the rest by
+    gap, most under-represented first. Groups with no respondents at all are shown as 0.
+    """
+    total_population = sum(population.values())
+    total_respondents = sum(respondents.get(group, 0) for group in population)
+    order = list(population)
+    rows = []
+    for group in order:
+        count = respondents.get(group, 0)
+        population_share = (
+            Fraction(population[group], total_population) if total_population else Fraction(0)
+        )
+        suppressed = 0 < count < min_group_size
+        respondent_share = Fraction(count, total_respondents) if total_respondents else Fraction(0)
+        gap = respondent_share - population_share
+        sort_key = (
+            (0, -population_share, order.index(group))
+            if suppressed
+            else (
+                1,
+                gap,
+                order.index(group),
+            )
+        )
+        rows.append(
+            (
+                sort_key,
+                GroupGap(
+                    group=group,
+                    population=population[group],
+                    population_share=_percent(population_share),
+                    suppressed=suppressed,
+                    respondents=None if suppressed else count,
+                    respondent_share=None if suppressed else _percent(respondent_share),
+                    gap=None if suppressed else _percent(gap),
+                ),
+            )
+        )
+    rows.sort(key=lambda item: item[0])
+    return [row for _key, row in rows]
