@@ -6,6 +6,7 @@ import os
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
+from django.utils import translation
 
 from visionportal.models import (
     Country,
@@ -21,6 +22,17 @@ from visionportal.models import (
 )
 
 PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Each test starts in the source language: a language activated by an earlier test
+    (or a request handled in this thread) must not leak into messages built outside a
+    request."""
+    with translation.override("en"):
+        yield
+
+
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
