@@ -6,8 +6,10 @@ what residents will see and is the staff's to rename. Curation (label, status, m
 cannot undo it.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consultations.models import Answer, Consultation
@@ -136,3 +138,245 @@ class ExtractionRun(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (RunStatus.DONE, RunStatus.FAILED)
+
+
+class ActionKind(models.TextChoices):
+    ADD = "add", _("Added")
+    RENAME = "rename", _("Renamed")
+    MERGE = "merge", _("Merged")
+    SPLIT = "split", _("Split")
+    STRIKE = "strike", _("Struck")
+    RESTORE = "restore", _("Restored")
+    KEEP = "keep", _("Kept for sorting")
+    UNKEEP = "unkeep", _("No longer kept for sorting")
+    UNDO = "undo", _("Undone")
+
+
+class KeywordAction(models.Model):
+    """The audit trail of curation: who did what to which keywords, when and why.
+
+    ``before`` and ``after`` hold the curated fields of every keyword the action touched
+    (by primary key), which is all an undo needs: undoing writes ``before`` back, as a new
+    action of its own, once no later action has changed those keywords.
+    """
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="keyword_actions"
+    )
+    kind = models.CharField(_("action"), max_length=10, choices=ActionKind.choices)
+    keywords = models.ManyToManyField(Keyword, related_name="actions", blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    before = models.JSONField(_("before"), default=dict, blank=True)
+    after = models.JSONField(_("after"), default=dict, blank=True)
+    undoes = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="undone_by",
+        verbose_name=_("undoes"),
+    )
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("keyword action")
+        verbose_name_plural = _("keyword actions")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind=ActionKind.UNDO, undoes__isnull=False)
+                | (~Q(kind=ActionKind.UNDO) & Q(undoes__isnull=True)),
+                name="keyword_action_undo_iff_target",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class CouncillorRoundQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(closed_at__isnull=True)
+
+
+class CouncillorRound(models.Model):
+    """Seed 000: elected representatives may strike and add keywords, on record.
+
+    Staff open a round on the curated list; councillors propose strikes and additions with
+    reasons; staff close it and publish a KeywordList from the consolidated result.
+    """
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="councillor_rounds"
+    )
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    instructions = models.TextField(_("instructions to councillors"), blank=True, max_length=5000)
+    # Off by default: councillors judge the list on its own, not by what others struck.
+    others_visible_while_open = models.BooleanField(
+        _("councillors see each other's strikes and additions while the round is open"),
+        default=False,
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
+    closes_on = models.DateField(_("last day for councillors"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = CouncillorRoundQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("councillors' round")
+        verbose_name_plural = _("councillors' rounds")
+        ordering = ["-opened_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consultation"],
+                condition=Q(closed_at__isnull=True),
+                name="councillor_round_one_open_per_consultation",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title or f"{self.consultation} ({self.opened_at:%Y-%m-%d})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class ProposalKind(models.TextChoices):
+    STRIKE = "strike", _("Strike")
+    ADD = "add", _("Add")
+
+
+class CouncillorProposal(models.Model):
+    """One councillor's strike of a listed keyword, or addition of a missing one."""
+
+    round = models.ForeignKey(CouncillorRound, on_delete=models.CASCADE, related_name="proposals")
+    councillor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    # Copied from the membership when proposed: the record shows the party at the time.
+    party = models.CharField(_("party"), max_length=80, blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=ProposalKind.choices)
+    keyword = models.ForeignKey(
+        Keyword, on_delete=models.PROTECT, null=True, blank=True, related_name="proposals"
+    )
+    label = models.CharField(_("keyword to add"), max_length=120, blank=True)
+    reason = models.CharField(_("reason"), max_length=500)
+    created_at = models.DateTimeField(_("proposed at"), default=timezone.now)
+    # Withdrawn proposals stay on record; they no longer count.
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("councillor's proposal")
+        verbose_name_plural = _("councillors' proposals")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(kind=ProposalKind.STRIKE, keyword__isnull=False, label="")
+                    | (Q(kind=ProposalKind.ADD, keyword__isnull=True) & ~Q(label=""))
+                ),
+                name="councillor_proposal_strike_keyword_or_add_label",
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="councillor_proposal_reason"),
+            models.UniqueConstraint(
+                fields=["round", "councillor", "keyword"],
+                condition=Q(withdrawn_at__isnull=True, kind=ProposalKind.STRIKE),
+                name="councillor_proposal_one_strike_per_keyword",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.keyword or self.label}"
+
+
+class KeywordList(models.Model):
+    """A published, frozen list of keywords: what the sorting game and the decision pack use.
+
+    Never edited after publishing; a change publishes a new version.
+    """
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="keyword_lists"
+    )
+    version = models.PositiveIntegerField(_("version"))
+    source_round = models.ForeignKey(
+        CouncillorRound,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="published_lists",
+        verbose_name=_("councillors' round"),
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    published_at = models.DateTimeField(_("published at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("published keyword list")
+        verbose_name_plural = _("published keyword lists")
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consultation", "version"], name="keyword_list_version_unique"
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="keyword_list_version_gte_1"),
+        ]
+
+    def __str__(self):
+        return f"{self.consultation} v{self.version}"
+
+
+class ItemOrigin(models.TextChoices):
+    CURATED = "curated", _("From residents' answers")
+    STAFF = "staff", _("Added by staff")
+    COUNCILLOR = "councillor", _("Added by councillors")
+
+
+class KeywordListItem(models.Model):
+    """One keyword of a published list, frozen as published (label and counts copied)."""
+
+    keyword_list = models.ForeignKey(KeywordList, on_delete=models.CASCADE, related_name="items")
+    keyword = models.ForeignKey(
+        Keyword, on_delete=models.SET_NULL, null=True, blank=True, related_name="list_items"
+    )
+    label = models.CharField(_("label"), max_length=120)
+    origin = models.CharField(_("origin"), max_length=12, choices=ItemOrigin.choices)
+    respondents = models.PositiveIntegerField(_("respondents"), default=0)
+    position = models.PositiveIntegerField(_("position"))
+
+    class Meta:
+        verbose_name = _("published keyword")
+        verbose_name_plural = _("published keywords")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["keyword_list", "position"], name="keyword_list_item_position_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["keyword_list", "label"], name="keyword_list_item_label_unique"
+            ),
+            models.CheckConstraint(condition=~Q(label=""), name="keyword_list_item_label"),
+        ]
+
+    def __str__(self):
+        return self.label
