@@ -35,6 +35,22 @@ class Consultation(models.Model):
     )
     intro = models.TextField(_("introduction"), blank=True, max_length=5000)
     max_answer_length = models.PositiveIntegerField(_("maximum answer length"), default=2000)
+    # The optional "about you" questions this consultation asks. All optional for the
+    # resident; staff choose which to ask.
+    ask_age_band = models.BooleanField(_("ask for age band"), default=True)
+    ask_area = models.BooleanField(_("ask where the resident lives"), default=True)
+    # One area per line (the municipality's districts); empty: urban area, other town,
+    # countryside (seed 000's split).
+    areas = models.TextField(
+        _("areas to choose from"),
+        blank=True,
+        max_length=5000,
+        help_text=_("One per line. Leave empty for: main urban area, other town, countryside."),
+    )
+    ask_target_groups = models.BooleanField(
+        _("ask which groups the resident belongs to"), default=True
+    )
+    ask_preferred_language = models.BooleanField(_("ask for preferred language"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ConsultationQuerySet.as_manager()
@@ -114,6 +130,21 @@ class AgeBand(models.TextChoices):
     UNDISCLOSED = "undisclosed", _("Prefer not to say")
 
 
+class TargetGroup(models.TextChoices):
+    """Seed 000's target groups ("företagare, studenter, barnfamiljer, nya svenskar,
+    ungdomar, äldre, personer med funktionsnedsättning, turister, yrkesarbetande")."""
+
+    BUSINESS_OWNER = "business_owner", _("Business owner")
+    STUDENT = "student", _("Student")
+    FAMILY_WITH_CHILDREN = "family_with_children", _("Family with children")
+    NEW_IN_COUNTRY = "new_in_country", _("New in the country")
+    YOUNG = "young", _("Young person")
+    OLDER = "older", _("Older person")
+    DISABILITY = "disability", _("Person with a disability")
+    VISITOR = "visitor", _("Visitor or tourist")
+    WORKING = "working", _("Working")
+
+
 class Response(models.Model):
     """One person's (or one group's) answers. Anonymous: no name, no IP address."""
 
@@ -133,6 +164,9 @@ class Response(models.Model):
     participants = models.PositiveSmallIntegerField(
         _("number of participants"), null=True, blank=True
     )
+    # The language the resident prefers to be contacted in or to read results in (a code
+    # such as "sv", "ar", "so"); free to any language, not only the UI's.
+    preferred_language = models.CharField(_("preferred language"), max_length=12, blank=True)
 
     class Meta:
         verbose_name = _("response")
@@ -151,6 +185,50 @@ class Response(models.Model):
 
     def __str__(self):
         return f"{self.consultation} #{self.pk}"
+
+
+class ResponseTargetGroup(models.Model):
+    """A group the respondent said they belong to (any number, all optional)."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="target_groups")
+    group = models.CharField(_("group"), max_length=24, choices=TargetGroup.choices)
+
+    class Meta:
+        verbose_name = _("target group of a response")
+        verbose_name_plural = _("target groups of responses")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["response", "group"], name="response_target_group_once"
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_group_display()
+
+
+class ResponseDraft(models.Model):
+    """What a resident has typed but not sent, saved as they type (htmx), so a reload or a
+    lost connection loses nothing. Keyed by an anonymous random token in a cookie; deleted
+    when the response is stored, and expired drafts are cleared periodically."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="drafts")
+    token = models.UUIDField(_("draft token"), editable=False)
+    # {"answers": {question id: text}, "profile": {field: value}}
+    content = models.JSONField(_("content"), default=dict)
+    updated_at = models.DateTimeField(_("saved at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("draft response")
+        verbose_name_plural = _("draft responses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consultation", "token"], name="response_draft_one_per_token"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.consultation} draft"
 
 
 class AnswerQuerySet(models.QuerySet):
