@@ -330,6 +330,14 @@ class KeywordList(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     published_at = models.DateTimeField(_("published at"), default=timezone.now)
+    # The round's proposals staff accepted for this version: the record of what the
+    # councillors changed, and what a later version without a round carries forward.
+    accepted_proposals = models.ManyToManyField(
+        CouncillorProposal,
+        blank=True,
+        related_name="accepted_in",
+        verbose_name=_("accepted proposals"),
+    )
 
     class Meta:
         verbose_name = _("published keyword list")
