@@ -167,6 +167,10 @@ class Response(models.Model):
     # The language the resident prefers to be contacted in or to read results in (a code
     # such as "sv", "ar", "so"); free to any language, not only the UI's.
     preferred_language = models.CharField(_("preferred language"), max_length=12, blank=True)
+    # Set by keyword extraction once it has read this response's answers. A response stored
+    # while the broker or the workers were down is still null, so a sweep catches up with
+    # it: nothing a resident wrote waits on the broker, and nothing is missed.
+    keywords_extracted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("response")
@@ -180,6 +184,14 @@ class Response(models.Model):
             models.CheckConstraint(
                 condition=Q(participants__isnull=True) | Q(participants__gte=1),
                 name="response_participants_positive",
+            ),
+        ]
+        indexes = [
+            # The extraction sweep reads only the (few) responses not yet extracted.
+            models.Index(
+                fields=["id"],
+                condition=Q(keywords_extracted_at__isnull=True),
+                name="response_keywords_pending",
             ),
         ]
 

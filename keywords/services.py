@@ -10,10 +10,12 @@ curated that no answer mentions any more.
 from __future__ import annotations
 
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db import transaction
+from celery import current_app
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -25,6 +27,9 @@ from .models import ExtractionRun, Keyword, KeywordMention, KeywordStatus, RunKi
 logger = logging.getLogger(__name__)
 
 REBUILD_CHUNK_SIZE = 500
+PENDING_BATCH_SIZE = 500
+# Seconds: at most one extraction sweep is sent per process per interval (see _send_sweep).
+TRIGGER_INTERVAL = 1.0
 _BASE_FORM_LENGTH = Keyword._meta.get_field("base_form").max_length
 _SURFACE_FORM_LENGTH = KeywordMention._meta.get_field("surface_form").max_length
 
@@ -98,11 +103,6 @@ def answer_keywords_extract(*, answer_ids: Iterable[int]) -> int:
     return sum(len(a) for a in by_consultation.values())
 
 
-def response_keywords_extract(*, response_id: int) -> int:
-    answer_ids = list(Answer.objects.filter(response_id=response_id).values_list("pk", flat=True))
-    return answer_keywords_extract(answer_ids=answer_ids)
-
-
 def _curated(queryset):
     """Keywords a person has touched: these survive any rebuild unchanged."""
     return queryset.filter(
@@ -174,17 +174,65 @@ def keywords_rebuild(*, run: ExtractionRun, chunk_size: int = REBUILD_CHUNK_SIZE
     return run
 
 
-def on_response_stored(response: Response) -> None:
-    """Extract a newly stored response's answers once its transaction commits.
+def pending_responses_extract(*, limit: int = PENDING_BATCH_SIZE) -> int:
+    """Extract responses stored since the last sweep, oldest first; returns how many.
 
-    The answers are bulk-created after the response row in the same transaction, so their
-    ids are read by the task, not here. `robust`: the resident's response is stored
-    whatever happens to the broker; a failed send is logged and a rebuild catches up.
+    Claims the rows with SKIP LOCKED (PostgreSQL), so two workers sweeping at once share
+    the work instead of doing it twice; where that is not supported (SQLite) extraction
+    being idempotent makes a second pass harmless.
+    """
+    total = 0
+    while True:
+        with transaction.atomic():
+            pending = Response.objects.filter(keywords_extracted_at__isnull=True).order_by("pk")
+            if connection.features.has_select_for_update_skip_locked:
+                pending = pending.select_for_update(skip_locked=True)
+            response_ids = list(pending.values_list("pk", flat=True)[:limit])
+            if not response_ids:
+                return total
+            answer_keywords_extract(
+                answer_ids=Answer.objects.filter(response_id__in=response_ids).values_list(
+                    "pk", flat=True
+                )
+            )
+            Response.objects.filter(pk__in=response_ids).update(
+                keywords_extracted_at=timezone.now()
+            )
+        total += len(response_ids)
+
+
+_last_sweep_sent = -TRIGGER_INTERVAL
+_clock = time.monotonic  # replaceable in tests
+
+
+def _send_sweep() -> None:
+    """Send one sweep for everything this process commits within TRIGGER_INTERVAL.
+
+    A submit pays ~1.5 ms for a Celery publish; under load this sends one per interval per
+    process instead of one per response. The sweep is delayed by the interval, so it runs
+    after every commit it stands for. Eager mode (demo, tests) runs each sweep at once.
     """
     from . import tasks  # tasks import this module
 
-    response_id = response.pk
-    transaction.on_commit(lambda: tasks.extract_response.delay(response_id), robust=True)
+    global _last_sweep_sent
+    if current_app.conf.task_always_eager:
+        tasks.extract_pending.delay()
+        return
+    now = _clock()
+    if now - _last_sweep_sent < TRIGGER_INTERVAL:
+        return
+    _last_sweep_sent = now
+    tasks.extract_pending.apply_async(countdown=TRIGGER_INTERVAL)
+
+
+def on_response_stored(response: Response) -> None:
+    """Extract a newly stored response's answers after its transaction commits.
+
+    The response is marked pending (``keywords_extracted_at`` is null) by being stored;
+    `robust`: whatever happens to the broker, the resident's response is kept, the failed
+    send is logged, and the periodic sweep extracts it once the broker is back.
+    """
+    transaction.on_commit(_send_sweep, robust=True)
 
 
 def on_answer_saved(answer: Answer) -> None:

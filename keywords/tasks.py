@@ -11,9 +11,9 @@ def extract_answers(answer_ids: list[int]) -> int:
     return services.answer_keywords_extract(answer_ids=answer_ids)
 
 
-@shared_task(name="keywords.extract_response")
-def extract_response(response_id: int) -> int:
-    return services.response_keywords_extract(response_id=response_id)
+@shared_task(name="keywords.extract_pending")
+def extract_pending() -> int:
+    return services.pending_responses_extract()
 
 
 @shared_task(name="keywords.rebuild")

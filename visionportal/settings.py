@@ -177,8 +177,19 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = "Europe/Stockholm"
 CELERY_BEAT_SCHEDULE = {
+    # Catches up with responses stored while the broker or the workers were down; normally
+    # each commit already sent a sweep (keywords.services.on_response_stored).
+    "extract-pending-keywords": {
+        "task": "keywords.extract_pending",
+        "schedule": 60,
+    },
     "clear-expired-sessions": {
         "task": "visionportal.clear_expired_sessions",
+        "schedule": 6 * 60 * 60,
+    },
+    # Residents' unsent drafts: old ones and those of closed consultations.
+    "clear-expired-drafts": {
+        "task": "consultations.clear_expired_drafts",
         "schedule": 6 * 60 * 60,
     },
 }
