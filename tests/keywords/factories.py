@@ -26,3 +26,26 @@ def answer_ids(consultation):
     return list(
         Answer.objects.filter(response__consultation=consultation).values_list("pk", flat=True)
     )
+
+
+# --- the councillors' round (tests/keywords/test_councillor*.py) ---
+
+
+def keyword(consultation, label, **fields):
+    """A keyword as curation left it (base form = lowercased label unless given)."""
+    from keywords.models import Keyword
+
+    fields.setdefault("base_form", label.casefold())
+    return Keyword.objects.create(consultation=consultation, label=label, **fields)
+
+
+def councillor_of(municipality, email, *, party=""):
+    """Another councillor (the `councillor` fixture has no party)."""
+    from tests.conftest import make_user
+    from visionportal.models import Membership, Role
+
+    user = make_user(email)
+    Membership.objects.create(
+        user=user, municipality=municipality, role=Role.COUNCILLOR, party=party
+    )
+    return user

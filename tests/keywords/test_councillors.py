@@ -1,0 +1,569 @@
+"""The councillors' round and published keyword lists: services and selectors, exactly."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from keywords import councillor_selectors as selectors
+from keywords import councillors as services
+from keywords.councillors import Acceptance, RoundError
+from keywords.models import (
+    CouncillorProposal,
+    ItemOrigin,
+    KeywordList,
+    KeywordMention,
+    KeywordStatus,
+)
+
+from .factories import councillor_of, keyword, respond
+
+pytestmark = pytest.mark.django_db
+
+
+def mentioned_by(kw, respondents):
+    """`respondents` distinct residents mention the keyword."""
+    for _ in range(respondents):
+        response = respond(kw.consultation, keep=kw.label)
+        KeywordMention.objects.create(
+            keyword=kw, answer=response.answers.first(), surface_form=kw.label
+        )
+    return kw
+
+
+@pytest.fixture
+def keywords(consultation):
+    return {
+        "park": mentioned_by(keyword(consultation, "Parker"), 3),
+        "bus": mentioned_by(keyword(consultation, "Kollektivtrafik"), 2),
+        "river": mentioned_by(keyword(consultation, "Strömmen"), 1),
+    }
+
+
+@pytest.fixture
+def party_councillor(norrkoping):
+    return councillor_of(norrkoping, "ledamot@norrkoping.test", party="Exempelpartiet")
+
+
+@pytest.fixture
+def round(consultation, keywords, staff):
+    return services.round_open(consultation=consultation, by=staff, title="Runda 1")
+
+
+def labels(rows):
+    return [r.keyword.label for r in rows]
+
+
+# --- the curated list -------------------------------------------------------------------
+
+
+def test_the_round_list_is_every_keyword_neither_struck_nor_merged(consultation, keywords):
+    struck = keyword(consultation, "Struken", status=KeywordStatus.STRUCK)
+    keyword(consultation, "Parkerna", status=KeywordStatus.MERGED, merged_into=keywords["park"])
+    rows = services.curated_keywords(consultation)
+    assert labels(rows) == ["Parker", "Kollektivtrafik", "Strömmen"]
+    assert struck.pk not in [r.keyword.pk for r in rows]
+
+
+def test_once_any_keyword_is_kept_for_sorting_only_kept_ones_are_listed(consultation, keywords):
+    keywords["bus"].kept_for_sorting = True
+    keywords["bus"].save()
+    keyword(
+        consultation, "Struken men markerad", status=KeywordStatus.STRUCK, kept_for_sorting=True
+    )
+    assert labels(services.curated_keywords(consultation)) == ["Kollektivtrafik"]
+
+
+# --- opening and closing ----------------------------------------------------------------
+
+
+def test_opening_a_round_records_who_and_the_settings(consultation, keywords, staff):
+    closes_on = timezone.localdate() + datetime.timedelta(days=7)
+    round = services.round_open(
+        consultation=consultation,
+        by=staff,
+        title="  Runda\u00a0 1 ",
+        instructions="Stryk det som inte hör hemma.\nMotivera kort.",
+        others_visible_while_open=True,
+        closes_on=closes_on,
+    )
+    round.refresh_from_db()
+    assert (round.title, round.opened_by, round.closes_on) == ("Runda 1", staff, closes_on)
+    assert round.instructions == "Stryk det som inte hör hemma.\nMotivera kort."
+    assert round.others_visible_while_open is True
+    assert round.is_open
+
+
+def test_only_one_round_is_open_per_consultation(round, consultation, staff):
+    with pytest.raises(RoundError, match="already open"):
+        services.round_open(consultation=consultation, by=staff)
+    services.round_close(round=round, by=staff)
+    assert services.round_open(consultation=consultation, by=staff).is_open
+
+
+def test_a_round_needs_keywords_and_a_last_day_not_in_the_past(consultation, staff):
+    with pytest.raises(RoundError, match="no keywords"):
+        services.round_open(consultation=consultation, by=staff)
+    keyword(consultation, "Parker")
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    with pytest.raises(RoundError, match="past"):
+        services.round_open(consultation=consultation, by=staff, closes_on=yesterday)
+    with pytest.raises(RoundError, match="too long"):
+        services.round_open(consultation=consultation, by=staff, title="x" * 201)
+
+
+def test_closing_twice_keeps_the_first_close(round, staff, admin_user):
+    services.round_close(round=round, by=staff)
+    first = round.closed_at
+    services.round_close(round=round, by=admin_user)
+    round.refresh_from_db()
+    assert (round.closed_at, round.closed_by) == (first, staff)
+
+
+# --- strikes --------------------------------------------------------------------------
+
+
+def test_a_strike_is_on_record_with_the_party_at_the_time(round, keywords, party_councillor):
+    proposal, created = services.proposal_strike(
+        round=round, councillor=party_councillor, keyword=keywords["park"], reason=" För dyrt "
+    )
+    assert created
+    assert (proposal.kind, proposal.keyword, proposal.reason, proposal.party) == (
+        "strike",
+        keywords["park"],
+        "För dyrt",
+        "Exempelpartiet",
+    )
+    party_councillor.memberships.update(party="Ett annat parti")
+    proposal.refresh_from_db()
+    assert proposal.party == "Exempelpartiet"
+
+
+def test_a_second_identical_strike_is_a_no_op(round, keywords, councillor):
+    first, created = services.proposal_strike(
+        round=round, councillor=councillor, keyword=keywords["park"], reason="Ett"
+    )
+    again, created_again = services.proposal_strike(
+        round=round, councillor=councillor, keyword=keywords["park"], reason="Ett annat skäl"
+    )
+    assert created and not created_again
+    assert again.pk == first.pk and again.reason == "Ett"
+    assert CouncillorProposal.objects.count() == 1
+
+
+def test_after_withdrawing_a_councillor_may_strike_again_with_a_new_reason(
+    round, keywords, councillor
+):
+    first, _ = services.proposal_strike(
+        round=round, councillor=councillor, keyword=keywords["park"], reason="Ett"
+    )
+    services.proposal_withdraw(proposal=first, by=councillor)
+    second, created = services.proposal_strike(
+        round=round, councillor=councillor, keyword=keywords["park"], reason="Två"
+    )
+    assert created and second.pk != first.pk
+    assert [p.reason for p in selectors.own_proposals(round, councillor)] == ["Två"]
+
+
+@pytest.mark.parametrize("reason", ["", "   ", "\u200b\u202e", "...!?"])
+def test_a_strike_needs_a_reason(round, keywords, councillor, reason):
+    with pytest.raises(RoundError, match="reason"):
+        services.proposal_strike(
+            round=round, councillor=councillor, keyword=keywords["park"], reason=reason
+        )
+    assert not CouncillorProposal.objects.exists()
+
+
+def test_a_huge_reason_is_refused_not_cut(round, keywords, councillor):
+    with pytest.raises(RoundError, match="500"):
+        services.proposal_strike(
+            round=round, councillor=councillor, keyword=keywords["park"], reason="å" * 501
+        )
+    proposal, _ = services.proposal_strike(
+        round=round, councillor=councillor, keyword=keywords["park"], reason="å" * 500
+    )
+    assert len(proposal.reason) == 500
+
+
+def test_only_listed_keywords_of_the_round_can_be_struck(
+    round, consultation, process, councillor, keywords
+):
+    from tests.consultations.factories import closed_consultation
+
+    struck = keyword(consultation, "Redan struken", status=KeywordStatus.STRUCK)
+    elsewhere = keyword(closed_consultation(process), "Annanstans")
+    for kw in (struck, elsewhere):
+        with pytest.raises(RoundError, match="not on the round"):
+            services.proposal_strike(round=round, councillor=councillor, keyword=kw, reason="x")
+
+
+@pytest.mark.parametrize("who", ["staff", "admin_user", "moderator", "other_councillor"])
+def test_only_the_municipalitys_councillors_propose(request, round, keywords, ishoj, who):
+    if who == "other_councillor":
+        user = councillor_of(ishoj, "raadsmedlem@ishoj.test")
+    else:
+        user = request.getfixturevalue(who)
+    with pytest.raises(RoundError, match="councillors"):
+        services.proposal_strike(round=round, councillor=user, keyword=keywords["park"], reason="x")
+    with pytest.raises(RoundError, match="councillors"):
+        services.proposal_add(round=round, councillor=user, label="Ny", reason="x")
+    assert not CouncillorProposal.objects.exists()
+
+
+def test_a_closed_round_refuses_proposals_and_withdrawals(round, keywords, councillor, staff):
+    proposal, _ = services.proposal_strike(
+        round=round, councillor=councillor, keyword=keywords["park"], reason="x"
+    )
+    services.round_close(round=round, by=staff)
+    with pytest.raises(RoundError, match="closed"):
+        services.proposal_strike(
+            round=round, councillor=councillor, keyword=keywords["bus"], reason="x"
+        )
+    with pytest.raises(RoundError, match="closed"):
+        services.proposal_add(round=round, councillor=councillor, label="Ny", reason="x")
+    with pytest.raises(RoundError, match="closed"):
+        services.proposal_withdraw(proposal=proposal, by=councillor)
+    assert CouncillorProposal.objects.get().withdrawn_at is None
+
+
+def test_proposals_end_with_the_last_day_even_before_staff_close(round, keywords, councillor):
+    round.closes_on = timezone.localdate() - datetime.timedelta(days=1)
+    round.save()
+    assert not services.accepts_proposals(round)
+    with pytest.raises(RoundError, match="closed"):
+        services.proposal_strike(
+            round=round, councillor=councillor, keyword=keywords["park"], reason="x"
+        )
+    round.closes_on = timezone.localdate()
+    round.save()
+    assert services.proposal_strike(
+        round=round, councillor=councillor, keyword=keywords["park"], reason="x"
+    )[1]
+
+
+# --- additions -----------------------------------------------------------------------------
+
+
+def test_an_added_label_is_cleaned_but_markup_is_kept_as_text(round, councillor):
+    proposal, created = services.proposal_add(
+        round=round,
+        councillor=councillor,
+        label="  <script>alert(1)</script>\u200b  Cykel\u202ebanor \n",
+        reason="<b>fet</b>",
+    )
+    assert created
+    assert proposal.label == "<script>alert(1)</script> Cykelbanor"
+    assert proposal.reason == "<b>fet</b>"
+
+
+@pytest.mark.parametrize(
+    "label", ["حدائق عامة", "Grönområden 🌳", "🌳", "e\u0301ko", "Familie\u200dhus"]
+)
+def test_right_to_left_emoji_and_joiners_are_kept(round, councillor, label):
+    import unicodedata
+
+    proposal, _ = services.proposal_add(round=round, councillor=councillor, label=label, reason="x")
+    assert proposal.label == unicodedata.normalize("NFC", label)
+
+
+@pytest.mark.parametrize("label", ["", "  ", "!!!", "\u200b"])
+def test_an_addition_needs_a_label(round, councillor, label):
+    with pytest.raises(RoundError, match="Write the keyword"):
+        services.proposal_add(round=round, councillor=councillor, label=label, reason="x")
+
+
+def test_a_huge_label_is_refused(round, councillor):
+    with pytest.raises(RoundError, match="120"):
+        services.proposal_add(round=round, councillor=councillor, label="a" * 121, reason="x")
+
+
+@pytest.mark.parametrize("label", ["parker", "PARKER", " Parker ", "kollektivtrafik"])
+def test_adding_a_keyword_already_on_the_list_is_refused_with_its_name(round, councillor, label):
+    with pytest.raises(RoundError, match="already on the list"):
+        services.proposal_add(round=round, councillor=councillor, label=label, reason="x")
+
+
+def test_adding_back_a_struck_keyword_is_what_additions_are_for(round, consultation, councillor):
+    keyword(consultation, "Kulturliv", status=KeywordStatus.STRUCK)
+    assert services.proposal_add(
+        round=round, councillor=councillor, label="kulturliv", reason="Saknas"
+    )[1]
+
+
+def test_a_second_identical_addition_is_a_no_op(round, councillor):
+    first, _ = services.proposal_add(round=round, councillor=councillor, label="Cykel", reason="a")
+    again, created = services.proposal_add(
+        round=round, councillor=councillor, label=" CYKEL ", reason="b"
+    )
+    assert not created and again.pk == first.pk
+    assert CouncillorProposal.objects.count() == 1
+
+
+# --- withdrawing ------------------------------------------------------------------------------
+
+
+def test_withdrawing_is_for_the_proposer_and_idempotent(round, councillor, party_councillor):
+    proposal, _ = services.proposal_add(
+        round=round, councillor=councillor, label="Cykel", reason="a"
+    )
+    with pytest.raises(RoundError, match="own"):
+        services.proposal_withdraw(proposal=proposal, by=party_councillor)
+    services.proposal_withdraw(proposal=proposal, by=councillor)
+    first = CouncillorProposal.objects.get().withdrawn_at
+    services.proposal_withdraw(proposal=proposal, by=councillor)
+    assert CouncillorProposal.objects.get().withdrawn_at == first is not None
+    assert selectors.own_proposals(round, councillor) == []
+
+
+# --- visibility ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_councillors_proposed(round, keywords, councillor, party_councillor):
+    services.proposal_strike(
+        round=round, councillor=councillor, keyword=keywords["park"], reason="a"
+    )
+    services.proposal_strike(
+        round=round, councillor=party_councillor, keyword=keywords["park"], reason="b"
+    )
+    services.proposal_add(round=round, councillor=party_councillor, label="Cykel", reason="c")
+    return round
+
+
+def test_while_open_a_councillor_sees_only_their_own(
+    two_councillors_proposed, councillor, party_councillor
+):
+    round = two_councillors_proposed
+    assert [p.reason for p in selectors.own_proposals(round, councillor)] == ["a"]
+    assert selectors.others_proposals(round, councillor) == []
+    park = selectors.round_keywords_for(round, councillor)[0]
+    assert (park.my_strike.reason, park.others_strikes) == ("a", [])
+
+
+def test_with_the_option_on_councillors_see_each_other_while_open(
+    two_councillors_proposed, councillor
+):
+    round = two_councillors_proposed
+    round.others_visible_while_open = True
+    round.save()
+    assert [p.reason for p in selectors.others_proposals(round, councillor)] == ["b", "c"]
+    park = selectors.round_keywords_for(round, councillor)[0]
+    assert [p.party for p in park.others_strikes] == ["Exempelpartiet"]
+
+
+def test_after_close_every_councillor_sees_everyone(
+    two_councillors_proposed, councillor, party_councillor, staff
+):
+    round = two_councillors_proposed
+    services.round_close(round=round, by=staff)
+    assert [p.reason for p in selectors.others_proposals(round, councillor)] == ["b", "c"]
+    assert [p.reason for p in selectors.others_proposals(round, party_councillor)] == ["a"]
+
+
+def test_withdrawn_proposals_are_shown_to_nobody_but_staff(
+    two_councillors_proposed, councillor, party_councillor, staff
+):
+    round = two_councillors_proposed
+    proposal = CouncillorProposal.objects.get(label="Cykel")
+    services.proposal_withdraw(proposal=proposal, by=party_councillor)
+    services.round_close(round=round, by=staff)
+    assert [p.reason for p in selectors.others_proposals(round, councillor)] == ["b"]
+    assert [p.reason for p in selectors.round_result(round).withdrawn] == ["c"]
+
+
+# --- the consolidated result ------------------------------------------------------------------
+
+
+def test_the_result_groups_strikes_by_keyword_and_additions_by_label(
+    two_councillors_proposed, keywords, councillor, norrkoping
+):
+    round = two_councillors_proposed
+    third = councillor_of(norrkoping, "tredje@norrkoping.test", party="Tredje partiet")
+    services.proposal_add(round=round, councillor=third, label=" cykel ", reason="d")
+    services.proposal_add(round=round, councillor=councillor, label="Hamnen", reason="e")
+    services.proposal_strike(round=round, councillor=third, keyword=keywords["river"], reason="f")
+    result = selectors.round_result(round)
+    assert [(g.keyword.label, g.count, g.respondents) for g in result.strikes] == [
+        ("Parker", 2, 3),
+        ("Strömmen", 1, 1),
+    ]
+    assert [(p.councillor, p.party, p.reason) for p in result.strikes[0].proposals] == [
+        (councillor, "", "a"),
+        (councillor.__class__.objects.get(email="ledamot@norrkoping.test"), "Exempelpartiet", "b"),
+    ]
+    assert [(g.key, g.label, g.count) for g in result.additions] == [
+        ("cykel", "Cykel", 2),
+        ("hamnen", "Hamnen", 1),
+    ]
+    assert result.councillors == 3
+    assert not result.is_empty
+
+
+def test_a_struck_keyword_that_left_the_list_stays_on_record(round, keywords, councillor):
+    services.proposal_strike(
+        round=round, councillor=councillor, keyword=keywords["bus"], reason="a"
+    )
+    keywords["bus"].status = KeywordStatus.STRUCK
+    keywords["bus"].save()
+    (group,) = selectors.round_result(round).strikes
+    assert (group.keyword, group.on_list) == (keywords["bus"], False)
+
+
+# --- publishing -----------------------------------------------------------------------------
+
+
+def items(keyword_list):
+    return [(i.position, i.label, i.origin, i.respondents) for i in keyword_list.items.all()]
+
+
+def test_a_round_must_be_closed_before_its_result_is_published(round, consultation, staff):
+    with pytest.raises(RoundError, match="Close the round"):
+        services.keyword_list_publish(consultation=consultation, round=round, by=staff)
+    assert not KeywordList.objects.exists()
+
+
+def test_publishing_applies_only_the_accepted_proposals(
+    two_councillors_proposed, consultation, keywords, councillor, staff
+):
+    round = two_councillors_proposed
+    services.proposal_strike(
+        round=round, councillor=councillor, keyword=keywords["bus"], reason="x"
+    )
+    services.proposal_add(round=round, councillor=councillor, label="Hamnen", reason="y")
+    services.round_close(round=round, by=staff)
+    keyword_list = services.keyword_list_publish(
+        consultation=consultation,
+        round=round,
+        accept=Acceptance.of(strikes=[keywords["park"].pk], additions=["CYKEL"]),
+        by=staff,
+        note="Efter KS",
+    )
+    assert (keyword_list.version, keyword_list.source_round, keyword_list.note) == (
+        1,
+        round,
+        "Efter KS",
+    )
+    assert items(keyword_list) == [
+        (1, "Kollektivtrafik", ItemOrigin.CURATED, 2),
+        (2, "Strömmen", ItemOrigin.CURATED, 1),
+        (3, "Cykel", ItemOrigin.COUNCILLOR, 0),
+    ]
+    accepted = {(p.kind, p.reason) for p in keyword_list.accepted_proposals.all()}
+    assert accepted == {("strike", "a"), ("strike", "b"), ("add", "c")}
+
+
+def test_accept_all_accepts_every_active_proposal(two_councillors_proposed, consultation, staff):
+    round = two_councillors_proposed
+    services.round_close(round=round, by=staff)
+    keyword_list = services.keyword_list_publish(
+        consultation=consultation, round=round, accept=services.accept_all(round), by=staff
+    )
+    assert [i.label for i in keyword_list.items.all()] == ["Kollektivtrafik", "Strömmen", "Cykel"]
+
+
+def test_without_a_round_the_curated_list_is_published_with_staff_origins(
+    consultation, keywords, staff
+):
+    keyword(consultation, "Hamnen", created_by_staff=True)
+    keyword_list = services.keyword_list_publish(consultation=consultation, by=staff)
+    assert items(keyword_list) == [
+        (1, "Parker", "curated", 3),
+        (2, "Kollektivtrafik", "curated", 2),
+        (3, "Strömmen", "curated", 1),
+        (4, "Hamnen", "staff", 0),
+    ]
+    assert keyword_list.source_round is None
+
+
+def test_a_published_list_is_frozen_when_keywords_change(
+    two_councillors_proposed, consultation, keywords, staff
+):
+    round = two_councillors_proposed
+    services.round_close(round=round, by=staff)
+    v1 = services.keyword_list_publish(
+        consultation=consultation, round=round, accept=services.accept_all(round), by=staff
+    )
+    before = items(v1)
+    keywords["bus"].label = "Bussar och tåg"
+    keywords["bus"].save()
+    mentioned_by(keywords["river"], 5)
+    assert items(KeywordList.objects.get(pk=v1.pk)) == before
+    assert selectors.published_keyword_list(consultation).pk == v1.pk
+
+
+def test_publishing_again_makes_a_new_version_that_carries_the_round_forward(
+    two_councillors_proposed, consultation, keywords, staff
+):
+    round = two_councillors_proposed
+    services.round_close(round=round, by=staff)
+    v1 = services.keyword_list_publish(
+        consultation=consultation, round=round, accept=services.accept_all(round), by=staff
+    )
+    keywords["bus"].label = "Bussar och tåg"
+    keywords["bus"].save()
+    keyword(consultation, "Hamnen", created_by_staff=True)
+    v2 = services.keyword_list_publish(consultation=consultation, by=staff, note="Nytt namn")
+    assert (v2.version, v2.source_round) == (2, round)
+    assert items(v2) == [
+        (1, "Bussar och tåg", "curated", 2),
+        (2, "Strömmen", "curated", 1),
+        (3, "Hamnen", "staff", 0),
+        (4, "Cykel", "councillor", 0),
+    ]
+    assert set(v2.accepted_proposals.all()) == set(v1.accepted_proposals.all())
+    assert selectors.published_keyword_list(consultation).pk == v2.pk
+    assert [kl.version for kl in selectors.keyword_list_versions(consultation)] == [2, 1]
+
+    diff = selectors.keyword_list_diff(v2, selectors.previous_version(v2))
+    assert [i.label for i in diff.added] == ["Hamnen"]
+    assert diff.removed == []
+    assert [(r.before, r.after) for r in diff.renamed] == [("Kollektivtrafik", "Bussar och tåg")]
+    assert diff.unchanged == 2
+
+
+def test_the_diff_shows_removed_keywords_and_the_first_version_has_no_previous(
+    consultation, keywords, staff
+):
+    v1 = services.keyword_list_publish(consultation=consultation, by=staff)
+    assert selectors.previous_version(v1) is None
+    assert [i.label for i in selectors.keyword_list_diff(v1, None).added] == [
+        "Parker",
+        "Kollektivtrafik",
+        "Strömmen",
+    ]
+    keywords["river"].status = KeywordStatus.STRUCK
+    keywords["river"].save()
+    v2 = services.keyword_list_publish(consultation=consultation, by=staff)
+    diff = selectors.keyword_list_diff(v2, v1)
+    assert ([i.label for i in diff.removed], diff.added, diff.renamed) == (["Strömmen"], [], [])
+    assert not diff.is_empty
+    v3 = services.keyword_list_publish(consultation=consultation, by=staff)
+    assert selectors.keyword_list_diff(v3, v2).is_empty
+
+
+def test_an_accepted_addition_that_staff_added_meanwhile_is_listed_once(
+    round, consultation, councillor, staff
+):
+    services.proposal_add(round=round, councillor=councillor, label="Hamnen", reason="x")
+    services.round_close(round=round, by=staff)
+    keyword(consultation, "hamnen", created_by_staff=True)
+    keyword_list = services.keyword_list_publish(
+        consultation=consultation, round=round, accept=services.accept_all(round), by=staff
+    )
+    assert [(i.label, i.origin) for i in keyword_list.items.all()][-1] == ("hamnen", "staff")
+    assert keyword_list.items.count() == 4
+
+
+def test_a_round_of_another_consultation_cannot_be_published_here(round, process, staff):
+    from tests.consultations.factories import closed_consultation
+
+    services.round_close(round=round, by=staff)
+    with pytest.raises(RoundError, match="another consultation"):
+        services.keyword_list_publish(
+            consultation=closed_consultation(process), round=round, by=staff
+        )
+
+
+def test_a_huge_note_is_refused(consultation, keywords, staff):
+    with pytest.raises(RoundError, match="500"):
+        services.keyword_list_publish(consultation=consultation, by=staff, note="n" * 501)
