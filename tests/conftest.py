@@ -8,6 +8,7 @@ import pytest
 from allauth.mfa.totp.internal.auth import TOTP
 from django.utils import translation
 
+from visionportal.caching import clear_all
 from visionportal.models import (
     Country,
     Membership,
@@ -31,6 +32,15 @@ def _english_outside_requests():
     request."""
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _empty_process_caches():
+    """Each test starts with empty per-process caches (visionportal.caching), as a freshly
+    started web process does: a value cached by an earlier test's request must not leak."""
+    clear_all()
+    yield
+    clear_all()
 
 
 IN_CI = os.environ.get("CI", "").lower() == "true"

@@ -1,8 +1,16 @@
 from django.conf import settings
 from django.utils import translation
 
+from .caching import TTLCache
 from .models import Municipality
 from .views.health import healthz
+
+# Read on every municipality page; changes (rare) reach every process within a minute.
+_default_language = TTLCache(ttl=60)
+
+
+def _municipality_language(slug: str) -> str | None:
+    return Municipality.objects.filter(slug=slug).values_list("default_language", flat=True).first()
 
 
 class MunicipalityLanguageMiddleware:
@@ -23,11 +31,7 @@ class MunicipalityLanguageMiddleware:
         slug = view_kwargs.get("municipality_slug")
         if not slug or settings.LANGUAGE_COOKIE_NAME in request.COOKIES:
             return None
-        language = (
-            Municipality.objects.filter(slug=slug)
-            .values_list("default_language", flat=True)
-            .first()
-        )
+        language = _default_language.get(slug, lambda: _municipality_language(slug))
         if language:
             translation.activate(language)
             request.LANGUAGE_CODE = language

@@ -75,8 +75,7 @@ def response_submit(request, municipality_slug, process_slug, pk):
                 consultation=consultation,
                 idempotency_key=form.cleaned_data["idempotency_key"],
                 answers=form.answers(),
-                age_band=form.cleaned_data["age_band"],
-                area=form.cleaned_data["area"],
+                **form.profile(),
             )
         except ValidationError as error:
             if not consultation.is_open():
