@@ -4,11 +4,32 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from .models import AgeBand, Channel
+from . import profile
+from .models import AgeBand, Channel, TargetGroup
+
+# The optional "about you" fields, in the order the form shows them, and the consultation
+# setting that switches each on.
+PROFILE_FIELDS = {
+    "age_band": "ask_age_band",
+    "area": "ask_area",
+    "target_groups": "ask_target_groups",
+    "preferred_language": "ask_preferred_language",
+}
 
 
 def question_field_name(question) -> str:
     return f"question_{question.pk}"
+
+
+class LanguageSelect(forms.Select):
+    """Each language is named in itself; its option says so (WCAG 3.1.2, language of parts)."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if value and value != profile.OTHER_LANGUAGE:
+            option["attrs"]["lang"] = value
+            option["attrs"]["dir"] = "auto"
+        return option
 
 
 class ResponseForm(forms.Form):
@@ -17,13 +38,29 @@ class ResponseForm(forms.Form):
         label=_("Your age (optional)"),
         required=False,
         choices=[("", _("Choose…")), *AgeBand.choices],
+        error_messages={"invalid_choice": _("Choose one of the age bands.")},
     )
-    area = forms.CharField(
+    area = forms.ChoiceField(
         label=_("Where do you live? (optional)"),
-        help_text=_("For example a district, a town or the countryside."),
         required=False,
-        max_length=120,
-        widget=forms.TextInput(attrs={"dir": "auto", "autocomplete": "off"}),
+        error_messages={
+            "invalid_choice": _("The list of areas has changed. Choose your area again.")
+        },
+    )
+    target_groups = forms.MultipleChoiceField(
+        label=_("Do you belong to any of these groups? (optional)"),
+        help_text=_("Tick all that apply, or none."),
+        required=False,
+        choices=TargetGroup.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Choose only groups from the list.")},
+    )
+    preferred_language = forms.ChoiceField(
+        label=_("Which language do you prefer? (optional)"),
+        help_text=_("For example for information about the results."),
+        required=False,
+        widget=LanguageSelect,
+        error_messages={"invalid_choice": _("Choose one of the languages in the list.")},
     )
 
     def __init__(self, *args, consultation, questions, **kwargs):
@@ -53,13 +90,46 @@ class ResponseForm(forms.Form):
                     }
                 ),
             )
-        # Questions first, then the optional profile fields.
-        self.fields = {**question_fields, **self.fields}
+        # Questions first, then the optional profile fields the consultation asks.
+        self.fields = {
+            **question_fields,
+            **{
+                name: field
+                for name, field in self.fields.items()
+                if name not in PROFILE_FIELDS or getattr(consultation, PROFILE_FIELDS[name])
+            },
+        }
+        if "area" in self.fields:
+            self.fields["area"].choices = [
+                ("", _("Choose…")),
+                *profile.area_choices(consultation),
+                (profile.UNDISCLOSED, _("Prefer not to say")),
+            ]
+        if "preferred_language" in self.fields:
+            self.fields["preferred_language"].choices = [
+                ("", _("Choose…")),
+                *profile.PREFERRED_LANGUAGES,
+                (profile.OTHER_LANGUAGE, _("Another language")),
+            ]
+
+    @property
+    def profile_fields(self) -> list:
+        """The bound profile fields the consultation asks, in order (for the templates)."""
+        return [self[name] for name in PROFILE_FIELDS if name in self.fields]
 
     def answers(self) -> dict[int, str]:
         return {
             question.pk: self.cleaned_data.get(question_field_name(question), "")
             for question in self.questions
+        }
+
+    def profile(self) -> dict:
+        """The profile answers as response_submit takes them; empty for questions not asked."""
+        return {
+            "age_band": self.cleaned_data.get("age_band", ""),
+            "area": self.cleaned_data.get("area", ""),
+            "target_groups": self.cleaned_data.get("target_groups", []),
+            "preferred_language": self.cleaned_data.get("preferred_language", ""),
         }
 
 
@@ -86,8 +156,19 @@ class StaffResponseForm(ResponseForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["age_band"].label = _("Age (optional)")
-        self.fields["area"].label = _("Where they live (optional)")
+        labels = {
+            "age_band": _("Age (optional)"),
+            "area": _("Where they live (optional)"),
+            "target_groups": _("Groups they belong to (optional)"),
+            "preferred_language": _("Preferred language (optional)"),
+        }
+        for name, label in labels.items():
+            if name in self.fields:
+                self.fields[name].label = label
+        if "target_groups" in self.fields:
+            self.fields["target_groups"].help_text = _("Tick all that apply, or none.")
+        if "preferred_language" in self.fields:
+            self.fields["preferred_language"].help_text = ""
         # Channel and group first, then the questions, then the profile.
         order = ["channel", "group_label", "participants"]
         self.fields = {
@@ -109,7 +190,8 @@ class ImportUploadForm(forms.Form):
         label=_("CSV or XLSX file"),
         help_text=_(
             "First row: column names. Columns: channel, the questions (keep, leave, miss or "
-            "q1, q2, …), and optionally age_band, area, group_label, participants."
+            "q1, q2, …), and optionally age_band, area, target_groups (separated by ;), "
+            "preferred_language, group_label, participants."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
     )

@@ -10,7 +10,18 @@ from django.utils.translation import gettext as _
 
 from visionportal.models import VisionProcess
 
-from .models import AgeBand, Answer, Channel, Consultation, Question, QuestionKind, Response
+from . import profile
+from .models import (
+    AgeBand,
+    Answer,
+    Channel,
+    Consultation,
+    Question,
+    QuestionKind,
+    Response,
+    ResponseTargetGroup,
+    TargetGroup,
+)
 
 DEFAULT_HORIZON_YEARS = 20
 MAX_PARTICIPANTS = 10000
@@ -118,6 +129,66 @@ def _clean_answers(*, consultation: Consultation, answers: dict) -> dict[int, st
     return cleaned
 
 
+def _clean_profile(
+    *,
+    consultation: Consultation,
+    age_band: str,
+    area: str,
+    target_groups,
+    preferred_language: str,
+) -> dict:
+    """The profile answers the consultation asks for, checked against its configuration.
+
+    A question the consultation does not ask is ignored, whatever was sent (an old form, an
+    import column). Raises ValidationError keyed by field."""
+    cleaned = {"age_band": "", "area": "", "target_groups": [], "preferred_language": ""}
+    errors = {}
+    if consultation.ask_age_band and age_band:
+        if age_band in AgeBand.values:
+            cleaned["age_band"] = age_band
+        else:
+            errors["age_band"] = _("Choose one of the age bands.")
+    if consultation.ask_area and area:
+        value = profile.area_value(consultation, area)
+        if value is None:
+            errors["area"] = _(
+                "“%(area)s” is not one of the areas of this consultation. Choose one of: %(areas)s."
+            ) % {
+                "area": _shorten(area),
+                "areas": ", ".join(str(label) for _v, label in profile.area_choices(consultation)),
+            }
+        else:
+            cleaned["area"] = value
+    if consultation.ask_target_groups and target_groups:
+        groups = []
+        for raw in target_groups:
+            group = raw if raw in TargetGroup.values else profile.target_group_value(raw)
+            if group is None:
+                errors["target_groups"] = _(
+                    "“%(group)s” is not one of the groups. Choose from: %(groups)s."
+                ) % {
+                    "group": _shorten(raw),
+                    "groups": ", ".join(str(label) for _v, label in TargetGroup.choices),
+                }
+                break
+            if group not in groups:
+                groups.append(group)
+        cleaned["target_groups"] = groups
+    if consultation.ask_preferred_language and preferred_language:
+        if preferred_language in profile.PREFERRED_LANGUAGE_CODES:
+            cleaned["preferred_language"] = preferred_language
+        else:
+            errors["preferred_language"] = _("Choose one of the languages in the list.")
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _shorten(text, limit=40) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def response_submit(
     *,
     consultation: Consultation,
@@ -125,6 +196,8 @@ def response_submit(
     answers: dict,
     age_band: str = "",
     area: str = "",
+    target_groups=(),
+    preferred_language: str = "",
     channel: str = Channel.ONLINE,
     group_label: str = "",
     participants: int | None = None,
@@ -136,6 +209,9 @@ def response_submit(
     response, even after the consultation has closed: the resident did submit in time.
     Staff entering answers gathered elsewhere (interviews, focus groups, imports) pass
     `allow_after_closing`: the conversation happened while the consultation was open.
+
+    The profile answers (age band, area, target groups as codes or labels, preferred
+    language) are all optional; only those the consultation asks for are stored.
     """
     try:
         key = uuid.UUID(str(idempotency_key))
@@ -152,11 +228,13 @@ def response_submit(
         raise ValidationError(_("This consultation has closed; answers are no longer accepted."))
     if channel not in Channel.values:
         raise ValidationError(_("Unknown channel."))
-    if age_band and age_band not in AgeBand.values:
-        raise ValidationError({"age_band": _("Choose one of the age bands.")})
-    area = (area or "").strip()
-    if len(area) > Response._meta.get_field("area").max_length:
-        raise ValidationError({"area": _("Shorten the area to at most 120 characters.")})
+    about = _clean_profile(
+        consultation=consultation,
+        age_band=age_band,
+        area=area,
+        target_groups=target_groups,
+        preferred_language=preferred_language,
+    )
     group_label = (group_label or "").strip()
     if len(group_label) > Response._meta.get_field("group_label").max_length:
         raise ValidationError({"group_label": _("Shorten the group to at most 120 characters.")})
@@ -178,8 +256,9 @@ def response_submit(
                 consultation=consultation,
                 idempotency_key=key,
                 channel=channel,
-                age_band=age_band,
-                area=area,
+                age_band=about["age_band"],
+                area=about["area"],
+                preferred_language=about["preferred_language"],
                 group_label=group_label,
                 participants=participants,
             )
@@ -187,6 +266,11 @@ def response_submit(
                 Answer(response=response, question_id=question_id, text=text)
                 for question_id, text in cleaned.items()
             )
+            if about["target_groups"]:
+                ResponseTargetGroup.objects.bulk_create(
+                    ResponseTargetGroup(response=response, group=group)
+                    for group in about["target_groups"]
+                )
     except IntegrityError:
         # The unique constraint caught a concurrent submit with the same key.
         existing = Response.objects.filter(consultation=consultation, idempotency_key=key).first()
@@ -233,7 +317,8 @@ def responses_import(*, consultation: Consultation, rows: list[dict], file_sha25
     """Store all rows or none. Returns how many responses were new.
 
     Each row is a dict as importing.parse_rows makes: row_number, channel, answers
-    (question id -> text), age_band, area, group_label, participants. A ValidationError
+    (question id -> text), age_band, area, target_groups, preferred_language, group_label,
+    participants. A ValidationError
     names the row and rolls back every row.
     """
     created_count = 0
@@ -249,6 +334,8 @@ def responses_import(*, consultation: Consultation, rows: list[dict], file_sha25
                 answers=row["answers"],
                 age_band=row.get("age_band", ""),
                 area=row.get("area", ""),
+                target_groups=row.get("target_groups", ()),
+                preferred_language=row.get("preferred_language", ""),
                 channel=row["channel"],
                 group_label=row.get("group_label", ""),
                 participants=row.get("participants"),

@@ -6,6 +6,9 @@ from django.utils import timezone
 
 from consultations.services import consultation_create_default
 
+# Some of Norrköping's districts, for consultations that list their own areas.
+NORRKOPING_AREAS = "Innerstaden\nHageby\nSkärblacka\nEneby\nKrokek"
+
 
 def open_consultation(process, *, language="sv", **fields):
     now = timezone.now()

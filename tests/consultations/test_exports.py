@@ -68,7 +68,7 @@ def test_pure_writers_round_trip_and_neutralise():
 
 @pytest.fixture
 def consultation(process):
-    consultation = open_consultation(process)
+    consultation = open_consultation(process, areas="-Hageby\nHageby")
     key = uuid.UUID("11111111-2222-3333-4444-555555555555")
     submit(
         consultation,

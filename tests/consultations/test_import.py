@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from consultations import importing, services
 from consultations.models import Response
 
-from .factories import closed_consultation, open_consultation
+from .factories import NORRKOPING_AREAS, closed_consultation, open_consultation
 from .staff_helpers import XSS, staff_url
 
 GOOD_CSV = (
@@ -27,7 +27,7 @@ def english(client):
 
 @pytest.fixture
 def consultation(process):
-    return open_consultation(process)
+    return open_consultation(process, areas=NORRKOPING_AREAS)
 
 
 def _xlsx(rows) -> bytes:
@@ -167,6 +167,8 @@ def test_reimporting_the_same_file_adds_nothing(consultation):
 
 def test_import_into_a_closed_consultation_is_allowed(process):
     consultation = closed_consultation(process)
+    consultation.areas = "Hageby"
+    consultation.save()
     parsed = _parse(consultation, GOOD_CSV)
     services.responses_import(
         consultation=consultation, rows=parsed.rows, file_sha256=parsed.sha256

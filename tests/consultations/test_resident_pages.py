@@ -6,7 +6,12 @@ from django.urls import reverse
 
 from consultations.models import Answer, Response
 
-from .factories import closed_consultation, open_consultation, upcoming_consultation
+from .factories import (
+    NORRKOPING_AREAS,
+    closed_consultation,
+    open_consultation,
+    upcoming_consultation,
+)
 
 
 def _urls(consultation):
@@ -33,7 +38,7 @@ def english(client):
 
 @pytest.fixture
 def consultation(process):
-    return open_consultation(process)
+    return open_consultation(process, areas=NORRKOPING_AREAS)
 
 
 def test_form_shows_the_questions_as_labelled_textareas_with_length_hints(client, consultation):
@@ -108,7 +113,7 @@ def test_too_long_answer_is_shown_again_with_the_typed_text_kept(client, consult
     assert "at most 2000 characters" in html
     assert typed in html
     assert "Parkerna" in html
-    assert 'value="Skärblacka"' in html
+    assert '<option value="Skärblacka" selected>' in html
     assert 'aria-invalid="true"' in html
     assert Response.objects.count() == 0
 

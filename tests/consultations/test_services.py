@@ -11,7 +11,12 @@ from consultations.models import Answer, Consultation, QuestionKind, Response
 from consultations.services import consultation_create_default, response_submit
 from tests.conftest import require_service
 
-from .factories import closed_consultation, open_consultation, upcoming_consultation
+from .factories import (
+    NORRKOPING_AREAS,
+    closed_consultation,
+    open_consultation,
+    upcoming_consultation,
+)
 
 
 def _answers(consultation, *texts):
@@ -20,7 +25,7 @@ def _answers(consultation, *texts):
 
 @pytest.fixture
 def consultation(process):
-    return open_consultation(process)
+    return open_consultation(process, areas=NORRKOPING_AREAS)
 
 
 def test_default_consultation_asks_seed_000s_three_questions_in_swedish(process):
