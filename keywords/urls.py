@@ -1,13 +1,52 @@
 from django.urls import path
 
+from . import councillor_views as round_views
 from . import views
 
 app_name = "keywords"
 
 _base = "<slug:municipality_slug>/consultations/<int:pk>/keywords/"
+_mine = "<slug:municipality_slug>/councillor-rounds/<int:round_pk>/"
 
 urlpatterns = [
     path(_base, views.keyword_list, name="list"),
     path(f"{_base}rebuild/", views.keyword_rebuild, name="rebuild"),
     path(f"{_base}runs/<int:run_pk>/", views.run_progress, name="run"),
+    # The curation workbench (keywords/curation.py).
+    path(f"{_base}add/", views.keyword_add, name="add"),
+    path(f"{_base}merge/", views.keyword_merge, name="merge"),
+    path(f"{_base}suggestions/", views.keyword_suggestions, name="suggestions"),
+    path(f"{_base}history/", views.keyword_history, name="history"),
+    path(f"{_base}history/<int:action_pk>/undo/", views.action_undo, name="undo"),
+    path(f"{_base}<int:keyword_pk>/answers/", views.keyword_answers, name="answers"),
+    path(f"{_base}<int:keyword_pk>/rename/", views.keyword_rename, name="rename"),
+    path(f"{_base}<int:keyword_pk>/strike/", views.keyword_strike, name="strike"),
+    path(f"{_base}<int:keyword_pk>/restore/", views.keyword_restore, name="restore"),
+    path(f"{_base}<int:keyword_pk>/keep/", views.keyword_keep, name="keep"),
+    path(f"{_base}<int:keyword_pk>/unkeep/", views.keyword_unkeep, name="unkeep"),
+    path(f"{_base}<int:keyword_pk>/split/", views.keyword_split, name="split"),
+    # The councillors' round and the published lists (keywords/councillor_views.py).
+    path(f"{_base}rounds/", round_views.round_staff, name="round_staff"),
+    path(f"{_base}rounds/open/", round_views.round_open, name="round_open"),
+    path(f"{_base}rounds/<int:round_pk>/", round_views.round_result, name="round_result"),
+    path(f"{_base}rounds/<int:round_pk>/close/", round_views.round_close, name="round_close"),
+    path(f"{_base}published/new/", round_views.list_publish, name="list_publish"),
+    path(f"{_base}published/<int:version>/", round_views.list_version, name="list_version"),
+    path(
+        "<slug:municipality_slug>/councillor-rounds/",
+        round_views.councillor_rounds,
+        name="councillor_rounds",
+    ),
+    path(_mine, round_views.councillor_round, name="councillor_round"),
+    path(
+        f"{_mine}strike/<int:keyword_pk>/",
+        round_views.councillor_strike,
+        name="councillor_strike",
+    ),
+    path(f"{_mine}add/", round_views.councillor_add, name="councillor_add"),
+    path(
+        f"{_mine}proposals/<int:proposal_pk>/withdraw/",
+        round_views.councillor_withdraw,
+        name="councillor_withdraw",
+    ),
 ]

@@ -1,0 +1,47 @@
+"""Forms of the councillors' round: plain POST forms, so every page works without JavaScript.
+
+They check shape only (required, length); the services decide what is allowed.
+"""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .councillors import INSTRUCTIONS_MAX, LABEL_MAX, NOTE_MAX, REASON_MAX, TITLE_MAX
+
+
+class RoundOpenForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX, required=False)
+    instructions = forms.CharField(
+        label=_("Instructions to councillors"),
+        max_length=INSTRUCTIONS_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    closes_on = forms.DateField(
+        label=_("Last day for councillors"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Proposals are accepted until the end of this day. Leave empty for no limit."),
+    )
+    others_visible_while_open = forms.BooleanField(
+        label=_("Councillors see each other's proposals while the round is open"),
+        required=False,
+        help_text=_("Off: each councillor judges the list on their own until you close the round."),
+    )
+
+
+class StrikeForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=REASON_MAX)
+
+
+class AddForm(forms.Form):
+    label = forms.CharField(label=_("Keyword to add"), max_length=LABEL_MAX)
+    reason = forms.CharField(
+        label=_("Reason"), max_length=REASON_MAX, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class PublishForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note (what changed and why)"), max_length=NOTE_MAX, required=False
+    )

@@ -1,0 +1,303 @@
+"""Pages of the councillors' round and of the published keyword lists.
+
+Staff (EDITOR_ROLES) open and close rounds, read the consolidated result and publish
+versions. Councillors (Role.COUNCILLOR only: admins and staff run the round, they do not
+take part in it) strike and add keywords. Through access.member_required: another
+municipality's round is 404, a wrong role 403. Every change is a POST that redirects.
+"""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from visionportal.access import EDITOR_ROLES, member_required
+from visionportal.models import Role
+
+from . import councillor_selectors as selectors
+from . import councillors as services
+from .councillor_forms import AddForm, PublishForm, RoundOpenForm, StrikeForm
+from .models import CouncillorProposal, CouncillorRound, Keyword
+from .views import consultation_for_member
+
+COUNCILLOR_ROLES = frozenset({Role.COUNCILLOR})
+
+
+def round_for_member(request, round_pk: int, consultation=None) -> CouncillorRound:
+    """A round of the member's municipality (and of `consultation` when given), or 404."""
+    rounds = CouncillorRound.objects.select_related("consultation__process")
+    if consultation is not None:
+        rounds = rounds.filter(consultation=consultation)
+    return get_object_or_404(
+        rounds, pk=round_pk, consultation__process__municipality=request.municipality
+    )
+
+
+# --- staff ------------------------------------------------------------------------------
+
+
+def _render_round_staff(request, consultation, open_form=None, status=200):
+    return render(
+        request,
+        "keywords/round_staff.html",
+        {
+            "consultation": consultation,
+            "rounds": selectors.rounds_of(consultation),
+            "open_round": selectors.open_round(consultation),
+            "open_form": open_form or RoundOpenForm(),
+            "curated_count": len(services.curated_keywords(consultation)),
+            "versions": selectors.keyword_list_versions(consultation),
+            "publish_form": PublishForm(),
+        },
+        status=status,
+    )
+
+
+@require_GET
+@member_required(EDITOR_ROLES)
+def round_staff(request, pk):
+    return _render_round_staff(request, consultation_for_member(request, pk))
+
+
+@require_POST
+@member_required(EDITOR_ROLES)
+def round_open(request, pk):
+    consultation = consultation_for_member(request, pk)
+    form = RoundOpenForm(request.POST)
+    if form.is_valid():
+        try:
+            round = services.round_open(
+                consultation=consultation, by=request.user, **form.cleaned_data
+            )
+        except services.RoundError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The councillors' round is open."))
+            return redirect("keywords:round_result", request.municipality.slug, pk, round.pk)
+    return _render_round_staff(request, consultation, open_form=form, status=400)
+
+
+@require_GET
+@member_required(EDITOR_ROLES)
+def round_result(request, pk, round_pk):
+    consultation = consultation_for_member(request, pk)
+    round = round_for_member(request, round_pk, consultation)
+    return render(
+        request,
+        "keywords/round_result.html",
+        {
+            "consultation": consultation,
+            "round": round,
+            "result": selectors.round_result(round),
+            "publish_form": PublishForm(),
+            "published": round.published_lists.order_by("-version"),
+        },
+    )
+
+
+@require_POST
+@member_required(EDITOR_ROLES)
+def round_close(request, pk, round_pk):
+    consultation = consultation_for_member(request, pk)
+    round = round_for_member(request, round_pk, consultation)
+    services.round_close(round=round, by=request.user)
+    messages.success(request, _("The round is closed. Councillors now see everyone's proposals."))
+    return redirect("keywords:round_result", request.municipality.slug, pk, round.pk)
+
+
+def _ids(values) -> list[int]:
+    return [int(v) for v in values if v.isdigit()]
+
+
+@require_POST
+@member_required(EDITOR_ROLES)
+def list_publish(request, pk):
+    consultation = consultation_for_member(request, pk)
+    round_pk = request.POST.get("round", "")
+    round = round_for_member(request, int(round_pk), consultation) if round_pk.isdigit() else None
+    if round_pk and round is None:
+        raise Http404
+    form = PublishForm(request.POST)
+    back = (
+        redirect("keywords:round_result", request.municipality.slug, pk, round.pk)
+        if round
+        else redirect("keywords:round_staff", request.municipality.slug, pk)
+    )
+    if not form.is_valid():
+        messages.error(request, _("The note is too long."))
+        return back
+    accept = None
+    if round is not None:
+        accept = services.Acceptance.of(
+            strikes=_ids(request.POST.getlist("strike")), additions=request.POST.getlist("add")
+        )
+    try:
+        keyword_list = services.keyword_list_publish(
+            consultation=consultation,
+            round=round,
+            accept=accept,
+            by=request.user,
+            note=form.cleaned_data["note"],
+        )
+    except services.RoundError as error:
+        messages.error(request, error.message)
+        return back
+    messages.success(
+        request,
+        _("Version %(version)d of the keyword list is published.")
+        % {"version": keyword_list.version},
+    )
+    return redirect("keywords:list_version", request.municipality.slug, pk, keyword_list.version)
+
+
+@require_GET
+@member_required(EDITOR_ROLES)
+def list_version(request, pk, version):
+    consultation = consultation_for_member(request, pk)
+    keyword_list = selectors.keyword_list_version(consultation, version)
+    if keyword_list is None:
+        raise Http404
+    previous = selectors.previous_version(keyword_list)
+    return render(
+        request,
+        "keywords/keyword_list_published.html",
+        {
+            "consultation": consultation,
+            "keyword_list": keyword_list,
+            "previous": previous,
+            "diff": selectors.keyword_list_diff(keyword_list, previous),
+            "latest": selectors.keyword_list_versions(consultation).first(),
+        },
+    )
+
+
+# --- councillors --------------------------------------------------------------------------
+
+
+@require_GET
+@member_required(COUNCILLOR_ROLES)
+def councillor_rounds(request):
+    return render(
+        request,
+        "keywords/round_councillor_list.html",
+        {"rounds": selectors.rounds_for_councillors(request.municipality)},
+    )
+
+
+def _render_councillor_round(
+    request, round, *, add_form=None, strike_errors=None, strike_values=None, status=200
+):
+    strike_errors, strike_values = strike_errors or {}, strike_values or {}
+    keywords = selectors.round_keywords_for(round, request.user)
+    for item in keywords:  # a refused strike is shown beside its keyword, input kept
+        item.error = strike_errors.get(item.keyword.pk, "")
+        item.reason_value = strike_values.get(item.keyword.pk, "")
+    return render(
+        request,
+        "keywords/round_councillor.html",
+        {
+            "round": round,
+            "consultation": round.consultation,
+            "accepts_proposals": services.accepts_proposals(round),
+            "keywords": keywords,
+            "mine": selectors.own_proposals(round, request.user),
+            "others": selectors.others_proposals(round, request.user),
+            "others_visible": selectors.others_visible(round),
+            "add_form": add_form or AddForm(),
+            "reason_max": services.REASON_MAX,
+        },
+        status=status,
+    )
+
+
+@require_GET
+@member_required(COUNCILLOR_ROLES)
+def councillor_round(request, round_pk):
+    return _render_councillor_round(request, round_for_member(request, round_pk))
+
+
+def _round_page(request, round):
+    return redirect("keywords:councillor_round", request.municipality.slug, round.pk)
+
+
+@require_POST
+@member_required(COUNCILLOR_ROLES)
+def councillor_strike(request, round_pk, keyword_pk):
+    round = round_for_member(request, round_pk)
+    keyword = get_object_or_404(Keyword, pk=keyword_pk, consultation=round.consultation)
+    form = StrikeForm(request.POST)
+    error = None
+    if form.is_valid():
+        try:
+            proposal, created = services.proposal_strike(
+                round=round,
+                councillor=request.user,
+                keyword=keyword,
+                reason=form.cleaned_data["reason"],
+            )
+        except services.RoundError as refused:
+            error = refused.message
+        else:
+            if created:
+                messages.success(
+                    request, _("You proposed striking “%(label)s”.") % {"label": keyword.label}
+                )
+            else:
+                messages.info(
+                    request,
+                    _("You have already proposed striking “%(label)s”.") % {"label": keyword.label},
+                )
+            return _round_page(request, round)
+    else:
+        error = form.errors["reason"][0]
+    return _render_councillor_round(
+        request,
+        round,
+        strike_errors={keyword.pk: error},
+        strike_values={keyword.pk: request.POST.get("reason", "")},
+        status=400,
+    )
+
+
+@require_POST
+@member_required(COUNCILLOR_ROLES)
+def councillor_add(request, round_pk):
+    round = round_for_member(request, round_pk)
+    form = AddForm(request.POST)
+    if form.is_valid():
+        try:
+            proposal, created = services.proposal_add(
+                round=round, councillor=request.user, **form.cleaned_data
+            )
+        except services.RoundError as refused:
+            form.add_error(None, refused.message)
+        else:
+            if created:
+                messages.success(
+                    request, _("You proposed adding “%(label)s”.") % {"label": proposal.label}
+                )
+            else:
+                messages.info(
+                    request,
+                    _("You have already proposed adding “%(label)s”.") % {"label": proposal.label},
+                )
+            return _round_page(request, round)
+    return _render_councillor_round(request, round, add_form=form, status=400)
+
+
+@require_POST
+@member_required(COUNCILLOR_ROLES)
+def councillor_withdraw(request, round_pk, proposal_pk):
+    round = round_for_member(request, round_pk)
+    # Someone else's proposal does not exist for you.
+    proposal = get_object_or_404(
+        CouncillorProposal, pk=proposal_pk, round=round, councillor=request.user
+    )
+    try:
+        services.proposal_withdraw(proposal=proposal, by=request.user)
+    except services.RoundError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("Your proposal is withdrawn."))
+    return _round_page(request, round)
