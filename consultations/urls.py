@@ -1,5 +1,6 @@
 from django.urls import path
 
+from .views import drafts as draft_views
 from .views import public as views
 
 app_name = "consultations"
@@ -10,4 +11,7 @@ urlpatterns = [
     path(_base, views.consultation_form, name="form"),
     path(f"{_base}send/", views.response_submit, name="submit"),
     path(f"{_base}thanks/", views.receipt, name="receipt"),
+    # Under the form's path, so the draft cookie (scoped to it) travels with these.
+    path(f"{_base}draft/", draft_views.draft_save, name="draft_save"),
+    path(f"{_base}draft/discard/", draft_views.draft_discard, name="draft_discard"),
 ]

@@ -10,6 +10,7 @@ from visionportal import selectors as process_selectors
 
 from .. import selectors, services
 from ..forms import ResponseForm, question_field_name
+from . import drafts as draft_views
 
 STATUS_TEMPLATE = "consultations/status.html"
 FORM_TEMPLATE = "consultations/consultation_form.html"
@@ -20,7 +21,7 @@ def _url_args(consultation):
     return [process.municipality.slug, process.slug, consultation.pk]
 
 
-def _render_form(request, consultation, form):
+def _render_form(request, consultation, form, **extra):
     return render(
         request,
         FORM_TEMPLATE,
@@ -30,6 +31,7 @@ def _render_form(request, consultation, form):
             "municipality": consultation.process.municipality,
             "form": form,
             "question_fields": [form[question_field_name(q)] for q in form.questions],
+            **extra,
         },
     )
 
@@ -59,7 +61,11 @@ def consultation_form(request, municipality_slug, process_slug, pk):
         consultation=consultation,
         questions=selectors.consultation_questions(consultation),
     )
-    return _render_form(request, consultation, form)
+    # What the resident typed earlier on this device, if they saved a draft.
+    draft = draft_views.restored_draft(request, consultation)
+    form.initial.update(draft_views.form_initial(draft, form))
+    notice = draft_views.notice_context(request, consultation, draft)
+    return _render_form(request, consultation, form, **notice)
 
 
 @require_POST
@@ -83,7 +89,9 @@ def response_submit(request, municipality_slug, process_slug, pk):
             _add_service_errors(form, error)
         else:
             # Post/Redirect/Get: a reload of the receipt never resubmits.
-            return redirect("consultations:receipt", *_url_args(consultation))
+            response = redirect("consultations:receipt", *_url_args(consultation))
+            draft_views.forget(request, response, consultation)
+            return response
     return _render_form(request, consultation, form)
 
 

@@ -1,0 +1,216 @@
+"""The resident's draft: saved as they type (htmx) or with the "Save draft" button (a plain
+form post, without JavaScript), restored when they come back, discarded on request.
+
+The token lives in a cookie scoped to the consultation's pages: HttpOnly, SameSite=Lax,
+Secure outside development, gone when the consultation closes or after DRAFT_KEEP_DAYS.
+"""
+
+import time
+
+from allauth.account.adapter import get_adapter
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.views.decorators.http import require_POST
+
+from .. import drafts, selectors
+from ..forms import ResponseForm, question_field_name
+
+DRAFT_CONTROLS = "consultations/_draft_controls.html"
+STATUS_TEMPLATE = "consultations/status.html"
+
+# Autosave fires 1.5 s after the resident stops typing, so an honest page sends a few saves
+# a minute. Per client (a hashed IP address, in the cache only: never in the database) the
+# limits leave room for a school class or a library behind one address.
+SAVES_PER_MINUTE_PER_DRAFT = 30
+SAVES_PER_MINUTE_PER_CLIENT = 600
+NEW_DRAFTS_PER_HOUR_PER_CLIENT = 120
+
+
+def _url_args(consultation):
+    process = consultation.process
+    return [process.municipality.slug, process.slug, consultation.pk]
+
+
+def cookie_name(consultation) -> str:
+    return f"vp_draft_{consultation.pk}"
+
+
+def _cookie_path(consultation) -> str:
+    return reverse("consultations:form", args=_url_args(consultation))
+
+
+def token_from_cookie(request, consultation):
+    return drafts.parse_token(request.COOKIES.get(cookie_name(consultation)))
+
+
+def _set_cookie(response, consultation, token):
+    expires = drafts.draft_expires_at(consultation=consultation)
+    response.set_cookie(
+        cookie_name(consultation),
+        str(token),
+        max_age=max(0, int((expires - timezone.now()).total_seconds())),
+        path=_cookie_path(consultation),
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def forget(request, response, consultation) -> None:
+    """Delete the request's draft and its cookie (after the response has been sent)."""
+    token = token_from_cookie(request, consultation)
+    if token is None:
+        return
+    drafts.draft_discard(consultation=consultation, token=token)
+    response.delete_cookie(
+        cookie_name(consultation), path=_cookie_path(consultation), samesite="Lax"
+    )
+
+
+def restored_draft(request, consultation):
+    """The draft to restore on the form, if the resident's cookie names one."""
+    return drafts.draft_for(
+        consultation=consultation, token=token_from_cookie(request, consultation)
+    )
+
+
+def notice_context(request, consultation, draft) -> dict:
+    """What the form page says about the draft: restored, just saved, or just discarded."""
+    requested = request.GET.get("draft", "")
+    if draft is not None:
+        notice = "saved" if requested == "saved" else "restored"
+    else:
+        notice = "discarded" if requested == "discarded" else ""
+    return {
+        "draft": draft,
+        "draft_notice": notice,
+        "draft_expires_at": drafts.draft_expires_at(consultation=consultation),
+    }
+
+
+def form_initial(draft, form: ResponseForm) -> dict:
+    return drafts.draft_initial(
+        draft=draft,
+        question_fields={q.pk: question_field_name(q) for q in form.questions},
+        profile_fields=_profile_fields(form),
+    )
+
+
+def _profile_fields(form: ResponseForm) -> dict:
+    """The form's optional "about you" fields: everything but the answers and the key."""
+    questions = {question_field_name(q) for q in form.questions}
+    return {
+        name: field
+        for name, field in form.fields.items()
+        if name not in questions and name != "idempotency_key"
+    }
+
+
+def _posted_profile(post, form: ResponseForm) -> dict:
+    profile = {}
+    for name, field in _profile_fields(form).items():
+        many = getattr(field.widget, "allow_multiple_selected", False)
+        profile[name] = post.getlist(name) if many else post.get(name, "")
+    return profile
+
+
+def _client_key(request) -> str:
+    try:
+        ip = get_adapter(request).get_client_ip(request)
+    except PermissionDenied:
+        ip = ""
+    # Keyed with the secret: the cache never holds a readable (or guessable) IP address.
+    return salted_hmac("consultations.draft-client", ip).hexdigest()[:32]
+
+
+def _over_limit(scope: str, key: str, *, limit: int, window: int) -> bool:
+    """A fixed-window counter in the cache, like allauth's login limits keep theirs."""
+    bucket = f"vp:draft-rate:{scope}:{key}:{int(time.time() // window)}"
+    cache.add(bucket, 0, timeout=window + 5)
+    try:
+        count = cache.incr(bucket)
+    except ValueError:  # expired between add and incr
+        cache.set(bucket, 1, timeout=window + 5)
+        count = 1
+    return count > limit
+
+
+def _rate_limited(request, token) -> bool:
+    client = _client_key(request)
+    if _over_limit("client", client, limit=SAVES_PER_MINUTE_PER_CLIENT, window=60):
+        return True
+    if token is None:
+        return _over_limit("new", client, limit=NEW_DRAFTS_PER_HOUR_PER_CLIENT, window=3600)
+    return _over_limit("draft", str(token), limit=SAVES_PER_MINUTE_PER_DRAFT, window=60)
+
+
+def _status(request, consultation, state, *, status=200, saved=None, questions=()):
+    """The draft status line (htmx) or, without JavaScript, a page that says the same."""
+    too_long = saved.too_long if saved else ()
+    context = {
+        "consultation": consultation,
+        "process": consultation.process,
+        "municipality": consultation.process.municipality,
+        "draft_state": state,
+        "saved": saved,
+        "saved_at": timezone.localtime(),
+        # Numbered as the resident sees them (1, 2, 3), not by database id.
+        "too_long_numbers": [n for n, q in enumerate(questions, 1) if q.pk in too_long],
+    }
+    if request.htmx:
+        return render(request, f"{DRAFT_CONTROLS}#draft-status", context, status=status)
+    if state == "not_open":
+        context["status"] = consultation.status()
+        return render(request, STATUS_TEMPLATE, context, status=status)
+    context["status"] = "draft_not_saved"
+    return render(request, STATUS_TEMPLATE, context, status=status)
+
+
+@require_POST
+def draft_save(request, municipality_slug, process_slug, pk):
+    consultation = selectors.public_consultation(
+        municipality_slug=municipality_slug, process_slug=process_slug, pk=pk
+    )
+    if not consultation.is_open():
+        return _status(request, consultation, "not_open", status=409 if request.htmx else 200)
+    token = token_from_cookie(request, consultation)
+    if _rate_limited(request, token):
+        return _status(request, consultation, "rate_limited", status=429)
+    form = ResponseForm(
+        consultation=consultation, questions=selectors.consultation_questions(consultation)
+    )
+    try:
+        saved, token = drafts.draft_save(
+            consultation=consultation,
+            token=token,
+            answers={q.pk: request.POST.get(question_field_name(q), "") for q in form.questions},
+            profile=_posted_profile(request.POST, form),
+            idempotency_key=request.POST.get("idempotency_key"),
+        )
+    except ValidationError:
+        return _status(request, consultation, "too_large", status=400)
+    if request.htmx:
+        response = _status(request, consultation, "saved", saved=saved, questions=form.questions)
+    else:
+        # Post/Redirect/Get: the form comes back with the draft restored.
+        url = reverse("consultations:form", args=_url_args(consultation))
+        response = redirect(f"{url}?draft=saved#draft-notice")
+    if saved.draft is not None:
+        _set_cookie(response, consultation, token)
+    return response
+
+
+@require_POST
+def draft_discard(request, municipality_slug, process_slug, pk):
+    consultation = selectors.public_consultation(
+        municipality_slug=municipality_slug, process_slug=process_slug, pk=pk
+    )
+    url = reverse("consultations:form", args=_url_args(consultation))
+    response = redirect(f"{url}?draft=discarded" if consultation.is_open() else url)
+    forget(request, response, consultation)
+    return response
