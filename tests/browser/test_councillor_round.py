@@ -1,0 +1,130 @@
+"""A councillor strikes and adds keywords in a real browser: zero axe violations on the
+round pages (in every language), and a strike made with the keyboard alone, without
+JavaScript. Councillors need no MFA: email and password lead straight to the workspace."""
+
+import pytest
+
+from keywords import councillors as services
+from keywords.models import CouncillorProposal
+from tests.conftest import PASSWORD
+from tests.consultations.factories import open_consultation
+from tests.keywords.factories import councillor_of, keyword
+
+from .conftest import LANGUAGES, assert_no_axe_violations, axe_violations, sign_in
+
+XSS = "<script>alert(1)</script>"
+
+
+@pytest.fixture
+def round(process, staff, norrkoping):
+    consultation = open_consultation(process)
+    for label in ("Parker", "Kollektivtrafik", "Strömmen", "حدائق عامة", XSS):
+        keyword(consultation, label)
+    round = services.round_open(
+        consultation=consultation,
+        by=staff,
+        title="Runda 1",
+        instructions="Stryk det som inte hör hemma.\nMotivera kort.",
+    )
+    other = councillor_of(norrkoping, "annan@norrkoping.test", party="Partiet B")
+    services.proposal_add(round=round, councillor=other, label="Hamnen 🚢", reason="Saknas")
+    return round
+
+
+def councillor_sign_in(page, email):
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", PASSWORD)
+    with page.expect_navigation():
+        page.locator("form input[name=password]").press("Enter")
+    assert page.url.endswith("/workspace/"), page.url
+
+
+def test_the_councillors_pages_have_no_axe_violations_in_any_language(
+    new_context, councillor, round
+):
+    services.proposal_strike(
+        round=round, councillor=councillor, keyword=round.consultation.keywords.first(), reason="x"
+    )
+    problems = []
+    for language in LANGUAGES:
+        page = new_context(language=language).new_page()
+        councillor_sign_in(page, councillor.email)
+        for path in (
+            "/workspace/norrkoping/councillor-rounds/",
+            f"/workspace/norrkoping/councillor-rounds/{round.pk}/",
+        ):
+            response = page.goto(path)
+            assert response.status == 200, path
+            assert page.locator("html").get_attribute("lang") == language
+            problems += axe_violations(page)
+    assert not problems, "\n".join(problems)
+
+
+def test_a_councillor_finds_the_round_and_strikes_with_the_keyboard_alone(
+    new_context, councillor, round
+):
+    page = new_context(language="en", java_script_enabled=False).new_page()
+    councillor_sign_in(page, councillor.email)
+    page.get_by_role("link", name="Norrköping").click()
+    page.get_by_role("link", name="Strike and add keywords (councillors' round)").click()
+    page.get_by_role("link", name="Runda 1").click()
+    assert "<script>" not in page.locator("main").inner_html().replace("&lt;script&gt;", "")
+
+    # From the top of the page, Tab to the reason for striking "Kollektivtrafik".
+    reason = page.get_by_label("Reason for striking “Kollektivtrafik”")
+    target = reason.get_attribute("id")
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == target:
+            break
+    else:
+        pytest.fail("could not reach the reason field with Tab")
+    page.keyboard.type("Ingår redan i Strömmen")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.type") == "submit"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "You proposed striking “Kollektivtrafik”." in page.locator(".messages").inner_text()
+    proposal = CouncillorProposal.objects.get(councillor=councillor)
+    assert (proposal.keyword.label, proposal.reason) == (
+        "Kollektivtrafik",
+        "Ingår redan i Strömmen",
+    )
+    # Another councillor's addition stays hidden while the round is open.
+    assert "Hamnen" not in page.locator("main").inner_text()
+    assert page.url.endswith(f"/councillor-rounds/{round.pk}/")
+
+
+def test_an_empty_reason_is_announced_beside_the_keyword(new_context, councillor, round):
+    page = new_context(language="en").new_page()
+    councillor_sign_in(page, councillor.email)
+    page.goto(f"/workspace/norrkoping/councillor-rounds/{round.pk}/")
+    field = page.get_by_label("Reason for striking “Parker”")
+    field.fill("   ")
+    # The browser's own check would stop an empty field; spaces reach the server.
+    with page.expect_navigation():
+        field.press("Enter")
+    error = page.locator(f"#{field.get_attribute('id')}-error")
+    assert error.is_visible()
+    assert field.get_attribute("aria-invalid") == "true"
+    assert_no_axe_violations(page)
+    assert not CouncillorProposal.objects.filter(councillor=councillor).exists()
+
+
+def test_staff_result_and_published_pages_have_no_axe_violations(page, staff, councillor, round):
+    services.proposal_strike(
+        round=round, councillor=councillor, keyword=round.consultation.keywords.first(), reason="x"
+    )
+    services.round_close(round=round, by=staff)
+    services.keyword_list_publish(
+        consultation=round.consultation, round=round, accept=services.accept_all(round), by=staff
+    )
+    sign_in(page, staff.email)
+    base = f"/workspace/norrkoping/consultations/{round.consultation.pk}/keywords/"
+    problems = []
+    for path in (f"{base}rounds/", f"{base}rounds/{round.pk}/", f"{base}published/1/"):
+        response = page.goto(path)
+        assert response.status == 200, path
+        problems += axe_violations(page)
+    assert not problems, "\n".join(problems)
