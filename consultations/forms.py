@@ -1,11 +1,14 @@
 """The resident's answer form. It only parses input; consultations.services decides."""
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from . import profile
-from .models import AgeBand, Channel, TargetGroup
+from .models import AgeBand, Channel, Consultation, TargetGroup
+
+MAX_ANSWER_LENGTH = 20000  # the database's check constraint
 
 # The optional "about you" fields, in the order the form shows them, and the consultation
 # setting that switches each on.
@@ -199,3 +202,99 @@ class ImportUploadForm(forms.Form):
 
 class ImportConfirmForm(forms.Form):
     sha256 = forms.RegexField(regex=r"^[0-9a-f]{64}$", widget=forms.HiddenInput)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class ConsultationSettingsForm(forms.ModelForm):
+    """What staff configure on a consultation. Carries a fingerprint of the settings and
+    questions the editor started from, so a save over a colleague's change is refused."""
+
+    fingerprint = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    class Meta:
+        model = Consultation
+        fields = [
+            "title",
+            "intro",
+            "opens_at",
+            "closes_at",
+            "max_answer_length",
+            "ask_age_band",
+            "ask_area",
+            "areas",
+            "ask_target_groups",
+            "ask_preferred_language",
+        ]
+        widgets = {
+            "title": forms.TextInput(attrs={"dir": "auto"}),
+            "intro": forms.Textarea(attrs={"rows": 4, "dir": "auto"}),
+            "opens_at": DateTimeInput(),
+            "closes_at": DateTimeInput(),
+            "areas": forms.Textarea(attrs={"rows": 6, "dir": "auto"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        length = self.fields["max_answer_length"]
+        length.validators += [MinValueValidator(1), MaxValueValidator(MAX_ANSWER_LENGTH)]
+        length.widget.attrs.update(min=1, max=MAX_ANSWER_LENGTH)
+        length.help_text = _("Characters per answer, at most %(max)d.") % {"max": MAX_ANSWER_LENGTH}
+
+    def clean_areas(self):
+        lines = [" ".join(line.split()) for line in self.cleaned_data["areas"].splitlines()]
+        too_long = [line for line in lines if len(line) > profile.MAX_AREA_LENGTH]
+        if too_long:
+            raise forms.ValidationError(
+                _("Shorten each area to at most %(max)d characters.")
+                % {"max": profile.MAX_AREA_LENGTH}
+            )
+        areas = profile.parse_areas("\n".join(lines))
+        if len(areas) > profile.MAX_AREAS:
+            raise forms.ValidationError(
+                _("List at most %(max)d areas.") % {"max": profile.MAX_AREAS}
+            )
+        return "\n".join(areas)
+
+    def clean(self):
+        cleaned = super().clean()
+        opens_at, closes_at = cleaned.get("opens_at"), cleaned.get("closes_at")
+        if opens_at and closes_at and closes_at <= opens_at:
+            self.add_error("closes_at", _("The consultation must close after it opens."))
+        return cleaned
+
+    def settings(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+
+class QuestionEditForm(forms.Form):
+    """One question on the settings page: reword, reorder, remove; or a new custom one."""
+
+    question_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    text = forms.CharField(
+        label=_("Question"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"}),
+    )
+    position = forms.IntegerField(
+        label=_("Order"),
+        min_value=1,
+        max_value=100,
+        required=False,
+        widget=forms.NumberInput(attrs={"class": "input--narrow"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+QuestionFormSet = forms.formset_factory(
+    QuestionEditForm, extra=2, can_delete=True, max_num=30, validate_max=True
+)

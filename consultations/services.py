@@ -1,7 +1,10 @@
 """Writes for consultations. Views, the admin, the demo and commands call these."""
 
 import datetime
+import hashlib
+import json
 import uuid
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -9,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from visionportal.models import VisionProcess
+from visionportal.services import ConcurrentEditError
 
 from . import profile
 from .models import (
@@ -99,6 +103,120 @@ def consultation_create_default(
             text=wording["lead"].format(question=question, **fill),
         )
     return consultation
+
+
+CONFIGURABLE_FIELDS = (
+    "title",
+    "intro",
+    "opens_at",
+    "closes_at",
+    "max_answer_length",
+    "ask_age_band",
+    "ask_area",
+    "areas",
+    "ask_target_groups",
+    "ask_preferred_language",
+)
+MAX_QUESTIONS = 30
+
+
+def consultation_fingerprint(consultation: Consultation, questions) -> str:
+    """A digest of everything the settings page edits. A save names the fingerprint the
+    editor started from; a different one now means a colleague saved in between."""
+    state = {
+        "fields": {
+            name: (
+                value.isoformat()
+                if isinstance(value := getattr(consultation, name), datetime.datetime)
+                else value
+            )
+            for name in CONFIGURABLE_FIELDS
+        },
+        "questions": [(q.pk, q.kind, q.text, q.position) for q in questions],
+    }
+    encoded = json.dumps(state, sort_keys=True, ensure_ascii=False).encode()
+    return hashlib.sha256(encoded).hexdigest()
+
+
+@dataclass(frozen=True)
+class QuestionEdit:
+    """One row of the settings page: an existing question (question_id) or a new one."""
+
+    question_id: int | None
+    text: str
+    position: int | None
+    delete: bool = False
+
+
+@transaction.atomic
+def consultation_configure(
+    *,
+    consultation: Consultation,
+    expected_fingerprint: str,
+    settings: dict,
+    questions: list[QuestionEdit],
+) -> Consultation:
+    """Save the settings and the questions (reworded, reordered, removed, added) at once.
+
+    Refused with ConcurrentEditError when someone saved since the editor loaded the page;
+    a question that has answers cannot be removed (its answers would go with it)."""
+    current = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    existing = {q.pk: q for q in current.questions.all()}
+    if consultation_fingerprint(current, existing.values()) != expected_fingerprint:
+        raise ConcurrentEditError
+    unknown = {e.question_id for e in questions if e.question_id} - set(existing)
+    if unknown:
+        raise ValidationError(_("The form does not match this consultation. Reload the page."))
+    for name in settings:
+        if name not in CONFIGURABLE_FIELDS:
+            raise ValueError(f"{name!r} is not configurable")
+        setattr(current, name, settings[name])
+    current.full_clean(exclude=["process"])
+    current.save()
+
+    removed = [e.question_id for e in questions if e.question_id and e.delete]
+    answered = set(
+        Answer.objects.filter(question_id__in=removed).values_list("question_id", flat=True)
+    )
+    if answered:
+        raise ValidationError(
+            _(
+                "A question that has answers cannot be removed: %(questions)s. Reword it "
+                "instead, or hide its answers."
+            )
+            % {"questions": "; ".join(_shorten(existing[pk].text, 60) for pk in sorted(answered))}
+        )
+    kept = []
+    for index, edit in enumerate(questions):
+        if edit.delete or (not edit.question_id and not edit.text.strip()):
+            continue
+        text = edit.text.strip()
+        if not text:
+            raise ValidationError(
+                _("Question %(number)d is empty. Write it, or tick “Remove”.")
+                % {"number": index + 1}
+            )
+        if len(text) > Question._meta.get_field("text").max_length:
+            raise ValidationError(_("Shorten each question to at most 1000 characters."))
+        order = edit.position if edit.position is not None else len(questions) + index
+        kept.append((order, index, edit.question_id, text))
+    if not kept:
+        raise ValidationError(_("Keep at least one question."))
+    if len(kept) > MAX_QUESTIONS:
+        raise ValidationError(_("Ask at most %(max)d questions.") % {"max": MAX_QUESTIONS})
+    Question.objects.filter(pk__in=removed).delete()
+    kept.sort()
+    for position, (_order, _index, question_id, text) in enumerate(kept):
+        if question_id:
+            question = existing[question_id]
+            if (question.text, question.position) != (text, position):
+                question.text, question.position = text, position
+                question.save(update_fields=["text", "position"])
+        else:
+            Question.objects.create(
+                consultation=current, kind=QuestionKind.CUSTOM, text=text, position=position
+            )
+    return current
 
 
 def _clean_answers(*, consultation: Consultation, answers: dict) -> dict[int, str]:

@@ -5,6 +5,7 @@ Every view runs through access.member_required: other municipalities get 404, wr
 only editors (staff, admins) enter, import and export.
 """
 
+import copy
 import uuid
 
 from django.contrib import messages
@@ -19,12 +20,15 @@ from django.views.decorators.http import require_GET, require_POST
 
 from visionportal.access import EDITOR_ROLES, member_required
 from visionportal.models import Role
+from visionportal.services import ConcurrentEditError
 
-from .. import exports, importing, selectors, services
+from .. import exports, importing, profile, selectors, services
 from ..forms import (
     AnswerHideForm,
+    ConsultationSettingsForm,
     ImportConfirmForm,
     ImportUploadForm,
+    QuestionFormSet,
     StaffResponseForm,
     question_field_name,
 )
@@ -50,13 +54,17 @@ def responses(request, pk):
     channel = request.GET.get("channel", "")
     if channel not in Channel.values:
         channel = ""
-    page = Paginator(selectors.staff_responses(consultation, channel=channel), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(
+        selectors.staff_responses(consultation, channel=channel).prefetch_related("target_groups"),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
     for response in page.object_list:
         response.masked_answers = [
             (answer, mask_personal_data(answer.text)) for answer in response.answers.all()
         ]
+        response.area_label = profile.area_label(response.area)
+        response.group_labels = [g.get_group_display() for g in response.target_groups.all()]
+        response.language_name = profile.preferred_language_name(response.preferred_language)
     return render(
         request,
         "consultations/staff/responses.html",
@@ -112,6 +120,79 @@ def response_create(request, pk):
             "question_fields": [form[question_field_name(q)] for q in questions],
         },
     )
+
+
+@member_required(EDITOR_ROLES)
+def consultation_edit(request, pk):
+    """Settings, profile questions, areas and the questions themselves, on one page."""
+    consultation = selectors.consultation_for_member(request, pk)
+    questions = selectors.consultation_questions(consultation)
+    if request.method != "POST":
+        form = ConsultationSettingsForm(
+            instance=consultation,
+            initial={
+                "fingerprint": services.consultation_fingerprint(consultation, questions),
+            },
+        )
+        question_forms = QuestionFormSet(
+            prefix="questions",
+            initial=[
+                {"question_id": q.pk, "text": q.text, "position": index + 1}
+                for index, q in enumerate(questions)
+            ],
+        )
+    else:
+        # A copy, so a refused save does not leave the page's consultation half-edited.
+        form = ConsultationSettingsForm(request.POST, instance=copy.copy(consultation))
+        question_forms = QuestionFormSet(request.POST, prefix="questions")
+        if form.is_valid() and question_forms.is_valid():
+            edits = [
+                services.QuestionEdit(
+                    question_id=row.get("question_id"),
+                    text=row.get("text", ""),
+                    position=row.get("position"),
+                    delete=row.get("DELETE", False),
+                )
+                for row in question_forms.cleaned_data
+            ]
+            try:
+                services.consultation_configure(
+                    consultation=consultation,
+                    expected_fingerprint=form.cleaned_data["fingerprint"],
+                    settings=form.settings(),
+                    questions=edits,
+                )
+            except ConcurrentEditError as error:
+                form.add_error(None, str(error))
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                messages.success(request, _("The consultation's settings were saved."))
+                return redirect("consultations_staff:edit", request.municipality.slug, pk)
+    answered = set(
+        Answer.objects.filter(question__consultation=consultation)
+        .values_list("question_id", flat=True)
+        .distinct()
+    )
+    return render(
+        request,
+        "consultations/staff/consultation_edit.html",
+        {
+            "consultation": consultation,
+            "form": form,
+            "question_forms": question_forms,
+            "question_rows": [
+                (row, _as_int(row["question_id"].value()) in answered) for row in question_forms
+            ],
+        },
+    )
+
+
+def _as_int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _answer_for_member(request, pk, answer_pk) -> Answer:
