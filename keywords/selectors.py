@@ -1,20 +1,33 @@
-"""Reading keywords: the staff's keyword table with distinct-respondent counts."""
+"""Reading keywords: the staff's keyword table with distinct-respondent counts, the answers
+behind a keyword, the curation history and merge suggestions.
+
+Answer text is masked (consultations.masking) before staff see it here."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, Window
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, Prefetch, Q, Window
 from django.db.models.functions import Coalesce, RowNumber
 
+from consultations.masking import mask_personal_data
 from consultations.models import Answer, Consultation, QuestionKind
 
-from .models import ExtractionRun, Keyword, KeywordMention, KeywordStatus
+from .models import ActionKind, ExtractionRun, Keyword, KeywordAction, KeywordMention, KeywordStatus
 
 ORDERS = ("respondents", "label")
 COUNTED_KINDS = (QuestionKind.KEEP, QuestionKind.LEAVE, QuestionKind.MISS)
 EXAMPLES_PER_KEYWORD = 2
 EXCERPT_LENGTH = 160
+ANSWERS_PER_PAGE = 50
+ACTIONS_PER_PAGE = 50
+# Suggestions compare every pair: bounded to the most mentioned keywords, so the page
+# stays fast on a consultation with tens of thousands of keywords.
+SUGGESTION_POOL = 400
+SUGGESTIONS_SHOWN = 30
+# Filterable statuses: merged keywords are never rows of their own.
+ROW_STATUSES = (KeywordStatus.CANDIDATE, KeywordStatus.KEPT, KeywordStatus.STRUCK)
 
 
 @dataclass
@@ -46,7 +59,7 @@ def _visible() -> tuple[Q, ...]:
 
 
 def _excerpt(text: str) -> str:
-    text = " ".join(text.split())
+    text = " ".join(mask_personal_data(text).split())
     return text if len(text) <= EXCERPT_LENGTH else text[: EXCERPT_LENGTH - 1] + "…"
 
 
@@ -56,27 +69,41 @@ def keyword_table(
     question_kind: str | None = None,
     channel: str | None = None,
     age_band: str | None = None,
+    target_group: str | None = None,
+    status: str | None = None,
+    search: str | None = None,
     order: str = "respondents",
+    keyword_ids: list[int] | None = None,
 ) -> list[KeywordRow]:
     """One row per keyword that is not merged away, with distinct respondents.
 
     A respondent (a Response) counts once per keyword however many of their answers, or
     merged keywords, mention it. Merged keywords count toward their target. Filters
     narrow the answers counted; keywords with no respondents left are still listed when
-    no filter is set (staff-added ones, say), and dropped otherwise.
+    no filter is set (staff-added ones, say), and dropped otherwise. `status` and `search`
+    (in the label of the row or of a keyword merged into it) choose rows, not answers.
+    `keyword_ids` restricts the table to those rows (one row, after an inline edit).
     """
-    keywords = list(Keyword.objects.filter(consultation=consultation))
+    keywords = Keyword.objects.filter(consultation=consultation)
+    if keyword_ids is not None:
+        keywords = keywords.filter(Q(pk__in=keyword_ids) | Q(merged_into_id__in=keyword_ids))
+    keywords = list(keywords)
     merged_into = {k.pk: k.merged_into_id for k in keywords}
     by_pk = {k.pk: k for k in keywords}
 
     mentions = KeywordMention.objects.filter(*_visible(), keyword__consultation=consultation)
+    if keyword_ids is not None:
+        mentions = mentions.filter(keyword__in=[k.pk for k in keywords])
     if question_kind:
         mentions = mentions.filter(answer__question__kind=question_kind)
     if channel:
         mentions = mentions.filter(answer__response__channel=channel)
     if age_band:
         mentions = mentions.filter(answer__response__age_band=age_band)
-    filtered = bool(question_kind or channel or age_band)
+    if target_group:
+        # A respondent in several groups is still one respondent: counts are distinct.
+        mentions = mentions.filter(answer__response__target_groups__group=target_group)
+    filtered = bool(question_kind or channel or age_band or target_group)
 
     # One grouped query: merged keywords count toward their target (the workbench keeps
     # merges one level deep), and a respondent counts once per row however many of their
@@ -134,6 +161,16 @@ def keyword_table(
             row.examples.append(excerpt)
 
     result = list(rows.values())
+    if status:
+        result = [r for r in result if r.keyword.status == status]
+    if search:
+        needle = search.casefold()
+        result = [
+            r
+            for r in result
+            if needle in r.keyword.label.casefold()
+            or any(needle in m.label.casefold() for m in r.merged)
+        ]
     if order == "label":
         result.sort(key=lambda r: (r.keyword.label.casefold(), r.keyword.pk))
     else:
@@ -143,3 +180,100 @@ def keyword_table(
 
 def latest_run(consultation: Consultation) -> ExtractionRun | None:
     return ExtractionRun.objects.filter(consultation=consultation).first()
+
+
+def keyword_row(consultation: Consultation, keyword: Keyword) -> KeywordRow | None:
+    """The table row of one keyword (None once it is merged away)."""
+    rows = keyword_table(consultation, keyword_ids=[keyword.pk])
+    return rows[0] if rows else None
+
+
+@dataclass
+class AnswerItem:
+    answer: Answer
+    text: str  # masked
+
+
+def keyword_answers(consultation: Consultation, keyword: Keyword, page: int | str = 1) -> Page:
+    """Every visible answer behind a keyword (and the keywords merged into it), masked,
+    oldest first, a page at a time; each item has its question and response."""
+    answers = (
+        Answer.objects.visible()
+        .filter(
+            response__consultation=consultation,
+            keyword_mentions__keyword__in=Keyword.objects.filter(
+                Q(pk=keyword.pk) | Q(merged_into=keyword)
+            ),
+        )
+        .select_related("question", "response")
+        .distinct()
+        .order_by("pk")
+    )
+    result = Paginator(answers, ANSWERS_PER_PAGE).get_page(page)
+    result.object_list = [AnswerItem(a, mask_personal_data(a.text)) for a in result.object_list]
+    return result
+
+
+@dataclass
+class HistoryItem:
+    action: KeywordAction
+    labels: list[str]
+    undone: bool
+
+    @property
+    def can_undo(self) -> bool:
+        # An undone addition removed the keyword: there is nothing left to bring back.
+        return not self.undone and not (
+            self.action.kind == ActionKind.UNDO and self.action.undoes.kind == ActionKind.ADD
+        )
+
+
+def keyword_history(consultation: Consultation, page: int | str = 1) -> Page:
+    """The consultation's curation actions, newest first: who, when, what, why."""
+    actions = (
+        KeywordAction.objects.filter(consultation=consultation)
+        .select_related("actor", "undoes", "undone_by")
+        .prefetch_related(Prefetch("keywords", queryset=Keyword.objects.order_by("label")))
+        .order_by("-pk")
+    )
+    result = Paginator(actions, ACTIONS_PER_PAGE).get_page(page)
+    items = []
+    for action in result.object_list:
+        labels = [k.label for k in action.keywords.all()]
+        # Keywords the action removed (an undone addition) live on in its record only.
+        for state in (*action.before.values(), *action.after.values()):
+            if state["label"] not in labels:
+                labels.append(state["label"])
+        undone = getattr(action, "undone_by", None) is not None
+        items.append(HistoryItem(action, labels, undone))
+    result.object_list = items
+    return result
+
+
+@dataclass
+class MergeSuggestion:
+    keep: KeywordRow  # the one with more respondents: the suggested target
+    merge: KeywordRow
+    reason: str  # "stem" or "similar"
+    score: float
+
+
+def merge_suggestions(consultation: Consultation) -> list[MergeSuggestion]:
+    """Near-duplicate keywords (same stem, or near-identical spelling) worth merging.
+
+    Among the keywords still in play (not struck), the most mentioned first; the one with
+    more respondents is the suggested target.
+    """
+    from .extraction import suggest_merges
+
+    rows = [r for r in keyword_table(consultation) if not r.is_struck][:SUGGESTION_POOL]
+    by_base_form = {r.keyword.base_form: r for r in rows}
+    language = consultation.process.municipality.default_language
+    suggestions = []
+    for s in suggest_merges(by_base_form, language):
+        a, b = by_base_form[s.keyword], by_base_form[s.other]
+        keep, merge = sorted((a, b), key=lambda r: (-r.respondents, r.keyword.label, r.keyword.pk))
+        suggestions.append(MergeSuggestion(keep, merge, s.reason, s.score))
+        if len(suggestions) >= SUGGESTIONS_SHOWN:
+            break
+    return suggestions

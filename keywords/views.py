@@ -1,21 +1,29 @@
-"""Staff pages of keywords: the keyword table and the progress of a rebuild.
+"""Staff pages of keywords: the curation workbench (the keyword table with inline actions,
+the answers behind a keyword, the history with undo, merge suggestions) and the progress
+of a rebuild.
 
 Every view runs through access.member_required(EDITOR_ROLES): other municipalities' data
-is 404, wrong roles are 403, staff without MFA are sent to set it up.
+is 404, wrong roles are 403, staff without MFA are sent to set it up. Every change is a
+POST of a plain form (POST/redirect/GET with a message); htmx only enhances the row
+actions by swapping the row in place.
 """
 
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect
 
 from consultations.models import Consultation
 from visionportal.access import EDITOR_ROLES, member_required
 
-from . import selectors, services
-from .forms import KeywordFilterForm
-from .models import ExtractionRun
+from . import curation, selectors, services
+from .forms import AddForm, KeywordFilterForm, MergeForm, RenameForm, UndoForm, VersionForm
+from .models import ExtractionRun, Keyword, KeywordAction
 
 
 def consultation_for_member(request, pk: int) -> Consultation:
@@ -27,23 +35,311 @@ def consultation_for_member(request, pk: int) -> Consultation:
     )
 
 
+TABLE = "keywords/keyword_list.html"
+
+
+def _list_url(request, consultation, keyword=None) -> str:
+    """The table, with the filters the staff member was using, at the edited row."""
+    url = reverse("keywords:list", args=[request.municipality.slug, consultation.pk])
+    query = request.GET.urlencode()
+    return url + (f"?{query}" if query else "") + (f"#keyword-{keyword.pk}" if keyword else "")
+
+
+def _table_page(request, consultation, *, status=200, **extra):
+    form = KeywordFilterForm(request.GET or None)
+    filters = form.filters() if request.GET else {"order": "respondents"}
+    merge_form = extra.pop("merge_form", None) or MergeForm(consultation=consultation)
+    selected = merge_form.data.getlist("keywords") if merge_form.is_bound else []
+    rows = selectors.keyword_table(consultation, **filters)
+    edited = extra.pop("edited", None)
+    for row in rows:
+        # The row being edited opens its actions and shows the refusal with what was typed.
+        row.edit = edited if edited and row.keyword.pk == edited["pk"] else None
+    context = {
+        "consultation": consultation,
+        "form": form if request.GET else KeywordFilterForm(),
+        "rows": rows,
+        "filters": filters,
+        "latest_run": selectors.latest_run(consultation),
+        "merge_form": merge_form,
+        "merge_selected": {int(v.partition(":")[0]) for v in selected if v[:1].isdigit()},
+        "add_form": extra.pop("add_form", None) or AddForm(),
+        **extra,
+    }
+    return render(request, TABLE, context, status=status)
+
+
 @require_GET
 @member_required(EDITOR_ROLES)
 def keyword_list(request, pk):
     consultation = consultation_for_member(request, pk)
-    form = KeywordFilterForm(request.GET or None)
-    filters = form.filters() if request.GET else {"order": "respondents"}
-    rows = selectors.keyword_table(consultation, **filters)
+    return _table_page(request, consultation)
+
+
+def _keyword(consultation, keyword_pk) -> Keyword:
+    return get_object_or_404(Keyword, pk=keyword_pk, consultation=consultation)
+
+
+def _first_error(form) -> str:
+    if "version" in form.errors:
+        return _("The form is out of date. Reload the page and try again.")
+    return next(iter(form.errors.values()))[0]
+
+
+def _row_response(request, consultation, keyword, *, message="", edited=None):
+    """The htmx answer to a row action: the row, and the message for the live region."""
+    row = selectors.keyword_row(consultation, keyword)
+    if row is None:  # merged away by someone else meanwhile: show the table as it is
+        if edited:
+            messages.error(request, edited["error"])
+        return HttpResponseClientRedirect(_list_url(request, consultation))
+    row.edit = edited or {"pk": keyword.pk}  # keep the actions open where focus was
+    context = {
+        "consultation": consultation,
+        "row": row,
+        "status_message": message,
+        "oob": True,
+    }
+    html = render_to_string(f"{TABLE}#row", context, request)
+    if message:
+        # Wrapped in <template>: out-of-band content next to a <tr> must not be parsed
+        # as part of the table.
+        html += "<template>" + render_to_string(f"{TABLE}#status", context, request) + "</template>"
+    return HttpResponse(html)
+
+
+def _row_action(request, pk, keyword_pk, *, name, form_class, run, done):
+    """Parse, call the curation service, answer with the row (htmx) or the page.
+
+    A refusal keeps what was typed and says why: in the row for htmx, on the whole page
+    (400, or 409 for a stale version) without JavaScript.
+    """
+    consultation = consultation_for_member(request, pk)
+    keyword = _keyword(consultation, keyword_pk)
+    form = form_class(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            run(keyword, form.cleaned_data, request.user)
+        except curation.CurationError as error:
+            message = error.message
+            if isinstance(error, curation.StaleVersion):
+                status = 409
+        else:
+            message = done % {"keyword": curation.quoted(keyword.label)}
+            if request.htmx:
+                return _row_response(request, consultation, keyword, message=message)
+            messages.success(request, message)
+            return redirect(_list_url(request, consultation, keyword))
+    else:
+        message = _first_error(form)
+    edited = {"pk": keyword.pk, "action": name, "error": message, "data": request.POST}
+    if request.htmx:
+        return _row_response(request, consultation, keyword, edited=edited)
+    return _table_page(request, consultation, status=status, edited=edited)
+
+
+@require_POST
+@member_required(EDITOR_ROLES)
+def keyword_rename(request, pk, keyword_pk):
+    def run(keyword, data, by):
+        curation.keyword_rename(
+            keyword=keyword,
+            label=data["label"],
+            reason=data["reason"],
+            version=data["version"],
+            by=by,
+        )
+
+    return _row_action(
+        request, pk, keyword_pk, name="rename", form_class=RenameForm, run=run,
+        done=_("Renamed to %(keyword)s."),
+    )  # fmt: skip
+
+
+@require_POST
+@member_required(EDITOR_ROLES)
+def keyword_strike(request, pk, keyword_pk):
+    def run(keyword, data, by):
+        curation.keyword_strike(
+            keyword=keyword, reason=data["reason"], version=data["version"], by=by
+        )
+
+    return _row_action(
+        request, pk, keyword_pk, name="strike", form_class=VersionForm, run=run,
+        done=_("Struck %(keyword)s."),
+    )  # fmt: skip
+
+
+def _simple(service, name, done):
+    """A row action that takes only the version read and an optional reason."""
+
+    @require_POST
+    @member_required(EDITOR_ROLES)
+    def view(request, pk, keyword_pk):
+        def run(keyword, data, by):
+            service(keyword=keyword, reason=data["reason"], version=data["version"], by=by)
+
+        return _row_action(
+            request, pk, keyword_pk, name=name, form_class=VersionForm, run=run, done=done
+        )
+
+    view.__name__ = view.__qualname__ = f"keyword_{name}"
+    return view
+
+
+keyword_restore = _simple(curation.keyword_restore, "restore", _("Restored %(keyword)s."))
+keyword_keep = _simple(curation.keyword_keep, "keep", _("%(keyword)s is kept for sorting."))
+keyword_unkeep = _simple(
+    curation.keyword_unkeep, "unkeep", _("%(keyword)s is no longer kept for sorting.")
+)
+
+
+@require_POST
+@member_required(EDITOR_ROLES)
+def keyword_split(request, pk, keyword_pk):
+    consultation = consultation_for_member(request, pk)
+    keyword = _keyword(consultation, keyword_pk)
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _first_error(form))
+    else:
+        try:
+            curation.keyword_split(
+                keyword=keyword,
+                reason=form.cleaned_data["reason"],
+                version=form.cleaned_data["version"],
+                by=request.user,
+            )
+        except curation.CurationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("%(keyword)s is a keyword of its own again.")
+                % {"keyword": curation.quoted(keyword.label)},
+            )
+    return redirect(_list_url(request, consultation, keyword))
+
+
+@require_POST
+@member_required(EDITOR_ROLES)
+def keyword_merge(request, pk):
+    consultation = consultation_for_member(request, pk)
+    form = MergeForm(request.POST, consultation=consultation)
+    status = 400
+    if form.is_valid():
+        into = form.cleaned_data["into"]
+        try:
+            curation.keyword_merge(
+                keywords=form.sources,
+                into=into,
+                reason=form.cleaned_data["reason"],
+                versions=form.cleaned_data["keywords"],
+                by=request.user,
+            )
+        except curation.CurationError as error:
+            form.add_error(None, error.message)
+            if isinstance(error, curation.StaleVersion):
+                status = 409
+        else:
+            messages.success(
+                request,
+                _("Merged into %(keyword)s.") % {"keyword": curation.quoted(into.label)},
+            )
+            if form.cleaned_data["return_to"] == "suggestions":
+                return redirect("keywords:suggestions", request.municipality.slug, consultation.pk)
+            return redirect(_list_url(request, consultation, into))
+    if request.POST.get("return_to") == "suggestions":
+        for error in form.non_field_errors() or [_first_error(form)]:
+            messages.error(request, error)
+        return redirect("keywords:suggestions", request.municipality.slug, consultation.pk)
+    return _table_page(request, consultation, status=status, merge_form=form)
+
+
+@require_POST
+@member_required(EDITOR_ROLES)
+def keyword_add(request, pk):
+    consultation = consultation_for_member(request, pk)
+    form = AddForm(request.POST)
+    if form.is_valid():
+        try:
+            action = curation.keyword_add(
+                consultation=consultation,
+                label=form.cleaned_data["label"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except curation.CurationError as error:
+            form.add_error("label", error.message)
+        else:
+            keyword = action.keywords.get()
+            messages.success(
+                request, _("Added %(keyword)s.") % {"keyword": curation.quoted(keyword.label)}
+            )
+            return redirect(_list_url(request, consultation, keyword))
+    return _table_page(request, consultation, status=400, add_form=form)
+
+
+@require_GET
+@member_required(EDITOR_ROLES)
+def keyword_answers(request, pk, keyword_pk):
+    consultation = consultation_for_member(request, pk)
+    keyword = _keyword(consultation, keyword_pk)
     return render(
         request,
-        "keywords/keyword_list.html",
+        "keywords/keyword_answers.html",
         {
             "consultation": consultation,
-            "form": form if request.GET else KeywordFilterForm(),
-            "rows": rows,
-            "filters": filters,
-            "latest_run": selectors.latest_run(consultation),
+            "keyword": keyword,
+            "merged": keyword.merged_keywords.order_by("label"),
+            "page": selectors.keyword_answers(consultation, keyword, request.GET.get("page", 1)),
         },
+    )
+
+
+@require_GET
+@member_required(EDITOR_ROLES)
+def keyword_history(request, pk):
+    consultation = consultation_for_member(request, pk)
+    return render(
+        request,
+        "keywords/history.html",
+        {
+            "consultation": consultation,
+            "page": selectors.keyword_history(consultation, request.GET.get("page", 1)),
+        },
+    )
+
+
+@require_POST
+@member_required(EDITOR_ROLES)
+def action_undo(request, pk, action_pk):
+    consultation = consultation_for_member(request, pk)
+    action = get_object_or_404(KeywordAction, pk=action_pk, consultation=consultation)
+    form = UndoForm(request.POST)
+    if form.is_valid():
+        try:
+            curation.action_undo(action=action, reason=form.cleaned_data["reason"], by=request.user)
+        except curation.CurationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, _("Undone: %(action)s.") % {"action": action.get_kind_display()}
+            )
+    else:
+        messages.error(request, _first_error(form))
+    return redirect("keywords:history", request.municipality.slug, consultation.pk)
+
+
+@require_GET
+@member_required(EDITOR_ROLES)
+def keyword_suggestions(request, pk):
+    consultation = consultation_for_member(request, pk)
+    return render(
+        request,
+        "keywords/curation_suggestions.html",
+        {"consultation": consultation, "suggestions": selectors.merge_suggestions(consultation)},
     )
 
 
