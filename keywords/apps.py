@@ -24,6 +24,13 @@ class KeywordsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        # The demo grows with each app (consultations registers first: INSTALLED_APPS).
+        from visionportal.demo import DEMO_EXTENSIONS
+
+        from .demo import extend_demo
+
+        if extend_demo not in DEMO_EXTENSIONS:
+            DEMO_EXTENSIONS.append(extend_demo)
         # Why a signal and not a call in consultations.services: dependencies point
         # consultations <- keywords, so consultations must not import keywords. The
         # receivers only schedule a task on commit; the logic stays in keywords.services.

@@ -274,8 +274,10 @@ class CouncillorProposal(models.Model):
     # Copied from the membership when proposed: the record shows the party at the time.
     party = models.CharField(_("party"), max_length=80, blank=True)
     kind = models.CharField(_("kind"), max_length=10, choices=ProposalKind.choices)
+    # RESTRICT, not PROTECT: a keyword on record cannot be deleted on its own, but
+    # deleting the whole consultation (which takes the round with it) still works.
     keyword = models.ForeignKey(
-        Keyword, on_delete=models.PROTECT, null=True, blank=True, related_name="proposals"
+        Keyword, on_delete=models.RESTRICT, null=True, blank=True, related_name="proposals"
     )
     label = models.CharField(_("keyword to add"), max_length=120, blank=True)
     reason = models.CharField(_("reason"), max_length=500)
@@ -319,7 +321,7 @@ class KeywordList(models.Model):
     version = models.PositiveIntegerField(_("version"))
     source_round = models.ForeignKey(
         CouncillorRound,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,  # see CouncillorProposal.keyword
         null=True,
         blank=True,
         related_name="published_lists",

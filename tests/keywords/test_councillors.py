@@ -567,3 +567,41 @@ def test_a_round_of_another_consultation_cannot_be_published_here(round, process
 def test_a_huge_note_is_refused(consultation, keywords, staff):
     with pytest.raises(RoundError, match="500"):
         services.keyword_list_publish(consultation=consultation, by=staff, note="n" * 501)
+
+
+def test_a_keyword_on_record_stays_but_the_whole_consultation_can_be_deleted(
+    two_councillors_proposed, consultation, keywords, staff
+):
+    from django.db.models import RestrictedError
+
+    from keywords.models import CouncillorRound
+
+    round = two_councillors_proposed
+    services.round_close(round=round, by=staff)
+    services.keyword_list_publish(
+        consultation=consultation, round=round, accept=services.accept_all(round), by=staff
+    )
+    with pytest.raises(RestrictedError):
+        keywords["park"].delete()
+    consultation.delete()
+    assert not CouncillorRound.objects.exists()
+    assert not KeywordList.objects.exists()
+    assert not CouncillorProposal.objects.exists()
+
+
+def test_the_demo_has_a_published_list_and_an_open_round_twice_over():
+    from visionportal.demo import load_demo
+
+    load_demo()
+    load_demo()  # rewrites, never duplicates (and deletes rounds on record cleanly)
+    from keywords.models import CouncillorRound
+
+    (round,) = CouncillorRound.objects.open()
+    assert round.title == "Förtroendevaldas runda 2"
+    (keyword_list,) = KeywordList.objects.all()
+    labels = [i.label for i in keyword_list.items.all()]
+    assert "Hållbar tillväxt" in labels and "nedskräpning" not in labels
+    assert {p.party for p in keyword_list.accepted_proposals.all()} == {
+        "Exempelpartiet",
+        "Demopartiet",
+    }

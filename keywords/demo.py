@@ -1,0 +1,118 @@
+"""The keywords part of the demo: Norrköping's 2015 answers (seed 000) become keywords,
+councillors struck and added some in a first round that is closed and published as
+version 1, and a second round is open for the demo councillor to try.
+
+Runs after the consultations part, which rewrites the demo consultations whole (their
+keywords, rounds and lists go with them), so running it again never duplicates.
+"""
+
+import datetime
+import uuid
+
+from django.utils import timezone
+
+from consultations.models import Answer, Channel, Consultation, Response
+from visionportal.models import Membership, Role, User
+
+from . import councillors
+from .models import Keyword
+from .services import answer_keywords_extract
+
+# (channel, age band, keep, leave, miss): in the words residents used in 2015.
+ANSWERS = [
+    (Channel.ONLINE, "25-44", "Strömmen och industrilandskapet", "Otrygga stråk på kvällen",
+     "Fler cykelbanor"),
+    (Channel.ONLINE, "16-24", "Parkerna och Strömmen", "Dålig kollektivtrafik till landsbygden",
+     "Fler jobb för unga"),
+    (Channel.INTERVIEW, "65-79", "Parkerna i centrum", "Nedskräpning", "Fler bostäder för äldre"),
+    (Channel.FOCUS_GROUP, "45-64", "Industrilandskapet", "Dålig kollektivtrafik",
+     "Levande stadskärna"),
+    (Channel.ONLINE, "25-44", "Universitetet", "Bostadsbristen", "Fler bostäder"),
+    (Channel.WORKSHOP, "16-24", "Universitetet och studentlivet", "Otrygghet",
+     "Levande stadskärna"),
+    (Channel.EXHIBITION, "45-64", "Parkerna", "Trafiken i centrum", "Fler cykelbanor"),
+    (Channel.PARTY_SUBMISSION, "", "Industrilandskapet och Strömmen", "Arbetslösheten",
+     "Fler jobb"),
+]  # fmt: skip
+EXTRA_COUNCILLOR = "ledamot@norrkoping.demo"
+
+
+def _responses(consultation: Consultation) -> list[int]:
+    questions = {q.kind: q for q in consultation.questions.all()}
+    answers = []
+    for channel, age_band, *texts in ANSWERS:
+        response = Response.objects.create(
+            consultation=consultation,
+            channel=channel,
+            age_band=age_band,
+            idempotency_key=uuid.uuid4(),
+            submitted_at=consultation.opens_at
+            + (consultation.closes_at - consultation.opens_at) / 2,
+        )
+        for kind, text in zip(("keep", "leave", "miss"), texts, strict=True):
+            answers.append(Answer(response=response, question=questions[kind], text=text))
+    return [a.pk for a in Answer.objects.bulk_create(answers)]
+
+
+def _councillors(norrkoping):
+    demo = Membership.objects.get(municipality=norrkoping, user__email="councillor@norrkoping.demo")
+    # A second councillor without a password: their proposals make the round a real one.
+    other = User.objects.filter(email=EXTRA_COUNCILLOR).first() or User(email=EXTRA_COUNCILLOR)
+    other.set_unusable_password()
+    other.first_name, other.last_name = "Karin", "Ledamot"
+    other.save()
+    Membership.objects.update_or_create(
+        user=other,
+        municipality=norrkoping,
+        defaults={"role": Role.COUNCILLOR, "party": "Demopartiet"},
+    )
+    return demo.user, other
+
+
+def extend_demo(municipalities):
+    norrkoping = municipalities["norrkoping"]
+    consultation = Consultation.objects.filter(
+        process__municipality=norrkoping, process__slug="vision-2035"
+    ).first()
+    if consultation is None:
+        return
+    answer_keywords_extract(answer_ids=_responses(consultation))
+    staff = User.objects.get(email="staff@norrkoping.demo")
+    councillor, other = _councillors(norrkoping)
+    by_label = {k.label: k for k in Keyword.objects.filter(consultation=consultation)}
+
+    first = councillors.round_open(
+        consultation=consultation,
+        by=staff,
+        title="Förtroendevaldas runda 1",
+        instructions="Stryk nyckelord som inte hör hemma och komplettera med det som saknas. "
+        "Motivera kort; förslagen redovisas med namn och parti.",
+    )
+    if "nedskräpning" in by_label:
+        councillors.proposal_strike(
+            round=first,
+            councillor=other,
+            keyword=by_label["nedskräpning"],
+            reason="Driftfråga, inte en vision.",
+        )
+    councillors.proposal_add(
+        round=first, councillor=councillor, label="Hållbar tillväxt", reason="Saknas helt."
+    )
+    councillors.proposal_add(
+        round=first, councillor=other, label="hållbar tillväxt", reason="Viktigt till 2035."
+    )
+    councillors.round_close(round=first, by=staff)
+    councillors.keyword_list_publish(
+        consultation=consultation,
+        round=first,
+        accept=councillors.accept_all(first),
+        by=staff,
+        note="Efter förtroendevaldas runda.",
+    )
+    councillors.round_open(
+        consultation=consultation,
+        by=staff,
+        title="Förtroendevaldas runda 2",
+        instructions="En kompletterande runda efter KS-beredningen.",
+        closes_on=timezone.localdate() + datetime.timedelta(days=30),
+    )
