@@ -104,7 +104,11 @@ def _row_response(request, consultation, keyword, *, message="", edited=None):
     if message:
         # Wrapped in <template>: out-of-band content next to a <tr> must not be parsed
         # as part of the table.
-        html += "<template>" + render_to_string(f"{TABLE}#status", context, request) + "</template>"
+        html += (
+            "<template>"
+            + render_to_string(f"{TABLE}#status", context, request).strip()
+            + "</template>"
+        )
     return HttpResponse(html)
 
 
