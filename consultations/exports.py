@@ -14,7 +14,9 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 PROFILE_COLUMNS = ["response", "submitted_at", "channel", "group_label", "participants"]
-TRAILING_COLUMNS = ["age_band", "area"]
+TRAILING_COLUMNS = ["age_band", "area", "target_groups", "preferred_language"]
+# target_groups: the codes, separated as the import reads them.
+TARGET_GROUP_SEPARATOR = ";"
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

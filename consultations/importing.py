@@ -2,7 +2,14 @@
 
 Parsing only: bytes in, rows and per-row errors out. No ORM; consultations.services stores
 the rows (all or nothing). Columns: channel, the questions (keep/leave/miss or q1, q2, ...
-by position), age_band, area, group_label, participants — the same names the export uses.
+by position), age_band, area, target_groups (codes or labels separated by ";"),
+preferred_language, group_label, participants — the same names the export uses.
+
+A spreadsheet is a zip archive, and a small one can unpack to gigabytes: an XLSX whose
+parts would unpack to more than MAX_XLSX_UNCOMPRESSED_BYTES, or that has more than
+MAX_XLSX_PARTS parts, or whose sheet says it has far more rows than an import takes, is
+refused before anything is parsed. (Python's zipfile never inflates a part beyond the size
+its directory declares, so summing the declared sizes bounds the work.)
 """
 
 import csv
@@ -13,14 +20,26 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from . import profile
 from .exports import question_headers
-from .models import AgeBand, Channel
+from .models import AgeBand, Channel, TargetGroup
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
 MAX_CELL_CHARS = 20000
 MAX_COLUMNS = 50
-PROFILE_COLUMNS = ("channel", "age_band", "area", "group_label", "participants")
+MAX_XLSX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
+MAX_XLSX_PARTS = 200
+PROFILE_COLUMNS = (
+    "channel",
+    "age_band",
+    "area",
+    "target_groups",
+    "preferred_language",
+    "group_label",
+    "participants",
+)
+TARGET_GROUP_SEPARATOR = ";"
 # Columns the export writes that an import may carry back in and that are ignored.
 IGNORED_COLUMNS = ("response", "submitted_at")
 
@@ -86,9 +105,30 @@ def _read_csv(data: bytes) -> list[list[str]]:
     return rows
 
 
+def _check_xlsx_archive(data: bytes) -> None:
+    """Refuse an archive that would unpack to far more than any real answers file."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise ImportFileError(
+            _("The file could not be read as XLSX. Save it as .xlsx or CSV.")
+        ) from None
+    unpacked = sum(part.file_size for part in parts)
+    if len(parts) > MAX_XLSX_PARTS or unpacked > MAX_XLSX_UNCOMPRESSED_BYTES:
+        raise ImportFileError(
+            _(
+                "The spreadsheet unpacks to more than %(mb)d MB, far more than answers take. "
+                "Remove other sheets, images and formatting, or save it as CSV."
+            )
+            % {"mb": MAX_XLSX_UNCOMPRESSED_BYTES // (1024 * 1024)}
+        )
+
+
 def _read_xlsx(data: bytes) -> list[list[str]]:
     from openpyxl import load_workbook
 
+    _check_xlsx_archive(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
@@ -97,9 +137,16 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
         ) from None
     try:
         sheet = workbook.worksheets[0]
+        # The sheet's own dimension, when it states one; reading stops at the limit anyway.
+        if (sheet.max_row or 0) > MAX_ROWS * 10:
+            raise ImportFileError(
+                _("The file has too many rows: at most %(max)d.") % {"max": MAX_ROWS}
+            )
         rows = []
         for values in sheet.iter_rows(max_row=MAX_ROWS + 2, max_col=MAX_COLUMNS, values_only=True):
             rows.append([_cell_text(v) for v in values])
+    except ImportFileError:
+        raise
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
         raise ImportFileError(
             _("The file could not be read as XLSX. Save it as .xlsx or CSV.")
@@ -109,8 +156,18 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
     return rows
 
 
-def parse(data: bytes, *, questions, max_answer_length: int, filename: str = "") -> ParsedImport:
-    """Rows ready for services.responses_import, and per-row errors (1-based, header = 1)."""
+def parse(
+    data: bytes,
+    *,
+    questions,
+    max_answer_length: int,
+    filename: str = "",
+    consultation=None,
+) -> ParsedImport:
+    """Rows ready for services.responses_import, and per-row errors (1-based, header = 1).
+
+    With `consultation`, areas are checked against its list (and given as stored), and the
+    profile columns it does not ask for are left out."""
     table = read_table(data, filename)
     # Trailing empty rows are common in spreadsheets.
     while table and not any(table[-1]):
@@ -127,7 +184,7 @@ def parse(data: bytes, *, questions, max_answer_length: int, filename: str = "")
     for row_number, cells in enumerate(table[1:], start=2):
         if not any(cells):
             continue
-        row, errors = _parse_row(cells, columns, max_answer_length)
+        row, errors = _parse_row(cells, columns, max_answer_length, consultation)
         if errors:
             result.errors.extend((row_number, message) for message in errors)
         else:
@@ -170,8 +227,16 @@ def _columns(header: list[str], questions) -> dict[int, tuple[str, object]]:
     return columns
 
 
-def _parse_row(cells, columns, max_answer_length) -> tuple[dict, list[str]]:
-    row = {"answers": {}, "age_band": "", "area": "", "group_label": "", "participants": None}
+def _parse_row(cells, columns, max_answer_length, consultation=None) -> tuple[dict, list[str]]:
+    row = {
+        "answers": {},
+        "age_band": "",
+        "area": "",
+        "target_groups": [],
+        "preferred_language": "",
+        "group_label": "",
+        "participants": None,
+    }
     errors = []
     for index, (kind, key) in columns.items():
         value = cells[index] if index < len(cells) else ""
@@ -194,6 +259,14 @@ def _parse_row(cells, columns, max_answer_length) -> tuple[dict, list[str]]:
                 else:
                     if row["participants"] < 1 or row["participants"] > 10000:
                         errors.append(_("Participants must be from 1 to 10000."))
+        elif key == "target_groups":
+            row["target_groups"], error = _target_groups(value)
+            if error:
+                errors.append(error)
+        elif key == "preferred_language":
+            row["preferred_language"], error = _preferred_language(value)
+            if error:
+                errors.append(error)
         else:
             row[key] = value
     channel = row.get("channel", "")
@@ -210,8 +283,70 @@ def _parse_row(cells, columns, max_answer_length) -> tuple[dict, list[str]]:
     for name in ("area", "group_label"):
         if len(row[name]) > 120:
             errors.append(_("Shorten %(column)s to at most 120 characters.") % {"column": name})
+    if consultation is not None:
+        errors.extend(_apply_configuration(row, consultation))
     if channel == Channel.ONLINE and (row["group_label"] or row["participants"] is not None):
         errors.append(_("Online answers come from one person, not a group."))
     if not row["answers"] and not errors:
         errors.append(_("The row has no answers."))
     return row, errors
+
+
+def _target_groups(value: str) -> tuple[list[str], str]:
+    """Codes from "student; Företagare", and an error naming the first unknown group."""
+    groups = []
+    for part in value.split(TARGET_GROUP_SEPARATOR):
+        if not part.strip():
+            continue
+        group = profile.target_group_value(part)
+        if group is None:
+            return [], _("Unknown target group “%(value)s”. Use one of: %(choices)s.") % {
+                "value": part.strip()[:50],
+                "choices": ", ".join(TargetGroup.values),
+            }
+        if group not in groups:
+            groups.append(group)
+    return groups, ""
+
+
+def _preferred_language(value: str) -> tuple[str, str]:
+    """A language code from a code ("so") or a name as the form shows it ("Soomaali")."""
+    key = value.strip().casefold()
+    if not key:
+        return "", ""
+    if key in profile.PREFERRED_LANGUAGE_CODES:
+        return key, ""
+    for code, name in profile.PREFERRED_LANGUAGES:
+        if key == name.casefold():
+            return code, ""
+    return "", _(
+        "Unknown preferred language “%(value)s”. Use a code such as sv, ar or so, or “other”."
+    ) % {"value": value.strip()[:50]}
+
+
+def _apply_configuration(row: dict, consultation) -> list[str]:
+    """Leave out what the consultation does not ask; check the area against its list."""
+    for name, setting in (
+        ("age_band", "ask_age_band"),
+        ("area", "ask_area"),
+        ("preferred_language", "ask_preferred_language"),
+    ):
+        if not getattr(consultation, setting):
+            row[name] = ""
+    if not consultation.ask_target_groups:
+        row["target_groups"] = []
+    if not row["area"]:
+        return []
+    value = profile.area_value(consultation, row["area"])
+    if value is None:
+        return [
+            _("Unknown area “%(value)s”. Use one of: %(choices)s.")
+            % {
+                "value": row["area"][:50],
+                "choices": ", ".join(
+                    str(label) for _v, label in profile.area_choices(consultation)
+                ),
+            }
+        ]
+    row["area"] = value
+    return []

@@ -3,7 +3,13 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
-from .exports import PROFILE_COLUMNS, TRAILING_COLUMNS, ExportTable, question_headers
+from .exports import (
+    PROFILE_COLUMNS,
+    TARGET_GROUP_SEPARATOR,
+    TRAILING_COLUMNS,
+    ExportTable,
+    question_headers,
+)
 from .masking import mask_personal_data
 from .models import Answer, Consultation
 
@@ -52,7 +58,7 @@ def export_table(consultation: Consultation) -> tuple[ExportTable, dict[str, str
     headers = question_headers(questions)
     column_of = {q.pk: i for i, q in enumerate(questions)}
     responses = consultation.responses.prefetch_related(
-        Prefetch("answers", queryset=Answer.objects.visible())
+        Prefetch("answers", queryset=Answer.objects.visible()), "target_groups"
     ).order_by("submitted_at", "pk")
     rows = []
     for response in responses:
@@ -71,6 +77,8 @@ def export_table(consultation: Consultation) -> tuple[ExportTable, dict[str, str
                 *answers,
                 response.age_band,
                 mask_personal_data(response.area),
+                TARGET_GROUP_SEPARATOR.join(g.group for g in response.target_groups.all()),
+                response.preferred_language,
             ]
         )
     table = ExportTable(headers=[*PROFILE_COLUMNS, *headers, *TRAILING_COLUMNS], rows=rows)

@@ -33,7 +33,7 @@ from ..forms import (
     question_field_name,
 )
 from ..masking import mask_personal_data
-from ..models import Answer, Channel
+from ..models import Answer, Channel, TargetGroup
 from .public import _add_service_errors
 
 MODERATION_ROLES = EDITOR_ROLES | {Role.MODERATOR}
@@ -268,6 +268,7 @@ def _import_context(consultation, **extra):
             *zip(exports.question_headers(questions), [q.text for q in questions], strict=True),
         ],
         "channels": Channel.values,
+        "target_groups": TargetGroup.values,
         "max_rows": importing.MAX_ROWS,
         **extra,
     }
@@ -278,6 +279,17 @@ def import_upload(request, pk):
     """Upload → preview with per-row errors. The parsed rows wait in the session."""
     consultation = selectors.consultation_for_member(request, pk)
     posted = request.method == "POST"
+    if posted and _body_too_big(request):
+        # Refused before the body is read: a huge upload is never parsed nor kept.
+        form = ImportUploadForm(data={}, files={})
+        form.is_valid()
+        form.errors["file"] = form.error_class([_("The file is too big: at most 5 MB.")])
+        return render(
+            request,
+            "consultations/staff/import_upload.html",
+            _import_context(consultation, form=form),
+            status=413,
+        )
     form = ImportUploadForm(request.POST if posted else None, request.FILES if posted else None)
     if posted and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -290,6 +302,7 @@ def import_upload(request, pk):
                     questions=selectors.consultation_questions(consultation),
                     max_answer_length=consultation.max_answer_length,
                     filename=upload.name,
+                    consultation=consultation,
                 )
             except importing.ImportFileError as error:
                 form.add_error("file", str(error))
@@ -316,6 +329,15 @@ def import_upload(request, pk):
     return render(
         request, "consultations/staff/import_upload.html", _import_context(consultation, form=form)
     )
+
+
+def _body_too_big(request) -> bool:
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return False
+    # Room for the multipart envelope and the other fields around the file.
+    return length > importing.MAX_FILE_BYTES + 64 * 1024
 
 
 @require_POST

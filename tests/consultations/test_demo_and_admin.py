@@ -41,7 +41,8 @@ def test_demo_consultation_can_be_answered_end_to_end(demo, client):
         {"idempotency_key": key, f"question_{first.pk}": "Havnen og stranden"},
     )
     assert sent["Location"] == reverse("consultations:receipt", args=args)
-    assert Response.objects.get().answers.get().text == "Havnen og stranden"
+    # The demo may come with responses of its own: find the one just sent.
+    assert Response.objects.filter(answers__text="Havnen og stranden").count() == 1
 
 
 @pytest.mark.parametrize(

@@ -25,6 +25,8 @@ HEADERS = [
     "miss",
     "age_band",
     "area",
+    "target_groups",
+    "preferred_language",
 ]
 FORMULAS = ['=HYPERLINK("http://evil")', "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]
 
@@ -68,7 +70,7 @@ def test_pure_writers_round_trip_and_neutralise():
 
 @pytest.fixture
 def consultation(process):
-    consultation = open_consultation(process, areas="-Hageby\nHageby")
+    consultation = open_consultation(process, areas="-Hageby\nHageby", ask_preferred_language=True)
     key = uuid.UUID("11111111-2222-3333-4444-555555555555")
     submit(
         consultation,
@@ -81,6 +83,8 @@ def consultation(process):
         participants=8,
         age_band="16-24",
         area="-Hageby",
+        target_groups=["young", "student"],
+        preferred_language="ar",
     )
     hidden = submit(consultation, "Dölj mig", "Synlig", channel="interview")
     services.answer_hide(answer=hidden.answers.get(text="Dölj mig"), by=None, reason="Name")
@@ -127,6 +131,8 @@ def test_csv_export(client, staff, consultation):
     assert first["leave"] == "'" + FORMULAS[0]
     assert first["miss"] == XSS
     assert first["area"] == "'-Hageby"
+    assert (first["target_groups"], first["preferred_language"]) == ("young;student", "ar")
+    assert (second["target_groups"], second["preferred_language"]) == ("", "")
     assert (second["keep"], second["leave"], second["channel"]) == ("", "Synlig", "interview")
 
 
@@ -141,6 +147,7 @@ def test_xlsx_export(client, staff, consultation):
     assert first["leave"] == "'" + FORMULAS[0]
     assert first["participants"] == 8
     assert first["keep"] == "Parkerna, mejla [email]"
+    assert (first["target_groups"], first["preferred_language"]) == ("young;student", "ar")
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             assert cell.data_type != "f"
@@ -160,6 +167,7 @@ def test_json_export(client, staff, consultation):
         "miss": XSS,
     }
     assert first["channel"] == "focus_group" and first["age_band"] == "16-24"
+    assert (first["target_groups"], first["preferred_language"]) == ("young;student", "ar")
     assert second["answers"] == {"leave": "Synlig"}
 
 

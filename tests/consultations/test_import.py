@@ -45,6 +45,7 @@ def _parse(consultation, data, filename="answers.csv"):
         questions=list(consultation.questions.all()),
         max_answer_length=consultation.max_answer_length,
         filename=filename,
+        consultation=consultation,
     )
 
 
@@ -59,6 +60,8 @@ def test_parse_reads_columns_by_kind(consultation):
             "answers": {keep.pk: "Parkerna", leave.pk: "Bilköerna"},
             "age_band": "25-44",
             "area": "Hageby",
+            "target_groups": [],
+            "preferred_language": "",
             "group_label": "",
             "participants": None,
         },
@@ -68,6 +71,8 @@ def test_parse_reads_columns_by_kind(consultation):
             "answers": {keep.pk: "Skolorna", miss.pk: "Ett badhus"},
             "age_band": "",
             "area": "",
+            "target_groups": [],
+            "preferred_language": "",
             "group_label": "Ungdomsrådet",
             "participants": 12,
         },
