@@ -76,11 +76,21 @@ class KeywordForCouncillor:
     others_strikes: list[CouncillorProposal] = field(default_factory=list)
 
 
-def round_keywords_for(round: CouncillorRound, user) -> list[KeywordForCouncillor]:
-    """The round's list with this councillor's strikes (and others' when visible)."""
-    mine = {p.keyword_id: p for p in own_proposals(round, user) if p.kind == ProposalKind.STRIKE}
+def round_keywords_for(
+    round: CouncillorRound,
+    user,
+    *,
+    own: list[CouncillorProposal] | None = None,
+    others_visible: list[CouncillorProposal] | None = None,
+) -> list[KeywordForCouncillor]:
+    """The round's list with this councillor's strikes (and others' when visible).
+    Pass the councillor's and the others' proposals when you have read them already."""
+    own = own_proposals(round, user) if own is None else own
+    if others_visible is None:
+        others_visible = others_proposals(round, user)
+    mine = {p.keyword_id: p for p in own if p.kind == ProposalKind.STRIKE}
     others: dict[int, list[CouncillorProposal]] = {}
-    for proposal in others_proposals(round, user):
+    for proposal in others_visible:
         if proposal.kind == ProposalKind.STRIKE:
             others.setdefault(proposal.keyword_id, []).append(proposal)
     return [

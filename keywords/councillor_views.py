@@ -189,20 +189,34 @@ def _render_councillor_round(
     request, round, *, add_form=None, strike_errors=None, strike_values=None, status=200
 ):
     strike_errors, strike_values = strike_errors or {}, strike_values or {}
-    keywords = selectors.round_keywords_for(round, request.user)
+    accepts = services.accepts_proposals(round)
+    mine = selectors.own_proposals(round, request.user)
+    others = selectors.others_proposals(round, request.user)
+    keywords = selectors.round_keywords_for(round, request.user, own=mine, others_visible=others)
+    placed = set()
     for item in keywords:  # a refused strike is shown beside its keyword, input kept
         item.error = strike_errors.get(item.keyword.pk, "")
         item.reason_value = strike_values.get(item.keyword.pk, "")
+        if accepts and not item.my_strike:
+            placed.add(item.keyword.pk)
+    # A refusal with no form to show it beside (the round closed, the keyword left the
+    # list meanwhile) is said at the top of the page instead.
+    for pk, error in strike_errors.items():
+        if pk not in placed:
+            messages.error(request, error)
+    if add_form is not None and not accepts:
+        for error in add_form.non_field_errors():
+            messages.error(request, error)
     return render(
         request,
         "keywords/round_councillor.html",
         {
             "round": round,
             "consultation": round.consultation,
-            "accepts_proposals": services.accepts_proposals(round),
+            "accepts_proposals": accepts,
             "keywords": keywords,
-            "mine": selectors.own_proposals(round, request.user),
-            "others": selectors.others_proposals(round, request.user),
+            "mine": mine,
+            "others": others,
             "others_visible": selectors.others_visible(round),
             "add_form": add_form or AddForm(),
             "reason_max": services.REASON_MAX,

@@ -402,7 +402,19 @@ def test_a_strike_after_the_round_closed_is_refused_with_a_message(
     services.round_close(round=round, by=staff)
     response = client.post(mine_url("councillor_strike", round, keywords[0].pk), {"reason": "Sent"})
     assert response.status_code == 400
-    assert "no longer takes proposals" in response.text
+    assert "The round is closed; it no longer takes proposals." in response.text
+    response = client.post(mine_url("councillor_add", round), {"label": "Ny", "reason": "Sent"})
+    assert "The round is closed; it no longer takes proposals." in response.text
+    assert not CouncillorProposal.objects.exists()
+
+
+def test_striking_a_keyword_that_left_the_list_says_so(client, councillor, round, keywords):
+    keywords[0].status = "struck"
+    keywords[0].save()
+    client.force_login(councillor)
+    response = client.post(mine_url("councillor_strike", round, keywords[0].pk), {"reason": "x"})
+    assert response.status_code == 400
+    assert "That keyword is not on the round&#x27;s list." in response.text
     assert not CouncillorProposal.objects.exists()
 
 
@@ -424,3 +436,31 @@ def test_staff_find_the_round_from_the_process(client, staff, process, consultat
     assert staff_url("round_staff", consultation) in page
     page = client.get(reverse("workspace:municipality", args=["norrkoping"])).text
     assert reverse("keywords:councillor_rounds", args=["norrkoping"]) not in page
+
+
+def test_the_pages_take_as_many_queries_for_many_keywords_as_for_few(
+    client, councillor, staff, consultation, round, keywords, norrkoping
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def counts():
+        client.force_login(councillor)
+        with CaptureQueriesContext(connection) as mine:
+            assert client.get(mine_url("councillor_round", round)).status_code == 200
+        client.force_login(staff)
+        with CaptureQueriesContext(connection) as result:
+            url = staff_url("round_result", consultation, round.pk)
+            assert client.get(url).status_code == 200
+        return len(mine), len(result)
+
+    round.others_visible_while_open = True
+    round.save()
+    services.proposal_strike(round=round, councillor=councillor, keyword=keywords[0], reason="a")
+    few = counts()
+    for n in range(20):
+        kw = keyword(consultation, f"Nyckelord {n}")
+        other = councillor_of(norrkoping, f"c{n}@norrkoping.test", party=f"P{n}")
+        services.proposal_strike(round=round, councillor=other, keyword=kw, reason="b")
+        services.proposal_add(round=round, councillor=other, label=f"Ny {n}", reason="c")
+    assert counts() == few

@@ -605,3 +605,43 @@ def test_the_demo_has_a_published_list_and_an_open_round_twice_over():
         "Exempelpartiet",
         "Demopartiet",
     }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_double_submits_store_one_proposal_each(round, keywords, councillor):
+    """Two tabs, a double click: on PostgreSQL the round lock makes them find each other."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers itself; the race needs PostgreSQL")
+    barrier = threading.Barrier(4)
+    results, errors = [], []
+
+    def submit(action):
+        try:
+            barrier.wait()
+            results.append(action()[1])
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    actions = [
+        lambda: services.proposal_strike(
+            round=round, councillor=councillor, keyword=keywords["park"], reason="Dyrt"
+        ),
+        lambda: services.proposal_add(
+            round=round, councillor=councillor, label="Cykel", reason="Saknas"
+        ),
+    ] * 2
+    threads = [threading.Thread(target=submit, args=(a,)) for a in actions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(results) == [False, False, True, True]
+    assert CouncillorProposal.objects.filter(kind="strike").count() == 1
+    assert CouncillorProposal.objects.filter(kind="add").count() == 1
