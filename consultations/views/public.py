@@ -51,7 +51,7 @@ def _render_status(request, consultation):
 
 @require_GET
 def consultation_form(request, municipality_slug, process_slug, pk):
-    consultation = selectors.public_consultation(
+    consultation = selectors.public_consultation_for_form(
         municipality_slug=municipality_slug, process_slug=process_slug, pk=pk
     )
     if not consultation.is_open():
@@ -70,7 +70,7 @@ def consultation_form(request, municipality_slug, process_slug, pk):
 
 @require_POST
 def response_submit(request, municipality_slug, process_slug, pk):
-    consultation = selectors.public_consultation(
+    consultation = selectors.public_consultation_for_form(
         municipality_slug=municipality_slug, process_slug=process_slug, pk=pk
     )
     questions = selectors.consultation_questions(consultation)

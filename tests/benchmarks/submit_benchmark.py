@@ -259,7 +259,10 @@ def bench_workers(workers, *, env, dsn, setup, duration, warmup):
             f"question_{pk}=" + urllib.parse.quote(f"Svar {i}: parker, bibliotek och cykelvägar.")
             for i, pk in enumerate(setup["questions"])
         )
-        body = f"csrfmiddlewaretoken={token}&{answers}&area=Inre+staden"
+        body = (
+            f"csrfmiddlewaretoken={token}&{answers}&area=main_urban_area"
+            "&target_groups=student&target_groups=working"
+        )
         headers = (
             '{["Content-Type"] = "application/x-www-form-urlencoded", '
             f'["Cookie"] = "csrftoken={cookie}", ["X-CSRFToken"] = "{token}"}}'

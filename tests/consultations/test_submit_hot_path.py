@@ -1,0 +1,104 @@
+"""The resident's submit is the hottest write (tests/benchmarks/submit_benchmark.py): these
+pin down how few queries it takes, and that the single-statement insert on PostgreSQL
+stores exactly what the ORM path does."""
+
+import uuid
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from consultations import selectors
+from consultations.models import Answer, Response, ResponseTargetGroup
+from consultations.services import response_submit
+from tests.conftest import require_service
+
+from .factories import open_consultation
+
+
+@pytest.fixture
+def consultation(process):
+    return open_consultation(process)
+
+
+def _answers(consultation, *texts):
+    return {str(q.pk): t for q, t in zip(consultation.questions.all(), texts, strict=False)}
+
+
+def _form_consultation(consultation):
+    process = consultation.process
+    return selectors.public_consultation_for_form(
+        municipality_slug=process.municipality.slug, process_slug=process.slug, pk=consultation.pk
+    )
+
+
+def test_a_first_submit_of_a_loaded_consultation_takes_one_statement_on_postgresql(
+    consultation, django_assert_num_queries
+):
+    require_service(connection.vendor == "postgresql", "the one-statement insert is PostgreSQL's")
+    loaded = _form_consultation(consultation)
+    answers = _answers(consultation, "Parkerna", "", "Fler cykelvägar 🚲")
+    with django_assert_num_queries(1):
+        response, created = response_submit(
+            consultation=loaded,
+            idempotency_key=uuid.uuid4(),
+            answers=answers,
+            age_band="25-44",
+            area="main_urban_area",
+            target_groups=["student", "working"],
+        )
+    assert created
+    stored = Response.objects.get(pk=response.pk)
+    assert (stored.age_band, stored.area, stored.channel) == ("25-44", "main_urban_area", "online")
+    assert stored.keywords_extracted_at is None
+    assert list(stored.answers.values_list("text", flat=True)) == [
+        "Parkerna",
+        "Fler cykelvägar 🚲",
+    ]
+    assert all(a.hidden_at is None and a.hidden_reason == "" for a in stored.answers.all())
+    assert sorted(stored.target_groups.values_list("group", flat=True)) == ["student", "working"]
+
+
+def test_a_retried_submit_stores_nothing_more_and_returns_the_first_response(consultation):
+    loaded = _form_consultation(consultation)
+    key = uuid.uuid4()
+    first, created = response_submit(
+        consultation=loaded,
+        idempotency_key=key,
+        answers=_answers(consultation, "Parkerna"),
+        target_groups=["student"],
+    )
+    again, created_again = response_submit(
+        consultation=loaded,
+        idempotency_key=key,
+        answers=_answers(consultation, "Parkerna"),
+        target_groups=["student"],
+    )
+    assert (created, created_again) == (True, False)
+    assert again.pk == first.pk
+    assert Response.objects.count() == 1
+    assert Answer.objects.count() == 1
+    assert ResponseTargetGroup.objects.count() == 1
+
+
+def test_the_submit_page_reads_nothing_from_the_database_once_its_form_was_loaded(
+    client, consultation, django_assert_max_num_queries
+):
+    """The form's GET caches the consultation and its questions for a few seconds; the
+    POST then only writes (one statement on PostgreSQL; BEGIN, three INSERTs and COMMIT on
+    SQLite)."""
+    process = consultation.process
+    args = [process.municipality.slug, process.slug, consultation.pk]
+    client.cookies["django_language"] = "sv"
+    assert client.get(reverse("consultations:form", args=args)).status_code == 200
+    data = {
+        "idempotency_key": str(uuid.uuid4()),
+        "age_band": "",
+        "area": "",
+        **{f"question_{q.pk}": "Parkerna" for q in consultation.questions.all()},
+    }
+    writes = 1 if connection.vendor == "postgresql" else 5
+    with django_assert_max_num_queries(writes):
+        response = client.post(reverse("consultations:submit", args=args), data)
+    assert response.status_code == 302
+    assert Answer.objects.count() == 3
