@@ -3,7 +3,7 @@
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import ngettext
 
 from . import profile
 from .models import AgeBand, Channel, Consultation, TargetGroup
@@ -72,6 +72,13 @@ class ResponseForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.questions = questions
         limit = consultation.max_answer_length
+        # Not lazy: the form is built in the request's language, and a lazy plural costs a
+        # new class per call on the residents' hottest path.
+        length_hint = ngettext(
+            "Optional. At most %(limit)s character.",
+            "Optional. At most %(limit)s characters.",
+            limit,
+        ) % {"limit": limit}
         question_fields = {}
         for question in questions:
             question_fields[question_field_name(question)] = forms.CharField(
@@ -79,12 +86,7 @@ class ResponseForm(forms.Form):
                 required=False,
                 # Stripping and the length check happen in the service, in one place.
                 strip=False,
-                help_text=ngettext_lazy(
-                    "Optional. At most %(limit)s character.",
-                    "Optional. At most %(limit)s characters.",
-                    "limit",
-                )
-                % {"limit": limit},
+                help_text=length_hint,
                 widget=forms.Textarea(
                     attrs={
                         "rows": 5,
