@@ -94,7 +94,7 @@ def test_arabic_answers_keep_their_direction_and_the_error_page_is_accessible(de
     page.locator(".form-errors").wait_for()
     assert page.locator("textarea").first.input_value() == ARABIC_ANSWER
     assert_no_axe_violations(page)
-    assert not Response.objects.exists()
+    assert not Response.objects.filter(consultation=consultation).exists()
 
 
 def test_a_double_click_on_send_stores_one_response(demo, new_context):
