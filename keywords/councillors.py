@@ -20,7 +20,10 @@ Decisions, so the views, the sorting game and the decision pack can rely on them
 - **Publishing** freezes label, origin and respondent count per item. Staff accept strikes
   per keyword and additions per normalised label; the accepted proposals are recorded on
   the list. Publishing again without naming a round carries the previous version's round
-  decisions forward onto the current curation, so a rename after publishing is one click.
+  decisions forward onto the current curation, so a rename after publishing is one click;
+  publishing a later round keeps the earlier rounds' accepted proposals and decides that
+  round's afresh (publishing the same round again replaces only its own decisions).
+  Accepted additions are list items, not keywords: a later round cannot strike them.
 """
 
 from __future__ import annotations
@@ -365,7 +368,13 @@ def keyword_list_publish(
             if round.is_open:
                 raise RoundError(_("Close the round before you publish its result."))
             accept = accept or Acceptance()
-            accepted = [
+            # Earlier rounds' decisions stand; this round's are decided afresh.
+            carried = (
+                [p for p in previous.accepted_proposals.all() if p.round_id != round.pk]
+                if previous
+                else []
+            )
+            accepted = carried + [
                 p
                 for p in CouncillorProposal.objects.filter(round=round, withdrawn_at__isnull=True)
                 if (p.kind == ProposalKind.STRIKE and p.keyword_id in accept.strikes)

@@ -1,6 +1,6 @@
 """The keywords part of the demo: Norrköping's 2015 answers (seed 000) become keywords,
-councillors struck and added some in a first round that is closed and published as
-version 1, and a second round is open for the demo councillor to try.
+the curated list is published as version 1, and the councillors' round is open with a
+colleague's strike and addition, for the demo councillor to try.
 
 Runs after the consultations part, which rewrites the demo consultations whole (their
 keywords, rounds and lists go with them), so running it again never duplicates.
@@ -54,8 +54,7 @@ def _responses(consultation: Consultation) -> list[int]:
     return [a.pk for a in Answer.objects.bulk_create(answers)]
 
 
-def _councillors(norrkoping):
-    demo = Membership.objects.get(municipality=norrkoping, user__email="councillor@norrkoping.demo")
+def _other_councillor(norrkoping):
     # A second councillor without a password: their proposals make the round a real one.
     other = User.objects.filter(email=EXTRA_COUNCILLOR).first() or User(email=EXTRA_COUNCILLOR)
     other.set_unusable_password()
@@ -66,7 +65,7 @@ def _councillors(norrkoping):
         municipality=norrkoping,
         defaults={"role": Role.COUNCILLOR, "party": "Demopartiet"},
     )
-    return demo.user, other
+    return other
 
 
 def extend_demo(municipalities):
@@ -78,15 +77,21 @@ def extend_demo(municipalities):
         return
     answer_keywords_extract(answer_ids=_responses(consultation))
     staff = User.objects.get(email="staff@norrkoping.demo")
-    councillor, other = _councillors(norrkoping)
+    other = _other_councillor(norrkoping)
     by_label = {k.label: k for k in Keyword.objects.filter(consultation=consultation)}
 
+    # Version 1 is the curated list before the politicians' round; the round is open, so
+    # the demo councillor can strike and add, and staff can close it and publish version 2.
+    councillors.keyword_list_publish(
+        consultation=consultation, by=staff, note="Den sammanställda listan före rundan."
+    )
     first = councillors.round_open(
         consultation=consultation,
         by=staff,
         title="Förtroendevaldas runda 1",
         instructions="Stryk nyckelord som inte hör hemma och komplettera med det som saknas. "
         "Motivera kort; förslagen redovisas med namn och parti.",
+        closes_on=timezone.localdate() + datetime.timedelta(days=30),
     )
     if "nedskräpning" in by_label:
         councillors.proposal_strike(
@@ -96,23 +101,5 @@ def extend_demo(municipalities):
             reason="Driftfråga, inte en vision.",
         )
     councillors.proposal_add(
-        round=first, councillor=councillor, label="Hållbar tillväxt", reason="Saknas helt."
-    )
-    councillors.proposal_add(
-        round=first, councillor=other, label="hållbar tillväxt", reason="Viktigt till 2035."
-    )
-    councillors.round_close(round=first, by=staff)
-    councillors.keyword_list_publish(
-        consultation=consultation,
-        round=first,
-        accept=councillors.accept_all(first),
-        by=staff,
-        note="Efter förtroendevaldas runda.",
-    )
-    councillors.round_open(
-        consultation=consultation,
-        by=staff,
-        title="Förtroendevaldas runda 2",
-        instructions="En kompletterande runda efter KS-beredningen.",
-        closes_on=timezone.localdate() + datetime.timedelta(days=30),
+        round=first, councillor=other, label="Hållbar tillväxt", reason="Saknas helt."
     )

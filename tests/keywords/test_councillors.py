@@ -569,6 +569,38 @@ def test_a_huge_note_is_refused(consultation, keywords, staff):
         services.keyword_list_publish(consultation=consultation, by=staff, note="n" * 501)
 
 
+def test_a_later_round_keeps_the_earlier_rounds_decisions(
+    round, consultation, keywords, councillor, staff
+):
+    services.proposal_strike(
+        round=round, councillor=councillor, keyword=keywords["park"], reason="a"
+    )
+    services.proposal_add(round=round, councillor=councillor, label="Hamnen", reason="b")
+    services.round_close(round=round, by=staff)
+    services.keyword_list_publish(
+        consultation=consultation, round=round, accept=services.accept_all(round), by=staff
+    )
+    second = services.round_open(consultation=consultation, by=staff, title="Runda 2")
+    services.proposal_strike(
+        round=second, councillor=councillor, keyword=keywords["bus"], reason="c"
+    )
+    services.proposal_add(round=second, councillor=councillor, label="Cykel", reason="d")
+    services.round_close(round=second, by=staff)
+    v2 = services.keyword_list_publish(
+        consultation=consultation,
+        round=second,
+        accept=Acceptance.of(strikes=[keywords["bus"].pk]),
+        by=staff,
+    )
+    assert [i.label for i in v2.items.all()] == ["Strömmen", "Hamnen"]
+    assert v2.source_round == second
+    # Publishing the first round again decides only its own proposals afresh.
+    v3 = services.keyword_list_publish(
+        consultation=consultation, round=round, accept=Acceptance(), by=staff
+    )
+    assert [i.label for i in v3.items.all()] == ["Parker", "Strömmen"]
+
+
 def test_a_keyword_on_record_stays_but_the_whole_consultation_can_be_deleted(
     two_councillors_proposed, consultation, keywords, staff
 ):
@@ -596,15 +628,15 @@ def test_the_demo_has_a_published_list_and_an_open_round_twice_over():
     load_demo()  # rewrites, never duplicates (and deletes rounds on record cleanly)
     from keywords.models import CouncillorRound
 
-    (round,) = CouncillorRound.objects.open()
-    assert round.title == "Förtroendevaldas runda 2"
+    (round,) = CouncillorRound.objects.all()
+    assert round.is_open and round.title == "Förtroendevaldas runda 1"
+    assert {(p.kind, p.party) for p in round.proposals.all()} == {
+        ("strike", "Demopartiet"),
+        ("add", "Demopartiet"),
+    }
     (keyword_list,) = KeywordList.objects.all()
     labels = [i.label for i in keyword_list.items.all()]
-    assert "Hållbar tillväxt" in labels and "nedskräpning" not in labels
-    assert {p.party for p in keyword_list.accepted_proposals.all()} == {
-        "Exempelpartiet",
-        "Demopartiet",
-    }
+    assert "nedskräpning" in labels and keyword_list.source_round is None
 
 
 @pytest.mark.django_db(transaction=True)
