@@ -241,12 +241,103 @@ def _largest_remainder(shares: dict[str, Fraction]) -> dict[str, int]:
     return floors
 
 
+def suppressed_groups(counts: dict[str, int], min_group_size: int = DEFAULT_MIN_GROUP_SIZE) -> set:
+    """The groups of one table whose counts must not be shown: primary and secondary
+    suppression.
+
+    Primary: a group with 1 to min_group_size - 1 respondents. A group with none is shown
+    (0 singles nobody out).
+
+    Secondary: the groups of a table add up to its total, and the total can be worked out
+    from any shown count and its share. If exactly one group were hidden, the total minus
+    the shown groups would give it; if the hidden groups together had fewer than
+    min_group_size respondents, their sum would be a small group of its own. So while
+    exactly one group is hidden, or the hidden ones sum to fewer than min_group_size, the
+    shown group with the fewest respondents (above zero; the first listed on a tie; zeros
+    only when nothing else is left) is hidden too. Primary and secondary suppression look
+    the same on the page, so nobody can tell which group was the small one.
+
+    Exact examples with min_group_size 5, groups in this order:
+        {a: 3, b: 10, c: 20}       -> {a, b}     (one hidden: hide the next smallest)
+        {a: 1, b: 2, c: 30}        -> {a, b, c}  (1 + 2 < 5: add c)
+        {a: 2, b: 4, c: 30}        -> {a, b}     (two hidden, 6 >= 5)
+        {a: 3, b: 0, c: 0}         -> {a, b, c}  (nothing can hide a: hide the table)
+        {a: 0, b: 7, c: 9}         -> {}         (nothing small)
+    """
+    hidden = {group for group, count in counts.items() if 0 < count < min_group_size}
+    order = list(counts)
+    while hidden and (len(hidden) == 1 or sum(counts[g] for g in hidden) < min_group_size):
+        shown = [g for g in order if g not in hidden]
+        if not shown:
+            break
+        # Groups with respondents first (they protect), then zeros; fewest first.
+        hidden.add(min(shown, key=lambda g: (counts[g] == 0, counts[g], order.index(g))))
+    return hidden
+
+
+@dataclass(frozen=True)
+class GroupCount:
+    """A group of respondents where no population figure exists (a target group, or an
+    area or age band before figures are uploaded): its count and share only."""
+
+    group: str
+    suppressed: bool
+    respondents: int | None  # None when suppressed
+    share: Decimal | None  # percent of the table's respondents, one decimal
+
+
+def respondent_shares(
+    respondents: dict[str, int],
+    *,
+    total: int | None = None,
+    partition: bool = True,
+    min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
+) -> list[GroupCount]:
+    """Counts and shares of respondents per group, hidden groups first, then the fewest
+    respondents first (where voices are missing).
+
+    `partition`: each respondent is in at most one group (age band, area), so the groups
+    add up and secondary suppression applies (see suppressed_groups); shares are of the
+    groups' sum. Otherwise (target groups: any number each) a group's count says nothing
+    about another's, only primary suppression applies, and shares are of `total`, all
+    respondents.
+    """
+    if partition:
+        hidden = suppressed_groups(respondents, min_group_size)
+        denominator = sum(respondents.values())
+    else:
+        hidden = {g for g, n in respondents.items() if 0 < n < min_group_size}
+        denominator = total if total is not None else sum(respondents.values())
+    order = list(respondents)
+    rows = [
+        GroupCount(
+            group=group,
+            suppressed=group in hidden,
+            respondents=None if group in hidden else count,
+            share=(
+                None
+                if group in hidden
+                else _percent(Fraction(count, denominator) if denominator else Fraction(0))
+            ),
+        )
+        for group, count in respondents.items()
+    ]
+    rows.sort(
+        key=lambda row: (
+            (0, 0, order.index(row.group))
+            if row.suppressed
+            else (1, row.respondents, order.index(row.group))
+        )
+    )
+    return rows
+
+
 @dataclass(frozen=True)
 class GroupGap:
     group: str
     population: int
     population_share: Decimal  # percent, one decimal
-    suppressed: bool  # fewer than min_group_size respondents (but more than none)
+    suppressed: bool  # too few respondents, or hidden so that such a group cannot be derived
     respondents: int | None  # None when suppressed
     respondent_share: Decimal | None  # percent, one decimal; None when suppressed
     gap: Decimal | None  # respondent share minus population share, in percentage points
@@ -266,21 +357,25 @@ def representation_gaps(
     under-representation first.
 
     Only groups in `population` count (respondents who gave no group, or one without a
-    margin, are left out of the shares). A group with 1 to min_group_size - 1 respondents
-    is suppressed: its count, share and gap are not given, so nobody can be singled out.
+    margin, are left out of the shares). Groups are suppressed as suppressed_groups says
+    (fewer than min_group_size respondents, and the secondary rule): their count, share
+    and gap are not given, so nobody can be singled out or worked out from the rest.
     Suppressed groups come first (few voices there), by population size; then the rest by
     gap, most under-represented first. Groups with no respondents at all are shown as 0.
     """
     total_population = sum(population.values())
     total_respondents = sum(respondents.get(group, 0) for group in population)
     order = list(population)
+    hidden = suppressed_groups(
+        {group: respondents.get(group, 0) for group in order}, min_group_size
+    )
     rows = []
     for group in order:
         count = respondents.get(group, 0)
         population_share = (
             Fraction(population[group], total_population) if total_population else Fraction(0)
         )
-        suppressed = 0 < count < min_group_size
+        suppressed = group in hidden
         respondent_share = Fraction(count, total_respondents) if total_respondents else Fraction(0)
         gap = respondent_share - population_share
         sort_key = (

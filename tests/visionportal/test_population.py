@@ -12,6 +12,8 @@ from visionportal.population import (
     parse_margins,
     rebin_ages,
     representation_gaps,
+    respondent_shares,
+    suppressed_groups,
 )
 
 FIXTURE = Path(__file__).parents[2] / "visionportal/fixtures/population-norrkoping-2022-age.csv"
@@ -163,18 +165,20 @@ def test_gaps_on_norrkoping_with_rounding():
     assert [
         (r.group, r.respondents, r.respondent_share, r.population_share, r.gap) for r in rows
     ] == [
+        # 45-64 has 3; alone hidden, 46 (from 10 / 21.7 %) minus the rest would give it
+        # away, so the next smallest, 80+ (6), is hidden too.
         ("45-64", None, None, Decimal("24.0"), None),
+        ("80+", None, None, Decimal("4.9"), None),
         ("0-15", 0, Decimal("0.0"), Decimal("19.0"), Decimal("-19.0")),
         ("25-44", 10, Decimal("21.7"), Decimal("26.8"), Decimal("-5.1")),
         ("65-79", 7, Decimal("15.2"), Decimal("14.6"), Decimal("0.6")),
-        ("80+", 6, Decimal("13.0"), Decimal("4.9"), Decimal("8.2")),
         ("16-24", 20, Decimal("43.5"), Decimal("10.7"), Decimal("32.8")),
     ]
 
 
 @pytest.mark.parametrize(("count", "suppressed"), [(0, False), (1, True), (4, True), (5, False)])
 def test_groups_below_the_threshold_are_suppressed(count, suppressed):
-    rows = representation_gaps({"a": count, "b": 50}, {"a": 1, "b": 1})
+    rows = representation_gaps({"a": count, "b": 50, "c": 60}, {"a": 1, "b": 1, "c": 1})
     row = next(r for r in rows if r.group == "a")
     assert row.suppressed is suppressed
     if suppressed:
@@ -185,15 +189,93 @@ def test_groups_below_the_threshold_are_suppressed(count, suppressed):
 
 
 def test_threshold_is_configurable_and_unknown_groups_are_left_out():
-    rows = representation_gaps({"a": 9, "b": 10, "undisclosed": 100}, {"a": 1, "b": 3}, 10)
+    rows = representation_gaps(
+        {"a": 9, "b": 10, "c": 30, "undisclosed": 100}, {"a": 1, "b": 3, "c": 1}, 10
+    )
+    # a (9) is below 10; alone it could be derived, so b (10), the next smallest, goes too.
     assert [(r.group, r.suppressed, r.respondents) for r in rows] == [
+        ("b", True, None),
         ("a", True, None),
-        ("b", False, 10),
+        ("c", False, 30),
     ]
-    assert rows[1].respondent_share == Decimal("52.6")  # 10 / 19, "undisclosed" not counted
+    assert rows[2].respondent_share == Decimal("61.2")  # 30 / 49, "undisclosed" not counted
 
 
 def test_no_respondents_and_no_population():
     rows = representation_gaps({}, {"a": 1, "b": 1})
     assert [r.gap for r in rows] == [Decimal("-50.0"), Decimal("-50.0")]
     assert representation_gaps({"a": 3}, {}) == []
+
+
+# --- secondary suppression: exact oracles ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("counts", "hidden"),
+    [
+        ({"a": 3, "b": 10, "c": 20}, {"a", "b"}),  # one hidden: hide the next smallest too
+        ({"a": 1, "b": 2, "c": 30}, {"a", "b", "c"}),  # 1 + 2 < 5: hide more
+        ({"a": 2, "b": 4, "c": 30}, {"a", "b"}),  # two hidden summing to 6: enough
+        ({"a": 3, "b": 0, "c": 0}, {"a", "b", "c"}),  # only zeros left: hide the table
+        ({"a": 0, "b": 7, "c": 9}, set()),  # nothing small
+        ({"a": 4, "b": 0, "c": 8, "d": 8}, {"a", "c"}),  # zeros do not protect; tie: first
+        ({"a": 4}, {"a"}),  # a table of one group
+        ({"a": 1, "b": 1, "c": 1, "d": 1, "e": 1, "f": 50}, {"a", "b", "c", "d", "e"}),
+        ({}, set()),
+    ],
+)
+def test_secondary_suppression_oracle(counts, hidden):
+    assert suppressed_groups(counts, 5) == hidden
+
+
+def _derivable(counts, hidden, k=5):
+    """What an attacker learns from the shown cells and the table's total (always
+    derivable from a shown count and its share): the hidden cells' sum."""
+    if not hidden:
+        return True
+    return len(hidden) >= 2 and sum(counts[g] for g in hidden) >= k or len(hidden) == len(counts)
+
+
+def test_no_small_cell_can_be_derived_from_the_total_in_any_small_table():
+    import itertools
+
+    values = [0, 1, 2, 3, 4, 5, 6, 9]
+    for size in (1, 2, 3, 4):
+        for combo in itertools.product(values, repeat=size):
+            counts = {f"g{i}": n for i, n in enumerate(combo)}
+            hidden = suppressed_groups(counts, 5)
+            assert {g for g, n in counts.items() if 0 < n < 5} <= hidden, counts
+            assert _derivable(counts, hidden), counts
+
+
+def test_gaps_hide_the_same_groups_whatever_the_share_rounding():
+    rows = representation_gaps({"a": 3, "b": 10, "c": 20}, {"a": 10, "b": 10, "c": 10})
+    assert [(r.group, r.suppressed) for r in rows] == [
+        ("a", True),
+        ("b", True),
+        ("c", False),
+    ]
+    shown = rows[2]
+    assert (shown.respondents, shown.respondent_share) == (20, Decimal("60.6"))
+
+
+def test_counts_without_population_partition_exact_oracle():
+    rows = respondent_shares({"Hageby": 3, "Eneby": 12, "Krokek": 0, "Ljura": 25})
+    assert [(r.group, r.suppressed, r.respondents, r.share) for r in rows] == [
+        ("Hageby", True, None, None),
+        ("Eneby", True, None, None),
+        ("Krokek", False, 0, Decimal("0.0")),
+        ("Ljura", False, 25, Decimal("62.5")),
+    ]
+
+
+def test_target_groups_are_not_a_partition_so_only_small_groups_are_hidden():
+    rows = respondent_shares(
+        {"student": 3, "older": 12, "young": 0, "working": 25}, total=30, partition=False
+    )
+    assert [(r.group, r.suppressed, r.respondents, r.share) for r in rows] == [
+        ("student", True, None, None),
+        ("young", False, 0, Decimal("0.0")),
+        ("older", False, 12, Decimal("40.0")),
+        ("working", False, 25, Decimal("83.3")),
+    ]

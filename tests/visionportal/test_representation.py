@@ -145,11 +145,14 @@ def test_dashboard_shows_gaps_and_suppresses_small_groups(client, moderator, nor
     page = response.text
     assert 'role="img"' in page and "<title" in page and "<desc" in page
     assert 'scope="row"' in page and "<caption>" in page
-    assert "fewer than 5" in page
-    assert ">3<" not in page
+    assert "not shown" in page
+    # 45-64 (3) is hidden, and 80+ (6) with it, or 46 minus the rest would give 3 away.
+    assert ">3<" not in page and ">6<" not in page
+    assert "13.0 %" not in page  # 80+'s share (6 / 46) would reveal it too
     assert "-19.0" in page and "32.8" in page  # exact oracle from test_population
-    assert page.index("45–64") < page.index("Under 16") < page.index("16–24")
-    assert "At least 43 respondents" in page
+    assert page.index("45–64") < page.index("80 or older") < page.index("Under 16")
+    assert page.index("Under 16") < page.index("16–24")
+    assert "At least 37 respondents" in page
 
     only_interviews = client.get(_dashboard_url(consultation), {"channel": "interview"}).text
     assert "0.0 %" in only_interviews and "100.0 %" in only_interviews
@@ -172,3 +175,89 @@ def test_the_demo_loads_norrkopings_real_margins(db):
     margins = PopulationMargin.objects.filter(municipality__slug="norrkoping")
     assert margins.count() == 6
     assert dict(margins.values_list("group", "population")) == NORRKOPING_2022
+
+
+def _section(page, dimension):
+    start = page.index(f'id="heading-{dimension}"')
+    end = page.find("</section>", start)
+    return page[start:end]
+
+
+def test_target_groups_show_counts_and_shares_of_all_respondents(client, staff, process):
+    from consultations.models import ResponseTargetGroup
+
+    consultation = open_consultation(process)
+    for groups in [["student", "young"]] * 6 + [["older"]] * 2 + [[]] * 2:
+        response = Response.objects.create(
+            consultation=consultation, idempotency_key=uuid.uuid4(), channel="online"
+        )
+        ResponseTargetGroup.objects.bulk_create(
+            ResponseTargetGroup(response=response, group=g) for g in groups
+        )
+    client.force_login(staff)
+    client.cookies["django_language"] = "en"
+    page = client.get(_dashboard_url(consultation)).text
+    section = _section(page, "target_groups")
+    assert "Share of all respondents" in section
+    assert "Share of population" not in section
+    assert "Of 10 respondents in all" in section
+    # 6 of 10 respondents are students and young; 2 older is too few: hidden. Target groups
+    # overlap, so nothing can be worked out from the rest and no other group is hidden.
+    assert section.count("60.0 %") >= 2
+    assert ">2<" not in section and "20.0 %" not in section
+    assert section.count("not shown") == 2  # table and chart, for "Older person"
+    assert page.count('role="img"') >= 1
+
+
+def test_without_figures_areas_are_shown_as_counts_with_secondary_suppression(
+    client, staff, process
+):
+    consultation = open_consultation(process, areas="Hageby\nEneby\nKrokek")
+    _respond(consultation, 3, area="Hageby")
+    _respond(consultation, 12, area="Eneby")
+    _respond(consultation, 25, area="Krokek")
+    client.force_login(staff)
+    client.cookies["django_language"] = "en"
+    page = client.get(_dashboard_url(consultation)).text
+    section = _section(page, "area")
+    assert "There are no population figures for these groups yet" in section
+    assert ">3<" not in section and ">12<" not in section
+    assert ">25<" in section and "62.5 %" in section
+    assert section.count("not shown") == 4  # Hageby and Eneby, table and chart
+    assert "Upload population figures" in page
+
+
+def test_default_areas_are_shown_with_their_labels(client, staff, process):
+    consultation = open_consultation(process)
+    _respond(consultation, 6, area="countryside")
+    _respond(consultation, 7, area="main_urban_area")
+    client.force_login(staff)
+    client.cookies["django_language"] = "en"
+    section = _section(client.get(_dashboard_url(consultation)).text, "area")
+    assert "The countryside" in section and "The main town" in section
+    assert "countryside<" not in section.replace("The countryside<", "")
+
+
+def test_a_consultation_asking_nothing_says_so(client, staff, process):
+    consultation = open_consultation(
+        process, ask_age_band=False, ask_area=False, ask_target_groups=False
+    )
+    client.force_login(staff)
+    client.cookies["django_language"] = "en"
+    page = client.get(_dashboard_url(consultation)).text
+    assert "This consultation asks nothing about the respondents." in page
+
+
+def test_area_margins_match_the_default_areas_by_label(client, staff, norrkoping, process):
+    PopulationMargin.objects.replace_dimension(
+        municipality=norrkoping,
+        dimension="area",
+        groups={"The main town": 100, "The countryside": 100},
+    )
+    consultation = open_consultation(process)
+    _respond(consultation, 6, area="countryside")
+    _respond(consultation, 6, area="main_urban_area")
+    client.force_login(staff)
+    client.cookies["django_language"] = "en"
+    section = _section(client.get(_dashboard_url(consultation)).text, "area")
+    assert section.count("50.0 %") >= 4  # both groups: population and respondents
