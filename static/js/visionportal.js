@@ -100,10 +100,11 @@ document.addEventListener("htmx:afterSwap", (event) => {
       explicit = Boolean(trigger && trigger.type === "click");
     }
   });
-  // "Not saved" answers (rate limited, too long, closed) come with a 4xx and a message to show.
+  // "Not saved" answers (too long, closed, rate limited) come with these codes and a status
+  // line to show; anything else (a CSRF failure page, a 404) is never swapped in.
+  const STATUS_CODES = [400, 409, 429];
   document.addEventListener("htmx:beforeSwap", (event) => {
-    const code = event.detail.xhr.status;
-    if (isDraftRequest(event) && code >= 400 && code < 500) {
+    if (isDraftRequest(event) && STATUS_CODES.includes(event.detail.xhr.status)) {
       event.detail.shouldSwap = true;
       event.detail.isError = false;
     }
@@ -116,11 +117,14 @@ document.addEventListener("htmx:afterSwap", (event) => {
     speak(shown.textContent.replace(/\s+/g, " ").trim(), node ? node.dataset.draftState : "");
   });
   // No answer at all (offline) or a server error: say so; the text stays on the page and
-  // the next pause in typing tries again.
+  // the next pause in typing tries again. A 403 means the page's security token is no longer
+  // accepted (cookies cleared): a retry cannot help, so the resident is told to copy the text.
   const failed = (event) => {
     if (isDraftRequest(event)) {
-      shown.textContent = shown.dataset.failedText;
-      speak(shown.dataset.failedText, "failed");
+      const expired = event.detail.xhr && event.detail.xhr.status === 403;
+      const text = expired ? shown.dataset.expiredText : shown.dataset.failedText;
+      shown.textContent = text;
+      speak(text, expired ? "expired" : "failed");
     }
   };
   document.addEventListener("htmx:sendError", failed);

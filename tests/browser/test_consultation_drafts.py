@@ -144,6 +144,17 @@ def test_a_lost_connection_is_reported_and_the_text_stays(consultation, new_cont
     assert ResponseDraft.objects.get().content["answers"]
 
 
+def test_a_refused_security_token_says_to_copy_the_text(consultation, new_context):
+    context = new_context(language="en")
+    page = context.new_page()
+    page.goto(_url(consultation))
+    context.clear_cookies()  # as if the resident cleared cookies: the CSRF check now fails
+    page.locator("textarea").first.fill("Ikke gemt")
+    expect(page.locator("#draft-status")).to_contain_text("this page has expired")
+    assert "<html" not in page.locator("#draft-status").inner_html()
+    assert ResponseDraft.objects.count() == 0
+
+
 def test_without_javascript_save_draft_by_keyboard_then_send(consultation, new_context):
     context = new_context(language="sv", java_script_enabled=False)
     page = context.new_page()
