@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from visionportal.access import EDITOR_ROLES, member_required
@@ -62,7 +63,9 @@ def responses(request, pk):
         response.masked_answers = [
             (answer, mask_personal_data(answer.text)) for answer in response.answers.all()
         ]
-        response.area_label = profile.area_label(response.area)
+        # Free text typed before areas were a list may hold anything: masked like answers.
+        response.area_label = mask_personal_data(profile.area_label(response.area))
+        response.group_label = mask_personal_data(response.group_label)
         response.group_labels = [g.get_group_display() for g in response.target_groups.all()]
         response.language_name = profile.preferred_language_name(response.preferred_language)
     return render(
@@ -274,12 +277,14 @@ def _import_context(consultation, **extra):
     }
 
 
+# The CSRF middleware would read (and spool to disk) the whole body to find the token; an
+# upload over the limit is refused before that, and the check runs right after.
+@csrf_exempt
 @member_required(EDITOR_ROLES)
 def import_upload(request, pk):
     """Upload → preview with per-row errors. The parsed rows wait in the session."""
-    consultation = selectors.consultation_for_member(request, pk)
-    posted = request.method == "POST"
-    if posted and _body_too_big(request):
+    if request.method == "POST" and _body_too_big(request):
+        consultation = selectors.consultation_for_member(request, pk)
         # Refused before the body is read: a huge upload is never parsed nor kept.
         form = ImportUploadForm(data={}, files={})
         form.is_valid()
@@ -290,6 +295,13 @@ def import_upload(request, pk):
             _import_context(consultation, form=form),
             status=413,
         )
+    return _import_upload(request, pk)
+
+
+@csrf_protect
+def _import_upload(request, pk):
+    consultation = selectors.consultation_for_member(request, pk)
+    posted = request.method == "POST"
     form = ImportUploadForm(request.POST if posted else None, request.FILES if posted else None)
     if posted and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -319,7 +331,10 @@ def import_upload(request, pk):
                         consultation,
                         parsed=parsed,
                         preview=[
-                            (row, [(k, mask_personal_data(v)) for k, v in row["answers"].items()])
+                            (
+                                _masked_profile(row),
+                                [(k, mask_personal_data(v)) for k, v in row["answers"].items()],
+                            )
                             for row in parsed.rows[:PAGE_SIZE]
                         ],
                         confirm_form=ImportConfirmForm(initial={"sha256": parsed.sha256}),
@@ -329,6 +344,15 @@ def import_upload(request, pk):
     return render(
         request, "consultations/staff/import_upload.html", _import_context(consultation, form=form)
     )
+
+
+def _masked_profile(row: dict) -> dict:
+    """A preview row with its free-text profile fields masked like the answers."""
+    return {
+        **row,
+        "group_label": mask_personal_data(row["group_label"]),
+        "area": mask_personal_data(row["area"]),
+    }
 
 
 def _body_too_big(request) -> bool:

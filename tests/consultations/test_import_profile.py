@@ -238,3 +238,23 @@ def test_an_empty_upload_is_explained(client, staff, consultation):
     )
     assert page.status_code == 200
     assert "The submitted file is empty." in page.text or "The file is empty." in page.text
+
+
+def test_the_upload_still_needs_its_csrf_token(staff, consultation):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.cookies["django_language"] = "en"
+    client.force_login(staff)
+    data = b"channel,keep\ninterview,x\n"
+    page = client.post(
+        staff_url("import", consultation), {"file": SimpleUploadedFile("a.csv", data)}
+    )
+    assert page.status_code == 403
+    # Over the limit it is refused before the body (and its token) is read: nothing stored.
+    big = b"channel,keep\n" + b"interview,x\n" * (importing.MAX_FILE_BYTES // 12 + 10_000)
+    page = client.post(
+        staff_url("import", consultation), {"file": SimpleUploadedFile("a.csv", big)}
+    )
+    assert page.status_code == 413
+    assert not Response.objects.exists()
