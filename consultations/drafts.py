@@ -139,11 +139,15 @@ def draft_save(
     flight when the resident pressed Send must not bring the draft back.
     """
     if not consultation.is_open():
-        raise ValidationError(_("This consultation is not open; drafts are not saved."))
+        raise ValidationError(
+            _("This consultation is not open; drafts are not saved."), code="not_open"
+        )
     cleaned_answers, too_long = _clean_answers(consultation=consultation, answers=answers)
     content = {"answers": cleaned_answers, "profile": _clean_profile(profile or {})}
     if _size(content) > DRAFT_MAX_CHARS:
-        raise ValidationError(_("Your answers are too long to be saved as a draft."))
+        raise ValidationError(
+            _("Your answers are too long to be saved as a draft."), code="too_large"
+        )
 
     if not content["answers"] and not content["profile"]:
         if token is not None:

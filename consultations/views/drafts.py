@@ -192,7 +192,9 @@ def draft_save(request, municipality_slug, process_slug, pk):
             profile=_posted_profile(request.POST, form),
             idempotency_key=request.POST.get("idempotency_key"),
         )
-    except ValidationError:
+    except ValidationError as error:
+        if error.code == "not_open":  # it closed a moment ago
+            return _status(request, consultation, "not_open", status=409 if request.htmx else 200)
         return _status(request, consultation, "too_large", status=400)
     if request.htmx:
         response = _status(request, consultation, "saved", saved=saved, questions=form.questions)

@@ -71,6 +71,22 @@ def test_a_draft_comes_back_after_a_reload_and_is_gone_after_sending(consultatio
     assert errors == []
 
 
+def test_autosave_is_announced_once_not_on_every_pause(consultation, new_context):
+    page = new_context(language="en").new_page()
+    page.goto(_url(consultation))
+    live = page.locator("#draft-status-live")
+    with page.expect_response(lambda r: r.url.endswith("/draft/")):
+        page.locator("textarea").first.fill("Første")
+    expect(live).to_contain_text("Draft saved")
+    live.evaluate("el => { el.textContent = ''; }")
+    with page.expect_response(lambda r: r.url.endswith("/draft/")):
+        page.locator("textarea").first.fill("Første udkast")
+    page.wait_for_timeout(200)  # let the swap run
+    assert live.text_content() == ""  # saved again, but not spoken again within a minute
+    page.get_by_role("button", name="Save draft").click()
+    expect(live).to_contain_text("Draft saved")  # asked for: always spoken
+
+
 def test_discarding_a_restored_draft_starts_again(consultation, new_context):
     page = new_context(language="en").new_page()
     page.goto(_url(consultation))

@@ -237,7 +237,7 @@ def test_profile_values_are_bounded(consultation):
 
 
 def test_a_closed_consultation_keeps_no_draft(process):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="not open"):
         drafts.draft_save(consultation=closed_consultation(process), token=None, answers={1: "x"})
 
 
