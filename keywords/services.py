@@ -30,6 +30,8 @@ REBUILD_CHUNK_SIZE = 500
 PENDING_BATCH_SIZE = 500
 # Seconds: at most one extraction sweep is sent per process per interval (see _send_sweep).
 TRIGGER_INTERVAL = 1.0
+# Seconds without sends after a send failed (see _send_sweep).
+BROKER_DOWN_BACKOFF = 30.0
 _BASE_FORM_LENGTH = Keyword._meta.get_field("base_form").max_length
 _SURFACE_FORM_LENGTH = KeywordMention._meta.get_field("surface_form").max_length
 
@@ -222,7 +224,14 @@ def _send_sweep() -> None:
     if now - _last_sweep_sent < TRIGGER_INTERVAL:
         return
     _last_sweep_sent = now
-    tasks.extract_pending.apply_async(countdown=TRIGGER_INTERVAL)
+    try:
+        tasks.extract_pending.apply_async(countdown=TRIGGER_INTERVAL)
+    except Exception:
+        # The broker is down (a failed send takes ~0.7 s). The responses are stored and stay
+        # pending; stop trying for a while rather than make every submit wait, and let the
+        # beat sweep catch up once the broker is back.
+        _last_sweep_sent = now + BROKER_DOWN_BACKOFF
+        logger.warning("Could not send the keyword sweep; retrying later", exc_info=True)
 
 
 def on_response_stored(response: Response) -> None:

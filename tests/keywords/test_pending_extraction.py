@@ -113,9 +113,21 @@ def test_a_response_stored_while_the_broker_is_down_is_kept_and_extracted_later(
     assert response.keywords_extracted_at is None
     assert "Connection refused" in caplog.text
 
+    # Later submits do not each wait for the broker: sends pause for a while.
+    attempts = []
+    monkeypatch.setattr(tasks.extract_pending, "apply_async", lambda *a, **k: attempts.append(1))
+    with django_capture_on_commit_callbacks(execute=True):
+        _submit(consultation, "Parkerna")
+    assert attempts == []
+
     # The periodic sweep (beat) catches up once the broker is back.
-    assert tasks.extract_pending() == 1
+    assert tasks.extract_pending() == 2
     assert _base_forms(response) == {"kollektivtrafik"}
+
+
+def test_keyword_tasks_never_wait_on_the_result_backend():
+    for task in (tasks.extract_pending, tasks.extract_answers, tasks.rebuild):
+        assert task.ignore_result
 
 
 def test_the_sweep_is_on_the_beat_schedule():
