@@ -7,6 +7,7 @@ import uuid
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from consultations import profile
 from consultations.models import Response, ResponseTargetGroup
@@ -287,7 +288,9 @@ def test_parse_areas_drops_blanks_and_repeats_and_caps_the_length():
 
 
 def test_target_group_value_reads_labels_in_every_ui_language():
-    assert profile.target_group_value("Barnfamilj") in (None, "family_with_children")
+    assert profile.target_group_value("Barnfamilj") == "family_with_children"
+    assert profile.target_group_value("Børnefamilie") == "family_with_children"
+    assert profile.target_group_value("næringsdrivende") == "business_owner"
     assert profile.target_group_value("STUDENT") == "student"
     assert profile.target_group_value("") is None
     assert profile.target_group_value("pirate") is None
@@ -326,4 +329,28 @@ def test_staff_enters_a_focus_group_with_target_groups(client, staff, consultati
     assert sorted(response.target_groups.values_list("group", flat=True)) == [
         "disability",
         "older",
+    ]
+
+
+# --- in the UI's languages ----------------------------------------------------------------
+
+
+def test_unknown_area_error_is_translated(client, consultation):
+    client.cookies["django_language"] = "sv"
+    html = client.post(_submit_url(consultation), _post(consultation, area="Atlantis")).content
+    assert "The list of areas has changed" not in html.decode()
+
+
+def test_unknown_area_message_is_translated(consultation):
+    with translation.override("sv"), pytest.raises(ValidationError) as caught:
+        _submit(consultation, area="Atlantis")
+    (message,) = caught.value.message_dict["area"]
+    assert "is not one of the areas" not in message
+
+
+def test_target_groups_may_be_given_by_their_swedish_label(consultation):
+    response, _ = _submit(consultation, target_groups=["Företagare", "barnfamilj"])
+    assert list(response.target_groups.values_list("group", flat=True)) == [
+        "business_owner",
+        "family_with_children",
     ]
