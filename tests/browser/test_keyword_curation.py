@@ -75,7 +75,8 @@ def test_the_workbench_pages_have_no_axe_violations_in_any_language(
     assert not problems, "\n".join(problems)
 
 
-def test_a_refused_edit_has_no_axe_violations(page, staff, admin_user, consultation):
+def test_a_refused_edit_has_no_axe_violations(new_context, staff, admin_user, consultation):
+    page = new_context(language="en").new_page()
     park = kw(consultation, "park")
     sign_in(page, staff.email)
     page.goto(base(consultation))
