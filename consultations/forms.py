@@ -1,5 +1,7 @@
 """The resident's answer form. It only parses input; consultations.services decides."""
 
+import copy
+
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
@@ -35,22 +37,47 @@ class LanguageSelect(forms.Select):
         return option
 
 
+class SharedChoicesMixin:
+    """Copies of this field and its widget share the choices. Django deep-copies a choice
+    field's choices, and re-normalises its widget's, for every form built: that was most of
+    building the residents' form on the submit path. These choices are only ever replaced
+    (an assignment, which the copy makes on itself), never changed in place, so sharing is
+    safe. Otherwise as Field.__deepcopy__."""
+
+    def __deepcopy__(self, memo):
+        result = copy.copy(self)
+        memo[id(self)] = result
+        result.widget = copy.copy(self.widget)
+        result.widget.attrs = self.widget.attrs.copy()
+        result.error_messages = self.error_messages.copy()
+        result.validators = self.validators[:]
+        return result
+
+
+class SharedChoiceField(SharedChoicesMixin, forms.ChoiceField):
+    pass
+
+
+class SharedMultipleChoiceField(SharedChoicesMixin, forms.MultipleChoiceField):
+    pass
+
+
 class ResponseForm(forms.Form):
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
-    age_band = forms.ChoiceField(
+    age_band = SharedChoiceField(
         label=_("Your age (optional)"),
         required=False,
         choices=[("", _("Choose…")), *AgeBand.choices],
         error_messages={"invalid_choice": _("Choose one of the age bands.")},
     )
-    area = forms.ChoiceField(
+    area = SharedChoiceField(
         label=_("Where do you live? (optional)"),
         required=False,
         error_messages={
             "invalid_choice": _("The list of areas has changed. Choose your area again.")
         },
     )
-    target_groups = forms.MultipleChoiceField(
+    target_groups = SharedMultipleChoiceField(
         label=_("Do you belong to any of these groups? (optional)"),
         help_text=_("Tick all that apply, or none."),
         required=False,
@@ -58,7 +85,7 @@ class ResponseForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": _("Choose only groups from the list.")},
     )
-    preferred_language = forms.ChoiceField(
+    preferred_language = SharedChoiceField(
         label=_("Which language do you prefer? (optional)"),
         help_text=_("For example for information about the results."),
         required=False,
@@ -69,6 +96,13 @@ class ResponseForm(forms.Form):
     def __init__(self, *args, consultation, questions, **kwargs):
         # The labels end in "(optional)" or a question mark; a colon after them reads badly.
         kwargs.setdefault("label_suffix", "")
+        # Django deep-copies every declared field per form; copy only the profile questions
+        # this consultation asks (the language list alone is most of the copying).
+        self.base_fields = {
+            name: field
+            for name, field in type(self).base_fields.items()
+            if name not in PROFILE_FIELDS or getattr(consultation, PROFILE_FIELDS[name])
+        }
         super().__init__(*args, **kwargs)
         self.questions = questions
         limit = consultation.max_answer_length
@@ -96,14 +130,7 @@ class ResponseForm(forms.Form):
                 ),
             )
         # Questions first, then the optional profile fields the consultation asks.
-        self.fields = {
-            **question_fields,
-            **{
-                name: field
-                for name, field in self.fields.items()
-                if name not in PROFILE_FIELDS or getattr(consultation, PROFILE_FIELDS[name])
-            },
-        }
+        self.fields = {**question_fields, **self.fields}
         if "area" in self.fields:
             self.fields["area"].choices = [
                 ("", _("Choose…")),

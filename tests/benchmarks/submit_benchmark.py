@@ -4,7 +4,9 @@ Not a test: it prints numbers. For each worker count it drives, with wrk,
   (a) /bench/insert, a bare view inserting one row (only in submit/bench_wsgi.py), and
   (b) the real answer submission: POST of three answers + profile, each request with its own
       idempotency key and a valid CSRF cookie/token pair,
-and prints req/s, p50 and p99 latency, the ratio b/a, and checks that the responses stored
+  (c) for reference, a Django view inserting one row through the whole middleware stack
+      (submit/bench_urls.py): what Django's request cycle costs before our code runs,
+and prints req/s, p50 and p99 latency, the ratio b/a (and b/c), and checks that the responses stored
 equal the successful submits (wrk does not count requests still in flight when it stops,
 so the database may hold up to one more per connection).
 
@@ -110,6 +112,13 @@ function request()
   local band = bands[math.random(1, #bands)]
   local body = BODY .. "&idempotency_key=" .. uuid4() .. "&age_band=" .. band
   return wrk.format("POST", PATH, HEADERS, body)
+end
+"""
+
+
+LUA_POST = """
+function request()
+  return wrk.format("POST", PATH, HEADERS, BODY)
 end
 """
 
@@ -270,9 +279,20 @@ def bench_workers(workers, *, env, dsn, setup, duration, warmup):
         submit_lua = (
             f'EXPECT = 302\nPATH = "{setup["path"]}send/"\nBODY = "{body}"\nHEADERS = {headers}\n'
         )
+        django_lua = (
+            f'EXPECT = 200\nPATH = "/bench/django-insert"\nBODY = "csrfmiddlewaretoken={token}"\n'
+            f"HEADERS = {headers}\n"
+        )
         results = {}
         for name, url, script, lua, table in (
             ("a insert", f"{base}/bench/insert", "", "EXPECT = 200\n", "bench_insert"),
+            (
+                "c django insert",
+                f"{base}/bench/django-insert",
+                LUA_POST,
+                django_lua,
+                "bench_insert",
+            ),
             (
                 "b submit",
                 f"{base}{setup['path']}send/",
@@ -357,8 +377,11 @@ def main():
                     f"p99 {r['p99_ms']:6.1f} ms  ok {r['ok']}  failed {r['failed']}  "
                     f"rows stored {r['stored']}"
                 )
-            a, b = results["a insert"], results["b submit"]
-            print(f"  ratio b/a: {b['rps'] / a['rps']:.2f}")
+            a, b, c = results["a insert"], results["b submit"], results["c django insert"]
+            print(
+                f"  ratio b/a: {b['rps'] / a['rps']:.2f}   (b/c, against Django's own cycle: "
+                f"{b['rps'] / c['rps']:.2f})"
+            )
             in_flight_ok = b["ok"] <= b["stored"] <= b["ok"] + CONNECTIONS
             print(
                 f"  stored responses {b['stored']} vs successful submits {b['ok']}: "

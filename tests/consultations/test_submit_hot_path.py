@@ -102,3 +102,22 @@ def test_the_submit_page_reads_nothing_from_the_database_once_its_form_was_loade
         response = client.post(reverse("consultations:submit", args=args), data)
     assert response.status_code == 302
     assert Answer.objects.count() == 3
+
+
+def test_forms_of_two_consultations_keep_their_own_area_choices(process):
+    """The form's choice fields share their choice lists between copies (for speed); a
+    consultation's own areas must still never show up in another's form."""
+    from consultations.forms import ResponseForm
+
+    with_districts = open_consultation(process, areas="Inre staden\nSkärblacka")
+    default_split = open_consultation(process)
+    first = ResponseForm(consultation=with_districts, questions=[])
+    second = ResponseForm(consultation=default_split, questions=[])
+    first_values = [value for value, _label in first.fields["area"].choices]
+    second_values = [value for value, _label in second.fields["area"].choices]
+    assert "Skärblacka" in first_values
+    assert "Skärblacka" not in second_values
+    assert "countryside" in second_values
+    assert [v for v, _ in first.fields["area"].widget.choices] == first_values
+    assert [v for v, _ in second.fields["area"].widget.choices] == second_values
+    assert ResponseForm.base_fields["area"].choices == []
