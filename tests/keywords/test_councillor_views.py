@@ -423,6 +423,8 @@ def test_striking_a_keyword_that_left_the_list_says_so(client, councillor, round
 
 def test_councillors_find_their_round_from_the_workspace(client, councillor, round):
     client.force_login(councillor)
+    home = client.get(reverse("workspace:home")).text
+    assert reverse("keywords:councillor_rounds", args=["norrkoping"]) in home
     page = client.get(reverse("workspace:municipality", args=["norrkoping"])).text
     rounds_url = reverse("keywords:councillor_rounds", args=["norrkoping"])
     assert rounds_url in page
@@ -434,8 +436,10 @@ def test_staff_find_the_round_from_the_process(client, staff, process, consultat
     client.force_login(staff)
     page = client.get(reverse("workspace:process_edit", args=["norrkoping", process.pk])).text
     assert staff_url("round_staff", consultation) in page
-    page = client.get(reverse("workspace:municipality", args=["norrkoping"])).text
-    assert reverse("keywords:councillor_rounds", args=["norrkoping"]) not in page
+    for page in ("workspace:home", "workspace:municipality"):
+        args = ["norrkoping"] if page.endswith("municipality") else []
+        text = client.get(reverse(page, args=args)).text
+        assert reverse("keywords:councillor_rounds", args=["norrkoping"]) not in text
 
 
 def test_the_pages_take_as_many_queries_for_many_keywords_as_for_few(
