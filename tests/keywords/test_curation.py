@@ -17,13 +17,9 @@ from keywords.models import (
 from keywords.selectors import keyword_table
 
 from .factories import answer_ids, respond
+from .factories import keyword as make
 
 pytestmark = pytest.mark.django_db
-
-
-def make(consultation, label, **fields):
-    fields.setdefault("base_form", label.casefold())
-    return Keyword.objects.create(consultation=consultation, label=label, **fields)
 
 
 def fresh(keyword):

@@ -18,14 +18,10 @@ from tests.visionportal.test_access_matrix import (
 )
 
 from .factories import answer_ids, respond
+from .factories import keyword as make
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 XSS_ESCAPED = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;"
-
-
-def make(consultation, label, **fields):
-    fields.setdefault("base_form", label.casefold())
-    return Keyword.objects.create(consultation=consultation, label=label, **fields)
 
 
 def url(name, consultation, *args, slug="norrkoping"):
@@ -464,3 +460,36 @@ def test_hostile_labels_reasons_and_answers_are_inert_in_every_view(english, sta
         assert "<img src=x" not in response.text, response.request
     assert XSS_ESCAPED in pages[0].text
     assert XSS_ESCAPED in pages[3].text
+
+
+def test_history_and_answers_pages_take_as_many_queries_for_many_rows_as_for_few(
+    client, staff, consultation
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(staff)
+    park = make(consultation, "park")
+    pages = [url("history", consultation), url("answers", consultation, park.pk)]
+    for page in pages:
+        client.get(page)  # warms per-process caches
+
+    def queries():
+        counts = []
+        for page in pages:
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(page).status_code == 200
+            counts.append(len(captured))
+        return counts
+
+    def grow(n):
+        for i in range(n):
+            other = make(consultation, f"park{Keyword.objects.count()}")
+            curation.keyword_merge(keywords=[other], into=park, reason=f"r{i}", by=staff)
+            respond(consultation, keep="Parkerna")
+        services.answer_keywords_extract(answer_ids=answer_ids(consultation))
+
+    grow(2)
+    few = queries()
+    grow(20)
+    assert queries() == few
