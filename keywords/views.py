@@ -62,7 +62,9 @@ def _table_page(request, consultation, *, status=200, **extra):
         "filters": filters,
         "latest_run": selectors.latest_run(consultation),
         "merge_form": merge_form,
-        "merge_selected": {int(v.partition(":")[0]) for v in selected if v[:1].isdigit()},
+        "merge_selected": {
+            int(pk) for pk, _sep, _version in (v.partition(":") for v in selected) if pk.isdigit()
+        },
         "add_form": extra.pop("add_form", None) or AddForm(),
         **extra,
     }

@@ -493,3 +493,11 @@ def test_history_and_answers_pages_take_as_many_queries_for_many_rows_as_for_few
     few = queries()
     grow(20)
     assert queries() == few
+
+
+def test_a_tampered_merge_choice_is_refused_not_an_error_page(english, staff, consultation, park):
+    english.force_login(staff)
+    for keywords in (["1x:2"], ["abc"], [f"{park.pk}:1:2"], ["999999:1"]):
+        response = english.post(url("merge", consultation), {"keywords": keywords, "into": park.pk})
+        assert response.status_code == 400, keywords
+    assert not KeywordAction.objects.exists()
