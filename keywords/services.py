@@ -114,6 +114,8 @@ def _curated(queryset):
         | Q(kept_for_sorting=True)
         | Q(version__gt=1)
         | Q(merged_keywords__isnull=False)
+        # A councillor's strike is on record; the keyword it names stays with it.
+        | Q(proposals__isnull=False)
     )
 
 

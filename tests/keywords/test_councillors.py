@@ -677,3 +677,28 @@ def test_simultaneous_double_submits_store_one_proposal_each(round, keywords, co
     assert sorted(results) == [False, False, True, True]
     assert CouncillorProposal.objects.filter(kind="strike").count() == 1
     assert CouncillorProposal.objects.filter(kind="add").count() == 1
+
+
+def test_a_rebuild_keeps_a_keyword_a_councillor_struck_after_its_last_mention_goes(
+    consultation, staff, councillor
+):
+    """The answer behind a keyword can be edited away; a strike on record still names it."""
+    from keywords.models import ExtractionRun
+    from keywords.services import keywords_rebuild
+
+    response = respond(consultation, keep="Parkerna")
+    keywords_rebuild(run=ExtractionRun.objects.create(consultation=consultation, kind="rebuild"))
+    river = consultation.keywords.get()
+    round = services.round_open(consultation=consultation, by=staff, title="Runda 1")
+    services.proposal_strike(round=round, councillor=councillor, keyword=river, reason="Oklart")
+    answer = response.answers.get()
+    answer.text = "Något helt annat"
+    answer.save()
+
+    run = keywords_rebuild(
+        run=ExtractionRun.objects.create(consultation=consultation, kind="rebuild")
+    )
+    assert run.status == "done"
+    river.refresh_from_db()
+    assert not river.mentions.exists()
+    assert CouncillorProposal.objects.get().keyword == river
