@@ -68,10 +68,14 @@ def draft_for(*, consultation: Consultation, token: uuid.UUID | None) -> Respons
     ).first()
 
 
-def _clean_answers(*, consultation: Consultation, answers: dict) -> tuple[dict, tuple]:
+def _clean_answers(
+    *, consultation: Consultation, answers: dict, questions=None
+) -> tuple[dict, tuple]:
     """Non-blank answers by question id (as JSON wants: a string key), as typed; ids that
     are not this consultation's questions are ignored. Also the ids over the limit."""
-    question_ids = set(consultation.questions.values_list("pk", flat=True))
+    if questions is None:
+        questions = consultation.questions.all()
+    question_ids = {question.pk for question in questions}
     cleaned, too_long = {}, []
     for raw_id, raw_text in answers.items():
         try:
@@ -129,6 +133,7 @@ def draft_save(
     answers: dict,
     profile: dict | None = None,
     idempotency_key=None,
+    questions=None,
 ) -> tuple[DraftSaved, uuid.UUID | None]:
     """Keep what the resident has typed so far under their token.
 
@@ -136,13 +141,16 @@ def draft_save(
     draft, otherwise a fresh random one (a token is never taken from the client unless we
     issued it, so nobody can plant a known token in someone else's browser). A form whose
     response has been stored already (`idempotency_key`) keeps no draft: a save still in
-    flight when the resident pressed Send must not bring the draft back.
+    flight when the resident pressed Send must not bring the draft back. `questions`, when
+    the caller has loaded them, saves a query.
     """
     if not consultation.is_open():
         raise ValidationError(
             _("This consultation is not open; drafts are not saved."), code="not_open"
         )
-    cleaned_answers, too_long = _clean_answers(consultation=consultation, answers=answers)
+    cleaned_answers, too_long = _clean_answers(
+        consultation=consultation, answers=answers, questions=questions
+    )
     content = {"answers": cleaned_answers, "profile": _clean_profile(profile or {})}
     if _size(content) > DRAFT_MAX_CHARS:
         raise ValidationError(

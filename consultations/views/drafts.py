@@ -173,7 +173,8 @@ def _status(request, consultation, state, *, status=200, saved=None, questions=(
 
 @require_POST
 def draft_save(request, municipality_slug, process_slug, pk):
-    consultation = selectors.public_consultation(
+    # Autosave is as hot as the form: the same briefly cached, read-only consultation.
+    consultation = selectors.public_consultation_for_form(
         municipality_slug=municipality_slug, process_slug=process_slug, pk=pk
     )
     if not consultation.is_open():
@@ -191,6 +192,7 @@ def draft_save(request, municipality_slug, process_slug, pk):
             answers={q.pk: request.POST.get(question_field_name(q), "") for q in form.questions},
             profile=_posted_profile(request.POST, form),
             idempotency_key=request.POST.get("idempotency_key"),
+            questions=form.questions,
         )
     except ValidationError as error:
         if error.code == "not_open":  # it closed a moment ago

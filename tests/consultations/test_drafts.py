@@ -147,6 +147,14 @@ def test_emptying_every_field_removes_the_draft(client, consultation):
     assert ResponseDraft.objects.count() == 0
 
 
+def test_autosave_is_a_handful_of_queries(client, consultation, django_assert_max_num_queries):
+    url = _urls(consultation)["draft_save"]
+    client.post(url, _data(consultation, "Park"), **HTMX)
+    # Consultation, questions, the draft's UPDATE, and the already-sent check.
+    with django_assert_max_num_queries(4):
+        client.post(url, _data(consultation, "Parkerna"), **HTMX)
+
+
 def test_draft_endpoint_refuses_get(client, consultation):
     assert client.get(_urls(consultation)["draft_save"]).status_code == 405
     assert client.get(_urls(consultation)["draft_discard"]).status_code == 405
