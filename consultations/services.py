@@ -232,7 +232,9 @@ def _clean_answers(*, consultation: Consultation, answers: dict) -> dict[int, st
             question_id = None
         if question_id not in question_ids:
             raise ValidationError(_("The form does not match this consultation. Reload the page."))
-        text = (raw_text or "").strip()
+        # Browsers send a line break as CR LF but count it as one character (maxlength, our
+        # counter); store and measure it as the resident saw it.
+        text = (raw_text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
         if not text:
             continue
         if len(text) > consultation.max_answer_length:

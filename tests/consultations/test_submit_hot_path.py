@@ -121,3 +121,21 @@ def test_forms_of_two_consultations_keep_their_own_area_choices(process):
     assert [v for v, _ in first.fields["area"].widget.choices] == first_values
     assert [v for v, _ in second.fields["area"].widget.choices] == second_values
     assert ResponseForm.base_fields["area"].choices == []
+
+
+def test_line_breaks_count_as_one_character_as_the_browser_counts_them(consultation):
+    """A browser submits each line break as CR LF; maxlength and the live counter count it
+    once. An answer right at the limit must not be refused for its line breaks."""
+    limit = consultation.max_answer_length
+    lines = ["x" * 9] * (limit // 10)
+    as_typed = "\n".join(lines)  # what the resident sees: 1999 characters
+    as_sent = as_typed.replace("\n", "\r\n")
+    assert len(as_typed) <= limit < len(as_sent)
+
+    response, created = response_submit(
+        consultation=consultation,
+        idempotency_key=uuid.uuid4(),
+        answers=_answers(consultation, as_sent),
+    )
+    assert created
+    assert response.answers.get().text == as_typed
