@@ -3,6 +3,7 @@
 import copy
 
 from django import forms
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -238,6 +239,26 @@ class DateTimeInput(forms.DateTimeInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class ConsultationCreateForm(forms.Form):
+    """A new consultation: seed 000's three questions, worded in `language` with the
+    municipality's name and the process's target year; staff reword them afterwards."""
+
+    language = forms.ChoiceField(
+        label=_("Language of the questions"),
+        help_text=_("The questions are written in this language; residents may answer in any."),
+        choices=settings.LANGUAGES,
+    )
+    opens_at = forms.DateTimeField(label=_("Opens at"), widget=DateTimeInput())
+    closes_at = forms.DateTimeField(label=_("Closes at"), widget=DateTimeInput())
+
+    def clean(self):
+        cleaned = super().clean()
+        opens_at, closes_at = cleaned.get("opens_at"), cleaned.get("closes_at")
+        if opens_at and closes_at and closes_at <= opens_at:
+            self.add_error("closes_at", _("The consultation must close after it opens."))
+        return cleaned
 
 
 class ConsultationSettingsForm(forms.ModelForm):

@@ -9,6 +9,11 @@ app_name = "consultations_staff"
 _base = "<slug:municipality_slug>/consultations/<int:pk>/"
 
 urlpatterns = [
+    path(
+        "<slug:municipality_slug>/processes/<int:process_pk>/consultations/new/",
+        staff.consultation_create,
+        name="create",
+    ),
     path(f"{_base}settings/", staff.consultation_edit, name="edit"),
     path(f"{_base}responses/", staff.responses, name="responses"),
     path(f"{_base}responses/new/", staff.response_create, name="response_create"),

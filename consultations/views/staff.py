@@ -17,15 +17,16 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from visionportal.access import EDITOR_ROLES, member_required
+from visionportal.access import EDITOR_ROLES, member_required, process_for_member
 from visionportal.models import Role
 from visionportal.services import ConcurrentEditError
 
 from .. import exports, importing, profile, selectors, services
 from ..forms import (
     AnswerHideForm,
+    ConsultationCreateForm,
     ConsultationSettingsForm,
     ImportConfirmForm,
     ImportUploadForm,
@@ -122,6 +123,41 @@ def response_create(request, pk):
             "form": form,
             "question_fields": [form[question_field_name(q)] for q in questions],
         },
+    )
+
+
+@member_required(EDITOR_ROLES)
+@require_http_methods(["GET", "POST"])
+def consultation_create(request, process_pk):
+    """A new consultation of a process, asking seed 000's three questions; the settings page
+    comes next, to reword them and choose the profile questions."""
+    process = process_for_member(request, process_pk)
+    if request.method == "POST":
+        form = ConsultationCreateForm(request.POST)
+        if form.is_valid():
+            try:
+                consultation = services.consultation_create_default(
+                    process=process, **form.cleaned_data
+                )
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "The consultation was created with the three questions. "
+                        "Reword them here if you wish."
+                    ),
+                )
+                return redirect(
+                    "consultations_staff:edit", request.municipality.slug, consultation.pk
+                )
+    else:
+        form = ConsultationCreateForm(initial={"language": request.municipality.default_language})
+    return render(
+        request,
+        "consultations/staff/consultation_create.html",
+        {"process": process, "form": form},
     )
 
 
