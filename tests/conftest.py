@@ -55,6 +55,20 @@ def require_service(available: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
+def forget_celery_connections():
+    """Drop the Celery app's cached producer pool and result backend: both stay bound to the
+    broker and backend they were first made with (an eager `.delay().get()` in another test
+    makes one), so a worker test that points the app at its own Redis must forget them."""
+    from visionportal.celery import app
+
+    app._pool = None
+    if "amqp" in app.__dict__:
+        app.amqp._producer_pool = None
+    app._backend_cache = None
+    if hasattr(app._local, "backend"):
+        del app._local.backend
+
+
 def make_user(email, *, mfa=False, **extra):
     user = User.objects.create_user(email=email, password=PASSWORD, **extra)
     if mfa:

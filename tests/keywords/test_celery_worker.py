@@ -13,7 +13,7 @@ from django.db import OperationalError, transaction
 from consultations.services import response_submit
 from keywords import services
 from keywords.models import ExtractionRun, Keyword, KeywordMention, RunStatus
-from tests.conftest import require_service
+from tests.conftest import forget_celery_connections, require_service
 from tests.consultations.factories import open_consultation
 from visionportal.celery import app
 
@@ -43,17 +43,6 @@ def _redis_available() -> bool:
         return False
 
 
-def _forget_connections():
-    """Drop the app's cached producer pool and result backend: both are bound to the
-    broker URL they were first made with, and other tests point the app elsewhere."""
-    app._pool = None
-    if "amqp" in app.__dict__:
-        app.amqp._producer_pool = None
-    app._backend_cache = None
-    if hasattr(app._local, "backend"):
-        del app._local.backend
-
-
 @pytest.fixture
 def celery_worker(transactional_db):
     require_service(_redis_available(), f"no Redis at {REDIS_BASE} for the Celery worker tests")
@@ -61,7 +50,7 @@ def celery_worker(transactional_db):
     require_service(url is not None, "no free Redis database among 10–15")
     saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url", "result_backend")}
     app.conf.update(task_always_eager=False, broker_url=url, result_backend=url)
-    _forget_connections()
+    forget_celery_connections()
     try:
         with start_worker(
             app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=30
@@ -69,7 +58,7 @@ def celery_worker(transactional_db):
             yield
     finally:
         app.conf.update(saved)
-        _forget_connections()
+        forget_celery_connections()
         client.flushdb()
 
 

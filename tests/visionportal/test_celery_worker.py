@@ -10,7 +10,7 @@ import redis
 from celery.contrib.testing.worker import start_worker
 from django.db import transaction
 
-from tests.conftest import require_service
+from tests.conftest import forget_celery_connections, require_service
 from visionportal.celery import app
 from visionportal.models import VisionProcess
 from visionportal.tasks import enqueue_on_commit, ping, process_outline
@@ -34,6 +34,7 @@ def celery_worker(transactional_db):
     redis.Redis.from_url(REDIS_URL).flushdb()
     saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url", "result_backend")}
     app.conf.update(task_always_eager=False, broker_url=REDIS_URL, result_backend=REDIS_URL)
+    forget_celery_connections()
     try:
         with start_worker(
             app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=10
@@ -41,6 +42,7 @@ def celery_worker(transactional_db):
             yield
     finally:
         app.conf.update(saved)
+        forget_celery_connections()
 
 
 def test_a_task_round_trips_through_redis_and_a_real_worker(celery_worker):
