@@ -137,15 +137,9 @@ def _on_curated_list(keyword: Keyword) -> bool:
         return False
     if keyword.kept_for_sorting:
         return True
-    return (
-        not Keyword.objects.filter(
-            consultation_id=keyword.consultation_id,
-            kept_for_sorting=True,
-            merged_into__isnull=True,
-        )
-        .exclude(status=KeywordStatus.STRUCK)
-        .exists()
-    )
+    return not Keyword.objects.filter(
+        consultation_id=keyword.consultation_id, status=KeywordStatus.KEPT
+    ).exists()
 
 
 # --- rounds ---------------------------------------------------------------------------

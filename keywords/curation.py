@@ -132,7 +132,6 @@ def _state(keyword: Keyword) -> dict:
         "label": keyword.label,
         "status": keyword.status,
         "merged_into": keyword.merged_into_id,
-        "kept_for_sorting": keyword.kept_for_sorting,
     }
 
 
@@ -140,7 +139,6 @@ def _apply(keyword: Keyword, state: Mapping) -> None:
     keyword.label = state["label"]
     keyword.status = state["status"]
     keyword.merged_into_id = state["merged_into"]
-    keyword.kept_for_sorting = state["kept_for_sorting"]
 
 
 def _pk(keyword: Keyword | int) -> int:
@@ -183,9 +181,7 @@ def _check_versions(locked: Mapping[int, Keyword], versions: Mapping[int, int] |
 def _save(keywords: Iterable[Keyword]) -> None:
     for keyword in keywords:
         keyword.version += 1
-        keyword.save(
-            update_fields=["label", "status", "merged_into", "kept_for_sorting", "version"]
-        )
+        keyword.save(update_fields=["label", "status", "merged_into", "version"])
 
 
 def _record(
@@ -250,7 +246,7 @@ def _change(
 def _refresh(keyword: Keyword, current: Keyword) -> None:
     """Let the caller's instance reflect what was written (views render it next)."""
     if keyword is not current:
-        for name in ("label", "status", "merged_into_id", "kept_for_sorting", "version"):
+        for name in ("label", "status", "merged_into_id", "version"):
             setattr(keyword, name, getattr(current, name))
 
 
@@ -310,7 +306,6 @@ def keyword_merge(
         for keyword in changed:
             keyword.status = KeywordStatus.MERGED
             keyword.merged_into_id = target.pk
-            keyword.kept_for_sorting = False
         _save(changed)
         return _record(
             consultation_id=target.consultation_id,
@@ -414,7 +409,6 @@ def keyword_strike(
         allowed=_ACTIVE,
         refusal=_("%(keyword)s cannot be struck: it is already struck or merged."),
         status=KeywordStatus.STRUCK,
-        kept_for_sorting=False,
     )
 
 
@@ -446,7 +440,6 @@ def keyword_keep(
         allowed=[KeywordStatus.CANDIDATE],
         refusal=_("%(keyword)s cannot be kept for sorting: it is kept, struck or merged."),
         status=KeywordStatus.KEPT,
-        kept_for_sorting=True,
     )
 
 
@@ -462,7 +455,6 @@ def keyword_unkeep(
         allowed=[KeywordStatus.KEPT],
         refusal=_("%(keyword)s is not kept for sorting."),
         status=KeywordStatus.CANDIDATE,
-        kept_for_sorting=False,
     )
 
 

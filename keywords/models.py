@@ -40,7 +40,6 @@ class Keyword(models.Model):
         related_name="merged_keywords",
         verbose_name=_("merged into"),
     )
-    kept_for_sorting = models.BooleanField(_("keep for sorting"), default=False)
     # Optimistic locking for the curation workbench: an edit names the version it read.
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -70,6 +69,12 @@ class Keyword(models.Model):
 
     def __str__(self):
         return self.label
+
+    @property
+    def kept_for_sorting(self) -> bool:
+        """Staff chose it for the sorting game: the status says so (no second field that
+        could disagree with it, e.g. "struck but kept")."""
+        return self.status == KeywordStatus.KEPT
 
 
 class KeywordMention(models.Model):

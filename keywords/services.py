@@ -111,7 +111,6 @@ def _curated(queryset):
         Q(created_by_staff=True)
         | ~Q(status=KeywordStatus.CANDIDATE)
         | ~Q(label=F("base_form"))
-        | Q(kept_for_sorting=True)
         | Q(version__gt=1)
         | Q(merged_keywords__isnull=False)
         # A councillor's strike is on record; the keyword it names stays with it.

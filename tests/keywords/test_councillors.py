@@ -66,11 +66,9 @@ def test_the_round_list_is_every_keyword_neither_struck_nor_merged(consultation,
 
 
 def test_once_any_keyword_is_kept_for_sorting_only_kept_ones_are_listed(consultation, keywords):
-    keywords["bus"].kept_for_sorting = True
+    keywords["bus"].status = KeywordStatus.KEPT
     keywords["bus"].save()
-    keyword(
-        consultation, "Struken men markerad", status=KeywordStatus.STRUCK, kept_for_sorting=True
-    )
+    keyword(consultation, "Struken", status=KeywordStatus.STRUCK)
     assert labels(services.curated_keywords(consultation)) == ["Kollektivtrafik"]
 
 

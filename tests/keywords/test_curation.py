@@ -67,7 +67,6 @@ def test_rename_changes_the_label_bumps_the_version_and_is_audited(park, staff):
             "label": "park",
             "status": "candidate",
             "merged_into": None,
-            "kept_for_sorting": False,
         }
     }
     assert action.after[str(park.pk)]["label"] == "Parker och grönska"

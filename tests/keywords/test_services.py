@@ -75,7 +75,7 @@ def test_a_rebuild_keeps_renames_strikes_and_merges(consultation):
     green = Keyword.objects.get(base_form="grönområde")
     queue = Keyword.objects.get(base_form="bilkö")
     transit = Keyword.objects.get(base_form="kollektivtrafik")
-    Keyword.objects.filter(pk=transit.pk).update(label="Kollektivtrafik", kept_for_sorting=True)
+    Keyword.objects.filter(pk=transit.pk).update(label="Kollektivtrafik", status=KeywordStatus.KEPT)
     Keyword.objects.filter(pk=queue.pk).update(status=KeywordStatus.STRUCK)
     Keyword.objects.filter(pk=green.pk).update(status=KeywordStatus.MERGED, merged_into=park)
     staff_added = Keyword.objects.create(
