@@ -5,6 +5,7 @@ import copy
 from django import forms
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -113,7 +114,7 @@ class ResponseForm(forms.Form):
             "Optional. At most %(limit)s character.",
             "Optional. At most %(limit)s characters.",
             limit,
-        ) % {"limit": limit}
+        ) % {"limit": number_format(limit, force_grouping=True)}
         question_fields = {}
         for question in questions:
             question_fields[question_field_name(question)] = forms.CharField(

@@ -52,7 +52,7 @@ def test_form_shows_the_questions_as_labelled_textareas_with_length_hints(client
         assert 'maxlength="2000"' in textarea
         assert 'dir="auto"' in textarea
         assert f'aria-describedby="{field_id}_helptext"' in textarea
-    assert "2000 characters" in html
+    assert "Optional. At most 2,000 characters." in html
     assert "IP addresses are not stored" in html
     assert "Prefer not to say" in html
 
