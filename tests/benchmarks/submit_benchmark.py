@@ -247,12 +247,13 @@ def count(dsn, table):
         return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
 
 
-def bench_workers(workers, *, env, dsn, setup, duration, warmup):
+def bench_workers(workers, *, threads, env, dsn, setup, duration, warmup):
     port = free_port()
     log = tempfile.TemporaryFile()
     proc = subprocess.Popen(
         [PYTHON, "-m", "gunicorn", "--chdir", str(ROOT), "--pythonpath", str(HERE)]
-        + ["-w", str(workers), "-k", "sync", "-b", f"127.0.0.1:{port}", "--timeout", "30"]
+        + ["-w", str(workers), "-b", f"127.0.0.1:{port}", "--timeout", "30"]
+        + (["-k", "gthread", "--threads", str(threads)] if threads > 1 else ["-k", "sync"])
         + ["--log-level", "warning", "bench_wsgi:application"],
         cwd=ROOT,
         env=env,
@@ -325,6 +326,12 @@ def main():
     parser.add_argument("--workers", type=int, nargs="+", default=[2, 4])
     parser.add_argument("--duration", type=int, default=15)
     parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="threads per worker: above 1, gthread workers instead of sync (overlaps DB waits)",
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install -y wrk")
@@ -364,13 +371,17 @@ def main():
         for workers in args.workers:
             results = bench_workers(
                 workers,
+                threads=args.threads,
                 env=env,
                 dsn=dsn,
                 setup=setup,
                 duration=args.duration,
                 warmup=args.warmup,
             )
-            print(f"gunicorn, {workers} sync workers:")
+            kind = "sync workers"
+            if args.threads > 1:
+                kind = f"gthread workers x {args.threads} threads"
+            print(f"gunicorn, {workers} {kind}:")
             for name, r in results.items():
                 print(
                     f"  {name}: {r['rps']:8.1f} req/s  p50 {r['p50_ms']:6.1f} ms  "
