@@ -22,9 +22,11 @@ from django.views.decorators.http import require_GET
 from visionportal.access import EDITOR_ROLES, member_required
 from visionportal.models import PopulationDimension, PopulationMargin, Role
 from visionportal.population import (
+    ALL_CHANNELS,
     DEFAULT_MIN_GROUP_SIZE,
     representation_gaps,
     respondent_shares,
+    suppressed_cells,
 )
 
 from . import profile
@@ -40,24 +42,46 @@ def _responses(consultation, channel: str):
     return responses.filter(channel=channel) if channel else responses
 
 
-def respondent_counts(consultation, *, dimension: str, channel: str = "") -> dict[str, int]:
-    """Responses per group value (age band, or area as stored, stripped)."""
-    counts: dict[str, int] = {}
-    rows = _responses(consultation, channel).values_list(dimension).annotate(n=Count("pk"))
-    for value, count in rows.order_by():
+def respondent_counts_by_channel(consultation, *, dimension: str) -> dict[str, dict[str, int]]:
+    """Responses per group value (age band, or area as stored, stripped), for every channel
+    (one query)."""
+    by_channel: dict[str, dict[str, int]] = {channel: {} for channel in Channel.values}
+    rows = (
+        Response.objects.filter(consultation=consultation)
+        .values_list("channel", dimension)
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for channel, value, count in rows:
         key = (value or "").strip()
-        if key:
-            counts[key] = counts.get(key, 0) + count
-    return counts
+        if key and channel in by_channel:
+            by_channel[channel][key] = by_channel[channel].get(key, 0) + count
+    return by_channel
 
 
-def target_group_counts(consultation, *, channel: str = "") -> dict[str, int]:
-    """Respondents per target group, every group listed (0 when nobody said so)."""
-    links = ResponseTargetGroup.objects.filter(response__consultation=consultation)
-    if channel:
-        links = links.filter(response__channel=channel)
-    found = dict(links.values_list("group").annotate(n=Count("response", distinct=True)).order_by())
-    return {group: found.get(group, 0) for group in TargetGroup.values}
+def target_group_counts_by_channel(consultation) -> dict[str, dict[str, int]]:
+    """Respondents per target group, every group listed (0 when nobody said so), for every
+    channel (one query)."""
+    by_channel = {channel: dict.fromkeys(TargetGroup.values, 0) for channel in Channel.values}
+    rows = (
+        ResponseTargetGroup.objects.filter(response__consultation=consultation)
+        .values_list("response__channel", "group")
+        .annotate(n=Count("response", distinct=True))
+        .order_by()
+    )
+    for channel, group, count in rows:
+        if channel in by_channel and group in by_channel[channel]:
+            by_channel[channel][group] = count
+    return by_channel
+
+
+def _views(by_channel: dict[str, dict[str, int]], groups) -> dict[str, dict[str, int]]:
+    """Every channel's counts over the same groups, and their sum over all channels."""
+    views = {
+        channel: {g: counts.get(g, 0) for g in groups} for channel, counts in by_channel.items()
+    }
+    views[ALL_CHANNELS] = {g: sum(view[g] for view in views.values()) for g in groups}
+    return views
 
 
 def _match_areas(counts: dict[str, int], population: dict[str, int]) -> dict[str, int]:
@@ -175,8 +199,8 @@ def gap_chart(rows: list[ChartRow], *, title: str, dimension: str) -> str:
     return mark_safe("".join(parts))  # noqa: S308 - every interpolated text is escaped above
 
 
-def _gap_section(dimension, label, counts, population) -> Section:
-    rows = representation_gaps(counts, population, MIN_GROUP_SIZE)
+def _gap_section(dimension, label, counts, population, hidden) -> Section:
+    rows = representation_gaps(counts, population, MIN_GROUP_SIZE, hidden=hidden)
     caption = _("Respondents by %(dimension)s against the population, biggest gap first") % {
         "dimension": str(label).lower()
     }
@@ -197,9 +221,9 @@ def _gap_section(dimension, label, counts, population) -> Section:
     )
 
 
-def _count_section(dimension, label, counts, *, partition=True, total=None) -> Section:
+def _count_section(dimension, label, counts, hidden, *, partition=True, total=None) -> Section:
     rows = respondent_shares(
-        counts, total=total, partition=partition, min_group_size=MIN_GROUP_SIZE
+        counts, total=total, partition=partition, min_group_size=MIN_GROUP_SIZE, hidden=hidden
     )
     caption = _("Respondents by %(dimension)s, fewest first") % {"dimension": str(label).lower()}
     labelled = [(_group_label(dimension, row.group), row) for row in rows]
@@ -220,8 +244,12 @@ def _count_section(dimension, label, counts, *, partition=True, total=None) -> S
 
 def representation_sections(consultation, *, municipality, channel: str = "") -> list[Section]:
     """Age band and area against the population where figures exist (counts and shares
-    where not), and target groups (counts and shares: no population figures exist)."""
+    where not), and target groups (counts and shares: no population figures exist).
+
+    What is hidden is decided over every channel's view at once (suppressed_cells), so a
+    small group hidden in one channel's view cannot be worked out from the others."""
     sections = []
+    view = channel or ALL_CHANNELS
     groups_without_figures = {
         PopulationDimension.AGE_BAND: (
             consultation.ask_age_band,
@@ -236,25 +264,31 @@ def representation_sections(consultation, *, municipality, channel: str = "") ->
         population = PopulationMargin.objects.as_dict(
             municipality=municipality, dimension=dimension
         )
-        counts = respondent_counts(consultation, dimension=dimension, channel=channel)
+        by_channel = respondent_counts_by_channel(consultation, dimension=dimension)
         if population:
             if dimension == PopulationDimension.AREA:
-                counts = _match_areas(counts, population)
-            sections.append(_gap_section(dimension, label, counts, population))
+                by_channel = {c: _match_areas(n, population) for c, n in by_channel.items()}
+            views = _views(by_channel, list(population))
+            hidden = suppressed_cells(views, min_group_size=MIN_GROUP_SIZE)[view]
+            sections.append(_gap_section(dimension, label, views[view], population, hidden))
             continue
         asked, groups = groups_without_figures[dimension]
-        if asked or counts:
-            table = {group: counts.get(group, 0) for group in groups}
-            sections.append(_count_section(dimension, label, table))
+        if asked or any(by_channel[channel] if channel else by_channel.values()):
+            views = _views(by_channel, groups)
+            hidden = suppressed_cells(views, min_group_size=MIN_GROUP_SIZE)[view]
+            sections.append(_count_section(dimension, label, views[view], hidden))
     if (
         consultation.ask_target_groups
         or ResponseTargetGroup.objects.filter(response__consultation=consultation).exists()
     ):
+        views = _views(target_group_counts_by_channel(consultation), TargetGroup.values)
+        hidden = suppressed_cells(views, partition=False, min_group_size=MIN_GROUP_SIZE)[view]
         sections.append(
             _count_section(
                 TARGET_GROUPS,
                 _("Target group"),
-                target_group_counts(consultation, channel=channel),
+                views[view],
+                hidden,
                 partition=False,
                 total=_responses(consultation, channel).count(),
             )

@@ -275,6 +275,79 @@ def suppressed_groups(counts: dict[str, int], min_group_size: int = DEFAULT_MIN_
     return hidden
 
 
+ALL_CHANNELS = ""
+
+
+def suppressed_cells(
+    views: dict[str, dict[str, int]],
+    *,
+    partition: bool = True,
+    min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
+) -> dict[str, set[str]]:
+    """The hidden groups of each view of one table: all channels (key ALL_CHANNELS) and
+    each channel. Every view has the same groups, and a group's count over all channels
+    is the sum of its channels' counts (a response has one channel).
+
+    Hiding a group in each view on its own (suppressed_groups) is not enough: a group
+    hidden in one channel's view would be its count over all channels minus the other
+    channels' counts. So the rule of suppressed_groups holds for every sum in the table:
+    each view's groups (when `partition`: they add up to the view's total), and each
+    group's channels (they add up to its count over all channels). No sum may have exactly
+    one hidden term, nor hidden terms that add up to fewer than min_group_size (unless its
+    total is hidden too); while one does, its smallest shown term is hidden (counts above
+    zero first), or, for a group's channels, its count over all channels when none is left.
+    Hiding only grows, so this ends.
+
+    Exact example with min_group_size 5: all {a: 9, b: 20}, online {a: 6, b: 12},
+    interview {a: 3, b: 8} -> interview hides a (3), then its other group b (one hidden in
+    the view); online hides a and b (each is the only other term of its group's sum);
+    all channels shows both: {"": set(), "online": {a, b}, "interview": {a, b}}.
+    """
+    channels = [view for view in views if view != ALL_CHANNELS]
+    groups = list(views[ALL_CHANNELS])
+    hidden = {
+        view: {g for g, n in counts.items() if 0 < n < min_group_size}
+        for view, counts in views.items()
+    }
+
+    def hide_smallest(candidates) -> bool:
+        """Hide the candidate (view, group) with the fewest respondents above zero."""
+        shown = [(v, g) for v, g in candidates if g not in hidden[v]]
+        if not shown:
+            return False
+        view, group = min(shown, key=lambda c: (views[c[0]][c[1]] == 0, views[c[0]][c[1]]))
+        hidden[view].add(group)
+        return True
+
+    def unsafe(terms, *, total_hidden=False) -> bool:
+        hidden_terms = [(v, g) for v, g in terms if g in hidden[v]]
+        if not hidden_terms:
+            return total_hidden  # a hidden total with every term shown is their sum
+        if len(hidden_terms) == 1 and not total_hidden:
+            return True
+        return not total_hidden and sum(views[v][g] for v, g in hidden_terms) < min_group_size
+
+    changed = True
+    while changed:
+        changed = False
+        if partition:
+            for view, counts in views.items():
+                terms = [(view, g) for g in counts]
+                if unsafe(terms) and hide_smallest(terms):
+                    changed = True
+        for group in groups:
+            terms = [(channel, group) for channel in channels]
+            total_hidden = group in hidden[ALL_CHANNELS]
+            if not unsafe(terms, total_hidden=total_hidden):
+                continue
+            if hide_smallest(terms):
+                changed = True
+            elif not total_hidden:
+                hidden[ALL_CHANNELS].add(group)
+                changed = True
+    return hidden
+
+
 @dataclass(frozen=True)
 class GroupCount:
     """A group of respondents where no population figure exists (a target group, or an
@@ -292,6 +365,7 @@ def respondent_shares(
     total: int | None = None,
     partition: bool = True,
     min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
+    hidden: set[str] | None = None,
 ) -> list[GroupCount]:
     """Counts and shares of respondents per group, hidden groups first, then the fewest
     respondents first (where voices are missing).
@@ -301,13 +375,18 @@ def respondent_shares(
     groups' sum. Otherwise (target groups: any number each) a group's count says nothing
     about another's, only primary suppression applies, and shares are of `total`, all
     respondents.
+
+    `hidden`: the groups to hide when the table is one view of several (suppressed_cells
+    decided); otherwise this table's own suppression decides.
     """
     if partition:
-        hidden = suppressed_groups(respondents, min_group_size)
         denominator = sum(respondents.values())
+        if hidden is None:
+            hidden = suppressed_groups(respondents, min_group_size)
     else:
-        hidden = {g for g, n in respondents.items() if 0 < n < min_group_size}
         denominator = total if total is not None else sum(respondents.values())
+        if hidden is None:
+            hidden = {g for g, n in respondents.items() if 0 < n < min_group_size}
     order = list(respondents)
     rows = [
         GroupCount(
@@ -352,6 +431,7 @@ def representation_gaps(
     respondents: dict[str, int],
     population: dict[str, int],
     min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
+    hidden: set[str] | None = None,
 ) -> list[GroupGap]:
     """Per population group: respondents against the population, the biggest
     under-representation first.
@@ -362,13 +442,15 @@ def representation_gaps(
     and gap are not given, so nobody can be singled out or worked out from the rest.
     Suppressed groups come first (few voices there), by population size; then the rest by
     gap, most under-represented first. Groups with no respondents at all are shown as 0.
+    `hidden`, when given, is used instead (one view of several, see suppressed_cells).
     """
     total_population = sum(population.values())
     total_respondents = sum(respondents.get(group, 0) for group in population)
     order = list(population)
-    hidden = suppressed_groups(
-        {group: respondents.get(group, 0) for group in order}, min_group_size
-    )
+    if hidden is None:
+        hidden = suppressed_groups(
+            {group: respondents.get(group, 0) for group in order}, min_group_size
+        )
     rows = []
     for group in order:
         count = respondents.get(group, 0)

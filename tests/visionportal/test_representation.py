@@ -261,3 +261,27 @@ def test_area_margins_match_the_default_areas_by_label(client, staff, norrkoping
     client.cookies["django_language"] = "en"
     section = _section(client.get(_dashboard_url(consultation)).text, "area")
     assert section.count("50.0 %") >= 4  # both groups: population and respondents
+
+
+def test_a_small_group_of_one_channel_cannot_be_worked_out_from_the_other_views(
+    client, staff, process
+):
+    """Eneby has 3 interview respondents among 18. Each view on its own would show
+    all channels' 18 and online's 15, and 18 - 15 = 3; so online's Eneby is hidden too."""
+    consultation = open_consultation(process, areas="Hageby\nEneby\nKrokek")
+    _respond(consultation, 15, area="Eneby")
+    _respond(consultation, 20, area="Krokek")
+    _respond(consultation, 3, area="Eneby", channel="interview")
+    _respond(consultation, 8, area="Krokek", channel="interview")
+    client.force_login(staff)
+    client.cookies["django_language"] = "en"
+
+    def area_section(channel=""):
+        query = {"channel": channel} if channel else {}
+        return _section(client.get(_dashboard_url(consultation), query).text, "area")
+
+    everyone, online, interviews = area_section(), area_section("online"), area_section("interview")
+    assert ">18<" in everyone and ">28<" in everyone
+    assert ">3<" not in interviews and ">8<" not in interviews
+    assert ">15<" not in online and ">20<" not in online
+    assert "not shown" in online
