@@ -49,11 +49,13 @@ def token_from_cookie(request, consultation):
 
 
 def _set_cookie(response, consultation, token):
-    expires = drafts.draft_expires_at(consultation=consultation)
+    # A browser-session cookie: a reload or a lost connection loses nothing, but on a
+    # shared computer (a library, an exhibition) the next person does not get the previous
+    # one's unsent answers once the browser is closed. The draft row itself expires on the
+    # server (drafts.draft_expires_at).
     response.set_cookie(
         cookie_name(consultation),
         str(token),
-        max_age=max(0, int((expires - timezone.now()).total_seconds())),
         path=_cookie_path(consultation),
         secure=settings.SESSION_COOKIE_SECURE,
         httponly=True,
