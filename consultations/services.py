@@ -339,6 +339,7 @@ def response_submit(
         key = uuid.UUID(str(idempotency_key))
     except ValueError:
         raise ValidationError(_("The form has expired. Reload the page and send again.")) from None
+    group_label = (group_label or "").strip()
     # The usual case, a first submit, costs no lookup: the unique constraint on the key
     # catches a retry. A retry is recognised before any other rule is applied, though, so
     # it gets the stored response even if the consultation has closed since or the form's
@@ -371,7 +372,7 @@ def response_submit(
         age_band=about["age_band"],
         area=about["area"],
         preferred_language=about["preferred_language"],
-        group_label=(group_label or "").strip(),
+        group_label=group_label,
         participants=participants,
     )
     if connection.vendor == "postgresql":
@@ -410,7 +411,6 @@ def _insert_in_one_statement(response: Response, answers: dict[int, str], groups
     hottest write; the ORM path costs five round trips and twice the CPU
     (tests/benchmarks/submit_benchmark.py). A second submit with the same key inserts
     nothing (ON CONFLICT) and returns False."""
-    response.submitted_at = response.submitted_at or timezone.now()
     fields = [
         "consultation_id",
         "channel",
@@ -483,8 +483,8 @@ def _validate_response(
     group_label: str,
     participants: int | None,
 ) -> tuple[dict, dict[int, str]]:
-    """The cleaned profile and answers of a new response; ValidationError if it may not be
-    stored."""
+    """The cleaned profile and answers of a new response (`group_label` already stripped);
+    ValidationError if it may not be stored."""
     status = consultation.status()
     if status == "upcoming":
         raise ValidationError(_("This consultation has not opened yet."))
@@ -493,7 +493,6 @@ def _validate_response(
     if channel not in Channel.values:
         raise ValidationError(_("Unknown channel."))
     about = _clean_profile(consultation=consultation, **profile_answers)
-    group_label = (group_label or "").strip()
     if len(group_label) > Response._meta.get_field("group_label").max_length:
         raise ValidationError({"group_label": _("Shorten the group to at most 120 characters.")})
     if participants is not None and not 1 <= participants <= MAX_PARTICIPANTS:
