@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Max, Prefetch, QuerySet
 
 from consultations.models import Consultation
 from visionportal.models import Municipality
@@ -37,6 +37,17 @@ def rounds_for_councillors(municipality: Municipality) -> QuerySet[CouncillorRou
         CouncillorRound.objects.filter(consultation__process__municipality=municipality)
         .select_related("consultation__process")
         .order_by("closed_at", "-opened_at", "-pk")
+    )
+
+
+def latest_list_versions(municipality: Municipality) -> dict[int, int]:
+    """The latest published version of each consultation's keyword list, by consultation."""
+    return dict(
+        KeywordList.objects.filter(consultation__process__municipality=municipality)
+        .values("consultation_id")
+        .annotate(latest=Max("version"))
+        .values_list("consultation_id", "latest")
+        .order_by()
     )
 
 

@@ -152,8 +152,9 @@ def list_publish(request, pk):
 
 
 @require_GET
-@member_required(EDITOR_ROLES)
+@member_required(EDITOR_ROLES | COUNCILLOR_ROLES)
 def list_version(request, pk, version):
+    """A published version, frozen; councillors may read it too (what their round led to)."""
     consultation = consultation_for_member(request, pk)
     keyword_list = selectors.keyword_list_version(consultation, version)
     if keyword_list is None:
@@ -168,6 +169,7 @@ def list_version(request, pk, version):
             "previous": previous,
             "diff": selectors.keyword_list_diff(keyword_list, previous),
             "latest": selectors.keyword_list_versions(consultation).first(),
+            "is_editor": request.membership.role in EDITOR_ROLES,
         },
     )
 
@@ -178,11 +180,11 @@ def list_version(request, pk, version):
 @require_GET
 @member_required(COUNCILLOR_ROLES)
 def councillor_rounds(request):
-    return render(
-        request,
-        "keywords/round_councillor_list.html",
-        {"rounds": selectors.rounds_for_councillors(request.municipality)},
-    )
+    rounds = list(selectors.rounds_for_councillors(request.municipality))
+    latest = selectors.latest_list_versions(request.municipality)
+    for round in rounds:
+        round.latest_list_version = latest.get(round.consultation_id)
+    return render(request, "keywords/round_councillor_list.html", {"rounds": rounds})
 
 
 def _render_councillor_round(

@@ -91,9 +91,35 @@ def test_staff_round_pages_are_for_editors_of_that_municipality(
     for url in (
         staff_url("round_staff", consultation),
         staff_url("round_result", consultation, round.pk),
-        staff_url("list_version", consultation, published.version),
     ):
         _check(client, "get", url, STAFF_VIEW, role)
+
+
+# Councillors may read what their round led to; they cannot publish.
+LIST_VIEW = {**STAFF_VIEW, "councillor": 200}
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_a_published_list_is_for_editors_and_councillors_of_that_municipality(
+    client, request, consultation, published, role
+):
+    client = _client_for(client, request, role)
+    url = staff_url("list_version", consultation, published.version)
+    _check(client, "get", url, LIST_VIEW, role)
+
+
+def test_a_councillor_finds_the_published_list_from_their_rounds_with_no_staff_links(
+    client, councillor, consultation, round, published
+):
+    client.force_login(councillor)
+    client.cookies["django_language"] = "en"
+    rounds = client.get(reverse("keywords:councillor_rounds", args=["norrkoping"])).text
+    list_url = staff_url("list_version", consultation, published.version)
+    assert list_url in rounds
+    page = client.get(list_url).text
+    assert reverse("keywords:councillor_round", args=["norrkoping", round.pk]) in page
+    assert staff_url("round_staff", consultation) not in page
+    assert staff_url("round_result", consultation, round.pk) not in page
 
 
 @pytest.mark.parametrize("role", ALL_ROLES)
