@@ -98,3 +98,24 @@ def test_the_process_page_links_to_a_new_consultation_and_each_ones_settings(
         reverse("workspace:process_edit", args=["norrkoping", process.pk])
     ).content.decode()
     assert reverse("consultations_staff:edit", args=["norrkoping", consultation.pk]) in html
+
+
+def test_a_moderator_reaches_the_answers_and_who_has_answered_from_the_municipality_page(
+    client, moderator, staff, process, django_assert_max_num_queries
+):
+    client.force_login(staff)
+    client.post(_url(process), _data())
+    consultation = Consultation.objects.get()
+    municipality_page = reverse("workspace:municipality", args=["norrkoping"])
+    answers = reverse("consultations_staff:responses", args=["norrkoping", consultation.pk])
+    who = reverse("workspace:representation", args=["norrkoping", consultation.pk])
+    assert answers not in client.get(municipality_page).text  # editors use the process page
+
+    client.force_login(moderator)
+    client.cookies["django_language"] = "en"
+    with django_assert_max_num_queries(12):
+        page = client.get(municipality_page).text
+    assert "Answers to moderate" in page
+    assert answers in page and who in page
+    assert client.get(answers).status_code == 200
+    assert client.get(who).status_code == 200

@@ -21,7 +21,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from .. import selectors, services
 from ..access import EDITOR_ROLES, member_required, needs_mfa, process_for_member
 from ..forms import MilestoneForm, PhaseForm, TrackForm, VisionProcessForm
-from ..models import Milestone, Phase, Track
+from ..models import Milestone, Phase, Role, Track
 from ..services import ConcurrentEditError
 
 
@@ -39,12 +39,21 @@ def home(request):
 
 @member_required()
 def municipality(request):
+    processes = selectors.member_processes(request.municipality)
+    moderating = request.membership.role == Role.MODERATOR
+    moderated = []
+    if moderating:
+        # Moderators reach the answers from here (editors do from each process page).
+        processes = list(processes.prefetch_related("consultations"))
+        moderated = [c for process in processes for c in process.consultations.all()]
     return render(
         request,
         "visionportal/workspace/municipality.html",
         {
-            "processes": selectors.member_processes(request.municipality),
+            "processes": processes,
             "can_edit": request.membership.role in EDITOR_ROLES,
+            "moderating": moderating,
+            "moderated_consultations": moderated,
         },
     )
 
