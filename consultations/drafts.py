@@ -63,9 +63,20 @@ def draft_for(*, consultation: Consultation, token: uuid.UUID | None) -> Respons
     if token is None or not consultation.is_open():
         return None
     cutoff = timezone.now() - datetime.timedelta(days=DRAFT_KEEP_DAYS)
-    return ResponseDraft.objects.filter(
+    draft = ResponseDraft.objects.filter(
         consultation=consultation, token=token, updated_at__gte=cutoff
     ).first()
+    content = draft.content if draft is not None and isinstance(draft.content, dict) else {}
+    sent_form = parse_token(content.get("form"))
+    if (
+        sent_form
+        and Response.objects.filter(consultation=consultation, idempotency_key=sent_form).exists()
+    ):
+        # Its form was sent after all (the first autosave and Send crossed): never bring
+        # sent answers back as a draft.
+        draft.delete()
+        return None
+    return draft
 
 
 def _clean_answers(
@@ -87,8 +98,10 @@ def _clean_answers(
         if not raw_text.strip():
             continue
         cleaned[str(question_id)] = raw_text
-        # The same measure as the submit service, which stays the authority.
-        if len(raw_text.strip()) > consultation.max_answer_length:
+        # The same measure as the submit service, which stays the authority (a line break
+        # counts once, though browsers send CR LF).
+        measured = raw_text.replace("\r\n", "\n").replace("\r", "\n").strip()
+        if len(measured) > consultation.max_answer_length:
             too_long.append(question_id)
     return cleaned, tuple(sorted(too_long))
 
@@ -152,6 +165,7 @@ def draft_save(
         consultation=consultation, answers=answers, questions=questions
     )
     content = {"answers": cleaned_answers, "profile": _clean_profile(profile or {})}
+    key = parse_token(idempotency_key)
     if _size(content) > DRAFT_MAX_CHARS:
         raise ValidationError(
             _("Your answers are too long to be saved as a draft."), code="too_large"
@@ -162,6 +176,10 @@ def draft_save(
             draft_discard(consultation=consultation, token=token)
         return DraftSaved(draft=None), token
 
+    if key:
+        # The form the draft came from: if that form's response is stored, the draft is
+        # not restored (draft_for), whichever request lands first.
+        content["form"] = str(key)
     now = timezone.now()
     draft = None
     if token is not None:
@@ -179,7 +197,6 @@ def draft_save(
         )
     # Checked after writing, so a submit that lands between the check and the write
     # still finds (and deletes) this draft.
-    key = parse_token(idempotency_key)
     if key and Response.objects.filter(consultation=consultation, idempotency_key=key).exists():
         draft_discard(consultation=consultation, token=token)
         return DraftSaved(draft=None, already_sent=True), token

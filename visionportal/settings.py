@@ -287,6 +287,10 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
 if env_bool("SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Reverse proxies in front that append to X-Forwarded-For. Without it every client behind a
+# proxy has the proxy's address, so per-client limits (sign-in attempts, residents' draft
+# saves) would be shared by everyone.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 # No inline script anywhere: htmx and our own JS are served from static files.
 CONTENT_SECURITY_POLICY = {

@@ -10,7 +10,7 @@ import time
 from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -124,7 +124,9 @@ def _posted_profile(post, form: ResponseForm) -> dict:
 def _client_key(request) -> str:
     try:
         ip = get_adapter(request).get_client_ip(request)
-    except PermissionDenied:
+    except (PermissionDenied, ImproperlyConfigured):
+        # No address, or fewer X-Forwarded-For entries than TRUSTED_PROXY_COUNT (a request
+        # that did not come through the proxies): limited together, never a 500.
         ip = ""
     # Keyed with the secret: the cache never holds a readable (or guessable) IP address.
     return salted_hmac("consultations.draft-client", ip).hexdigest()[:32]
@@ -143,12 +145,20 @@ def _over_limit(scope: str, key: str, *, limit: int, window: int) -> bool:
 
 
 def _rate_limited(request, token) -> bool:
-    client = _client_key(request)
-    if _over_limit("client", client, limit=SAVES_PER_MINUTE_PER_CLIENT, window=60):
+    """Before a save: all saves of the client, and the saves of the cookie's draft."""
+    if _over_limit("client", _client_key(request), limit=SAVES_PER_MINUTE_PER_CLIENT, window=60):
         return True
-    if token is None:
-        return _over_limit("new", client, limit=NEW_DRAFTS_PER_HOUR_PER_CLIENT, window=3600)
-    return _over_limit("draft", str(token), limit=SAVES_PER_MINUTE_PER_DRAFT, window=60)
+    return token is not None and _over_limit(
+        "draft", str(token), limit=SAVES_PER_MINUTE_PER_DRAFT, window=60
+    )
+
+
+def _too_many_new_drafts(request) -> bool:
+    """After a save that created a draft row: charged whatever the cookie claimed, so a
+    made-up token does not escape the limit on new drafts."""
+    return _over_limit(
+        "new", _client_key(request), limit=NEW_DRAFTS_PER_HOUR_PER_CLIENT, window=3600
+    )
 
 
 def _status(request, consultation, state, *, status=200, saved=None, questions=()):
@@ -188,7 +198,7 @@ def draft_save(request, municipality_slug, process_slug, pk):
         consultation=consultation, questions=selectors.consultation_questions(consultation)
     )
     try:
-        saved, token = drafts.draft_save(
+        saved, saved_token = drafts.draft_save(
             consultation=consultation,
             token=token,
             answers={q.pk: request.POST.get(question_field_name(q), "") for q in form.questions},
@@ -200,6 +210,10 @@ def draft_save(request, municipality_slug, process_slug, pk):
         if error.code == "not_open":  # it closed a moment ago
             return _status(request, consultation, "not_open", status=409 if request.htmx else 200)
         return _status(request, consultation, "too_large", status=400)
+    if saved.draft is not None and saved_token != token and _too_many_new_drafts(request):
+        drafts.draft_discard(consultation=consultation, token=saved_token)
+        return _status(request, consultation, "rate_limited", status=429)
+    token = saved_token
     if request.htmx:
         response = _status(request, consultation, "saved", saved=saved, questions=form.questions)
     else:

@@ -451,6 +451,65 @@ def test_new_drafts_are_rate_limited_per_client(consultation, monkeypatch):
     assert ResponseDraft.objects.count() == 3
 
 
+def test_a_made_up_draft_cookie_does_not_escape_the_limit_on_new_drafts(consultation, monkeypatch):
+    monkeypatch.setattr(draft_views, "NEW_DRAFTS_PER_HOUR_PER_CLIENT", 3)
+    url = _urls(consultation)["draft_save"]
+    statuses = []
+    for _ in range(5):
+        visitor = Client()
+        visitor.cookies[draft_views.cookie_name(consultation)] = str(uuid.uuid4())
+        statuses.append(visitor.post(url, _data(consultation, "Park"), **HTMX).status_code)
+    assert statuses == [200, 200, 200, 429, 429]
+    assert ResponseDraft.objects.count() == 3
+
+
+def test_residents_behind_the_proxy_are_limited_each_on_their_own(
+    consultation, monkeypatch, settings
+):
+    """Behind the TLS proxy every request comes from its address: with TRUSTED_PROXY_COUNT
+    the resident's own address (from X-Forwarded-For) is what is limited."""
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    monkeypatch.setattr(draft_views, "NEW_DRAFTS_PER_HOUR_PER_CLIENT", 1)
+    url = _urls(consultation)["draft_save"]
+    statuses = [
+        Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}")
+        .post(url, _data(consultation, "Park"), **HTMX)
+        .status_code
+        for n in range(1, 4)
+    ]
+    assert statuses == [200, 200, 200]
+    again = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.1")
+    assert again.post(url, _data(consultation, "Park"), **HTMX).status_code == 429
+    # A request that did not pass the proxy (no X-Forwarded-For) is limited, never a 500.
+    direct = Client(REMOTE_ADDR="10.0.0.2").post(url, _data(consultation, "Park"), **HTMX)
+    assert direct.status_code in (200, 429)
+
+
+def test_a_draft_whose_form_was_sent_meanwhile_is_not_restored(client, consultation):
+    """The first autosave and Send can cross: the autosave's cookie arrives after Send left
+    without it. Coming back, the resident must not get their sent answers as a draft."""
+    key = uuid.uuid4()
+    client.post(_urls(consultation)["draft_save"], _data(consultation, "Parkerna", key=key), **HTMX)
+    assert ResponseDraft.objects.count() == 1
+    Client().post(_urls(consultation)["submit"], _data(consultation, "Parkerna", key=key))
+    assert Response.objects.filter(idempotency_key=key).exists()
+
+    page = client.get(_urls(consultation)["form"]).content.decode()
+    assert "Parkerna" not in page
+    assert 'id="draft-notice"' not in page
+    assert not ResponseDraft.objects.exists()
+
+
+def test_line_breaks_count_once_in_a_draft_as_in_the_sent_answer(client, consultation):
+    text = "\r\n".join(["x" * 99] * 20)  # 1,999 as the browser counts, 2,018 as sent
+    saved, _token = drafts.draft_save(
+        consultation=consultation,
+        token=None,
+        answers={consultation.questions.first().pk: text},
+    )
+    assert saved.too_long == ()
+
+
 def test_rate_limited_without_javascript_is_a_clear_page(client, consultation, monkeypatch):
     monkeypatch.setattr(draft_views, "SAVES_PER_MINUTE_PER_CLIENT", 0)
     page = client.post(_urls(consultation)["draft_save"], _data(consultation, "Park"))

@@ -5,6 +5,7 @@ stores exactly what the ORM path does."""
 import uuid
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
 
@@ -139,3 +140,25 @@ def test_line_breaks_count_as_one_character_as_the_browser_counts_them(consultat
     )
     assert created
     assert response.answers.get().text == as_typed
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_question_removed_after_the_form_was_loaded_is_a_clear_error_not_a_500(client, process):
+    """The form's questions are cached for a few seconds; staff may remove an unanswered
+    question meanwhile. The resident is told to reload; nothing is stored."""
+    consultation = open_consultation(process)
+    custom = consultation.questions.create(kind="custom", text="Något mer?", position=9)
+    loaded = selectors.public_consultation(
+        municipality_slug="norrkoping",
+        process_slug=process.slug,
+        pk=consultation.pk,
+        with_questions=True,
+    )
+    custom.delete()
+    with pytest.raises(ValidationError, match="Reload the page"):
+        response_submit(
+            consultation=loaded,
+            idempotency_key=uuid.uuid4(),
+            answers={str(custom.pk): "Badplatser"},
+        )
+    assert not Response.objects.exists()
