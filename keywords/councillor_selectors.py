@@ -26,8 +26,9 @@ from .models import (
 
 
 def rounds_of(consultation: Consultation) -> QuerySet[CouncillorRound]:
+    # The consultation too: an untitled round is named after it (CouncillorRound.__str__).
     return CouncillorRound.objects.filter(consultation=consultation).select_related(
-        "opened_by", "closed_by"
+        "opened_by", "closed_by", "consultation"
     )
 
 
@@ -209,7 +210,7 @@ def published_keyword_list(consultation: Consultation) -> KeywordList | None:
 def keyword_list_versions(consultation: Consultation) -> QuerySet[KeywordList]:
     return (
         KeywordList.objects.filter(consultation=consultation)
-        .select_related("published_by", "source_round")
+        .select_related("published_by", "source_round__consultation")
         .order_by("-version")
     )
 

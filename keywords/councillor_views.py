@@ -18,6 +18,7 @@ from visionportal.models import Role
 from . import councillor_selectors as selectors
 from . import councillors as services
 from .councillor_forms import AddForm, PublishForm, RoundOpenForm, StrikeForm
+from .forms import is_id
 from .models import CouncillorProposal, CouncillorRound, Keyword
 from .views import consultation_for_member
 
@@ -107,7 +108,7 @@ def round_close(request, pk, round_pk):
 
 
 def _ids(values) -> list[int]:
-    return [int(v) for v in values if v.isdigit()]
+    return [int(v) for v in values if is_id(v)]
 
 
 @require_POST
@@ -115,7 +116,7 @@ def _ids(values) -> list[int]:
 def list_publish(request, pk):
     consultation = consultation_for_member(request, pk)
     round_pk = request.POST.get("round", "")
-    round = round_for_member(request, int(round_pk), consultation) if round_pk.isdigit() else None
+    round = round_for_member(request, int(round_pk), consultation) if is_id(round_pk) else None
     if round_pk and round is None:
         raise Http404
     form = PublishForm(request.POST)

@@ -51,16 +51,13 @@ from .models import (
     ProposalKind,
 )
 from .selectors import keyword_table
+from .text import clean_text
 
 TITLE_MAX = CouncillorRound._meta.get_field("title").max_length
 INSTRUCTIONS_MAX = CouncillorRound._meta.get_field("instructions").max_length
 LABEL_MAX = CouncillorProposal._meta.get_field("label").max_length
 REASON_MAX = CouncillorProposal._meta.get_field("reason").max_length
 NOTE_MAX = KeywordList._meta.get_field("note").max_length
-# Joiners are part of some scripts (ZWNJ in Persian) and of emoji sequences (ZWJ); every
-# other format character (bidi overrides that spoof text, zero-width spaces, soft
-# hyphens) is dropped from labels and reasons.
-_KEPT_FORMAT_CHARACTERS = {"\u200c", "\u200d"}
 
 
 class RoundError(ValueError):
@@ -69,24 +66,6 @@ class RoundError(ValueError):
     def __init__(self, message):
         super().__init__(str(message))
         self.message = message
-
-
-def clean_text(text: str | None) -> str:
-    """NFC, whitespace collapsed to single spaces, control and format characters dropped.
-
-    Markup is kept as typed: it is stored as text and escaped wherever it is shown.
-    """
-    text = unicodedata.normalize("NFC", text or "")
-    kept = []
-    for char in text:
-        category = unicodedata.category(char)
-        if char.isspace():
-            kept.append(" ")
-        elif category == "Cc" or (category == "Cf" and char not in _KEPT_FORMAT_CHARACTERS):
-            continue
-        else:
-            kept.append(char)
-    return " ".join("".join(kept).split())
 
 
 def label_key(label: str) -> str:
@@ -384,9 +363,15 @@ def keyword_list_publish(
         struck = {p.keyword_id for p in accepted if p.kind == ProposalKind.STRIKE}
         items: list[KeywordListItem] = []
         seen: set[str] = set()
+        clashes: list[str] = []
         for row in curated_keywords(consultation):
             key = label_key(row.keyword.label)
-            if row.keyword.pk in struck or key in seen:
+            if row.keyword.pk in struck:
+                continue
+            if key in seen:
+                # Two keywords residents would read as one (a rename, then new answers):
+                # publishing one would silently drop the other and its respondents.
+                clashes.append(row.keyword.label)
                 continue
             seen.add(key)
             items.append(
@@ -396,6 +381,14 @@ def keyword_list_publish(
                     origin=ItemOrigin.STAFF if row.keyword.created_by_staff else ItemOrigin.CURATED,
                     respondents=row.respondents,
                 )
+            )
+        if clashes:
+            raise RoundError(
+                _(
+                    "More than one keyword is called %(labels)s. Merge or rename them in the "
+                    "keyword table before publishing."
+                )
+                % {"labels": ", ".join(f"“{label}”" for label in clashes)}
             )
         for proposal in accepted:
             key = label_key(proposal.label)

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from consultations.models import Consultation
 
 from .models import ActionKind, Keyword, KeywordAction, KeywordStatus
+from .text import clean_text
 
 LABEL_MAX_LENGTH = Keyword._meta.get_field("label").max_length
 BASE_FORM_MAX_LENGTH = Keyword._meta.get_field("base_form").max_length
@@ -32,7 +33,6 @@ REASON_MAX_LENGTH = KeywordAction._meta.get_field("reason").max_length
 
 # Bidirectional embeddings, overrides and isolates: invisible, and able to make a label
 # read differently from what it is ("Trojan source"). dir="auto" handles real RTL text.
-_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
 
@@ -56,13 +56,11 @@ class UndoRefused(CurationError):
 
 
 def clean_label(label: str) -> str:
-    """A label as stored: NFC, no control or bidi-override characters, single spaces.
-
-    HTML stays text (templates escape it); emoji and right-to-left scripts are kept.
+    """A label as stored (keywords.text.clean_text): no control, bidi-override or invisible
+    characters, single spaces. HTML stays text (templates escape it); emoji and
+    right-to-left scripts are kept.
     """
-    label = unicodedata.normalize("NFC", label or "").translate(_BIDI_CONTROLS)
-    label = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in label)
-    label = " ".join(label.split())
+    label = clean_text(label)
     if not label:
         raise CurationError(_("Write a label."))
     if len(label) > LABEL_MAX_LENGTH:
@@ -74,7 +72,7 @@ def clean_label(label: str) -> str:
 
 
 def clean_reason(reason: str, *, required: bool = False) -> str:
-    reason = " ".join(unicodedata.normalize("NFC", reason or "").translate(_BIDI_CONTROLS).split())
+    reason = clean_text(reason)
     if required and not reason:
         raise CurationError(_("Give a reason."))
     if len(reason) > REASON_MAX_LENGTH:
@@ -91,9 +89,10 @@ def label_base_form(label: str, home_language: str) -> str:
     reads as English or Arabic), joined by single spaces as extracted phrases are. A label
     with no letters at all (emoji, digits) is its own base form, case-folded.
     """
-    from .extraction import HOME_LANGUAGES, base_form, clean_text, detect_language
+    from .extraction import HOME_LANGUAGES, base_form, detect_language
+    from .extraction import clean_text as without_markup
 
-    words = [w.lower() for w in _WORD.findall(clean_text(label))]
+    words = [w.lower() for w in _WORD.findall(without_markup(label))]
     if not words:
         return unicodedata.normalize("NFC", label).casefold()[:BASE_FORM_MAX_LENGTH]
     language = detect_language(words, home_language)
@@ -302,18 +301,26 @@ def keyword_merge(
             .order_by("pk")
         )
         changed = [locked[pk] for pk in sources] + children
-        before = {k.pk: _state(k) for k in changed}
+        # A keyword kept for sorting keeps its place through the target it goes into;
+        # otherwise merging it would drop it from (or reshape) the list councillors see.
+        keeps = target.status == KeywordStatus.CANDIDATE and any(
+            k.status == KeywordStatus.KEPT for k in changed
+        )
+        written = [*changed, target] if keeps else changed
+        before = {k.pk: _state(k) for k in written}
         for keyword in changed:
             keyword.status = KeywordStatus.MERGED
             keyword.merged_into_id = target.pk
-        _save(changed)
+        if keeps:
+            target.status = KeywordStatus.KEPT
+        _save(written)
         return _record(
             consultation_id=target.consultation_id,
             kind=ActionKind.MERGE,
             by=by,
             reason=reason,
             before=before,
-            after={k.pk: _state(k) for k in changed},
+            after={k.pk: _state(k) for k in written},
             touched=[*changed, target],
         )
 
@@ -423,8 +430,21 @@ def keyword_restore(
         version=version,
         allowed=[KeywordStatus.STRUCK],
         refusal=_("%(keyword)s is not struck."),
-        status=KeywordStatus.CANDIDATE,
+        status=_status_before_strike(keyword),
     )
+
+
+def _status_before_strike(keyword: Keyword) -> str:
+    """Kept for sorting again if it was when struck (the strike's `before` says)."""
+    strike = (
+        KeywordAction.objects.filter(kind=ActionKind.STRIKE, keywords=keyword)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    state = (strike.before or {}).get(str(keyword.pk), {}) if strike else {}
+    if state.get("status") == KeywordStatus.KEPT:
+        return KeywordStatus.KEPT
+    return KeywordStatus.CANDIDATE
 
 
 def keyword_keep(
@@ -596,6 +616,11 @@ def action_undo(*, action: KeywordAction, by, reason: str = "") -> KeywordAction
             if keyword.mentions.exists() or keyword.merged_keywords.exists():
                 raise UndoRefused(
                     _("%(keyword)s is now linked to answers or other keywords; strike it instead.")
+                    % {"keyword": quoted(keyword.label)}
+                )
+            if keyword.proposals.exists():
+                raise UndoRefused(
+                    _("%(keyword)s is on record in a councillors' round; strike it instead.")
                     % {"keyword": quoted(keyword.label)}
                 )
         restored = [locked[pk] for pk, state in final.items() if state is not None]

@@ -10,6 +10,12 @@ from .selectors import COUNTED_KINDS, ROW_STATUSES
 _ANY = [("", _("All"))]
 
 
+def is_id(value: str) -> bool:
+    """A posted primary key or version: ASCII digits only (str.isdigit also takes "²",
+    which int() refuses) and short enough for the database's integers."""
+    return value.isascii() and value.isdigit() and len(value) <= 18
+
+
 class KeywordFilterForm(forms.Form):
     """The keyword table's filters: a GET form, so it works without JavaScript."""
 
@@ -92,7 +98,7 @@ class KeywordVersionsField(forms.Field):
         versions = {}
         for item in value or []:
             pk, _sep, version = str(item).partition(":")
-            if not (pk.isdigit() and version.isdigit()):
+            if not (is_id(pk) and is_id(version)):
                 raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
             versions[int(pk)] = int(version)
         return versions

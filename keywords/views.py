@@ -22,7 +22,15 @@ from consultations.models import Consultation
 from visionportal.access import EDITOR_ROLES, member_required
 
 from . import curation, selectors, services
-from .forms import AddForm, KeywordFilterForm, MergeForm, RenameForm, UndoForm, VersionForm
+from .forms import (
+    AddForm,
+    KeywordFilterForm,
+    MergeForm,
+    RenameForm,
+    UndoForm,
+    VersionForm,
+    is_id,
+)
 from .models import ExtractionRun, Keyword, KeywordAction
 
 
@@ -63,7 +71,7 @@ def _table_page(request, consultation, *, status=200, **extra):
         "latest_run": selectors.latest_run(consultation),
         "merge_form": merge_form,
         "merge_selected": {
-            int(pk) for pk, _sep, _version in (v.partition(":") for v in selected) if pk.isdigit()
+            int(pk) for pk, _sep, _version in (v.partition(":") for v in selected) if is_id(pk)
         },
         "add_form": extra.pop("add_form", None) or AddForm(),
         **extra,
