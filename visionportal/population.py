@@ -296,7 +296,9 @@ def suppressed_cells(
     one hidden term, nor hidden terms that add up to fewer than min_group_size (unless its
     total is hidden too); while one does, its smallest shown term is hidden (counts above
     zero first), or, for a group's channels, its count over all channels when none is left.
-    Hiding only grows, so this ends.
+    Then the sums are solved together, as an onlooker could (_revealed_small_cells): while
+    that pins down a small count, or a small sum of hidden counts, a shown count in the
+    same view or group is hidden too. Hiding only grows, so this ends.
 
     Exact example with min_group_size 5: all {a: 9, b: 20}, online {a: 6, b: 12},
     interview {a: 3, b: 8} -> interview hides a (3), then its other group b (one hidden in
@@ -327,25 +329,99 @@ def suppressed_cells(
             return True
         return not total_hidden and sum(views[v][g] for v, g in hidden_terms) < min_group_size
 
-    changed = True
-    while changed:
-        changed = False
-        if partition:
-            for view, counts in views.items():
-                terms = [(view, g) for g in counts]
-                if unsafe(terms) and hide_smallest(terms):
+    while True:
+        changed = True
+        while changed:
+            changed = False
+            if partition:
+                for view, counts in views.items():
+                    terms = [(view, g) for g in counts]
+                    if unsafe(terms) and hide_smallest(terms):
+                        changed = True
+            for group in groups:
+                terms = [(channel, group) for channel in channels]
+                total_hidden = group in hidden[ALL_CHANNELS]
+                if not unsafe(terms, total_hidden=total_hidden):
+                    continue
+                if hide_smallest(terms):
                     changed = True
-        for group in groups:
-            terms = [(channel, group) for channel in channels]
-            total_hidden = group in hidden[ALL_CHANNELS]
-            if not unsafe(terms, total_hidden=total_hidden):
-                continue
-            if hide_smallest(terms):
-                changed = True
-            elif not total_hidden:
-                hidden[ALL_CHANNELS].add(group)
-                changed = True
-    return hidden
+                elif not total_hidden:
+                    hidden[ALL_CHANNELS].add(group)
+                    changed = True
+        # Each sum on its own is safe now; sums combined may still pin a hidden count down
+        # (one view's total minus another's, ...). Solve them exactly, as an onlooker could.
+        leak = _revealed_small_cells(views, hidden, partition, min_group_size)
+        if not leak:
+            return hidden
+        neighbours = [
+            (view, group)
+            for view, counts in views.items()
+            for group in counts
+            if any(view == v or group == g for v, g in leak)
+        ]
+        if not hide_smallest(neighbours):
+            return hidden  # everything near is hidden: nothing more can be done
+
+
+def _revealed_small_cells(
+    views: dict[str, dict[str, int]], hidden: dict[str, set[str]], partition: bool, min_size: int
+) -> list[tuple[str, str]]:
+    """Hidden cells an onlooker can solve for from the shown counts and the table's sums,
+    when what they learn is small: a single count, or a sum of counts, from 1 to
+    min_size - 1. Empty when nothing small can be worked out.
+
+    The sums: each group's count over all channels is its channels' counts added up; and,
+    for a partition, each view's groups add up to the view's total, which the shares give
+    away. Exact: Gauss-Jordan elimination over fractions on the hidden cells.
+    """
+    unknowns = [(v, g) for v, counts in views.items() for g in counts if g in hidden[v]]
+    if not unknowns:
+        return []
+    column = {cell: i for i, cell in enumerate(unknowns)}
+    rows: list[list[Fraction]] = []  # coefficients of the unknowns, then the known value
+
+    def add_sum(terms: list[tuple[int, tuple[str, str]]], total: int = 0) -> None:
+        row = [Fraction(0)] * (len(unknowns) + 1)
+        row[-1] = Fraction(total)
+        for sign, cell in terms:
+            if cell in column:
+                row[column[cell]] += sign
+            else:
+                row[-1] -= sign * views[cell[0]][cell[1]]
+        if any(row[:-1]):
+            rows.append(row)
+
+    channels = [v for v in views if v != ALL_CHANNELS]
+    for group in views[ALL_CHANNELS]:
+        add_sum([(1, (ALL_CHANNELS, group)), *[(-1, (c, group)) for c in channels]])
+    if partition:
+        for view, counts in views.items():
+            add_sum([(1, (view, g)) for g in counts], total=sum(counts.values()))
+
+    # Reduced row echelon form.
+    pivot_row = 0
+    for col in range(len(unknowns)):
+        found = next((r for r in range(pivot_row, len(rows)) if rows[r][col]), None)
+        if found is None:
+            continue
+        rows[pivot_row], rows[found] = rows[found], rows[pivot_row]
+        pivot = rows[pivot_row][col]
+        rows[pivot_row] = [x / pivot for x in rows[pivot_row]]
+        for r in range(len(rows)):
+            if r != pivot_row and rows[r][col]:
+                factor = rows[r][col]
+                rows[r] = [x - factor * y for x, y in zip(rows[r], rows[pivot_row], strict=True)]
+        pivot_row += 1
+    # A row whose unknowns all have the same coefficient tells their sum (one unknown: its
+    # count).
+    for row in rows[:pivot_row]:
+        terms = [i for i, x in enumerate(row[:-1]) if x]
+        if len({row[i] for i in terms}) != 1:
+            continue
+        value = row[-1] / row[terms[0]]
+        if 0 < value < min_size:
+            return [unknowns[i] for i in terms]
+    return []
 
 
 @dataclass(frozen=True)

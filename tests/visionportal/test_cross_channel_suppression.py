@@ -2,6 +2,8 @@
 worked out as "all channels minus the other channels" (visionportal.population)."""
 
 import itertools
+import random
+from fractions import Fraction
 
 import pytest
 
@@ -90,3 +92,76 @@ def test_no_hidden_cell_can_be_worked_out_in_any_small_table(partition):
         learned = _derivable(views, hidden, partition)
         leaked = [(v, g) for v, g in learned if 0 < views[v][g] < 5]
         assert not leaked, (views, hidden, leaked)
+
+
+def test_combining_sums_across_views_reveals_no_single_respondent():
+    """Found in review: one channel's total (given away by a count and its share), minus
+    two groups' sums over the channels, gave a hidden group of 1."""
+    views = _views(
+        c0={"g0": 8, "g1": 5, "g2": 20, "g3": 20, "g4": 0},
+        c1={"g0": 1, "g1": 0, "g2": 2, "g3": 2, "g4": 12},
+        c2={"g0": 5, "g1": 12, "g2": 4, "g3": 4, "g4": 6},
+        c3={"g0": 12, "g1": 4, "g2": 0, "g3": 0, "g4": 0},
+    )
+    hidden = suppressed_cells(views)
+    assert not _solvable_small_cells(views, hidden, partition=True)
+
+
+def _rank(rows):
+    rows = [list(r) for r in rows]
+    rank, cols = 0, len(rows[0]) if rows else 0
+    for col in range(cols):
+        pivot = next((r for r in range(rank, len(rows)) if rows[r][col]), None)
+        if pivot is None:
+            continue
+        rows[rank], rows[pivot] = rows[pivot], rows[rank]
+        for r in range(len(rows)):
+            if r != rank and rows[r][col]:
+                f = Fraction(rows[r][col], rows[rank][col])
+                rows[r] = [a - f * b for a, b in zip(rows[r], rows[rank], strict=True)]
+        rank += 1
+    return rank
+
+
+def _solvable_small_cells(views, hidden, partition):
+    """Small hidden counts an onlooker can solve for: e_j lies in the row space of the sums'
+    coefficients exactly when adding it leaves the rank unchanged (independent of the
+    elimination in visionportal.population)."""
+    unknowns = [(v, g) for v, counts in views.items() for g in counts if g in hidden[v]]
+    if not unknowns:
+        return []
+    channels = [v for v in views if v != ALL_CHANNELS]
+    sums = [[(ALL_CHANNELS, g), *[(c, g) for c in channels]] for g in views[ALL_CHANNELS]]
+    signs = [[1] + [-1] * len(channels) for _ in views[ALL_CHANNELS]]
+    if partition:
+        for view, counts in views.items():
+            sums.append([(view, g) for g in counts])
+            signs.append([1] * len(counts))
+    matrix = []
+    for cells, sign in zip(sums, signs, strict=True):
+        row = [0] * len(unknowns)
+        for cell, s in zip(cells, sign, strict=True):
+            if cell in unknowns:
+                row[unknowns.index(cell)] += s
+        if any(row):
+            matrix.append(row)
+    base = _rank(matrix)
+    found = []
+    for j, (view, group) in enumerate(unknowns):
+        unit = [1 if i == j else 0 for i in range(len(unknowns))]
+        if _rank([*matrix, unit]) == base and 0 < views[view][group] < 5:
+            found.append((view, group))
+    return found
+
+
+@pytest.mark.parametrize("partition", [True, False])
+def test_no_small_count_can_be_solved_for_in_random_tables(partition):
+    rng = random.Random(2035)
+    for _ in range(150):
+        channels = {
+            f"c{k}": {f"g{g}": rng.choice([0, 0, 1, 2, 3, 4, 5, 8, 12, 20]) for g in range(5)}
+            for k in range(4)
+        }
+        views = _views(**channels)
+        hidden = suppressed_cells(views, partition=partition)
+        assert not _solvable_small_cells(views, hidden, partition), views
