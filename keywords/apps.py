@@ -33,11 +33,11 @@ class KeywordsConfig(AppConfig):
             DEMO_EXTENSIONS.append(extend_demo)
         # Why a signal and not a call in consultations.services: dependencies point
         # consultations <- keywords, so consultations must not import keywords. The
-        # receivers only schedule a task on commit; the logic stays in keywords.services.
-        # response_submit bulk-creates Answers (no post_save), so a new Response is the
-        # hook and the task reads its answers after the commit; an Answer saved on its
-        # own (staff entry, edit) is hooked directly. Extraction is idempotent, so both
-        # firing for one answer only costs time.
+        # receivers only mark work pending and schedule the sweep on commit; the logic
+        # stays in keywords.services. response_submit bulk-creates Answers (no
+        # post_save), so a new Response is the hook and the sweep reads its answers after
+        # the commit; an Answer saved on its own (an edit) marks its response pending
+        # again. Extraction is idempotent, so both firing for one response only costs time.
         post_save.connect(
             _response_saved, sender="consultations.Response", dispatch_uid="keywords_response"
         )

@@ -246,8 +246,7 @@ def on_response_stored(response: Response) -> None:
 
 
 def on_answer_saved(answer: Answer) -> None:
-    """An answer added or edited on its own (not by response_submit's bulk_create)."""
-    from . import tasks
-
-    answer_id = answer.pk
-    transaction.on_commit(lambda: tasks.extract_answers.delay([answer_id]), robust=True)
+    """An answer added or edited on its own (not by response_submit's bulk_create): its
+    response is pending again, and the same sweep extracts it after the commit."""
+    Response.objects.filter(pk=answer.response_id).update(keywords_extracted_at=None)
+    transaction.on_commit(_send_sweep, robust=True)

@@ -10,11 +10,6 @@ from . import services
 from .models import ExtractionRun
 
 
-@shared_task(name="keywords.extract_answers", ignore_result=True)
-def extract_answers(answer_ids: list[int]) -> int:
-    return services.answer_keywords_extract(answer_ids=answer_ids)
-
-
 @shared_task(name="keywords.extract_pending", ignore_result=True)
 def extract_pending() -> int:
     return services.pending_responses_extract()

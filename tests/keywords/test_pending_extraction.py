@@ -126,7 +126,7 @@ def test_a_response_stored_while_the_broker_is_down_is_kept_and_extracted_later(
 
 
 def test_keyword_tasks_never_wait_on_the_result_backend():
-    for task in (tasks.extract_pending, tasks.extract_answers, tasks.rebuild):
+    for task in (tasks.extract_pending, tasks.rebuild):
         assert task.ignore_result
 
 
@@ -135,3 +135,29 @@ def test_the_sweep_is_on_the_beat_schedule():
 
     entries = settings.CELERY_BEAT_SCHEDULE.values()
     assert {"task": "keywords.extract_pending", "schedule": 60} in entries
+
+
+def test_an_answer_edited_on_its_own_is_extracted_again_by_the_sweep(
+    consultation, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _submit(consultation, "Parkerna")
+    assert _base_forms(response) == {"park"}
+
+    answer = response.answers.get()
+    answer.text = "Kollektivtrafiken"
+    with django_capture_on_commit_callbacks(execute=True):
+        answer.save()
+    response.refresh_from_db()
+    assert response.keywords_extracted_at is not None
+    assert _base_forms(response) == {"kollektivtrafik"}
+
+
+def test_a_moderator_hiding_an_answer_leaves_its_extraction_alone(consultation, moderator):
+    from consultations.services import answer_hide
+
+    response = _submit(consultation, "Parkerna")
+    services.pending_responses_extract()
+    answer_hide(answer=response.answers.get(), by=moderator, reason="Personuppgifter")
+    response.refresh_from_db()
+    assert response.keywords_extracted_at is not None
