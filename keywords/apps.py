@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 def _response_saved(sender, instance, created, raw=False, **kwargs):
     if created and not raw:
-        from .services import on_response_stored
+        from keywords.extraction.services import on_response_stored
 
         on_response_stored(instance)
 
@@ -13,7 +13,7 @@ def _response_saved(sender, instance, created, raw=False, **kwargs):
 def _answer_saved(sender, instance, raw=False, update_fields=None, **kwargs):
     # A save that leaves the text alone (hiding by a moderator) changes no keywords.
     if not raw and (update_fields is None or "text" in update_fields):
-        from .services import on_answer_saved
+        from keywords.extraction.services import on_answer_saved
 
         on_answer_saved(instance)
 
@@ -34,7 +34,7 @@ class KeywordsConfig(AppConfig):
         # Why a signal and not a call in consultations.services: dependencies point
         # consultations <- keywords, so consultations must not import keywords. The
         # receivers only mark work pending and schedule the sweep on commit; the logic
-        # stays in keywords.services. response_submit bulk-creates Answers (no
+        # stays in keywords.extraction.services. response_submit bulk-creates Answers (no
         # post_save), so a new Response is the hook and the sweep reads its answers after
         # the commit; an Answer saved on its own (an edit) marks its response pending
         # again. Extraction is idempotent, so both firing for one response only costs time.

@@ -12,11 +12,11 @@ import uuid
 from django.utils import timezone
 
 from consultations.models import Answer, Channel, Consultation, Response
+from keywords.councillors import services as councillors
+from keywords.extraction.services import answer_keywords_extract
 from visionportal.models import Membership, Role, User
 
-from . import councillors
 from .models import Keyword
-from .services import answer_keywords_extract
 
 # (channel, age band, keep, leave, miss): in the words residents used in 2015.
 ANSWERS = [

@@ -6,7 +6,8 @@ would hold a request for ~19 s while Redis is down."""
 
 from celery import shared_task
 
-from . import services
+from keywords.extraction import services
+
 from .models import ExtractionRun
 
 

@@ -1,7 +1,8 @@
 from django.urls import path
 
-from . import councillor_views as round_views
-from . import views
+from keywords.councillors import views as round_views
+from keywords.curation import views
+from keywords.extraction import views as extraction_views
 
 app_name = "keywords"
 
@@ -10,9 +11,9 @@ _mine = "<slug:municipality_slug>/councillor-rounds/<int:round_pk>/"
 
 urlpatterns = [
     path(_base, views.keyword_list, name="list"),
-    path(f"{_base}rebuild/", views.keyword_rebuild, name="rebuild"),
-    path(f"{_base}runs/<int:run_pk>/", views.run_progress, name="run"),
-    # The curation workbench (keywords/curation.py).
+    path(f"{_base}rebuild/", extraction_views.keyword_rebuild, name="rebuild"),
+    path(f"{_base}runs/<int:run_pk>/", extraction_views.run_progress, name="run"),
+    # The curation workbench (keywords/curation/).
     path(f"{_base}add/", views.keyword_add, name="add"),
     path(f"{_base}merge/", views.keyword_merge, name="merge"),
     path(f"{_base}suggestions/", views.keyword_suggestions, name="suggestions"),
@@ -25,7 +26,7 @@ urlpatterns = [
     path(f"{_base}<int:keyword_pk>/keep/", views.keyword_keep, name="keep"),
     path(f"{_base}<int:keyword_pk>/unkeep/", views.keyword_unkeep, name="unkeep"),
     path(f"{_base}<int:keyword_pk>/split/", views.keyword_split, name="split"),
-    # The councillors' round and the published lists (keywords/councillor_views.py).
+    # The councillors' round and the published lists (keywords/councillors/).
     path(f"{_base}rounds/", round_views.round_staff, name="round_staff"),
     path(f"{_base}rounds/open/", round_views.round_open, name="round_open"),
     path(f"{_base}rounds/<int:round_pk>/", round_views.round_result, name="round_result"),

@@ -178,7 +178,7 @@ CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = "Europe/Stockholm"
 CELERY_BEAT_SCHEDULE = {
     # Catches up with responses stored while the broker or the workers were down; normally
-    # each commit already sent a sweep (keywords.services.on_response_stored).
+    # each commit already sent a sweep (keywords.extraction.services.on_response_stored).
     "extract-pending-keywords": {
         "task": "keywords.extract_pending",
         "schedule": 60,

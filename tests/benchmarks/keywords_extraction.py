@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from keywords.extraction import _lexicon, extract_batch  # noqa: E402
+from keywords.extraction.extractor import _lexicon, extract_batch  # noqa: E402
 
 DEV_SET = Path("/work/shared/data/keywords-dev.jsonl")
 EMOJI = ["🥕", "🌲", "🚌", "👍", "😡", "❤️", "🏠", ""]

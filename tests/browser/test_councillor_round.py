@@ -4,7 +4,7 @@ JavaScript. Councillors need no MFA: email and password lead straight to the wor
 
 import pytest
 
-from keywords import councillors as services
+from keywords.councillors import services
 from keywords.models import CouncillorProposal
 from tests.conftest import PASSWORD
 from tests.consultations.factories import open_consultation

@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from keywords import curation, services
+from keywords.curation import services as curation
+from keywords.extraction import services
 from keywords.models import Keyword, KeywordAction, KeywordStatus
 from tests.consultations.factories import open_consultation
 from tests.keywords.factories import answer_ids, respond

@@ -11,7 +11,7 @@ from celery.contrib.testing.worker import start_worker
 from django.db import OperationalError, transaction
 
 from consultations.services import response_submit
-from keywords import services
+from keywords.extraction import services
 from keywords.models import ExtractionRun, Keyword, KeywordMention, RunStatus
 from tests.conftest import forget_celery_connections, require_service
 from tests.consultations.factories import open_consultation

@@ -4,7 +4,7 @@ without JavaScript (POST, redirect, GET), visibility on the pages, and escaping.
 import pytest
 from django.urls import reverse
 
-from keywords import councillors as services
+from keywords.councillors import services
 from keywords.models import CouncillorProposal, CouncillorRound, KeywordList
 from tests.visionportal.test_access_matrix import (
     EDITOR_POST,

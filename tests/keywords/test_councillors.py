@@ -5,9 +5,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from keywords import councillor_selectors as selectors
-from keywords import councillors as services
-from keywords.councillors import Acceptance, RoundError
+from keywords.councillors import selectors, services
+from keywords.councillors.services import Acceptance, RoundError
 from keywords.models import (
     CouncillorProposal,
     ItemOrigin,
@@ -681,8 +680,8 @@ def test_a_rebuild_keeps_a_keyword_a_councillor_struck_after_its_last_mention_go
     consultation, staff, councillor
 ):
     """The answer behind a keyword can be edited away; a strike on record still names it."""
+    from keywords.extraction.services import keywords_rebuild
     from keywords.models import ExtractionRun
-    from keywords.services import keywords_rebuild
 
     response = respond(consultation, keep="Parkerna")
     keywords_rebuild(run=ExtractionRun.objects.create(consultation=consultation, kind="rebuild"))

@@ -4,8 +4,11 @@ curation surviving a rebuild."""
 
 import pytest
 
-from keywords import curation, services
-from keywords.curation import CurationError, StaleVersion, UndoRefused
+from keywords.curation import services as curation
+from keywords.curation.selectors import keyword_table
+from keywords.curation.services import CurationError, StaleVersion, UndoRefused
+from keywords.curation.undo import action_undo
+from keywords.extraction import services
 from keywords.models import (
     ActionKind,
     ExtractionRun,
@@ -14,7 +17,6 @@ from keywords.models import (
     KeywordMention,
     KeywordStatus,
 )
-from keywords.selectors import keyword_table
 
 from .factories import answer_ids, respond
 from .factories import keyword as make
@@ -134,7 +136,7 @@ def test_merging_a_target_re_points_its_merged_keywords_one_level_deep(
     assert fresh(parker).merged_into_id == gron.pk  # re-pointed, not park -> gron chain
     assert not Keyword.objects.filter(merged_into__merged_into__isnull=False).exists()
     # Undo of the second merge puts parker back under park.
-    curation.action_undo(action=KeywordAction.objects.filter(kind="merge").first(), by=staff)
+    action_undo(action=KeywordAction.objects.filter(kind="merge").first(), by=staff)
     assert fresh(park).status == KeywordStatus.CANDIDATE
     assert fresh(parker).merged_into_id == park.pk
 
@@ -255,7 +257,7 @@ def test_a_stale_version_is_refused_and_changes_nothing(park, parker, staff, adm
 def test_undo_restores_exactly_the_state_before(park, parker, staff, admin_user, act):
     before = state(park)
     action = act(park, parker, staff)
-    undo = curation.action_undo(action=action, reason="Misstag", by=admin_user)
+    undo = action_undo(action=action, reason="Misstag", by=admin_user)
     assert state(park) == before
     assert (undo.kind, undo.undoes, undo.actor, undo.reason) == (
         ActionKind.UNDO,
@@ -266,24 +268,24 @@ def test_undo_restores_exactly_the_state_before(park, parker, staff, admin_user,
     assert undo.before == action.after
     assert undo.after == action.before
     with pytest.raises(UndoRefused, match="already been undone"):
-        curation.action_undo(action=action, by=staff)
+        action_undo(action=action, by=staff)
 
 
 def test_undo_of_a_split_merges_again(park, parker, staff):
     curation.keyword_merge(keywords=[parker], into=park, by=staff)
     split = curation.keyword_split(keyword=parker, by=staff)
-    curation.action_undo(action=split, by=staff)
+    action_undo(action=split, by=staff)
     assert state(parker) == ("parker", KeywordStatus.MERGED, park.pk, False)
 
 
 def test_undo_of_an_addition_removes_the_keyword_and_cannot_be_redone(consultation, staff):
     added = curation.keyword_add(consultation=consultation, label="Badplats", by=staff)
     pk = added.keywords.get().pk
-    undo = curation.action_undo(action=added, by=staff)
+    undo = action_undo(action=added, by=staff)
     assert not Keyword.objects.filter(pk=pk).exists()
     assert undo.before[str(pk)]["label"] == "Badplats"
     with pytest.raises(UndoRefused, match="add it again"):
-        curation.action_undo(action=undo, by=staff)
+        action_undo(action=undo, by=staff)
 
 
 def test_undo_of_an_addition_linked_to_answers_is_refused(consultation, staff):
@@ -292,7 +294,7 @@ def test_undo_of_an_addition_linked_to_answers_is_refused(consultation, staff):
     services.answer_keywords_extract(answer_ids=answer_ids(consultation))
     assert KeywordMention.objects.filter(keyword__base_form="park").exists()
     with pytest.raises(UndoRefused, match="strike it instead"):
-        curation.action_undo(action=added, by=staff)
+        action_undo(action=added, by=staff)
 
 
 def test_undo_is_refused_while_a_later_action_touched_the_same_keywords(
@@ -301,13 +303,13 @@ def test_undo_is_refused_while_a_later_action_touched_the_same_keywords(
     rename = curation.keyword_rename(keyword=park, label="Parken", by=staff)
     strike = curation.keyword_strike(keyword=park, reason="Bort", by=admin_user)
     with pytest.raises(UndoRefused) as refused:
-        curation.action_undo(action=rename, by=staff)
+        action_undo(action=rename, by=staff)
     assert "Struck “Bort”" not in refused.value.message
     assert "Struck “Parken” by admin@norrkoping.test" in refused.value.message
     assert fresh(park).label == "Parken"
     # Once the later change is undone, the pair cancels out and the rename can go.
-    curation.action_undo(action=strike, by=admin_user)
-    curation.action_undo(action=rename, by=staff)
+    action_undo(action=strike, by=admin_user)
+    action_undo(action=rename, by=staff)
     assert state(park) == ("park", KeywordStatus.CANDIDATE, None, False)
 
 
@@ -316,14 +318,14 @@ def test_undo_never_makes_a_chain_of_merges(park, parker, gron, staff):
     split = curation.keyword_split(keyword=parker, by=staff)
     curation.keyword_merge(keywords=[park], into=gron, by=staff)
     with pytest.raises(UndoRefused, match="“park” has since been merged"):
-        curation.action_undo(action=split, by=staff)
+        action_undo(action=split, by=staff)
     assert fresh(parker).status == KeywordStatus.CANDIDATE
 
 
 def test_actions_on_unrelated_keywords_do_not_block_undo(park, parker, staff):
     rename = curation.keyword_rename(keyword=park, label="Parken", by=staff)
     curation.keyword_strike(keyword=parker, reason="Annat", by=staff)
-    curation.action_undo(action=rename, by=staff)
+    action_undo(action=rename, by=staff)
     assert fresh(park).label == "park"
 
 
@@ -355,5 +357,5 @@ def test_curation_survives_a_rebuild(consultation, staff):
     assert rows["Parker och grönytor"].respondents == 2
     assert [m.label for m in rows["Parker och grönytor"].merged] == ["grönområde"]
     # And undo still works after the rebuild.
-    curation.action_undo(action=KeywordAction.objects.filter(kind="add").get(), by=staff)
+    action_undo(action=KeywordAction.objects.filter(kind="add").get(), by=staff)
     assert not Keyword.objects.filter(label="Badplatser").exists()

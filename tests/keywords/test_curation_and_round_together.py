@@ -4,11 +4,13 @@ break what the other relies on."""
 import pytest
 from django.urls import reverse
 
-from keywords import councillors, curation
-from keywords.councillors import RoundError
-from keywords.curation import CurationError, UndoRefused
+from keywords.councillors import services as councillors
+from keywords.councillors.services import RoundError
+from keywords.curation import services as curation
+from keywords.curation.selectors import keyword_table
+from keywords.curation.services import CurationError, UndoRefused
+from keywords.curation.undo import action_undo
 from keywords.models import ActionKind, Keyword, KeywordStatus
-from keywords.selectors import keyword_table
 
 from .factories import keyword as make
 
@@ -27,7 +29,7 @@ def test_undoing_the_addition_of_a_keyword_a_councillor_struck_is_refused(
         round=round, councillor=councillor, keyword=keyword, reason="Finns redan"
     )
     with pytest.raises(UndoRefused, match="on record in a councillors' round"):
-        curation.action_undo(action=added, by=staff)
+        action_undo(action=added, by=staff)
     assert Keyword.objects.filter(pk=keyword.pk).exists()
 
 
@@ -58,7 +60,7 @@ def test_merging_a_kept_keyword_keeps_its_target_on_the_list_and_undo_reverts_bo
     listed = [r.keyword.pk for r in councillors.curated_keywords(consultation)]
     assert listed == [target.pk]
 
-    curation.action_undo(action=merge, by=staff)
+    action_undo(action=merge, by=staff)
     assert (_status(kept), _status(target), _status(other)) == (
         KeywordStatus.KEPT,
         KeywordStatus.CANDIDATE,

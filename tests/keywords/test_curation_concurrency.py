@@ -8,8 +8,8 @@ import threading
 import pytest
 from django.db import connection
 
-from keywords import curation
-from keywords.curation import CurationError, StaleVersion
+from keywords.curation import services as curation
+from keywords.curation.services import CurationError, StaleVersion
 from keywords.models import Keyword, KeywordAction, KeywordStatus
 
 pytestmark = [

@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consultations.models import Answer, ResponseTargetGroup
-from keywords import curation, services
+from keywords.curation import services as curation
+from keywords.extraction import services
 from keywords.models import Keyword, KeywordAction, KeywordStatus
 from tests.visionportal.test_access_matrix import (
     EDITOR_POST,
@@ -337,7 +338,7 @@ def test_answers_page_lists_visible_masked_answers_with_question_and_channel(
 
 
 def test_answers_page_is_paginated(english, staff, consultation, monkeypatch):
-    from keywords import selectors
+    from keywords.curation import selectors
 
     monkeypatch.setattr(selectors, "ANSWERS_PER_PAGE", 2)
     for _ in range(5):

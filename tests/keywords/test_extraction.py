@@ -6,7 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from keywords.extraction import (
+from keywords.extraction.extractor import (
     AnswerKeywords,
     Candidate,
     clean_text,

@@ -8,7 +8,8 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from consultations.models import Response
 from consultations.services import response_submit
-from keywords import services, tasks
+from keywords import tasks
+from keywords.extraction import services
 from keywords.models import KeywordMention
 from visionportal.celery import app
 

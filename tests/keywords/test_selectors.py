@@ -3,9 +3,9 @@ merges rolled into their target, and a bounded number of queries."""
 
 import pytest
 
-from keywords import services
+from keywords.curation.selectors import keyword_table
+from keywords.extraction import services
 from keywords.models import Keyword, KeywordStatus
-from keywords.selectors import keyword_table
 
 from .factories import answer_ids, respond
 

@@ -8,9 +8,9 @@ from django.db import IntegrityError, transaction
 
 from consultations.models import Answer
 from consultations.services import response_submit
-from keywords import services
+from keywords.curation.selectors import keyword_table
+from keywords.extraction import services
 from keywords.models import ExtractionRun, Keyword, KeywordMention, KeywordStatus, RunStatus
-from keywords.selectors import keyword_table
 
 from .factories import answer_ids, respond
 

@@ -4,7 +4,7 @@ rebuild with progress, and the htmx fragment."""
 import pytest
 from django.urls import reverse
 
-from keywords import services
+from keywords.extraction import services
 from keywords.models import ExtractionRun, RunStatus
 from tests.visionportal.test_access_matrix import (
     EDITOR_POST,

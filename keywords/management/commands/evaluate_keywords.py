@@ -25,7 +25,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from keywords.extraction import HOME_LANGUAGES, base_form, extract_batch
+from keywords.extraction.extractor import HOME_LANGUAGES, base_form, extract_batch
 
 YAKE_TOP = 5
 _YAKE_LANGUAGE = {"sv": "sv", "da": "da", "nb": "no"}

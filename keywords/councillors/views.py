@@ -12,15 +12,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from keywords.councillors import selectors, services
+from keywords.councillors.forms import AddForm, PublishForm, RoundOpenForm, StrikeForm
+from keywords.curation.forms import is_id
+from keywords.curation.views import consultation_for_member
+from keywords.models import CouncillorProposal, CouncillorRound, Keyword
 from visionportal.access import EDITOR_ROLES, member_required
 from visionportal.models import Role
-
-from . import councillor_selectors as selectors
-from . import councillors as services
-from .councillor_forms import AddForm, PublishForm, RoundOpenForm, StrikeForm
-from .forms import is_id
-from .models import CouncillorProposal, CouncillorRound, Keyword
-from .views import consultation_for_member
 
 COUNCILLOR_ROLES = frozenset({Role.COUNCILLOR})
 

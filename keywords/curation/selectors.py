@@ -13,8 +13,14 @@ from django.db.models.functions import Coalesce, RowNumber
 
 from consultations.masking import mask_personal_data
 from consultations.models import Answer, Consultation, QuestionKind
-
-from .models import ActionKind, ExtractionRun, Keyword, KeywordAction, KeywordMention, KeywordStatus
+from keywords.models import (
+    ActionKind,
+    ExtractionRun,
+    Keyword,
+    KeywordAction,
+    KeywordMention,
+    KeywordStatus,
+)
 
 ORDERS = ("respondents", "label")
 COUNTED_KINDS = (QuestionKind.KEEP, QuestionKind.LEAVE, QuestionKind.MISS)
@@ -264,7 +270,7 @@ def merge_suggestions(consultation: Consultation) -> list[MergeSuggestion]:
     Among the keywords still in play (not struck), the most mentioned first; the one with
     more respondents is the suggested target.
     """
-    from .extraction import suggest_merges
+    from keywords.extraction.extractor import suggest_merges
 
     rows = [r for r in keyword_table(consultation) if not r.is_struck][:SUGGESTION_POOL]
     by_base_form = {r.keyword.base_form: r for r in rows}

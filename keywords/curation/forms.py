@@ -2,10 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from consultations.models import AgeBand, Channel, TargetGroup
-
-from .curation import LABEL_MAX_LENGTH, REASON_MAX_LENGTH
-from .models import Keyword, KeywordStatus
-from .selectors import COUNTED_KINDS, ROW_STATUSES
+from keywords.curation.selectors import COUNTED_KINDS, ROW_STATUSES
+from keywords.curation.services import LABEL_MAX_LENGTH, REASON_MAX_LENGTH
+from keywords.models import Keyword, KeywordStatus
 
 _ANY = [("", _("All"))]
 

@@ -38,9 +38,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consultations.models import Consultation
-from visionportal.models import Membership, Role
-
-from .models import (
+from keywords.curation.selectors import keyword_table
+from keywords.models import (
     CouncillorProposal,
     CouncillorRound,
     ItemOrigin,
@@ -50,8 +49,8 @@ from .models import (
     KeywordStatus,
     ProposalKind,
 )
-from .selectors import keyword_table
-from .text import clean_text
+from keywords.text import clean_text
+from visionportal.models import Membership, Role
 
 TITLE_MAX = CouncillorRound._meta.get_field("title").max_length
 INSTRUCTIONS_MAX = CouncillorRound._meta.get_field("instructions").max_length

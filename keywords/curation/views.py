@@ -1,6 +1,5 @@
 """Staff pages of keywords: the curation workbench (the keyword table with inline actions,
-the answers behind a keyword, the history with undo, merge suggestions) and the progress
-of a rebuild.
+the answers behind a keyword, the history with undo, merge suggestions).
 
 Every view runs through access.member_required(EDITOR_ROLES): other municipalities' data
 is 404, wrong roles are 403, staff without MFA are sent to set it up. Every change is a
@@ -15,14 +14,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from consultations.models import Consultation
-from visionportal.access import EDITOR_ROLES, member_required
-
-from . import curation, selectors, services
-from .forms import (
+from keywords.curation import selectors, undo
+from keywords.curation import services as curation
+from keywords.curation.forms import (
     AddForm,
     KeywordFilterForm,
     MergeForm,
@@ -31,7 +28,8 @@ from .forms import (
     VersionForm,
     is_id,
 )
-from .models import ExtractionRun, Keyword, KeywordAction
+from keywords.models import Keyword, KeywordAction
+from visionportal.access import EDITOR_ROLES, member_required
 
 
 def consultation_for_member(request, pk: int) -> Consultation:
@@ -334,7 +332,7 @@ def action_undo(request, pk, action_pk):
     form = UndoForm(request.POST)
     if form.is_valid():
         try:
-            curation.action_undo(action=action, reason=form.cleaned_data["reason"], by=request.user)
+            undo.action_undo(action=action, reason=form.cleaned_data["reason"], by=request.user)
         except curation.CurationError as error:
             messages.error(request, error.message)
         else:
@@ -355,24 +353,3 @@ def keyword_suggestions(request, pk):
         "keywords/curation_suggestions.html",
         {"consultation": consultation, "suggestions": selectors.merge_suggestions(consultation)},
     )
-
-
-@require_POST
-@member_required(EDITOR_ROLES)
-def keyword_rebuild(request, pk):
-    consultation = consultation_for_member(request, pk)
-    run = services.extraction_run_start(consultation=consultation)
-    messages.info(request, _("Keywords are being extracted again from all answers."))
-    return redirect("keywords:run", request.municipality.slug, consultation.pk, run.pk)
-
-
-@require_GET
-@vary_on_headers("HX-Request")
-@member_required(EDITOR_ROLES)
-def run_progress(request, pk, run_pk):
-    consultation = consultation_for_member(request, pk)
-    run = get_object_or_404(ExtractionRun, pk=run_pk, consultation=consultation)
-    template = "keywords/run.html"
-    if request.htmx:
-        template += "#progress"
-    return render(request, template, {"consultation": consultation, "run": run})

@@ -12,10 +12,8 @@ from dataclasses import dataclass, field
 from django.db.models import Max, Prefetch, QuerySet
 
 from consultations.models import Consultation
-from visionportal.models import Municipality
-
-from .councillors import curated_keywords, label_key
-from .models import (
+from keywords.councillors.services import curated_keywords, label_key
+from keywords.models import (
     CouncillorProposal,
     CouncillorRound,
     Keyword,
@@ -23,6 +21,7 @@ from .models import (
     KeywordListItem,
     ProposalKind,
 )
+from visionportal.models import Municipality
 
 
 def rounds_of(consultation: Consultation) -> QuerySet[CouncillorRound]:

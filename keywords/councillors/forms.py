@@ -6,7 +6,13 @@ They check shape only (required, length); the services decide what is allowed.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .councillors import INSTRUCTIONS_MAX, LABEL_MAX, NOTE_MAX, REASON_MAX, TITLE_MAX
+from keywords.councillors.services import (
+    INSTRUCTIONS_MAX,
+    LABEL_MAX,
+    NOTE_MAX,
+    REASON_MAX,
+    TITLE_MAX,
+)
 
 
 class RoundOpenForm(forms.Form):

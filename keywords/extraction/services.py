@@ -20,9 +20,15 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from consultations.models import Answer, Consultation, Response
-
-from .extraction import extract_batch
-from .models import ExtractionRun, Keyword, KeywordMention, KeywordStatus, RunKind, RunStatus
+from keywords.extraction.extractor import extract_batch
+from keywords.models import (
+    ExtractionRun,
+    Keyword,
+    KeywordMention,
+    KeywordStatus,
+    RunKind,
+    RunStatus,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -128,7 +134,7 @@ def keywords_prune(*, consultation: Consultation) -> int:
 
 def extraction_run_start(*, consultation: Consultation, kind: str = RunKind.REBUILD):
     """Create a run and send its task once the caller's transaction commits."""
-    from . import tasks  # tasks import this module
+    from keywords import tasks  # tasks import this module
 
     run = ExtractionRun.objects.create(
         consultation=consultation,
@@ -215,7 +221,7 @@ def _send_sweep() -> None:
     process instead of one per response. The sweep is delayed by the interval, so it runs
     after every commit it stands for. Eager mode (demo, tests) runs each sweep at once.
     """
-    from . import tasks  # tasks import this module
+    from keywords import tasks  # tasks import this module
 
     global _last_sweep_sent
     if current_app.conf.task_always_eager:
