@@ -11,11 +11,17 @@ def _response_saved(sender, instance, created, raw=False, **kwargs):
 
 
 def _answer_saved(sender, instance, raw=False, update_fields=None, **kwargs):
-    # A save that leaves the text alone (hiding by a moderator) changes no keywords.
-    if not raw and (update_fields is None or "text" in update_fields):
+    if raw:
+        return
+    if update_fields is None or "text" in update_fields:
         from keywords.extraction.services import on_answer_saved
 
         on_answer_saved(instance)
+    elif "hidden_at" in update_fields:
+        # Hiding by a moderator changes no keywords, but a hidden answer counts nowhere.
+        from keywords.tallies import answer_tallies_recount
+
+        answer_tallies_recount(answer=instance)
 
 
 class KeywordsConfig(AppConfig):

@@ -43,6 +43,13 @@ class Keyword(models.Model):
     # Optimistic locking for the curation workbench: an edit names the version it read.
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Distinct respondents whose visible answers mention this keyword or one merged into
+    # it, in all and per question kind; 0 on a merged keyword. Kept by keywords.tallies
+    # (with the finer KeywordTally cells) so the workbench sorts and pages in SQL.
+    respondents = models.IntegerField(_("respondents"), default=0, editable=False)
+    respondents_keep = models.IntegerField(default=0, editable=False)
+    respondents_leave = models.IntegerField(default=0, editable=False)
+    respondents_miss = models.IntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("keyword")
@@ -65,6 +72,17 @@ class Keyword(models.Model):
             ),
             models.CheckConstraint(condition=~Q(label=""), name="keyword_label_not_empty"),
             models.CheckConstraint(condition=~Q(base_form=""), name="keyword_base_form_not_empty"),
+        ]
+        indexes = [
+            # The workbench's default order and its status filter, paged by the database.
+            models.Index(
+                "consultation",
+                "status",
+                models.F("respondents").desc(),
+                "label",
+                name="keyword_by_respondents",
+            ),
+            models.Index(fields=["consultation", "status", "label"], name="keyword_by_label"),
         ]
 
     def __str__(self):
@@ -96,6 +114,46 @@ class KeywordMention(models.Model):
 
     def __str__(self):
         return self.surface_form
+
+
+class KeywordTally(models.Model):
+    """Distinct respondents of one keyword (a root: not merged away) within one cell of
+    respondents: a channel, an age band ("" when not given) and a target group ("" for
+    every respondent, else only those in the group).
+
+    A respondent has one channel and one age band, so the cells of one target group are
+    disjoint and their sums are exact distinct counts for any filter on channel and age
+    band. Kept by keywords.tallies; never written elsewhere.
+    """
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="+")
+    keyword = models.ForeignKey(Keyword, on_delete=models.CASCADE, related_name="tallies")
+    channel = models.CharField(max_length=20)
+    age_band = models.CharField(max_length=12, blank=True)
+    target_group = models.CharField(max_length=24, blank=True)
+    respondents = models.IntegerField(default=0)
+    keep = models.IntegerField(default=0)
+    leave = models.IntegerField(default=0)
+    miss = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("keyword tally")
+        verbose_name_plural = _("keyword tallies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["keyword", "channel", "age_band", "target_group"],
+                name="keyword_tally_one_per_cell",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["consultation", "target_group", "channel", "age_band"],
+                name="keyword_tally_by_cell",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.keyword_id} {self.channel}/{self.age_band}/{self.target_group}"
 
 
 class RunKind(models.TextChoices):

@@ -23,6 +23,7 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.utils.translation import gettext as _
 
 from consultations.models import Consultation
+from keywords import tallies
 from keywords.models import ActionKind, Keyword, KeywordAction, KeywordStatus
 from keywords.text import clean_text
 
@@ -203,6 +204,14 @@ def _record(
         undoes=undoes,
     )
     action.keywords.set(sorted({k.pk for k in touched}))
+    # A keyword that moved between merge targets takes its respondents along: recount it,
+    # the keyword it left and the one it joined (the others' counts do not change).
+    moved: set[int] = set()
+    for pk in {*before, *after}:
+        was, now = before.get(pk) or {}, after.get(pk) or {}
+        if was.get("merged_into") != now.get("merged_into"):
+            moved.update(int(x) for x in (pk, was.get("merged_into"), now.get("merged_into")) if x)
+    tallies.keyword_tallies_recount(consultation_id=consultation_id, keyword_ids=moved)
     return action
 
 

@@ -20,6 +20,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from consultations.models import Answer, Consultation, Response
+from keywords import tallies
 from keywords.extraction.extractor import extract_batch
 from keywords.models import (
     ExtractionRun,
@@ -46,8 +47,12 @@ def _home_language(consultation: Consultation) -> str:
     return consultation.process.municipality.default_language
 
 
-def _extract_for_consultation(consultation: Consultation, answers: list[Answer]) -> None:
-    """Recompute the mentions of `answers` (all of `consultation`) in one transaction."""
+def _extract_for_consultation(
+    consultation: Consultation, answers: list[Answer], *, recount: bool = True
+) -> None:
+    """Recompute the mentions of `answers` (all of `consultation`) in one transaction, and
+    with `recount` the respondent counts of their responses (a rebuild recounts once at
+    the end instead)."""
     results = extract_batch([a.text for a in answers], _home_language(consultation))
     wanted: dict[tuple[str, int], str] = {}
     for answer, result in zip(answers, results, strict=True):
@@ -60,7 +65,8 @@ def _extract_for_consultation(consultation: Consultation, answers: list[Answer])
 
     base_forms = {base_form for base_form, _ in wanted}
     answer_ids = [a.pk for a in answers]
-    with transaction.atomic():
+    response_ids = {a.response_id for a in answers} if recount else ()
+    with tallies.responses_recounted(consultation_id=consultation.pk, response_ids=response_ids):
         # ignore_conflicts: an existing (possibly curated) keyword is left exactly as it is.
         Keyword.objects.bulk_create(
             [Keyword(consultation=consultation, base_form=b, label=b) for b in sorted(base_forms)],
@@ -167,10 +173,11 @@ def keywords_rebuild(*, run: ExtractionRun, chunk_size: int = REBUILD_CHUNK_SIZE
             chunk = answer_ids[start : start + chunk_size]
             answers = list(_answers(chunk).order_by("pk"))
             if answers:
-                _extract_for_consultation(consultation, answers)
+                _extract_for_consultation(consultation, answers, recount=False)
             run.processed = start + len(chunk)
             run.save(update_fields=["processed"])
         keywords_prune(consultation=consultation)
+        tallies.consultation_tallies_rebuild(consultation_id=consultation.pk)
     except Exception as error:
         run.status = RunStatus.FAILED
         run.error = f"{type(error).__name__}: {error}"[:2000]

@@ -1,0 +1,211 @@
+"""Respondent counts per keyword, kept in the database so the workbench, the councillors'
+round and the sorting game sort, filter and page in SQL instead of recounting mentions.
+
+A respondent (a Response) counts once per keyword however many of their answers, or
+keywords merged into it, mention it; answers a moderator hid count nowhere. The counts live
+in KeywordTally cells (channel × age band × target group) and, summed over all respondents,
+on Keyword itself (``respondents`` and one column per question kind).
+
+Why counts can be kept incrementally: each respondent adds exactly 0 or 1 to a keyword's
+cell, and responses never share a respondent. So a batch of responses can be subtracted
+before its mentions change and added back afterwards (`responses_recounted`), touching only
+that batch's rows. A curation action that moves mentions between keywords (merge, split,
+undo) instead recounts the few keywords it touched from their mentions
+(`keyword_tallies_recount`), and a rebuild recounts the whole consultation at once.
+
+The SQL is plain enough to run on PostgreSQL and on SQLite (the demo).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+from django.db import connection, transaction
+from django.db.models import OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
+
+from consultations.models import Answer, Question, Response, ResponseTargetGroup
+from keywords.models import Keyword, KeywordMention, KeywordTally
+
+COUNTED_KINDS = ("keep", "leave", "miss")
+# Bind-parameter lists stay well below SQLite's limit of 32,766 variables.
+_CHUNK = 5000
+# The first key of PostgreSQL advisory locks on a consultation's counts ("KwTa").
+_LOCK_SPACE = 0x4B775461
+
+
+def _contributions(where: str) -> str:
+    """SELECT root, channel, age_band, target_group, respondents, keep, leave, miss: what the
+    mentions matching `where` (over m: mention, k: keyword, a: answer) add to each cell.
+    Only table names and the callers' own conditions with placeholders are formatted in."""
+    return f"""
+        WITH mentioned AS (
+            SELECT COALESCE(k.merged_into_id, k.id) AS root, a.response_id AS rid,
+                   MAX(CASE WHEN q.kind = 'keep' THEN 1 ELSE 0 END) AS n_keep,
+                   MAX(CASE WHEN q.kind = 'leave' THEN 1 ELSE 0 END) AS n_leave,
+                   MAX(CASE WHEN q.kind = 'miss' THEN 1 ELSE 0 END) AS n_miss
+            FROM {KeywordMention._meta.db_table} m
+            JOIN {Keyword._meta.db_table} k ON k.id = m.keyword_id
+            JOIN {Answer._meta.db_table} a ON a.id = m.answer_id
+            JOIN {Question._meta.db_table} q ON q.id = a.question_id
+            WHERE a.hidden_at IS NULL AND ({where})
+            GROUP BY COALESCE(k.merged_into_id, k.id), a.response_id
+        ),
+        cells AS (
+            SELECT r.id AS rid, r.channel, r.age_band, '' AS target_group
+            FROM {Response._meta.db_table} r
+            WHERE r.id IN (SELECT rid FROM mentioned)
+            UNION ALL
+            SELECT g.response_id, r.channel, r.age_band, g."group"
+            FROM {ResponseTargetGroup._meta.db_table} g
+            JOIN {Response._meta.db_table} r ON r.id = g.response_id
+            WHERE g.response_id IN (SELECT rid FROM mentioned)
+        )
+        SELECT mentioned.root AS root, cells.channel AS channel, cells.age_band AS age_band,
+               cells.target_group AS target_group, COUNT(*) AS n,
+               SUM(n_keep) AS n_keep, SUM(n_leave) AS n_leave, SUM(n_miss) AS n_miss
+        FROM mentioned JOIN cells ON cells.rid = mentioned.rid
+        GROUP BY mentioned.root, cells.channel, cells.age_band, cells.target_group
+    """  # noqa: S608
+
+
+def _add(consultation_id: int, where: str, params: list, sign: int) -> None:
+    """Add (sign 1) or subtract (sign -1) the contributions of the matching mentions."""
+    tally = KeywordTally._meta.db_table
+    sql = f"""
+        INSERT INTO {tally}
+            (consultation_id, keyword_id, channel, age_band, target_group,
+             respondents, keep, leave, miss)
+        SELECT %s, c.root, c.channel, c.age_band, c.target_group,
+               %s * c.n, %s * c.n_keep, %s * c.n_leave, %s * c.n_miss
+        FROM ({_contributions(where)}) c
+        WHERE 1 = 1
+        ON CONFLICT (keyword_id, channel, age_band, target_group) DO UPDATE SET
+            respondents = {tally}.respondents + excluded.respondents,
+            keep = {tally}.keep + excluded.keep,
+            leave = {tally}.leave + excluded.leave,
+            miss = {tally}.miss + excluded.miss
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [consultation_id, sign, sign, sign, sign, *params])
+
+
+def _placeholders(values: list) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def _chunks(values: Iterable[int]) -> Iterator[list[int]]:
+    values = sorted(set(values))
+    for start in range(0, len(values), _CHUNK):
+        yield values[start : start + _CHUNK]
+
+
+def _roots_of_responses(response_ids: list[int]) -> set[int]:
+    roots: set[int] = set()
+    for chunk in _chunks(response_ids):
+        roots.update(
+            KeywordMention.objects.filter(answer__response_id__in=chunk).values_list(
+                Coalesce("keyword__merged_into_id", "keyword_id"), flat=True
+            )
+        )
+    return roots
+
+
+def _summaries_refresh(keywords) -> None:
+    """Copy the all-respondents cells' sums onto the keywords (0 where none remain)."""
+    everyone = KeywordTally.objects.filter(keyword=OuterRef("pk"), target_group="").values(
+        "keyword"
+    )
+
+    def total(column: str):
+        return Coalesce(Subquery(everyone.annotate(s=Sum(column)).values("s")), 0)
+
+    keywords.update(
+        respondents=total("respondents"),
+        respondents_keep=total("keep"),
+        respondents_leave=total("leave"),
+        respondents_miss=total("miss"),
+    )
+
+
+def _serialise(consultation_id: int) -> None:
+    """Changes to one consultation's counts queue behind each other until their transaction
+    ends (PostgreSQL; SQLite has one writer anyway): a rebuild's recount and a sweep's
+    increments never interleave."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_SPACE, consultation_id])
+
+
+def _drop_empty(consultation_id: int) -> None:
+    KeywordTally.objects.filter(consultation_id=consultation_id, respondents__lte=0).delete()
+
+
+@contextmanager
+def responses_recounted(*, consultation_id: int, response_ids: Iterable[int]) -> Iterator[None]:
+    """Run a change of these responses' mentions (or of their answers' visibility) with
+    their counts taken out before and put back after, in the caller's transaction."""
+    response_ids = sorted(set(response_ids))
+    if not response_ids:
+        yield
+        return
+    with transaction.atomic():
+        _serialise(consultation_id)
+        before = _roots_of_responses(response_ids)
+        for chunk in _chunks(response_ids):
+            _add(consultation_id, f"a.response_id IN ({_placeholders(chunk)})", chunk, -1)
+        yield
+        for chunk in _chunks(response_ids):
+            _add(consultation_id, f"a.response_id IN ({_placeholders(chunk)})", chunk, 1)
+        _drop_empty(consultation_id)
+        touched = before | _roots_of_responses(response_ids)
+        for chunk in _chunks(touched):
+            _summaries_refresh(Keyword.objects.filter(pk__in=chunk))
+
+
+def keyword_tallies_recount(*, consultation_id: int, keyword_ids: Iterable[int]) -> None:
+    """Recount these keywords from their mentions, after their merges changed: each one's
+    cells are rebuilt when it is a root, and dropped when it is merged away."""
+    keyword_ids = set(keyword_ids)
+    if not keyword_ids:
+        return
+    with transaction.atomic():
+        _serialise(consultation_id)
+        # A keyword merged into another is counted in that other one: recount it too.
+        for chunk in _chunks(keyword_ids):
+            keyword_ids.update(
+                Keyword.objects.filter(pk__in=chunk, merged_into__isnull=False).values_list(
+                    "merged_into_id", flat=True
+                )
+            )
+        for chunk in _chunks(keyword_ids):
+            KeywordTally.objects.filter(keyword_id__in=chunk).delete()
+            marks = _placeholders(chunk)
+            _add(
+                consultation_id,
+                f"(k.id IN ({marks}) OR k.merged_into_id IN ({marks})) "
+                f"AND COALESCE(k.merged_into_id, k.id) IN ({marks})",
+                [*chunk, *chunk, *chunk],
+                1,
+            )
+            _summaries_refresh(Keyword.objects.filter(pk__in=chunk))
+
+
+def consultation_tallies_rebuild(*, consultation_id: int) -> None:
+    """Recount every keyword of the consultation from its mentions."""
+    with transaction.atomic():
+        _serialise(consultation_id)
+        KeywordTally.objects.filter(consultation_id=consultation_id).delete()
+        _add(consultation_id, "k.consultation_id = %s", [consultation_id], 1)
+        _summaries_refresh(Keyword.objects.filter(consultation_id=consultation_id))
+
+
+def answer_tallies_recount(*, answer: Answer) -> None:
+    """Recount the keywords an answer mentions, after a moderator hid or unhid it."""
+    keyword_tallies_recount(
+        consultation_id=answer.response.consultation_id,
+        keyword_ids=KeywordMention.objects.filter(answer=answer).values_list(
+            "keyword_id", flat=True
+        ),
+    )
