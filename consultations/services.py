@@ -559,6 +559,9 @@ def responses_import(*, consultation: Consultation, rows: list[dict], file_sha25
     created_count = 0
     for row in rows:
         try:
+            if row["channel"] == Channel.ONLINE:
+                # The residents' own channel: an import must not pass for their answers.
+                raise ValidationError(_("Imported answers cannot use the channel “online”."))
             _response, created = response_submit(
                 consultation=consultation,
                 idempotency_key=import_row_key(
