@@ -23,6 +23,8 @@ from xml.etree.ElementTree import ParseError
 
 from django.utils.translation import gettext as _
 
+from visionportal.text import has_visible_text
+
 from . import profile
 from .exports import question_headers
 from .models import AgeBand, Channel, TargetGroup
@@ -261,7 +263,7 @@ def _parse_row(cells, columns, max_answer_length, consultation=None) -> tuple[di
                     _("An answer is too long: at most %(limit)d characters (it has %(count)d).")
                     % {"limit": max_answer_length, "count": len(value)}
                 )
-            elif value:
+            elif has_visible_text(value):
                 row["answers"][key] = value
         elif key == "participants":
             if value:

@@ -113,14 +113,6 @@ def _profile_fields(form: ResponseForm) -> dict:
     }
 
 
-def _posted_profile(post, form: ResponseForm) -> dict:
-    profile = {}
-    for name, field in _profile_fields(form).items():
-        many = getattr(field.widget, "allow_multiple_selected", False)
-        profile[name] = post.getlist(name) if many else post.get(name, "")
-    return profile
-
-
 def _client_key(request) -> str:
     try:
         ip = get_adapter(request).get_client_ip(request)
@@ -179,7 +171,7 @@ def _status(request, consultation, state, *, status=200, saved=None, questions=(
     if state == "not_open":
         context["status"] = consultation.status()
         return render(request, STATUS_TEMPLATE, context, status=status)
-    context["status"] = "draft_not_saved"
+    context["status"] = "draft_invalid" if state == "invalid" else "draft_not_saved"
     return render(request, STATUS_TEMPLATE, context, status=status)
 
 
@@ -195,14 +187,21 @@ def draft_save(request, municipality_slug, process_slug, pk):
     if _rate_limited(request, token):
         return _status(request, consultation, "rate_limited", status=429)
     form = ResponseForm(
-        consultation=consultation, questions=selectors.consultation_questions(consultation)
+        request.POST,
+        consultation=consultation,
+        questions=selectors.consultation_questions(consultation),
     )
+    try:
+        # The submit's own cleaning, field by field: the draft stores nothing it would refuse.
+        answers, profile = form.draft_values()
+    except ValidationError:
+        return _status(request, consultation, "invalid", status=400)
     try:
         saved, saved_token = drafts.draft_save(
             consultation=consultation,
             token=token,
-            answers={q.pk: request.POST.get(question_field_name(q), "") for q in form.questions},
-            profile=_posted_profile(request.POST, form),
+            answers=answers,
+            profile=profile,
             idempotency_key=request.POST.get("idempotency_key"),
             questions=form.questions,
         )

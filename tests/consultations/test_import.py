@@ -350,3 +350,11 @@ def test_import_service_refuses_an_online_row_from_a_tampered_preview(consultati
     with pytest.raises(ValidationError, match="Row 2"):
         services.responses_import(consultation=consultation, rows=rows, file_sha256="c" * 64)
     assert not Response.objects.exists()
+
+
+def test_an_imported_cell_of_only_invisible_characters_is_not_an_answer(consultation):
+    parsed = _parse(consultation, "channel,keep,leave\ninterview,\u200b\u00a0,Parkerna\n".encode())
+    assert parsed.errors == []
+    assert parsed.rows[0]["answers"] == {list(consultation.questions.all())[1].pk: "Parkerna"}
+    parsed = _parse(consultation, "channel,keep\ninterview,\u200b\n".encode())
+    assert parsed.errors == [(2, "The row has no answers.")]
