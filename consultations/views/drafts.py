@@ -5,6 +5,7 @@ The token lives in a cookie scoped to the consultation's pages: HttpOnly, SameSi
 Secure outside development, gone when the consultation closes or after DRAFT_KEEP_DAYS.
 """
 
+import logging
 import time
 
 from allauth.account.adapter import get_adapter
@@ -16,9 +17,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.views.decorators.http import require_POST
+from redis.exceptions import RedisError
 
 from .. import drafts, selectors
 from ..forms import ResponseForm, question_field_name
+
+logger = logging.getLogger(__name__)
 
 DRAFT_CONTROLS = "consultations/_draft_controls.html"
 STATUS_TEMPLATE = "consultations/status.html"
@@ -127,12 +131,18 @@ def _client_key(request) -> str:
 def _over_limit(scope: str, key: str, *, limit: int, window: int) -> bool:
     """A fixed-window counter in the cache, like allauth's login limits keep theirs."""
     bucket = f"vp:draft-rate:{scope}:{key}:{int(time.time() // window)}"
-    cache.add(bucket, 0, timeout=window + 5)
     try:
-        count = cache.incr(bucket)
-    except ValueError:  # expired between add and incr
-        cache.set(bucket, 1, timeout=window + 5)
-        count = 1
+        cache.add(bucket, 0, timeout=window + 5)
+        try:
+            count = cache.incr(bucket)
+        except ValueError:  # expired between add and incr
+            cache.set(bucket, 1, timeout=window + 5)
+            count = 1
+    except RedisError as error:
+        # Fail open: with the cache down a resident's draft is still saved. The limit only
+        # keeps the endpoint from being used as storage, and each draft stays capped.
+        logger.warning("Cache unavailable, draft rate limit skipped (%s)", type(error).__name__)
+        return False
     return count > limit
 
 

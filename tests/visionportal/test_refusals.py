@@ -1,0 +1,151 @@
+"""Input and outages that must get a clear answer, never a 500: form posts that are not
+UTF-8, a cache (Redis) that is down, a mail server that cannot be reached, and refusals
+(403) that are logged in one line."""
+
+import uuid
+from urllib.parse import quote_from_bytes
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from consultations.models import Response, ResponseDraft
+from tests.conftest import PASSWORD
+from tests.consultations.factories import open_consultation
+
+UNREACHABLE_REDIS = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Nothing listens on port 1: a real connection refused, not a mock.
+        "LOCATION": "redis://127.0.0.1:1/0",
+    }
+}
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture(autouse=True)
+def english(client):
+    client.cookies["django_language"] = "en"
+
+
+@pytest.fixture
+def consultation(process):
+    return open_consultation(process)
+
+
+def _urls(consultation):
+    args = [consultation.process.municipality.slug, consultation.process.slug, consultation.pk]
+    return {name: reverse(f"consultations:{name}", args=args) for name in ("submit", "draft_save")}
+
+
+def _form_body(consultation, answer: bytes) -> bytes:
+    question = consultation.questions.first()
+    return b"idempotency_key=%s&question_%d=%s" % (
+        str(uuid.uuid4()).encode(),
+        question.pk,
+        answer,
+    )
+
+
+# --- Form posts that are not UTF-8 --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        pytest.param(b"\xff\xfe\xc3(bad", id="raw-bytes"),
+        pytest.param(b"%FF%FE%C3%28bad", id="percent-encoded"),
+    ],
+)
+@pytest.mark.parametrize("endpoint", ["submit", "draft_save"])
+def test_a_form_post_that_is_not_utf8_is_refused_and_nothing_is_stored(
+    client, consultation, answer, endpoint
+):
+    page = client.generic(
+        "POST",
+        _urls(consultation)[endpoint],
+        _form_body(consultation, answer),
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert page.status_code == 400
+    assert "not valid UTF-8" in page.text
+    assert not Response.objects.exists()
+    assert not ResponseDraft.objects.exists()
+
+
+def test_the_encoding_refusal_is_translated(client, consultation):
+    client.cookies["django_language"] = "sv"
+    page = client.generic(
+        "POST",
+        _urls(consultation)["submit"],
+        _form_body(consultation, b"%FF"),
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert page.status_code == 400
+    assert "UTF-8" in page.text and "not valid UTF-8" not in page.text
+
+
+def test_a_utf8_form_post_with_nordic_and_arabic_text_is_stored(client, consultation):
+    answer = "Skärgården och مكتبة".encode()
+
+    page = client.generic(
+        "POST",
+        _urls(consultation)["submit"],
+        _form_body(consultation, quote_from_bytes(answer).encode()),
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert page.status_code == 302
+    assert Response.objects.get().answers.get().text == "Skärgården och مكتبة"
+
+
+# --- Redis (the cache) down ---------------------------------------------------------------
+
+
+def test_with_redis_down_a_residents_draft_is_still_saved(client, consultation, settings):
+    settings.CACHES = UNREACHABLE_REDIS
+    with pytest.raises(Exception, match="Connection refused|Error"):
+        cache.get("probe")  # guards the test: the cache really is unreachable
+    saved = client.post(
+        _urls(consultation)["draft_save"],
+        {
+            "idempotency_key": str(uuid.uuid4()),
+            f"question_{consultation.questions.first().pk}": "Parkerna",
+        },
+        **HTMX,
+    )
+    assert saved.status_code == 200
+    assert 'data-draft-state="saved"' in saved.text
+    assert ResponseDraft.objects.count() == 1
+
+
+def test_with_redis_down_a_resident_can_still_send_answers(client, consultation, settings):
+    settings.CACHES = UNREACHABLE_REDIS
+    sent = client.post(
+        _urls(consultation)["submit"],
+        {
+            "idempotency_key": str(uuid.uuid4()),
+            f"question_{consultation.questions.first().pk}": "Parkerna",
+        },
+    )
+    assert sent.status_code == 302
+    assert Response.objects.count() == 1
+
+
+def test_with_redis_down_sign_in_says_it_is_temporarily_unavailable(
+    client, councillor, settings, caplog
+):
+    settings.CACHES = UNREACHABLE_REDIS
+    page = client.post(reverse("account_login"), {"login": councillor.email, "password": PASSWORD})
+    assert page.status_code == 503
+    assert "Signing in is temporarily unavailable" in page.text
+    assert page["Retry-After"]
+    assert "_auth_user_id" not in client.session
+    assert any("cache" in record.getMessage().lower() for record in caplog.records)
+
+
+def test_with_redis_down_the_sign_in_refusal_is_translated(client, councillor, settings):
+    settings.CACHES = UNREACHABLE_REDIS
+    client.cookies["django_language"] = "sv"
+    page = client.post(reverse("account_login"), {"login": councillor.email, "password": "x"})
+    assert page.status_code == 503
+    assert "Signing in is temporarily unavailable" not in page.text
