@@ -149,3 +149,36 @@ def test_with_redis_down_the_sign_in_refusal_is_translated(client, councillor, s
     page = client.post(reverse("account_login"), {"login": councillor.email, "password": "x"})
     assert page.status_code == 503
     assert "Signing in is temporarily unavailable" not in page.text
+
+
+# --- Mail server unreachable --------------------------------------------------------------
+
+
+@pytest.fixture
+def unreachable_mail_server(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = 1  # nothing listens there: a real connection refused
+    settings.EMAIL_TIMEOUT = 5
+
+
+@pytest.mark.parametrize("known", [True, False], ids=["known-address", "unknown-address"])
+def test_password_reset_with_the_mail_server_unreachable_says_try_again_later(
+    client, councillor, unreachable_mail_server, caplog, known
+):
+    email = councillor.email if known else "nobody@example.org"
+    page = client.post(reverse("account_reset_password"), {"email": email})
+    assert page.status_code == 503
+    assert "could not be sent just now. Try again later." in page.text
+    errors = [r for r in caplog.records if r.name == "visionportal.views.accounts"]
+    assert errors and errors[0].levelname == "ERROR"
+    assert "Connection refused" in errors[0].getMessage() or "111" in errors[0].getMessage()
+
+
+def test_password_reset_with_a_working_mail_server_still_sends_the_link(client, councillor):
+    from django.core import mail
+
+    page = client.post(reverse("account_reset_password"), {"email": councillor.email})
+    assert page.status_code == 302
+    assert page["Location"] == reverse("account_reset_password_done")
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == [councillor.email]
