@@ -2,6 +2,8 @@
 UTF-8, a cache (Redis) that is down, a mail server that cannot be reached, and refusals
 (403) that are logged in one line."""
 
+import io
+import logging
 import uuid
 from urllib.parse import quote_from_bytes
 
@@ -182,3 +184,47 @@ def test_password_reset_with_a_working_mail_server_still_sends_the_link(client, 
     assert page.status_code == 302
     assert page["Location"] == reverse("account_reset_password_done")
     assert len(mail.outbox) == 1 and mail.outbox[0].to == [councillor.email]
+
+
+# --- Refusals are logged in one line ------------------------------------------------------
+
+
+@pytest.fixture
+def console_log():
+    """What the configured console handler (settings.LOGGING) writes, as text."""
+    handlers = [
+        handler
+        for handler in logging.getLogger().handlers
+        if type(handler) is logging.StreamHandler
+    ]
+    assert len(handlers) == 1, handlers
+    stream = io.StringIO()
+    previous = handlers[0].setStream(stream)
+    yield stream
+    handlers[0].setStream(previous)
+
+
+def test_a_403_is_logged_in_one_line_without_a_traceback(client, councillor, process, console_log):
+    client.force_login(councillor)
+    url = reverse("workspace:process_create", args=[process.municipality.slug])
+    assert client.get(url).status_code == 403
+    lines = console_log.getvalue().splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f"Forbidden (Permission denied): {url}")
+    assert "Traceback" not in console_log.getvalue()
+
+
+def test_a_suspicious_request_is_logged_in_one_line(client, db, console_log):
+    assert client.get("/", HTTP_HOST="evil.example").status_code == 400
+    lines = console_log.getvalue().splitlines()
+    assert len(lines) == 1, lines
+    assert "evil.example" in lines[0]
+
+
+def test_a_real_error_keeps_its_traceback(console_log):
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError as error:
+        logging.getLogger("django.request").error("Internal Server Error: /x", exc_info=error)
+    assert "Traceback" in console_log.getvalue()
+    assert "RuntimeError: boom" in console_log.getvalue()
