@@ -241,14 +241,21 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PREVENT_ENUMERATION = True
-# Failed logins are throttled per IP and per account (allauth keeps the counters in the cache).
+# Failed sign-ins (passwords and TOTP codes; allauth keeps the counters in the cache): per
+# client address over all accounts (allauth's login_failed), per (account, address), the
+# lock that bites first, and per account, a ceiling one address alone can never reach
+# (at most 60 an hour from one), which browsers that signed in before are spared
+# (visionportal.accounts; README "Security").
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "5/m/ip,5/5m/key",
+    "login_failed": "10/m/ip",
+    "login_failed_account_address": "5/5m/key",
+    "login_failed_account": "100/h/key",
     "login": "30/m/ip",
     "reset_password": "5/m/ip,3/m/key",
     "reset_password_from_key": "20/m/ip",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_FORMS = {"authenticate": "visionportal.accounts.MFAAuthenticateForm"}
 MFA_TOTP_ISSUER = "Visionportal"
 
 # --- Email ----------------------------------------------------------------------------
