@@ -13,7 +13,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.core import context
 from allauth.core.internal import ratelimit
-from allauth.mfa.base.forms import AuthenticateForm
+from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
 from django.conf import settings
 from django.utils.crypto import salted_hmac
 
@@ -120,8 +120,8 @@ class AccountAdapter(DefaultAccountAdapter):
             ratelimit.clear(request, app="allauth.account", action=action, key=key)
 
 
-class MFAAuthenticateForm(AuthenticateForm):
-    """The TOTP (or recovery code) step of signing in, limited like the password step."""
+class _CodeAttemptsLimited:
+    """A TOTP (or recovery) code form limited like the password step."""
 
     def clean_code(self):
         request = context.request
@@ -131,3 +131,11 @@ class MFAAuthenticateForm(AuthenticateForm):
         code = super().clean_code()  # allauth's check, and its per-address limit
         usage.rollback()  # the right code: not a failure
         return code
+
+
+class MFAAuthenticateForm(_CodeAttemptsLimited, AuthenticateForm):
+    """The second step of signing in."""
+
+
+class MFAReauthenticateForm(_CodeAttemptsLimited, ReauthenticateForm):
+    """Confirming a signed-in session with a code before a sensitive change."""

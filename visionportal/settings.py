@@ -255,7 +255,10 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
-MFA_FORMS = {"authenticate": "visionportal.accounts.MFAAuthenticateForm"}
+MFA_FORMS = {
+    "authenticate": "visionportal.accounts.MFAAuthenticateForm",
+    "reauthenticate": "visionportal.accounts.MFAReauthenticateForm",
+}
 MFA_TOTP_ISSUER = "Visionportal"
 
 # --- Email ----------------------------------------------------------------------------

@@ -186,3 +186,16 @@ def test_a_password_reset_by_email_lifts_the_locks_on_the_account(councillor):
     assert done.status_code == 302
     page = _sign_in(_browser(), councillor.email, new_password, COLLEAGUE)
     assert page.status_code == 302
+
+
+def test_wrong_codes_when_confirming_a_signed_in_session_are_limited(staff):
+    client = _browser()
+    client.force_login(staff)
+    url = reverse("mfa_reauthenticate")
+    pages = [client.post(url, {"code": _wrong_code()}, REMOTE_ADDR=ATTACKER) for _ in range(6)]
+    assert all(TOO_MANY not in page.text for page in pages[:5])
+    assert TOO_MANY in pages[5].text
+    # From another address the owner confirms with the right code.
+    owner = _browser()
+    owner.force_login(staff)
+    assert owner.post(url, {"code": _code()}, REMOTE_ADDR=COLLEAGUE).status_code == 302
