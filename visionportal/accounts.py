@@ -7,6 +7,10 @@ So the lock that bites first is per (account, address); a higher per-account cei
 slows guessing spread over many addresses, and a browser that signed in to the account
 before (a signed cookie) is spared it, so an attack cannot lock out those who use it. The
 rates are settings.ACCOUNT_RATE_LIMITS; README ("Security") states the policy.
+
+The counting is allauth's rate limiter (allauth.core.internal.ratelimit): its public wrapper
+answers only yes or no, and a right password or code must roll its attempt back. allauth's
+version is pinned in the lock files.
 """
 
 from allauth.account.adapter import DefaultAccountAdapter
