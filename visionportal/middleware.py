@@ -116,6 +116,15 @@ class FormEncodingMiddleware:
         body = request.body
         if not _is_strict_text(body, encoding):
             return False
+        if b"%" not in body:
+            return True
+        # Fast on the residents' hot path: Django's own parse (needed anyway, and kept)
+        # puts U+FFFD for every escaped byte that is not text. Only when one shows (or a
+        # U+FFFD was sent on purpose) are the escapes decoded strictly, part by part.
+        if not any(
+            "\ufffd" in text for key, values in request.POST.lists() for text in (key, *values)
+        ):
+            return True
         for pair in body.split(b"&"):
             for part in pair.split(b"=", 1):
                 if not _is_strict_text(unquote_to_bytes(part.replace(b"+", b" ")), encoding):

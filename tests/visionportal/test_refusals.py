@@ -228,3 +228,16 @@ def test_a_real_error_keeps_its_traceback(console_log):
         logging.getLogger("django.request").error("Internal Server Error: /x", exc_info=error)
     assert "Traceback" in console_log.getvalue()
     assert "RuntimeError: boom" in console_log.getvalue()
+
+
+def test_a_replacement_character_sent_on_purpose_is_kept(client, consultation):
+    # U+FFFD is what Django puts for bytes that are not UTF-8; typed (or pasted) as itself,
+    # properly encoded, it is text like any other.
+    page = client.generic(
+        "POST",
+        _urls(consultation)["submit"],
+        _form_body(consultation, b"Trasig %EF%BF%BD text"),
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert page.status_code == 302
+    assert Response.objects.get().answers.get().text == "Trasig \ufffd text"
