@@ -81,7 +81,7 @@ def _is_strict_text(raw: bytes, encoding: str) -> bool:
 
 class FormEncodingMiddleware:
     """Refuse a form post that is not valid text in its encoding (UTF-8 unless it names
-    another), before anything reads it.
+    another), before any view reads it.
 
     Django reads such a body anyway: raw bytes as Latin-1 (stored as mojibake such as
     "ÿþÃ(bad"), percent-escaped bytes with U+FFFD in place of each bad one. Every page of
