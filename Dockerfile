@@ -47,5 +47,7 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import urllib.request as r; r.urlopen('http://127.0.0.1:8000/healthz', timeout=8)"]
 
-# gunicorn reads its worker count from WEB_CONCURRENCY (default 2, set above).
-CMD ["gunicorn", "visionportal.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-", "--error-logfile", "-"]
+# gunicorn reads its worker count from WEB_CONCURRENCY (default 2, set above); the config
+# module sets --forwarded-allow-ips from TRUSTED_PROXY_COUNT (no proxy: trust no peer's
+# X-Forwarded-Proto, not even loopback's).
+CMD ["gunicorn", "visionportal.wsgi", "--config", "python:visionportal.gunicorn_config", "--bind", "0.0.0.0:8000", "--access-logfile", "-", "--error-logfile", "-"]

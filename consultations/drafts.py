@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from visionportal.text import has_visible_text
+
 from .models import Consultation, Response, ResponseDraft
 
 # A draft nobody has touched for this long is forgotten (the cookie lasts as long).
@@ -95,7 +97,7 @@ def _clean_answers(
             continue
         if question_id not in question_ids or not isinstance(raw_text, str):
             continue
-        if not raw_text.strip():
+        if not has_visible_text(raw_text):  # as the submit service judges it
             continue
         cleaned[str(question_id)] = raw_text
         # The same measure as the submit service, which stays the authority (a line break

@@ -151,6 +151,33 @@ class ResponseForm(forms.Form):
         """The bound profile fields the consultation asks, in order (for the templates)."""
         return [self[name] for name in PROFILE_FIELDS if name in self.fields]
 
+    def draft_values(self) -> tuple[dict[int, str], dict]:
+        """The answers and profile answers a draft keeps, each cleaned by its own field
+        exactly as the submit cleans it (Field.clean: no NUL, which PostgreSQL cannot store;
+        a choice from the list). Not the checks of a whole response (its key, the length
+        limit, "answer at least one"): a draft holds work in progress.
+
+        An answer the submit would refuse for what it contains raises ValidationError: the
+        draft is not saved, and the resident is told. A profile answer it would refuse is
+        left out, like an empty one (the list may have changed since the page was loaded)."""
+        answers, profile_answers = {}, {}
+        question_names = {question_field_name(q): q.pk for q in self.questions}
+        for name, field in self.fields.items():
+            if name == "idempotency_key":
+                continue
+            raw = field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
+            try:
+                value = field.clean(raw)
+            except forms.ValidationError:
+                if name in question_names:
+                    raise
+                continue
+            if name in question_names:
+                answers[question_names[name]] = value
+            else:
+                profile_answers[name] = value
+        return answers, profile_answers
+
     def answers(self) -> dict[int, str]:
         return {
             question.pk: self.cleaned_data.get(question_field_name(question), "")

@@ -9,7 +9,9 @@ A spreadsheet is a zip archive, and a small one can unpack to gigabytes: an XLSX
 parts would unpack to more than MAX_XLSX_UNCOMPRESSED_BYTES, or that has more than
 MAX_XLSX_PARTS parts, or whose sheet says it has far more rows than an import takes, is
 refused before anything is parsed. (Python's zipfile never inflates a part beyond the size
-its directory declares, so summing the declared sizes bounds the work.)
+its directory declares, so summing the declared sizes bounds the work.) The sheets' XML is
+parsed by openpyxl through defusedxml (a dependency for that reason): an entity
+declaration, an external entity or malformed XML makes the file unreadable, never expanded.
 """
 
 import csv
@@ -17,8 +19,11 @@ import hashlib
 import io
 import zipfile
 from dataclasses import dataclass, field
+from xml.etree.ElementTree import ParseError
 
 from django.utils.translation import gettext as _
+
+from visionportal.text import has_visible_text
 
 from . import profile
 from .exports import question_headers
@@ -42,6 +47,14 @@ PROFILE_COLUMNS = (
 TARGET_GROUP_SEPARATOR = ";"
 # Columns the export writes that an import may carry back in and that are ignored.
 IGNORED_COLUMNS = ("response", "submitted_at")
+
+
+# What openpyxl raises on a damaged workbook. ParseError: malformed XML (also `&#0;`);
+# defusedxml's refusals of entities are ValueErrors.
+XLSX_READ_ERRORS = (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, ParseError)
+# Channels an import may carry: online answers are the residents' own, sent through the
+# form, and an imported row must not pass for one (as the staff form refuses it).
+IMPORT_CHANNELS = tuple(value for value in Channel.values if value != Channel.ONLINE)
 
 
 class ImportFileError(ValueError):
@@ -83,7 +96,9 @@ def read_table(data: bytes, filename: str = "") -> list[list[str]]:
 
 
 def _read_csv(data: bytes) -> list[list[str]]:
-    if b"\x00" in data[:4096]:
+    # The whole file: a NUL anywhere is binary (or UTF-16) data, and PostgreSQL text
+    # cannot hold one, so a NUL found only at confirm would fail there.
+    if b"\x00" in data:
         raise ImportFileError(_("The file is not a CSV or XLSX file."))
     try:
         text = data.decode("utf-8-sig")
@@ -131,7 +146,7 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
     _check_xlsx_archive(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
+    except XLSX_READ_ERRORS:
         raise ImportFileError(
             _("The file could not be read as XLSX. Save it as .xlsx or CSV.")
         ) from None
@@ -147,7 +162,7 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
             rows.append([_cell_text(v) for v in values])
     except ImportFileError:
         raise
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
+    except XLSX_READ_ERRORS:
         raise ImportFileError(
             _("The file could not be read as XLSX. Save it as .xlsx or CSV.")
         ) from None
@@ -248,7 +263,7 @@ def _parse_row(cells, columns, max_answer_length, consultation=None) -> tuple[di
                     _("An answer is too long: at most %(limit)d characters (it has %(count)d).")
                     % {"limit": max_answer_length, "count": len(value)}
                 )
-            elif value:
+            elif has_visible_text(value):
                 row["answers"][key] = value
         elif key == "participants":
             if value:
@@ -270,10 +285,18 @@ def _parse_row(cells, columns, max_answer_length, consultation=None) -> tuple[di
         else:
             row[key] = value
     channel = row.get("channel", "")
-    if channel not in Channel.values:
+    if channel == Channel.ONLINE:
+        errors.append(
+            _(
+                "The channel “online” is for answers residents send themselves; imported "
+                "answers cannot use it. Use one of: %(choices)s."
+            )
+            % {"choices": ", ".join(IMPORT_CHANNELS)}
+        )
+    elif channel not in Channel.values:
         errors.append(
             _("Unknown channel “%(value)s”. Use one of: %(choices)s.")
-            % {"value": channel[:50], "choices": ", ".join(Channel.values)}
+            % {"value": channel[:50], "choices": ", ".join(IMPORT_CHANNELS)}
         )
     if row["age_band"] and row["age_band"] not in AgeBand.values:
         errors.append(
@@ -285,8 +308,6 @@ def _parse_row(cells, columns, max_answer_length, consultation=None) -> tuple[di
             errors.append(_("Shorten %(column)s to at most 120 characters.") % {"column": name})
     if consultation is not None:
         errors.extend(_apply_configuration(row, consultation))
-    if channel == Channel.ONLINE and (row["group_label"] or row["participants"] is not None):
-        errors.append(_("Online answers come from one person, not a group."))
     if not row["answers"] and not errors:
         errors.append(_("The row has no answers."))
     return row, errors

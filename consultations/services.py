@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from visionportal.models import VisionProcess
 from visionportal.services import ConcurrentEditError
+from visionportal.text import has_visible_text
 
 from . import profile
 from .models import (
@@ -235,7 +236,7 @@ def _clean_answers(*, consultation: Consultation, answers: dict) -> dict[int, st
         # Browsers send a line break as CR LF but count it as one character (maxlength, our
         # counter); store and measure it as the resident saw it.
         text = (raw_text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
-        if not text:
+        if not has_visible_text(text):  # also "\u00a0\u200b": as empty as spaces
             continue
         if len(text) > consultation.max_answer_length:
             errors[str(question_id)] = ValidationError(
@@ -559,6 +560,9 @@ def responses_import(*, consultation: Consultation, rows: list[dict], file_sha25
     created_count = 0
     for row in rows:
         try:
+            if row["channel"] == Channel.ONLINE:
+                # The residents' own channel: an import must not pass for their answers.
+                raise ValidationError(_("Imported answers cannot use the channel “online”."))
             _response, created = response_submit(
                 consultation=consultation,
                 idempotency_key=import_row_key(

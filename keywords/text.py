@@ -1,28 +1,7 @@
 """How keyword labels and the reasons given for them are cleaned, one rule for curation and
-the councillors' round. Pure: no database access."""
+the councillors' round. The rule lives in visionportal.text, shared with residents' answers
+(consultations may not import keywords)."""
 
-import unicodedata
+from visionportal.text import clean_text
 
-# Joiners are part of some scripts (ZWNJ in Persian) and of emoji sequences (ZWJ); every
-# other format character (bidi overrides that spoof text, zero-width spaces, soft hyphens)
-# is dropped, so two labels that look the same are the same.
-_KEPT_FORMAT_CHARACTERS = {"\u200c", "\u200d"}
-
-
-def clean_text(text: str | None) -> str:
-    """NFC; whitespace and control characters collapsed to single spaces; format characters
-    other than the joiners dropped.
-
-    Markup is kept as typed: it is stored as text and escaped wherever it is shown.
-    """
-    text = unicodedata.normalize("NFC", text or "")
-    kept = []
-    for char in text:
-        category = unicodedata.category(char)
-        if char.isspace() or category == "Cc":
-            kept.append(" ")  # so words a control character separated stay apart
-        elif category == "Cf" and char not in _KEPT_FORMAT_CHARACTERS:
-            continue
-        else:
-            kept.append(char)
-    return " ".join("".join(kept).split())
+__all__ = ["clean_text"]

@@ -1,7 +1,11 @@
 """The deployment files (Dockerfile, .dockerignore, docker-compose.yml) and the README's
 Configuration table agree with what settings.py reads. Pure file checks: no Docker needed."""
 
+import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -228,3 +232,77 @@ def test_build_context_leaves_out_local_state_and_secrets():
     assert {".git", ".venv", ".env", "node_modules", "db.sqlite3", "staticfiles"} <= ignored
     # Compiled translations are committed and must reach the image.
     assert not ignored & {"locale", "*.mo", "**/*.mo"}
+
+
+GUNICORN_CONFIG = ["--config", "python:visionportal.gunicorn_config"]
+
+
+def _gunicorn_forwarded_allow_ips(command: list[str], trusted_proxy_count: str | None) -> str:
+    """What the real gunicorn makes of `command` (as the image or compose runs it) in the
+    repository root, from its --print-config."""
+    env = {k: v for k, v in os.environ.items() if k not in ("FORWARDED_ALLOW_IPS",)}
+    env.pop("TRUSTED_PROXY_COUNT", None)
+    # --print-config also loads the app: production settings want a key.
+    env["SECRET_KEY"] = "print-config-only-not-a-secret"  # noqa: S105
+    if trusted_proxy_count is not None:
+        env["TRUSTED_PROXY_COUNT"] = trusted_proxy_count
+    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+    result = subprocess.run(  # noqa: S603
+        [gunicorn, *command[1:], "--print-config"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    (line,) = [line for line in result.stdout.splitlines() if line.startswith("forwarded_allow")]
+    return line.split("=", 1)[1].strip()
+
+
+def _dockerfile_cmd() -> list[str]:
+    return json.loads(dict(dockerfile_instructions())["CMD"])
+
+
+def test_image_and_compose_load_the_gunicorn_config(compose):
+    for command in (_dockerfile_cmd(), compose["services"]["web"]["command"]):
+        assert command[:2] == ["gunicorn", "visionportal.wsgi"]
+        index = command.index("--config")
+        assert command[index : index + 2] == GUNICORN_CONFIG
+        assert not any(arg.startswith("--forwarded-allow-ips") for arg in command)
+
+
+@pytest.mark.parametrize(
+    ("trusted_proxy_count", "expected"),
+    [(None, "[]"), ("", "[]"), ("0", "[]"), ("1", "['*']"), ("2", "['*']")],
+)
+def test_gunicorn_trusts_forwarded_proto_only_behind_the_trusted_proxies(
+    compose, trusted_proxy_count, expected
+):
+    # gunicorn's own default trusts X-Forwarded-Proto from loopback; without a proxy in
+    # front nobody is trusted, behind TRUSTED_PROXY_COUNT proxies the peer (the proxy) is.
+    for command in (_dockerfile_cmd(), compose["services"]["web"]["command"]):
+        assert _gunicorn_forwarded_allow_ips(command, trusted_proxy_count) == expected
+
+
+def test_gunicorn_refuses_a_bad_trusted_proxy_count_at_start_up():
+    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+    result = subprocess.run(  # noqa: S603
+        [gunicorn, "visionportal.wsgi", *GUNICORN_CONFIG, "--print-config"],
+        cwd=ROOT,
+        env={**os.environ, "TRUSTED_PROXY_COUNT": "one"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "TRUSTED_PROXY_COUNT must be an integer" in result.stdout + result.stderr
+
+
+def test_readme_documents_how_gunicorn_trusts_the_proxy():
+    configuration = readme_section("Configuration")
+    row = next(line for line in configuration.splitlines() if "`TRUSTED_PROXY_COUNT`" in line)
+    assert "--forwarded-allow-ips" in row
+    assert "X-Forwarded-Proto" in row

@@ -1,9 +1,17 @@
+import logging
+from urllib.parse import unquote_to_bytes
+
 from django.conf import settings
+from django.shortcuts import render
 from django.utils import translation
+from django.utils.translation import gettext as _
+from redis.exceptions import RedisError
 
 from .caching import TTLCache
 from .models import Municipality
 from .views.health import healthz
+
+logger = logging.getLogger(__name__)
 
 # Read on every municipality page; changes (rare) reach every process within a minute.
 _default_language = TTLCache(ttl=60)
@@ -52,3 +60,110 @@ class HealthCheckMiddleware:
         if request.path_info == "/healthz":
             return healthz(request)
         return self.get_response(request)
+
+
+def _refusal(request, *, title, message, status):
+    return render(
+        request,
+        "visionportal/refusal.html",
+        {"title": title, "message": message},
+        status=status,
+    )
+
+
+def _is_strict_text(raw: bytes, encoding: str) -> bool:
+    try:
+        raw.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return False
+    return True
+
+
+class FormEncodingMiddleware:
+    """Refuse a form post that is not valid text in its encoding (UTF-8 unless it names
+    another), before any view reads it.
+
+    Django reads such a body anyway: raw bytes as Latin-1 (stored as mojibake such as
+    "ÿþÃ(bad"), percent-escaped bytes with U+FFFD in place of each bad one. Every page of
+    ours is UTF-8 and browsers post in the page's encoding, so only a broken or hostile
+    client sends one: it gets a clear 400 and nothing is stored. Multipart posts (the
+    staff import's file upload) are left to the import, which checks the file itself.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            request.method in ("POST", "PUT", "PATCH")
+            and request.content_type == "application/x-www-form-urlencoded"
+            and not self._is_valid(request)
+        ):
+            return _refusal(
+                request,
+                title=_("The form could not be read"),
+                message=_(
+                    "What was sent is not valid UTF-8 text, so nothing was saved. Reload "
+                    "the page and send the form again."
+                ),
+                status=400,
+            )
+        return self.get_response(request)
+
+    @staticmethod
+    def _is_valid(request) -> bool:
+        encoding = request.encoding or settings.DEFAULT_CHARSET
+        body = request.body
+        if not _is_strict_text(body, encoding):
+            return False
+        if b"%" not in body:
+            return True
+        # Fast on the residents' hot path: Django's own parse (needed anyway, and kept)
+        # puts U+FFFD for every escaped byte that is not text. Only when one shows (or a
+        # U+FFFD was sent on purpose) are the escapes decoded strictly, part by part.
+        if not any(
+            "\ufffd" in text for key, values in request.POST.lists() for text in (key, *values)
+        ):
+            return True
+        for pair in body.split(b"&"):
+            for part in pair.split(b"=", 1):
+                if not _is_strict_text(unquote_to_bytes(part.replace(b"+", b" ")), encoding):
+                    return False
+        return True
+
+
+# How long a client is asked to wait when the cache is down (seconds, Retry-After).
+CACHE_OUTAGE_RETRY_AFTER = 60
+
+
+class CacheOutageMiddleware:
+    """The cache (Redis) keeps the sign-in rate limits. When it cannot be reached, signing
+    in (and the other account pages that count attempts) answers 503 "temporarily
+    unavailable, try again shortly" instead of a 500: never fail open there, the limits are
+    what stops password guessing. Residents' pages do not depend on the cache (their draft
+    limit fails open: consultations.views.drafts)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, RedisError):
+            return None
+        logger.warning(
+            "Cache unavailable, answered 503: %s %s (%s)",
+            request.method,
+            request.path,
+            exception.__class__.__name__,
+        )
+        if request.path.startswith("/accounts/"):
+            message = _("Signing in is temporarily unavailable. Try again in a few minutes.")
+        else:
+            message = _("This page is temporarily unavailable. Try again in a few minutes.")
+        response = _refusal(
+            request, title=_("Temporarily unavailable"), message=message, status=503
+        )
+        response["Retry-After"] = str(CACHE_OUTAGE_RETRY_AFTER)
+        return response

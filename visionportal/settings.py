@@ -92,6 +92,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the language, the user and messages are known: its refusal pages use them.
+    "visionportal.middleware.FormEncodingMiddleware",
+    "visionportal.middleware.CacheOutageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -238,14 +241,24 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PREVENT_ENUMERATION = True
-# Failed logins are throttled per IP and per account (allauth keeps the counters in the cache).
+# Failed sign-ins (passwords and TOTP codes; allauth keeps the counters in the cache): per
+# client address over all accounts (allauth's login_failed), per (account, address), the
+# lock that bites first, and per account, a ceiling one address alone can never reach
+# (at most 60 an hour from one), which browsers that signed in before are spared
+# (visionportal.accounts; README "Security").
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "5/m/ip,5/5m/key",
+    "login_failed": "10/m/ip",
+    "login_failed_account_address": "5/5m/key",
+    "login_failed_account": "100/h/key",
     "login": "30/m/ip",
     "reset_password": "5/m/ip,3/m/key",
     "reset_password_from_key": "20/m/ip",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_FORMS = {
+    "authenticate": "visionportal.accounts.MFAAuthenticateForm",
+    "reauthenticate": "visionportal.accounts.MFAReauthenticateForm",
+}
 MFA_TOTP_ISSUER = "Visionportal"
 
 # --- Email ----------------------------------------------------------------------------
@@ -311,6 +324,9 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A 403 or a suspicious request is logged in one line, not with a traceback that buries
+    # real errors (visionportal.logfilters).
+    "filters": {"one_line_refusals": {"()": "visionportal.logfilters.OneLineRefusals"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["one_line_refusals"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }

@@ -3,7 +3,7 @@ from django.urls import include, path, register_converter
 
 from consultations import representation as consultation_representation
 
-from .views import health, members, public, representation, workspace
+from .views import accounts, health, members, public, representation, workspace
 
 
 class ProcessPartKind:
@@ -88,6 +88,8 @@ urlpatterns = [
     path("workspace/", include(workspace_patterns)),
     path("workspace/", include("consultations.staff_urls")),
     path("workspace/", include("keywords.urls")),
+    # Before allauth's own: the same URL and name, with a clear answer when mail is down.
+    path("accounts/password/reset/", accounts.password_reset, name="account_reset_password"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -5,6 +5,7 @@ The token lives in a cookie scoped to the consultation's pages: HttpOnly, SameSi
 Secure outside development, gone when the consultation closes or after DRAFT_KEEP_DAYS.
 """
 
+import logging
 import time
 
 from allauth.account.adapter import get_adapter
@@ -16,9 +17,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.views.decorators.http import require_POST
+from redis.exceptions import RedisError
 
 from .. import drafts, selectors
 from ..forms import ResponseForm, question_field_name
+
+logger = logging.getLogger(__name__)
 
 DRAFT_CONTROLS = "consultations/_draft_controls.html"
 STATUS_TEMPLATE = "consultations/status.html"
@@ -113,14 +117,6 @@ def _profile_fields(form: ResponseForm) -> dict:
     }
 
 
-def _posted_profile(post, form: ResponseForm) -> dict:
-    profile = {}
-    for name, field in _profile_fields(form).items():
-        many = getattr(field.widget, "allow_multiple_selected", False)
-        profile[name] = post.getlist(name) if many else post.get(name, "")
-    return profile
-
-
 def _client_key(request) -> str:
     try:
         ip = get_adapter(request).get_client_ip(request)
@@ -135,12 +131,18 @@ def _client_key(request) -> str:
 def _over_limit(scope: str, key: str, *, limit: int, window: int) -> bool:
     """A fixed-window counter in the cache, like allauth's login limits keep theirs."""
     bucket = f"vp:draft-rate:{scope}:{key}:{int(time.time() // window)}"
-    cache.add(bucket, 0, timeout=window + 5)
     try:
-        count = cache.incr(bucket)
-    except ValueError:  # expired between add and incr
-        cache.set(bucket, 1, timeout=window + 5)
-        count = 1
+        cache.add(bucket, 0, timeout=window + 5)
+        try:
+            count = cache.incr(bucket)
+        except ValueError:  # expired between add and incr
+            cache.set(bucket, 1, timeout=window + 5)
+            count = 1
+    except RedisError as error:
+        # Fail open: with the cache down a resident's draft is still saved. The limit only
+        # keeps the endpoint from being used as storage, and each draft stays capped.
+        logger.warning("Cache unavailable, draft rate limit skipped (%s)", type(error).__name__)
+        return False
     return count > limit
 
 
@@ -179,7 +181,7 @@ def _status(request, consultation, state, *, status=200, saved=None, questions=(
     if state == "not_open":
         context["status"] = consultation.status()
         return render(request, STATUS_TEMPLATE, context, status=status)
-    context["status"] = "draft_not_saved"
+    context["status"] = "draft_invalid" if state == "invalid" else "draft_not_saved"
     return render(request, STATUS_TEMPLATE, context, status=status)
 
 
@@ -195,14 +197,21 @@ def draft_save(request, municipality_slug, process_slug, pk):
     if _rate_limited(request, token):
         return _status(request, consultation, "rate_limited", status=429)
     form = ResponseForm(
-        consultation=consultation, questions=selectors.consultation_questions(consultation)
+        request.POST,
+        consultation=consultation,
+        questions=selectors.consultation_questions(consultation),
     )
+    try:
+        # The submit's own cleaning, field by field: the draft stores nothing it would refuse.
+        answers, profile = form.draft_values()
+    except ValidationError:
+        return _status(request, consultation, "invalid", status=400)
     try:
         saved, saved_token = drafts.draft_save(
             consultation=consultation,
             token=token,
-            answers={q.pk: request.POST.get(question_field_name(q), "") for q in form.questions},
-            profile=_posted_profile(request.POST, form),
+            answers=answers,
+            profile=profile,
             idempotency_key=request.POST.get("idempotency_key"),
             questions=form.questions,
         )

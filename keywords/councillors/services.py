@@ -49,8 +49,8 @@ from keywords.models import (
     KeywordStatus,
     ProposalKind,
 )
-from keywords.text import clean_text
 from visionportal.models import Membership, Role
+from visionportal.text import clean_text
 
 TITLE_MAX = CouncillorRound._meta.get_field("title").max_length
 INSTRUCTIONS_MAX = CouncillorRound._meta.get_field("instructions").max_length

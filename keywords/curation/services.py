@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from consultations.models import Consultation
 from keywords import tallies
 from keywords.models import ActionKind, Keyword, KeywordAction, KeywordStatus
-from keywords.text import clean_text
+from visionportal.text import clean_text
 
 LABEL_MAX_LENGTH = Keyword._meta.get_field("label").max_length
 BASE_FORM_MAX_LENGTH = Keyword._meta.get_field("base_form").max_length
@@ -56,7 +56,7 @@ class UndoRefused(CurationError):
 
 
 def clean_label(label: str) -> str:
-    """A label as stored (keywords.text.clean_text): no control, bidi-override or invisible
+    """A label as stored (visionportal.text.clean_text): no control, bidi-override or invisible
     characters, single spaces. HTML stays text (templates escape it); emoji and
     right-to-left scripts are kept.
     """

@@ -584,3 +584,52 @@ def test_every_role_uses_the_draft_like_a_resident(client, consultation, who, re
     other = Client()
     other.cookies["django_language"] = "en"
     assert "Parkerna" not in other.get(urls["form"]).content.decode()
+
+
+# --- Cleaning shared with the submit (issue 8) --------------------------------------------
+
+
+def test_autosave_with_a_nul_byte_is_refused_clearly_and_stores_nothing(client, consultation):
+    # PostgreSQL's jsonb cannot hold \u0000: the draft cleans its input as the submit does.
+    saved = client.post(
+        _urls(consultation)["draft_save"], _data(consultation, "a\x00b", "Parkerna"), **HTMX
+    )
+    assert saved.status_code == 400
+    assert 'data-draft-state="invalid"' in saved.text
+    assert "cannot be stored" in saved.text
+    assert not ResponseDraft.objects.exists()
+    assert _cookie(client, consultation) is None
+
+
+def test_save_draft_with_a_nul_byte_without_javascript_is_a_clear_page(client, consultation):
+    page = client.post(_urls(consultation)["draft_save"], _data(consultation, "a\x00b"))
+    assert page.status_code == 400
+    assert "cannot be stored" in page.text
+    assert not ResponseDraft.objects.exists()
+
+
+def test_the_submit_refuses_the_same_nul_byte_the_draft_refuses(client, consultation):
+    page = client.post(_urls(consultation)["submit"], _data(consultation, "a\x00b"))
+    assert page.status_code == 200
+    assert "Null characters are not allowed" in page.text
+    assert not Response.objects.exists()
+
+
+def test_a_nul_byte_in_a_profile_answer_is_dropped_from_the_draft(client, consultation):
+    consultation.ask_age_band = True
+    consultation.save()
+    saved = client.post(
+        _urls(consultation)["draft_save"],
+        _data(consultation, "Parkerna", age_band="25-44\x00"),
+        **HTMX,
+    )
+    assert saved.status_code == 200
+    assert ResponseDraft.objects.get().content["profile"] == {}
+
+
+def test_an_answer_of_only_invisible_characters_is_not_kept_in_a_draft(client, consultation):
+    saved = client.post(
+        _urls(consultation)["draft_save"], _data(consultation, "\u00a0\u200b", "\u200b"), **HTMX
+    )
+    assert saved.status_code == 200
+    assert not ResponseDraft.objects.exists()

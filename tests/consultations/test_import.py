@@ -1,6 +1,7 @@
 """Bulk import from CSV and XLSX: preview with per-row errors, all or nothing, no duplicates."""
 
 import io
+import zipfile
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -247,3 +248,113 @@ def test_imported_markup_is_rendered_inert(client, staff, consultation):
     assert "&lt;script&gt;" in page.text
     page = _upload(client, consultation, f"channel,keep\n{XSS.replace(chr(34), '')},x\n".encode())
     assert "<script>" not in page.text
+
+
+# --- Hostile files (issue 8) --------------------------------------------------------------
+
+
+def _xlsx_with_sheet(sheet_xml: bytes) -> bytes:
+    """A real workbook whose first sheet's XML is replaced by `sheet_xml`."""
+    source = zipfile.ZipFile(io.BytesIO(_xlsx([["channel", "keep"], ["interview", "x"]])))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for part in source.infolist():
+            data = source.read(part.filename)
+            if part.filename == "xl/worksheets/sheet1.xml":
+                data = sheet_xml
+            target.writestr(part, data)
+    return buffer.getvalue()
+
+
+SHEET_NS = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+
+
+def _sheet(cell: bytes, doctype: bytes = b"") -> bytes:
+    return (
+        b'<?xml version="1.0" encoding="UTF-8"?>' + doctype + b"<worksheet " + SHEET_NS + b">"
+        b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>channel</t></is></c>'
+        b'<c r="B1" t="inlineStr"><is><t>keep</t></is></c></row>'
+        b'<row r="2"><c r="A2" t="inlineStr"><is><t>interview</t></is></c>'
+        b'<c r="B2" t="inlineStr"><is><t>' + cell + b"</t></is></c></row>"
+        b"</sheetData></worksheet>"
+    )
+
+
+LAUGHS = b"".join(
+    b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1)) * 10 if i else b"lol") for i in range(10)
+)
+
+
+@pytest.mark.parametrize(
+    "sheet_xml",
+    [
+        pytest.param(_sheet(b"&greeting;", b'<!DOCTYPE w [<!ENTITY greeting "hi">]>'), id="entity"),
+        pytest.param(_sheet(b"&lol9;", b"<!DOCTYPE w [" + LAUGHS + b"]>"), id="billion-laughs"),
+        pytest.param(
+            _sheet(b"&secret;", b'<!DOCTYPE w [<!ENTITY secret SYSTEM "file:///etc/passwd">]>'),
+            id="external-entity",
+        ),
+        pytest.param(_sheet(b"a&#0;b"), id="nul-reference"),
+        pytest.param(b"<worksheet><sheetData><row>", id="truncated"),
+    ],
+)
+def test_xlsx_with_malformed_or_hostile_sheet_xml_is_refused_as_unreadable(
+    client, staff, consultation, sheet_xml
+):
+    data = _xlsx_with_sheet(sheet_xml)
+    with pytest.raises(importing.ImportFileError, match="could not be read as XLSX"):
+        _parse(consultation, data, "answers.xlsx")
+    client.force_login(staff)
+    page = _upload(client, consultation, data, "answers.xlsx")
+    assert page.status_code == 200
+    assert "could not be read as XLSX" in page.text
+    assert "root:" not in page.text
+
+
+def test_the_sheet_rewriting_helper_keeps_a_well_formed_sheet_readable(consultation):
+    # Guards the test above: the rewritten workbook is otherwise a valid one.
+    parsed = _parse(consultation, _xlsx_with_sheet(_sheet(b"Parkerna")), "answers.xlsx")
+    assert parsed.errors == []
+    assert parsed.rows[0]["answers"] == {consultation.questions.first().pk: "Parkerna"}
+
+
+def test_csv_with_a_nul_byte_after_the_first_4_kb_is_refused_at_the_preview(
+    client, staff, consultation
+):
+    rows = "".join(f"interview,answer {n}\n" for n in range(300))
+    data = f"channel,keep\n{rows}interview,a\x00b\n".encode()
+    assert data.index(b"\x00") > 4096
+    with pytest.raises(importing.ImportFileError, match="not a CSV or XLSX file"):
+        _parse(consultation, data)
+    client.force_login(staff)
+    page = _upload(client, consultation, data)
+    assert "not a CSV or XLSX file" in page.text
+    assert "can be imported" not in page.text
+    client.post(staff_url("import_confirm", consultation), {"sha256": importing.file_sha256(data)})
+    assert not Response.objects.exists()
+
+
+def test_import_refuses_the_online_channel(consultation):
+    # Online answers are the residents' own; an imported row must not pass for one.
+    parsed = _parse(consultation, b"channel,keep\ninterview,ok\nonline,Parkerna\n")
+    assert [number for number, _message in parsed.errors] == [3]
+    assert "online" in parsed.errors[0][1]
+    assert "Use one of" in parsed.errors[0][1]
+    allowed = parsed.errors[0][1].split("Use one of:")[1]
+    assert "online" not in allowed and "interview" in allowed
+
+
+def test_import_service_refuses_an_online_row_from_a_tampered_preview(consultation):
+    rows = _parse(consultation, GOOD_CSV).rows
+    rows[0]["channel"] = "online"
+    with pytest.raises(ValidationError, match="Row 2"):
+        services.responses_import(consultation=consultation, rows=rows, file_sha256="c" * 64)
+    assert not Response.objects.exists()
+
+
+def test_an_imported_cell_of_only_invisible_characters_is_not_an_answer(consultation):
+    parsed = _parse(consultation, "channel,keep,leave\ninterview,\u200b\u00a0,Parkerna\n".encode())
+    assert parsed.errors == []
+    assert parsed.rows[0]["answers"] == {list(consultation.questions.all())[1].pk: "Parkerna"}
+    parsed = _parse(consultation, "channel,keep\ninterview,\u200b\n".encode())
+    assert parsed.errors == [(2, "The row has no answers.")]

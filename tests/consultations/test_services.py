@@ -272,3 +272,29 @@ def test_concurrent_double_submit_stores_one_response(process):
     assert len({response.pk for response, _ in results}) == 1
     assert Response.objects.filter(consultation=consultation).count() == 1
     assert Answer.objects.filter(response__consultation=consultation).count() == 1
+
+
+@pytest.mark.parametrize("invisible", ["\u00a0\u200b", "\u200b", "\ufeff\u2060", "\u200d", "\x07"])
+def test_an_answer_of_only_invisible_characters_counts_as_empty(consultation, invisible):
+    with pytest.raises(ValidationError, match="at least one"):
+        response_submit(
+            consultation=consultation,
+            idempotency_key=uuid.uuid4(),
+            answers=_answers(consultation, invisible, "", ""),
+        )
+    response, _ = response_submit(
+        consultation=consultation,
+        idempotency_key=uuid.uuid4(),
+        answers=_answers(consultation, invisible, "Mer grönska", ""),
+    )
+    assert list(response.answers.values_list("text", flat=True)) == ["Mer grönska"]
+
+
+def test_an_answer_with_a_joiner_between_letters_is_kept_as_typed(consultation):
+    # ZWNJ is part of Persian spelling: only answers with nothing visible are empty.
+    response, _ = response_submit(
+        consultation=consultation,
+        idempotency_key=uuid.uuid4(),
+        answers=_answers(consultation, "می\u200cخواهم"),
+    )
+    assert response.answers.get().text == "می\u200cخواهم"
