@@ -15,17 +15,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
-from .models import Membership, Municipality, Role, VisionProcess
+from .models import Membership, Role, VisionProcess
 
 EDITOR_ROLES = frozenset({Role.ADMIN, Role.STAFF})
 MFA_REQUIRED_ROLES = frozenset({Role.ADMIN, Role.STAFF})
 ALL_ROLES = frozenset(Role)
-
-
-def membership_of(user, municipality: Municipality) -> Membership | None:
-    if not user.is_authenticated:
-        return None
-    return Membership.objects.filter(user=user, municipality=municipality).first()
 
 
 def has_mfa(user) -> bool:

@@ -108,21 +108,3 @@ def process_overview(process: VisionProcess, today: datetime.date | None = None)
         capabilities=capabilities_of(current),
     )
 
-
-def process_outline(process_id: int) -> dict:
-    """Title and part counts of a process.
-
-    Raises VisionProcess.DoesNotExist for a process not (yet) committed: a task reading it
-    must be enqueued on commit.
-    """
-    process = VisionProcess.objects.annotate(
-        phase_count=Count("phases", distinct=True),
-        track_count=Count("tracks", distinct=True),
-        milestone_count=Count("milestones", distinct=True),
-    ).get(pk=process_id)
-    return {
-        "title": process.title,
-        "phases": process.phase_count,
-        "tracks": process.track_count,
-        "milestones": process.milestone_count,
-    }

@@ -113,12 +113,6 @@ def _check_track_belongs(process: VisionProcess, track: Track | None) -> None:
         raise ValueError("A milestone's track must belong to the same process")
 
 
-def user_create(*, email: str, password: str | None, first_name: str = "", last_name: str = ""):
-    return User.objects.create_user(
-        email=email, password=password, first_name=first_name, last_name=last_name
-    )
-
-
 def expired_sessions_clear() -> int:
     """Expired sessions hold nothing anyone may use; the database should not keep them."""
     deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()

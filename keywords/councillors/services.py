@@ -304,14 +304,6 @@ class Acceptance:
         return cls(frozenset(int(s) for s in strikes), frozenset(label_key(a) for a in additions))
 
 
-def accept_all(round: CouncillorRound) -> Acceptance:
-    active = CouncillorProposal.objects.filter(round=round, withdrawn_at__isnull=True)
-    return Acceptance.of(
-        strikes=[p.keyword_id for p in active if p.kind == ProposalKind.STRIKE],
-        additions=[p.label for p in active if p.kind == ProposalKind.ADD],
-    )
-
-
 def keyword_list_publish(
     *,
     consultation: Consultation,

@@ -15,7 +15,7 @@ from keywords.models import (
     KeywordStatus,
 )
 
-from .factories import councillor_of, keyword, respond
+from .factories import accept_all, councillor_of, keyword, respond
 
 pytestmark = pytest.mark.django_db
 
@@ -449,11 +449,13 @@ def test_publishing_applies_only_the_accepted_proposals(
     assert accepted == {("strike", "a"), ("strike", "b"), ("add", "c")}
 
 
-def test_accept_all_accepts_every_active_proposal(two_councillors_proposed, consultation, staff):
+def test_accepting_every_active_proposal_publishes_their_strikes_and_additions(
+    two_councillors_proposed, consultation, staff
+):
     round = two_councillors_proposed
     services.round_close(round=round, by=staff)
     keyword_list = services.keyword_list_publish(
-        consultation=consultation, round=round, accept=services.accept_all(round), by=staff
+        consultation=consultation, round=round, accept=accept_all(round), by=staff
     )
     assert [i.label for i in keyword_list.items.all()] == ["Kollektivtrafik", "Strömmen", "Cykel"]
 
@@ -478,7 +480,7 @@ def test_a_published_list_is_frozen_when_keywords_change(
     round = two_councillors_proposed
     services.round_close(round=round, by=staff)
     v1 = services.keyword_list_publish(
-        consultation=consultation, round=round, accept=services.accept_all(round), by=staff
+        consultation=consultation, round=round, accept=accept_all(round), by=staff
     )
     before = items(v1)
     keywords["bus"].label = "Bussar och tåg"
@@ -494,7 +496,7 @@ def test_publishing_again_makes_a_new_version_that_carries_the_round_forward(
     round = two_councillors_proposed
     services.round_close(round=round, by=staff)
     v1 = services.keyword_list_publish(
-        consultation=consultation, round=round, accept=services.accept_all(round), by=staff
+        consultation=consultation, round=round, accept=accept_all(round), by=staff
     )
     keywords["bus"].label = "Bussar och tåg"
     keywords["bus"].save()
@@ -545,7 +547,7 @@ def test_an_accepted_addition_that_staff_added_meanwhile_is_listed_once(
     services.round_close(round=round, by=staff)
     keyword(consultation, "hamnen", created_by_staff=True)
     keyword_list = services.keyword_list_publish(
-        consultation=consultation, round=round, accept=services.accept_all(round), by=staff
+        consultation=consultation, round=round, accept=accept_all(round), by=staff
     )
     assert [(i.label, i.origin) for i in keyword_list.items.all()][-1] == ("hamnen", "staff")
     assert keyword_list.items.count() == 4
@@ -575,7 +577,7 @@ def test_a_later_round_keeps_the_earlier_rounds_decisions(
     services.proposal_add(round=round, councillor=councillor, label="Hamnen", reason="b")
     services.round_close(round=round, by=staff)
     services.keyword_list_publish(
-        consultation=consultation, round=round, accept=services.accept_all(round), by=staff
+        consultation=consultation, round=round, accept=accept_all(round), by=staff
     )
     second = services.round_open(consultation=consultation, by=staff, title="Runda 2")
     services.proposal_strike(
@@ -608,7 +610,7 @@ def test_a_keyword_on_record_stays_but_the_whole_consultation_can_be_deleted(
     round = two_councillors_proposed
     services.round_close(round=round, by=staff)
     services.keyword_list_publish(
-        consultation=consultation, round=round, accept=services.accept_all(round), by=staff
+        consultation=consultation, round=round, accept=accept_all(round), by=staff
     )
     with pytest.raises(RestrictedError):
         keywords["park"].delete()
