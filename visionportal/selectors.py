@@ -107,4 +107,3 @@ def process_overview(process: VisionProcess, today: datetime.date | None = None)
         milestones=milestones,
         capabilities=capabilities_of(current),
     )
-

@@ -12,4 +12,3 @@ pytestmark = pytest.mark.celery_worker
 
 def test_a_task_round_trips_through_redis_and_a_real_worker(celery_worker):
     assert ping.delay().get(timeout=10) == "pong"
-
