@@ -78,6 +78,18 @@ def process_for_member(request, pk: int) -> VisionProcess:
     return get_object_or_404(VisionProcess, pk=pk, municipality=request.municipality)
 
 
+def process_part_of(process: VisionProcess, model, pk: int):
+    """A phase, track or milestone (`model`) of the member's `process`, or 404."""
+    return get_object_or_404(model, pk=pk, process=process)
+
+
+def membership_for_member(request, pk: int) -> Membership:
+    """A membership in the member's municipality, or 404 (also for other municipalities')."""
+    return get_object_or_404(
+        Membership.objects.select_related("user"), pk=pk, municipality=request.municipality
+    )
+
+
 def public_process(municipality_slug: str, process_slug: str) -> VisionProcess:
     return get_object_or_404(
         VisionProcess.objects.public().select_related("municipality"),
