@@ -6,7 +6,16 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
-from .models import Membership, Milestone, Municipality, Phase, Track, VisionProcess
+from .models import (
+    Membership,
+    Milestone,
+    Municipality,
+    Phase,
+    PopulationDimension,
+    PopulationMargin,
+    Track,
+    VisionProcess,
+)
 from .phases import Capability, capabilities_of
 
 
@@ -107,3 +116,14 @@ def process_overview(process: VisionProcess, today: datetime.date | None = None)
         milestones=milestones,
         capabilities=capabilities_of(current),
     )
+
+
+def population_figures(municipality: Municipality) -> list[dict]:
+    """The municipality's population figures per dimension, with each dimension's total."""
+    margins = list(PopulationMargin.objects.filter(municipality=municipality))
+    dimensions = []
+    for value, label in PopulationDimension.choices:
+        rows = [m for m in margins if m.dimension == value]
+        total = sum(m.population for m in rows)
+        dimensions.append({"value": value, "label": label, "rows": rows, "total": total})
+    return dimensions

@@ -12,6 +12,7 @@ from .models import (
     Milestone,
     Municipality,
     Phase,
+    PopulationMargin,
     Role,
     Track,
     User,
@@ -168,3 +169,24 @@ def member_remove(*, membership: Membership) -> None:
         membership = Membership.objects.select_for_update().get(pk=membership.pk)
         _ensure_an_admin_remains(membership)
         membership.delete()
+
+
+@transaction.atomic
+def population_margins_replace(
+    *, municipality: Municipality, margins: dict[str, dict[str, int]], source="", year=None
+) -> None:
+    """All or nothing: each dimension in `margins` (as population.parse_margins gives them)
+    becomes exactly its groups; dimensions not in `margins` keep their figures."""
+    for dimension, groups in margins.items():
+        PopulationMargin.objects.filter(municipality=municipality, dimension=dimension).delete()
+        PopulationMargin.objects.bulk_create(
+            PopulationMargin(
+                municipality=municipality,
+                dimension=dimension,
+                group=group,
+                population=population,
+                source=source,
+                year=year,
+            )
+            for group, population in groups.items()
+        )
