@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from visionportal.models import VisionProcess
+from visionportal.models import Versioned, VisionProcess
 
 
 class ConsultationQuerySet(models.QuerySet):
@@ -19,7 +19,10 @@ class ConsultationQuerySet(models.QuerySet):
         return self.filter(opens_at__lte=at, closes_at__gt=at)
 
 
-class Consultation(models.Model):
+class Consultation(Versioned):
+    """Versioned: the settings page (settings and questions together) refuses a save over a
+    colleague's (consultations.services.consultation_configure)."""
+
     process = models.ForeignKey(
         VisionProcess,
         on_delete=models.CASCADE,

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from visionportal.access import EDITOR_ROLES, member_required, process_for_member
 from visionportal.models import Role
-from visionportal.services import ConcurrentEditError
+from visionportal.services import StaleVersion
 
 from .. import access, exports, importing, profile, selectors, services
 from ..forms import (
@@ -167,12 +167,7 @@ def consultation_edit(request, pk):
     consultation = access.consultation_for_member(request, pk)
     questions = selectors.consultation_questions(consultation)
     if request.method != "POST":
-        form = ConsultationSettingsForm(
-            instance=consultation,
-            initial={
-                "fingerprint": services.consultation_fingerprint(consultation, questions),
-            },
-        )
+        form = ConsultationSettingsForm(instance=consultation)
         question_forms = QuestionFormSet(
             prefix="questions",
             initial=[
@@ -197,11 +192,11 @@ def consultation_edit(request, pk):
             try:
                 services.consultation_configure(
                     consultation=consultation,
-                    expected_fingerprint=form.cleaned_data["fingerprint"],
+                    expected_version=form.cleaned_data["version"],
                     settings=form.settings(),
                     questions=edits,
                 )
-            except ConcurrentEditError as error:
+            except StaleVersion as error:
                 form.add_error(None, str(error))
             except ValidationError as error:
                 form.add_error(None, error.messages)

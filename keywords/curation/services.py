@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from consultations.models import Consultation
 from keywords.models import ActionKind, Keyword, KeywordAction, KeywordStatus
 from keywords.text import clean_text
+from visionportal import services as versioning
 
 LABEL_MAX_LENGTH = Keyword._meta.get_field("label").max_length
 BASE_FORM_MAX_LENGTH = Keyword._meta.get_field("base_form").max_length
@@ -43,8 +44,9 @@ class CurationError(Exception):
         self.message = message
 
 
-class StaleVersion(CurationError):
-    """Someone changed a keyword after this staff member read it."""
+class StaleVersion(CurationError, versioning.StaleVersion):
+    """Someone changed a keyword after this staff member read it: a refused curation action,
+    and the one optimistic-locking error (visionportal.services.StaleVersion)."""
 
 
 class UndoRefused(CurationError):
@@ -166,20 +168,22 @@ def _check_versions(locked: Mapping[int, Keyword], versions: Mapping[int, int] |
         return
     for pk, version in sorted(versions.items()):
         keyword = locked.get(pk)
-        if keyword is not None and keyword.version != version:
-            raise StaleVersion(
-                _(
+        if keyword is not None and keyword.version != version:  # the message only when stale
+            versioning.version_check(
+                keyword,
+                version,
+                error=StaleVersion,
+                message=_(
                     "Someone else changed %(keyword)s while you were working on it. "
                     "Check the keyword as it is now and try again."
                 )
-                % {"keyword": quoted(keyword.label)}
+                % {"keyword": quoted(keyword.label)},
             )
 
 
 def _save(keywords: Iterable[Keyword]) -> None:
     for keyword in keywords:
-        keyword.version += 1
-        keyword.save(update_fields=["label", "status", "merged_into", "version"])
+        versioning.versioned_save(keyword, update_fields=["label", "status", "merged_into"])
 
 
 def _record(

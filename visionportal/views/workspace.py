@@ -28,7 +28,7 @@ from ..access import (
 )
 from ..forms import MilestoneForm, PhaseForm, TrackForm, VisionProcessForm
 from ..models import Milestone, Phase, Role, Track
-from ..services import ConcurrentEditError
+from ..services import StaleVersion
 
 
 @login_required
@@ -87,7 +87,7 @@ def process_edit(request, pk):
                 expected_version=form.cleaned_data["version"] or 0,
                 **form.model_fields(),
             )
-        except ConcurrentEditError as error:
+        except StaleVersion as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Your changes were saved."))
@@ -200,7 +200,7 @@ def part_edit(request, pk, kind, part_pk):
                 expected_version=form.cleaned_data["version"] or 0,
                 **form.model_fields(),
             )
-        except ConcurrentEditError as error:
+        except StaleVersion as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Your changes were saved."))
