@@ -17,8 +17,13 @@ def public_consultation(
 ) -> Consultation:
     """A consultation of a published process of a public municipality, or 404.
 
-    `with_questions` prefetches its questions (consultation_questions then reads no more)."""
-    consultations = Consultation.objects.public().select_related("process__municipality")
+    `with_questions` prefetches its questions (consultation_questions then reads no more).
+    The process's phases come with it: whether it takes answers depends on them."""
+    consultations = (
+        Consultation.objects.public()
+        .select_related("process__municipality")
+        .prefetch_related("process__phases")
+    )
     if with_questions:
         consultations = consultations.prefetch_related("questions")
     return get_object_or_404(

@@ -310,7 +310,8 @@ def response_submit(
     Returns (response, created). A retry with a key already stored returns the stored
     response, even after the consultation has closed: the resident did submit in time.
     Staff entering answers gathered elsewhere (interviews, focus groups, imports) pass
-    `allow_after_closing`: the conversation happened while the consultation was open.
+    `allow_after_closing`: the conversation happened while the consultation was open, and
+    the process's phases gate residents' answers only (visionportal.phases).
 
     The profile answers (age band, area, target groups as codes or labels, preferred
     language) are all optional; only those the consultation asks for are stored.
@@ -478,6 +479,8 @@ def _validate_response(
         raise ValidationError(_("This consultation has not opened yet."))
     if status == "closed" and not allow_after_closing:
         raise ValidationError(_("This consultation has closed; answers are no longer accepted."))
+    if status == "outside_phase" and not allow_after_closing:
+        raise ValidationError(_("This consultation is not taking answers at the moment."))
     if channel not in Channel.values:
         raise ValidationError(_("Unknown channel."))
     about = _clean_profile(consultation=consultation, **profile_answers)

@@ -8,7 +8,7 @@ import uuid
 import pytest
 import redis
 from allauth.mfa.totp.internal.auth import TOTP
-from django.utils import translation
+from django.utils import timezone, translation
 
 from visionportal.caching import clear_all
 from visionportal.models import (
@@ -217,6 +217,18 @@ def process(norrkoping):
         process=process, title="Beslut i kommunfullmäktige", date=d(2015, 12, 14)
     )
     return process
+
+
+def running_phase(process, kind, *, name=""):
+    """A phase of `kind` running today (from yesterday to a month ahead)."""
+    today = timezone.localdate()
+    return Phase.objects.create(
+        process=process,
+        kind=kind,
+        name=name or f"{PhaseKind(kind).label} (running)",
+        starts_on=today - datetime.timedelta(days=1),
+        ends_on=today + datetime.timedelta(days=30),
+    )
 
 
 @pytest.fixture

@@ -140,6 +140,17 @@ def _norrkoping():
                 "möjlighet att stryka och komplettera.",
             ),
             (
+                # Seed 000 ends step 1 with "förtroendevalda ges möjlighet att stryka och
+                # komplettera" but gives it no dates of its own: here, between the
+                # questions (April–June) and the residents' sorting (from August).
+                PhaseKind.COUNCILLOR_ROUND,
+                "Förtroendevalda stryker och kompletterar",
+                d(2015, 7, 1),
+                d(2015, 7, 31),
+                "Nyckelorden ställs samman och förtroendevalda ges möjlighet att stryka och "
+                "komplettera, med motivering.",
+            ),
+            (
                 PhaseKind.SORTING,
                 "Kommuninvånarnas bedömningar av nyckelorden",
                 d(2015, 8, 1),

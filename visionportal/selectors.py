@@ -16,7 +16,6 @@ from .models import (
     Track,
     VisionProcess,
 )
-from .phases import Capability, capabilities_of
 
 
 def public_municipalities():
@@ -67,7 +66,6 @@ class ProcessOverview:
     phases: list[PhaseStatus]
     tracks: list[Track]
     milestones: list[MilestoneStatus]
-    capabilities: frozenset[Capability]
 
     @property
     def current_phases(self) -> list[Phase]:
@@ -107,14 +105,12 @@ def process_overview(process: VisionProcess, today: datetime.date | None = None)
             status = "upcoming"
         milestones.append(MilestoneStatus(milestone, status))
 
-    current = [p.phase for p in phases if p.status == "current"]
     return ProcessOverview(
         process=process,
         today=today,
         phases=phases,
         tracks=list(process.tracks.all()),
         milestones=milestones,
-        capabilities=capabilities_of(current),
     )
 
 

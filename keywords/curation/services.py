@@ -26,6 +26,8 @@ from consultations.models import Consultation
 from keywords.models import ActionKind, Keyword, KeywordAction, KeywordStatus
 from keywords.text import clean_text
 from visionportal import services as versioning
+from visionportal.models import VisionProcess
+from visionportal.phases import Capability, process_allows, refusal_reason
 
 LABEL_MAX_LENGTH = Keyword._meta.get_field("label").max_length
 BASE_FORM_MAX_LENGTH = Keyword._meta.get_field("base_form").max_length
@@ -141,6 +143,21 @@ def _apply(keyword: Keyword, state: Mapping) -> None:
     keyword.merged_into_id = state["merged_into"]
 
 
+def _check_curation_allowed(consultation_id: int) -> None:
+    """Curation follows the process's phases (visionportal.phases: from the start of a
+    phase for it onwards)."""
+    process = VisionProcess.objects.prefetch_related("phases").get(consultations=consultation_id)
+    if not process_allows(process, Capability.CURATE_KEYWORDS):
+        raise CurationError(
+            " ".join(
+                [
+                    _("Keywords cannot be curated in this process yet."),
+                    refusal_reason(process, Capability.CURATE_KEYWORDS),
+                ]
+            )
+        )
+
+
 def _pk(keyword: Keyword | int) -> int:
     return keyword if isinstance(keyword, int) else keyword.pk
 
@@ -222,6 +239,7 @@ def _change(
     **fields,
 ) -> KeywordAction:
     """One keyword, one change of its curated fields, when its status is in `allowed`."""
+    _check_curation_allowed(keyword.consultation_id)
     with _atomic():
         locked = _lock(keyword.consultation_id, [keyword.pk])
         _check_versions(locked, _versions(keyword, version))
@@ -272,6 +290,7 @@ def keyword_merge(
     left out: renaming the target meanwhile does not change what the merge means).
     """
     reason = clean_reason(reason)
+    _check_curation_allowed(into.consultation_id)
     sources = sorted({_pk(k) for k in keywords} - {into.pk})
     if not sources:
         raise CurationError(_("Choose at least one keyword to merge into the target."))
@@ -333,6 +352,7 @@ def keyword_split(
 ) -> KeywordAction:
     """Take one keyword back out of the keyword it was merged into."""
     reason = clean_reason(reason)
+    _check_curation_allowed(keyword.consultation_id)
     # Lock the keyword and its target together, in pk order like every other action.
     target_id = Keyword.objects.filter(pk=keyword.pk).values_list("merged_into_id", flat=True)
     target_id = next(iter(target_id), None)
@@ -373,6 +393,7 @@ def keyword_rename(
     """Change the label residents will see (the base form answers are grouped by stays)."""
     label = clean_label(label)
     reason = clean_reason(reason)
+    _check_curation_allowed(keyword.consultation_id)
     with _atomic():
         locked = _lock(keyword.consultation_id, [keyword.pk])
         _check_versions(locked, _versions(keyword, version))
@@ -485,6 +506,7 @@ def keyword_add(*, consultation: Consultation, label: str, by, reason: str = "")
     """Add a keyword by hand; its base form (normalised as extraction does) must be new."""
     label = clean_label(label)
     reason = clean_reason(reason)
+    _check_curation_allowed(consultation.pk)
     language = consultation.process.municipality.default_language
     base_form = label_base_form(label, language)
     with _atomic():

@@ -6,9 +6,10 @@ import pytest
 
 from keywords.councillors import services
 from keywords.models import CouncillorProposal
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, running_phase
 from tests.consultations.factories import open_consultation
 from tests.keywords.factories import accept_all, councillor_of, keyword
+from visionportal.models import PhaseKind
 
 from .conftest import LANGUAGES, assert_no_axe_violations, axe_violations, sign_in
 
@@ -17,6 +18,7 @@ XSS = "<script>alert(1)</script>"
 
 @pytest.fixture
 def round(process, staff, norrkoping):
+    running_phase(process, PhaseKind.COUNCILLOR_ROUND)
     consultation = open_consultation(process)
     for label in ("Parker", "Kollektivtrafik", "Strömmen", "حدائق عامة", XSS):
         keyword(consultation, label)

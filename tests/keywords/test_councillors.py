@@ -14,6 +14,7 @@ from keywords.models import (
     KeywordMention,
     KeywordStatus,
 )
+from visionportal.phases import Capability, process_allows
 
 from .factories import accept_all, councillor_of, keyword, respond
 
@@ -629,6 +630,11 @@ def test_the_demo_has_a_published_list_and_an_open_round_twice_over():
 
     (round,) = CouncillorRound.objects.all()
     assert round.is_open and round.title == "Förtroendevaldas runda 1"
+    # Opened during the 2015 timeline's councillors' phase, still taking proposals today.
+    process = round.consultation.process
+    assert process_allows(process, Capability.COUNCILLOR_ROUND, at=round.opened_at)
+    assert not process_allows(process, Capability.COUNCILLOR_ROUND)
+    assert services.accepts_proposals(round)
     assert {(p.kind, p.party) for p in round.proposals.all()} == {
         ("strike", "Demopartiet"),
         ("add", "Demopartiet"),
