@@ -9,6 +9,8 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from visionportal.forms import VersionedForm
+
 from . import profile
 from .models import AgeBand, Channel, Consultation, TargetGroup
 
@@ -289,11 +291,11 @@ class ConsultationCreateForm(forms.Form):
         return cleaned
 
 
-class ConsultationSettingsForm(forms.ModelForm):
-    """What staff configure on a consultation. Carries a fingerprint of the settings and
-    questions the editor started from, so a save over a colleague's change is refused."""
+class ConsultationSettingsForm(VersionedForm):
+    """What staff configure on a consultation. Carries the version the editor started from
+    (settings and questions), so a save over a colleague's change is refused."""
 
-    fingerprint = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     class Meta:
         model = Consultation

@@ -7,7 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from visionportal.models import VisionProcess
+from visionportal.models import Versioned, VisionProcess
+from visionportal.phases import Capability, process_allows
 
 
 class ConsultationQuerySet(models.QuerySet):
@@ -19,7 +20,10 @@ class ConsultationQuerySet(models.QuerySet):
         return self.filter(opens_at__lte=at, closes_at__gt=at)
 
 
-class Consultation(models.Model):
+class Consultation(Versioned):
+    """Versioned: the settings page (settings and questions together) refuses a save over a
+    colleague's (consultations.services.consultation_configure)."""
+
     process = models.ForeignKey(
         VisionProcess,
         on_delete=models.CASCADE,
@@ -74,12 +78,16 @@ class Consultation(models.Model):
         return self.title
 
     def status(self, at=None) -> str:
-        """ "upcoming", "open" or "closed"."""
+        """ "upcoming", "open", "closed", or "outside_phase": open by its own dates, but the
+        process is in no phase that takes answers (visionportal.phases). Only "open" takes
+        residents' answers. Reads the process's phases (prefetch "process__phases")."""
         at = at or timezone.now()
         if at < self.opens_at:
             return "upcoming"
         if at >= self.closes_at:
             return "closed"
+        if not process_allows(self.process, Capability.ANSWER, at=at):
+            return "outside_phase"
         return "open"
 
     def is_open(self, at=None) -> bool:

@@ -1,8 +1,6 @@
 """Writes for consultations. Views, the admin, the demo and commands call these."""
 
 import datetime
-import hashlib
-import json
 import uuid
 from dataclasses import dataclass
 
@@ -13,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from visionportal.models import VisionProcess
-from visionportal.services import ConcurrentEditError
+from visionportal.services import version_check, versioned_save
 from visionportal.text import has_visible_text
 
 from . import profile
@@ -122,24 +120,6 @@ CONFIGURABLE_FIELDS = (
 MAX_QUESTIONS = 30
 
 
-def consultation_fingerprint(consultation: Consultation, questions) -> str:
-    """A digest of everything the settings page edits. A save names the fingerprint the
-    editor started from; a different one now means a colleague saved in between."""
-    state = {
-        "fields": {
-            name: (
-                value.isoformat()
-                if isinstance(value := getattr(consultation, name), datetime.datetime)
-                else value
-            )
-            for name in CONFIGURABLE_FIELDS
-        },
-        "questions": [(q.pk, q.kind, q.text, q.position) for q in questions],
-    }
-    encoded = json.dumps(state, sort_keys=True, ensure_ascii=False).encode()
-    return hashlib.sha256(encoded).hexdigest()
-
-
 @dataclass(frozen=True)
 class QuestionEdit:
     """One row of the settings page: an existing question (question_id) or a new one."""
@@ -154,18 +134,18 @@ class QuestionEdit:
 def consultation_configure(
     *,
     consultation: Consultation,
-    expected_fingerprint: str,
+    expected_version: int,
     settings: dict,
     questions: list[QuestionEdit],
 ) -> Consultation:
     """Save the settings and the questions (reworded, reordered, removed, added) at once.
 
-    Refused with ConcurrentEditError when someone saved since the editor loaded the page;
-    a question that has answers cannot be removed (its answers would go with it)."""
+    Every save, question edits included, makes a new version of the consultation: a save
+    from an older version is refused with visionportal.services.StaleVersion. A question
+    that has answers cannot be removed (its answers would go with it)."""
     current = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    version_check(current, expected_version)
     existing = {q.pk: q for q in current.questions.all()}
-    if consultation_fingerprint(current, existing.values()) != expected_fingerprint:
-        raise ConcurrentEditError
     unknown = {e.question_id for e in questions if e.question_id} - set(existing)
     if unknown:
         raise ValidationError(_("The form does not match this consultation. Reload the page."))
@@ -174,7 +154,7 @@ def consultation_configure(
             raise ValueError(f"{name!r} is not configurable")
         setattr(current, name, settings[name])
     current.full_clean(exclude=["process"])
-    current.save()
+    versioned_save(current)
 
     removed = [e.question_id for e in questions if e.question_id and e.delete]
     answered = set(
@@ -331,7 +311,8 @@ def response_submit(
     Returns (response, created). A retry with a key already stored returns the stored
     response, even after the consultation has closed: the resident did submit in time.
     Staff entering answers gathered elsewhere (interviews, focus groups, imports) pass
-    `allow_after_closing`: the conversation happened while the consultation was open.
+    `allow_after_closing`: the conversation happened while the consultation was open, and
+    the process's phases gate residents' answers only (visionportal.phases).
 
     The profile answers (age band, area, target groups as codes or labels, preferred
     language) are all optional; only those the consultation asks for are stored.
@@ -499,6 +480,8 @@ def _validate_response(
         raise ValidationError(_("This consultation has not opened yet."))
     if status == "closed" and not allow_after_closing:
         raise ValidationError(_("This consultation has closed; answers are no longer accepted."))
+    if status == "outside_phase" and not allow_after_closing:
+        raise ValidationError(_("This consultation is not taking answers at the moment."))
     if channel not in Channel.values:
         raise ValidationError(_("Unknown channel."))
     about = _clean_profile(consultation=consultation, **profile_answers)

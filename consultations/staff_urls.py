@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import staff
+from .views import representation, staff
 
 app_name = "consultations_staff"
 
@@ -27,6 +27,7 @@ urlpatterns = [
         staff.answer_unhide,
         name="answer_unhide",
     ),
+    path(f"{_base}representation/", representation.representation, name="representation"),
     path(f"{_base}export.<str:fmt>", staff.export, name="export"),
     path(f"{_base}import/", staff.import_upload, name="import"),
     path(f"{_base}import/confirm/", staff.import_confirm, name="import_confirm"),

@@ -82,6 +82,8 @@ def extend_demo(municipalities):
 
     # Version 1 is the curated list before the politicians' round; the round is open, so
     # the demo councillor can strike and add, and staff can close it and publish version 2.
+    # It was opened on the first day of the 2015 timeline's councillors' phase (a round
+    # opens only during one, visionportal.phases) and is still open: its last day is ahead.
     councillors.keyword_list_publish(
         consultation=consultation, by=staff, note="Den sammanställda listan före rundan."
     )
@@ -92,6 +94,7 @@ def extend_demo(municipalities):
         instructions="Stryk nyckelord som inte hör hemma och komplettera med det som saknas. "
         "Motivera kort; förslagen redovisas med namn och parti.",
         closes_on=timezone.localdate() + datetime.timedelta(days=30),
+        opened_at=datetime.datetime(2015, 7, 1, 9, tzinfo=timezone.get_current_timezone()),
     )
     if "nedskräpning" in by_label:
         councillors.proposal_strike(

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consultations.models import Answer, Consultation
+from visionportal.models import Versioned
 
 
 class KeywordStatus(models.TextChoices):
@@ -22,7 +23,10 @@ class KeywordStatus(models.TextChoices):
     MERGED = "merged", _("Merged")
 
 
-class Keyword(models.Model):
+class Keyword(Versioned):
+    """Versioned: a curation action names the version of each keyword the staff member read
+    (keywords.curation.services)."""
+
     consultation = models.ForeignKey(
         Consultation, on_delete=models.CASCADE, related_name="keywords"
     )
@@ -40,8 +44,6 @@ class Keyword(models.Model):
         related_name="merged_keywords",
         verbose_name=_("merged into"),
     )
-    # Optimistic locking for the curation workbench: an edit names the version it read.
-    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     # Distinct respondents whose visible answers mention this keyword or one merged into
     # it, in all and per question kind; 0 on a merged keyword. Kept by keywords.tallies

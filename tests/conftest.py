@@ -3,10 +3,12 @@ and a rule that a service a test needs may be missing on a laptop but never in C
 
 import datetime
 import os
+import uuid
 
 import pytest
+import redis
 from allauth.mfa.totp.internal.auth import TOTP
-from django.utils import translation
+from django.utils import timezone, translation
 
 from visionportal.caching import clear_all
 from visionportal.models import (
@@ -67,6 +69,56 @@ def forget_celery_connections():
     app._backend_cache = None
     if hasattr(app._local, "backend"):
         del app._local.backend
+
+
+# The Redis server the `celery_worker` tests use (README, "Tests"). Each test claims an empty
+# database among 10–15 on it, so parallel runs and a developer's own queues never mix.
+CELERY_TEST_REDIS = os.environ.get("CELERY_TEST_REDIS", "redis://127.0.0.1:6379").rstrip("/")
+_CLAIM_KEY = "visionportal:test-claim"
+
+
+def _redis_available() -> bool:
+    try:
+        return bool(redis.Redis.from_url(CELERY_TEST_REDIS, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+def _claim_free_redis_database():
+    """An empty Redis database among 10–15, marked as ours so parallel runs skip it."""
+    for number in range(10, 16):
+        url = f"{CELERY_TEST_REDIS}/{number}"
+        client = redis.Redis.from_url(url, socket_connect_timeout=1)
+        if client.dbsize() == 0 and client.set(_CLAIM_KEY, str(uuid.uuid4()), nx=True, ex=600):
+            return url, client
+    return None, None
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """A real Celery worker (solo pool, in this process) on its own Redis database, with
+    eager mode off: tasks go through the broker as in production."""
+    from celery.contrib.testing.worker import start_worker
+
+    from visionportal.celery import app
+
+    require_service(
+        _redis_available(), f"no Redis at {CELERY_TEST_REDIS} for the Celery worker tests"
+    )
+    url, client = _claim_free_redis_database()
+    require_service(url is not None, "no free Redis database among 10–15")
+    saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url", "result_backend")}
+    app.conf.update(task_always_eager=False, broker_url=url, result_backend=url)
+    forget_celery_connections()
+    try:
+        with start_worker(
+            app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=30
+        ):
+            yield
+    finally:
+        app.conf.update(saved)
+        forget_celery_connections()
+        client.flushdb()
 
 
 def make_user(email, *, mfa=False, **extra):
@@ -165,6 +217,18 @@ def process(norrkoping):
         process=process, title="Beslut i kommunfullmäktige", date=d(2015, 12, 14)
     )
     return process
+
+
+def running_phase(process, kind, *, name=""):
+    """A phase of `kind` running today (from yesterday to a month ahead)."""
+    today = timezone.localdate()
+    return Phase.objects.create(
+        process=process,
+        kind=kind,
+        name=name or f"{PhaseKind(kind).label} (running)",
+        starts_on=today - datetime.timedelta(days=1),
+        ends_on=today + datetime.timedelta(days=30),
+    )
 
 
 @pytest.fixture

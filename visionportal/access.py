@@ -15,17 +15,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
-from .models import Membership, Municipality, Role, VisionProcess
+from .models import Membership, Role, VisionProcess
 
 EDITOR_ROLES = frozenset({Role.ADMIN, Role.STAFF})
 MFA_REQUIRED_ROLES = frozenset({Role.ADMIN, Role.STAFF})
 ALL_ROLES = frozenset(Role)
-
-
-def membership_of(user, municipality: Municipality) -> Membership | None:
-    if not user.is_authenticated:
-        return None
-    return Membership.objects.filter(user=user, municipality=municipality).first()
 
 
 def has_mfa(user) -> bool:
@@ -82,6 +76,18 @@ def member_required(roles=ALL_ROLES):
 def process_for_member(request, pk: int) -> VisionProcess:
     """A process of the member's municipality, or 404 (also for other municipalities')."""
     return get_object_or_404(VisionProcess, pk=pk, municipality=request.municipality)
+
+
+def process_part_of(process: VisionProcess, model, pk: int):
+    """A phase, track or milestone (`model`) of the member's `process`, or 404."""
+    return get_object_or_404(model, pk=pk, process=process)
+
+
+def membership_for_member(request, pk: int) -> Membership:
+    """A membership in the member's municipality, or 404 (also for other municipalities')."""
+    return get_object_or_404(
+        Membership.objects.select_related("user"), pk=pk, municipality=request.municipality
+    )
 
 
 def public_process(municipality_slug: str, process_slug: str) -> VisionProcess:

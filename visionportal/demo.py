@@ -21,13 +21,13 @@ from .models import (
     Municipality,
     Phase,
     PhaseKind,
-    PopulationMargin,
     Role,
     Track,
     User,
     VisionProcess,
 )
 from .population import parse_margins
+from .services import population_margins_replace
 
 DEMO_PASSWORD = "demo-visionportal-2035"  # noqa: S105 - printed on purpose, demo only
 # A fixed TOTP secret for the demo staff accounts, so a demo visitor can sign in with
@@ -138,6 +138,17 @@ def _norrkoping():
                 "Vad ska vi lämna av det som inte är bra idag? Vad ska Norrköping vara av det "
                 "som du saknar idag? Svaren bearbetas till nyckelord; förtroendevalda ges "
                 "möjlighet att stryka och komplettera.",
+            ),
+            (
+                # Seed 000 ends step 1 with "förtroendevalda ges möjlighet att stryka och
+                # komplettera" but gives it no dates of its own: here, between the
+                # questions (April–June) and the residents' sorting (from August).
+                PhaseKind.COUNCILLOR_ROUND,
+                "Förtroendevalda stryker och kompletterar",
+                d(2015, 7, 1),
+                d(2015, 7, 31),
+                "Nyckelorden ställs samman och förtroendevalda ges möjlighet att stryka och "
+                "komplettera, med motivering.",
             ),
             (
                 PhaseKind.SORTING,
@@ -274,15 +285,12 @@ def _ishoj():
 
 def _population_margins(norrkoping):
     """Norrköping's real age margins (SCB, 31 Dec 2022), from the copy in fixtures/."""
-    margins = parse_margins(NORRKOPING_AGE_MARGINS.read_bytes())
-    for dimension, groups in margins.items():
-        PopulationMargin.objects.replace_dimension(
-            municipality=norrkoping,
-            dimension=dimension,
-            groups=groups,
-            source="Statistics Sweden (SCB), residents on 31 December 2022",
-            year=2022,
-        )
+    population_margins_replace(
+        municipality=norrkoping,
+        margins=parse_margins(NORRKOPING_AGE_MARGINS.read_bytes()),
+        source="Statistics Sweden (SCB), residents on 31 December 2022",
+        year=2022,
+    )
 
 
 def _accounts(municipalities):

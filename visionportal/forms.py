@@ -117,3 +117,22 @@ class MemberAddForm(forms.Form):
 class MemberChangeForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     party = forms.CharField(label=_("Party"), max_length=80, required=False)
+
+
+class PopulationUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            'Columns "dimension,group,population" (dimension "age_band" or "area"), or '
+            'SCB-style "group,band,population". At most 1 MB.'
+        ),
+    )
+    source = forms.CharField(
+        label=_("Source"),
+        required=False,
+        max_length=300,
+        help_text=_("For example: Statistics Sweden (SCB), 31 December 2022."),
+    )
+    year = forms.IntegerField(
+        label=_("Year of the figures"), required=False, min_value=1900, max_value=2100
+    )

@@ -4,7 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -275,22 +275,6 @@ class PopulationMarginQuerySet(models.QuerySet):
     def as_dict(self, *, municipality, dimension) -> dict[str, int]:
         rows = self.filter(municipality=municipality, dimension=dimension).order_by("pk")
         return dict(rows.values_list("group", "population"))
-
-    @transaction.atomic
-    def replace_dimension(self, *, municipality, dimension, groups: dict, source="", year=None):
-        """All or nothing: the dimension's margins become exactly `groups`."""
-        self.filter(municipality=municipality, dimension=dimension).delete()
-        return self.bulk_create(
-            PopulationMargin(
-                municipality=municipality,
-                dimension=dimension,
-                group=group,
-                population=population,
-                source=source,
-                year=year,
-            )
-            for group, population in groups.items()
-        )
 
 
 class PopulationMargin(models.Model):

@@ -1,7 +1,42 @@
-"""What each kind of phase enables. Phases are data (dates in the database); this small
-mapping is the only code that knows what a running phase allows."""
+"""What each kind of phase enables, and the one question every gate asks.
 
+Phases are data (dates in the database); PHASE_CAPABILITIES is the only code that knows
+what a phase of each kind allows, and `process_allows(process, capability, at=None)` is
+the only predicate the views and services ask. Its rules, as a municipality would expect
+them:
+
+- **A process with no phases at all is not run by phases**: nothing is gated. A
+  municipality that only wants to ask its residents something does not have to plan a
+  timeline first. Once a process has any phase, its phases decide.
+- **Answering** (ANSWER) needs a running phase that enables it, on top of the
+  consultation's own opening and closing dates (consultations.models.Consultation.status):
+  a consultation open by its dates while no answering phase runs shows residents the same
+  "not open" page as a closed one. Staff entering answers gathered elsewhere (interviews,
+  imports) are not gated: the conversation happened when it happened.
+- **The councillors' round** (COUNCILLOR_ROUND) can be opened only while a phase that
+  enables it runs. A round already open stays open until staff close it or its last day
+  passes (keywords.councillors.services): the phase decides when it may start, the round's
+  own dates when councillors may propose.
+- **Curation** (CURATE_KEYWORDS) is allowed from the first day of a phase that enables it
+  and stays allowed after that phase ends: staff tidy keywords between phases, before the
+  councillors' round, while it is open (councillors see the list as it is now, and a strike
+  of a keyword that has since left the list changes nothing when publishing) and before
+  they publish a new version. It is refused before any such phase has started (the
+  keywords are not there to curate yet) and in a process without such a phase. Every
+  phase that takes answers enables it, since answers bring the keywords to curate.
+- **Sorting** (SORT_KEYWORDS) and the others: while a phase that enables them runs.
+
+Both boundary days of a phase count as running (Phase.status_on); `at` is a date, or an
+aware datetime taken in the local time zone; None is now.
+"""
+
+import datetime
 from enum import StrEnum
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
 
 from .models import PhaseKind
 
@@ -25,16 +60,68 @@ PHASE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     PhaseKind.DRAFTING: frozenset({Capability.DRAFT_VISION}),
     PhaseKind.DECISION: frozenset({Capability.DRAFT_VISION}),
     PhaseKind.AWARENESS: frozenset(),
-    PhaseKind.CO_CREATION: frozenset({Capability.ANSWER, Capability.PROPOSE_INITIATIVES}),
+    # Answers bring keywords: every phase that takes answers lets staff curate them.
+    PhaseKind.CO_CREATION: frozenset(
+        {Capability.ANSWER, Capability.CURATE_KEYWORDS, Capability.PROPOSE_INITIATIVES}
+    ),
     PhaseKind.REALISATION: frozenset({Capability.PROPOSE_INITIATIVES, Capability.FOLLOW_UP}),
     PhaseKind.FOLLOW_UP: frozenset({Capability.FOLLOW_UP}),
     PhaseKind.OTHER: frozenset(),
 }
 
+# Allowed from the start of an enabling phase onwards, not only while it runs.
+LASTING_CAPABILITIES = frozenset({Capability.CURATE_KEYWORDS})
 
-def capabilities_of(phases) -> frozenset[Capability]:
-    """Everything the given (running) phases enable together."""
-    enabled: set[Capability] = set()
-    for phase in phases:
-        enabled |= PHASE_CAPABILITIES.get(phase.kind, frozenset())
-    return frozenset(enabled)
+
+def _day(at) -> datetime.date:
+    if at is None:
+        return timezone.localdate()
+    if isinstance(at, datetime.datetime):
+        return timezone.localdate(at) if timezone.is_aware(at) else at.date()
+    return at
+
+
+def enabling_phases(process, capability: Capability, phases=None) -> list:
+    """The process's phases (or the given ones) whose kind enables `capability`, in timeline
+    order. Reads `process.phases.all()`, so a prefetch of "phases" makes this (and
+    process_allows) free."""
+    phases = process.phases.all() if phases is None else phases
+    return [p for p in phases if capability in PHASE_CAPABILITIES.get(p.kind, ())]
+
+
+def process_allows(process, capability: Capability, *, at=None) -> bool:
+    """Whether the process's phases allow `capability` on the day of `at` (the rules are in
+    this module's docstring)."""
+    phases = list(process.phases.all())  # one query at most, none with a prefetch
+    if not phases:
+        return True
+    day = _day(at)
+    for phase in enabling_phases(process, capability, phases):
+        if phase.starts_on <= day and (day <= phase.ends_on or capability in LASTING_CAPABILITIES):
+            return True
+    return False
+
+
+def refusal_reason(process, capability: Capability, *, at=None) -> str:
+    """Why process_allows said no, for the person who tried: which phase would allow it."""
+    day = _day(at)
+    phases = enabling_phases(process, capability)
+    upcoming = [p for p in phases if p.starts_on > day]
+    if upcoming:
+        return _("That is possible during the phase “%(phase)s”, from %(date)s.") % {
+            "phase": upcoming[0].name,
+            "date": date_format(upcoming[0].starts_on),
+        }
+    if phases:
+        return _("That was possible during the phase “%(phase)s”, which ended on %(date)s.") % {
+            "phase": phases[-1].name,
+            "date": date_format(phases[-1].ends_on),
+        }
+    kinds = [
+        f"“{label}”"
+        for value, label in PhaseKind.choices
+        if capability in PHASE_CAPABILITIES[value]
+    ]
+    return _(
+        "The process has no phase for that. Add a phase of the kind %(kinds)s to its timeline."
+    ) % {"kinds": get_text_list(kinds)}

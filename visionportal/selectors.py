@@ -6,8 +6,16 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
-from .models import Membership, Milestone, Municipality, Phase, Track, VisionProcess
-from .phases import Capability, capabilities_of
+from .models import (
+    Membership,
+    Milestone,
+    Municipality,
+    Phase,
+    PopulationDimension,
+    PopulationMargin,
+    Track,
+    VisionProcess,
+)
 
 
 def public_municipalities():
@@ -58,7 +66,6 @@ class ProcessOverview:
     phases: list[PhaseStatus]
     tracks: list[Track]
     milestones: list[MilestoneStatus]
-    capabilities: frozenset[Capability]
 
     @property
     def current_phases(self) -> list[Phase]:
@@ -98,31 +105,21 @@ def process_overview(process: VisionProcess, today: datetime.date | None = None)
             status = "upcoming"
         milestones.append(MilestoneStatus(milestone, status))
 
-    current = [p.phase for p in phases if p.status == "current"]
     return ProcessOverview(
         process=process,
         today=today,
         phases=phases,
         tracks=list(process.tracks.all()),
         milestones=milestones,
-        capabilities=capabilities_of(current),
     )
 
 
-def process_outline(process_id: int) -> dict:
-    """Title and part counts of a process.
-
-    Raises VisionProcess.DoesNotExist for a process not (yet) committed: a task reading it
-    must be enqueued on commit.
-    """
-    process = VisionProcess.objects.annotate(
-        phase_count=Count("phases", distinct=True),
-        track_count=Count("tracks", distinct=True),
-        milestone_count=Count("milestones", distinct=True),
-    ).get(pk=process_id)
-    return {
-        "title": process.title,
-        "phases": process.phase_count,
-        "tracks": process.track_count,
-        "milestones": process.milestone_count,
-    }
+def population_figures(municipality: Municipality) -> list[dict]:
+    """The municipality's population figures per dimension, with each dimension's total."""
+    margins = list(PopulationMargin.objects.filter(municipality=municipality))
+    dimensions = []
+    for value, label in PopulationDimension.choices:
+        rows = [m for m in margins if m.dimension == value]
+        total = sum(m.population for m in rows)
+        dimensions.append({"value": value, "label": label, "rows": rows, "total": total})
+    return dimensions

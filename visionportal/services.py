@@ -12,23 +12,28 @@ from .models import (
     Milestone,
     Municipality,
     Phase,
+    PopulationMargin,
     Role,
     Track,
     User,
+    Versioned,
     VisionProcess,
 )
 
 
-class ConcurrentEditError(Exception):
-    """Someone saved the object after the editor loaded it."""
+class StaleVersion(Exception):
+    """An edit started from a version someone has saved over since (optimistic locking,
+    models.Versioned): refused, so nobody silently overwrites a colleague's change.
 
-    def __init__(self):
-        super().__init__(
-            _(
-                "Someone else saved this while you were editing. Your changes are still in "
-                "the form: review the current version and save again."
-            )
+    The one such error: every versioned edit raises it (or a subclass of it, e.g.
+    keywords.curation.services.StaleVersion); ``message`` says what to do, translated."""
+
+    def __init__(self, message: str | None = None):
+        self.message = message or _(
+            "Someone else saved this while you were editing. Your changes are still in "
+            "the form: review the current version and save again."
         )
+        super().__init__(self.message)
 
 
 def unique_process_slug(*, municipality: Municipality, title: str) -> str:
@@ -45,18 +50,36 @@ def _save_new(instance: Model) -> Model:
     return instance
 
 
-def _save_edit(instance: Model, *, expected_version: int, fields: dict) -> Model:
+def version_check(
+    current: Versioned,
+    expected_version: int | None,
+    *,
+    error: type[StaleVersion] = StaleVersion,
+    message: str | None = None,
+) -> None:
+    """Refuse the edit (raise `error`) when `current`, read under a row lock, is no longer
+    at the version the editor started from. None: the caller read no version (an action
+    that does not depend on what the editor saw)."""
+    if expected_version is not None and current.version != expected_version:
+        raise error(message)
+
+
+def versioned_save(instance: Versioned, *, update_fields: list[str] | None = None) -> None:
+    """Save a locked, checked instance as its next version."""
+    instance.version += 1
+    instance.save(update_fields=None if update_fields is None else [*update_fields, "version"])
+
+
+def versioned_update(instance: Versioned, *, expected_version: int, fields: dict) -> Model:
     """Apply `fields` to `instance` if nobody saved it since `expected_version`."""
     model = type(instance)
     with transaction.atomic():
         current = model.objects.select_for_update().get(pk=instance.pk)
-        if current.version != expected_version:
-            raise ConcurrentEditError
+        version_check(current, expected_version)
         for name, value in fields.items():
             setattr(current, name, value)
-        current.version = expected_version + 1
         current.full_clean()
-        current.save()
+        versioned_save(current)
     return current
 
 
@@ -82,7 +105,7 @@ def process_create(
 
 
 def process_update(*, process: VisionProcess, expected_version: int, **fields) -> VisionProcess:
-    return _save_edit(process, expected_version=expected_version, fields=fields)
+    return versioned_update(process, expected_version=expected_version, fields=fields)
 
 
 def phase_create(*, process: VisionProcess, **fields) -> Phase:
@@ -101,7 +124,7 @@ def milestone_create(*, process: VisionProcess, track: Track | None = None, **fi
 def process_part_update(*, part: Phase | Track | Milestone, expected_version: int, **fields):
     if isinstance(part, Milestone):
         _check_track_belongs(part.process, fields.get("track"))
-    return _save_edit(part, expected_version=expected_version, fields=fields)
+    return versioned_update(part, expected_version=expected_version, fields=fields)
 
 
 def process_part_delete(*, part: Phase | Track | Milestone) -> None:
@@ -111,12 +134,6 @@ def process_part_delete(*, part: Phase | Track | Milestone) -> None:
 def _check_track_belongs(process: VisionProcess, track: Track | None) -> None:
     if track is not None and track.process_id != process.pk:
         raise ValueError("A milestone's track must belong to the same process")
-
-
-def user_create(*, email: str, password: str | None, first_name: str = "", last_name: str = ""):
-    return User.objects.create_user(
-        email=email, password=password, first_name=first_name, last_name=last_name
-    )
 
 
 def expired_sessions_clear() -> int:
@@ -174,3 +191,24 @@ def member_remove(*, membership: Membership) -> None:
         membership = Membership.objects.select_for_update().get(pk=membership.pk)
         _ensure_an_admin_remains(membership)
         membership.delete()
+
+
+@transaction.atomic
+def population_margins_replace(
+    *, municipality: Municipality, margins: dict[str, dict[str, int]], source="", year=None
+) -> None:
+    """All or nothing: each dimension in `margins` (as population.parse_margins gives them)
+    becomes exactly its groups; dimensions not in `margins` keep their figures."""
+    for dimension, groups in margins.items():
+        PopulationMargin.objects.filter(municipality=municipality, dimension=dimension).delete()
+        PopulationMargin.objects.bulk_create(
+            PopulationMargin(
+                municipality=municipality,
+                dimension=dimension,
+                group=group,
+                population=population,
+                source=source,
+                year=year,
+            )
+            for group, population in groups.items()
+        )

@@ -1,9 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path, register_converter
 
-from consultations import representation as consultation_representation
-
-from .views import accounts, health, members, public, representation, workspace
+from .views import accounts, health, members, population, public, workspace
 
 
 class ProcessPartKind:
@@ -72,12 +70,7 @@ workspace_patterns = (
             workspace.part_delete,
             name="part_delete",
         ),
-        path("<slug:municipality_slug>/population/", representation.population, name="population"),
-        path(
-            "<slug:municipality_slug>/consultations/<int:pk>/representation/",
-            consultation_representation.representation,
-            name="representation",
-        ),
+        path("<slug:municipality_slug>/population/", population.population, name="population"),
     ],
     "workspace",
 )

@@ -19,7 +19,7 @@ from django.utils.crypto import salted_hmac
 from django.views.decorators.http import require_POST
 from redis.exceptions import RedisError
 
-from .. import drafts, selectors
+from .. import access, drafts, selectors
 from ..forms import ResponseForm, question_field_name
 
 logger = logging.getLogger(__name__)
@@ -188,7 +188,7 @@ def _status(request, consultation, state, *, status=200, saved=None, questions=(
 @require_POST
 def draft_save(request, municipality_slug, process_slug, pk):
     # Autosave is as hot as the form: the same briefly cached, read-only consultation.
-    consultation = selectors.public_consultation_for_form(
+    consultation = access.public_consultation_for_form(
         municipality_slug=municipality_slug, process_slug=process_slug, pk=pk
     )
     if not consultation.is_open():
@@ -236,7 +236,7 @@ def draft_save(request, municipality_slug, process_slug, pk):
 
 @require_POST
 def draft_discard(request, municipality_slug, process_slug, pk):
-    consultation = selectors.public_consultation(
+    consultation = access.public_consultation(
         municipality_slug=municipality_slug, process_slug=process_slug, pk=pk
     )
     url = reverse("consultations:form", args=_url_args(consultation))

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from visionportal import selectors as process_selectors
 
-from .. import selectors, services
+from .. import access, selectors, services
 from ..forms import ResponseForm, question_field_name
 from . import drafts as draft_views
 
@@ -51,7 +51,7 @@ def _render_status(request, consultation):
 
 @require_GET
 def consultation_form(request, municipality_slug, process_slug, pk):
-    consultation = selectors.public_consultation_for_form(
+    consultation = access.public_consultation_for_form(
         municipality_slug=municipality_slug, process_slug=process_slug, pk=pk
     )
     if not consultation.is_open():
@@ -70,7 +70,7 @@ def consultation_form(request, municipality_slug, process_slug, pk):
 
 @require_POST
 def response_submit(request, municipality_slug, process_slug, pk):
-    consultation = selectors.public_consultation_for_form(
+    consultation = access.public_consultation_for_form(
         municipality_slug=municipality_slug, process_slug=process_slug, pk=pk
     )
     questions = selectors.consultation_questions(consultation)
@@ -106,7 +106,7 @@ def _add_service_errors(form, error: ValidationError):
 
 @require_GET
 def receipt(request, municipality_slug, process_slug, pk):
-    consultation = selectors.public_consultation(
+    consultation = access.public_consultation(
         municipality_slug=municipality_slug, process_slug=process_slug, pk=pk
     )
     overview = process_selectors.process_overview(consultation.process)

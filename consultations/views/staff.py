@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -21,9 +21,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from visionportal.access import EDITOR_ROLES, member_required, process_for_member
 from visionportal.models import Role
-from visionportal.services import ConcurrentEditError
+from visionportal.services import StaleVersion
 
-from .. import exports, importing, profile, selectors, services
+from .. import access, exports, importing, profile, selectors, services
 from ..forms import (
     AnswerHideForm,
     ConsultationCreateForm,
@@ -52,7 +52,7 @@ def _list_url(request, consultation):
 @member_required(MODERATION_ROLES)
 @require_GET
 def responses(request, pk):
-    consultation = selectors.consultation_for_member(request, pk)
+    consultation = access.consultation_for_member(request, pk)
     channel = request.GET.get("channel", "")
     if channel not in Channel.values:
         channel = ""
@@ -85,7 +85,7 @@ def responses(request, pk):
 
 @member_required(EDITOR_ROLES)
 def response_create(request, pk):
-    consultation = selectors.consultation_for_member(request, pk)
+    consultation = access.consultation_for_member(request, pk)
     questions = selectors.consultation_questions(consultation)
     if request.method != "POST":
         form = StaffResponseForm(
@@ -164,15 +164,10 @@ def consultation_create(request, process_pk):
 @member_required(EDITOR_ROLES)
 def consultation_edit(request, pk):
     """Settings, profile questions, areas and the questions themselves, on one page."""
-    consultation = selectors.consultation_for_member(request, pk)
+    consultation = access.consultation_for_member(request, pk)
     questions = selectors.consultation_questions(consultation)
     if request.method != "POST":
-        form = ConsultationSettingsForm(
-            instance=consultation,
-            initial={
-                "fingerprint": services.consultation_fingerprint(consultation, questions),
-            },
-        )
+        form = ConsultationSettingsForm(instance=consultation)
         question_forms = QuestionFormSet(
             prefix="questions",
             initial=[
@@ -197,11 +192,11 @@ def consultation_edit(request, pk):
             try:
                 services.consultation_configure(
                     consultation=consultation,
-                    expected_fingerprint=form.cleaned_data["fingerprint"],
+                    expected_version=form.cleaned_data["version"],
                     settings=form.settings(),
                     questions=edits,
                 )
-            except ConcurrentEditError as error:
+            except StaleVersion as error:
                 form.add_error(None, str(error))
             except ValidationError as error:
                 form.add_error(None, error.messages)
@@ -234,19 +229,10 @@ def _as_int(value) -> int | None:
         return None
 
 
-def _answer_for_member(request, pk, answer_pk) -> Answer:
-    consultation = selectors.consultation_for_member(request, pk)
-    return get_object_or_404(
-        Answer.objects.select_related("response"),
-        pk=answer_pk,
-        response__consultation=consultation,
-    )
-
-
 @require_POST
 @member_required(MODERATION_ROLES)
 def answer_hide(request, pk, answer_pk):
-    answer = _answer_for_member(request, pk, answer_pk)
+    answer = access.answer_for_member(request, pk, answer_pk)
     form = AnswerHideForm(request.POST)
     if form.is_valid():
         try:
@@ -263,7 +249,7 @@ def answer_hide(request, pk, answer_pk):
 @require_POST
 @member_required(MODERATION_ROLES)
 def answer_unhide(request, pk, answer_pk):
-    answer = _answer_for_member(request, pk, answer_pk)
+    answer = access.answer_for_member(request, pk, answer_pk)
     services.answer_unhide(answer=answer)
     messages.success(request, _("The answer is shown again."))
     return redirect(_list_url(request, answer.response.consultation))
@@ -282,7 +268,7 @@ EXPORT_FORMATS = {
 @member_required(EDITOR_ROLES)
 @require_GET
 def export(request, pk, fmt):
-    consultation = selectors.consultation_for_member(request, pk)
+    consultation = access.consultation_for_member(request, pk)
     if fmt not in EXPORT_FORMATS:
         raise Http404
     table, question_texts = selectors.export_table(consultation)
@@ -320,7 +306,7 @@ def _import_context(consultation, **extra):
 def import_upload(request, pk):
     """Upload → preview with per-row errors. The parsed rows wait in the session."""
     if request.method == "POST" and _body_too_big(request):
-        consultation = selectors.consultation_for_member(request, pk)
+        consultation = access.consultation_for_member(request, pk)
         # Refused before the body is read: a huge upload is never parsed nor kept.
         form = ImportUploadForm(data={}, files={})
         form.is_valid()
@@ -336,7 +322,7 @@ def import_upload(request, pk):
 
 @csrf_protect
 def _import_upload(request, pk):
-    consultation = selectors.consultation_for_member(request, pk)
+    consultation = access.consultation_for_member(request, pk)
     posted = request.method == "POST"
     form = ImportUploadForm(request.POST if posted else None, request.FILES if posted else None)
     if posted and form.is_valid():
@@ -403,7 +389,7 @@ def _body_too_big(request) -> bool:
 @require_POST
 @member_required(EDITOR_ROLES)
 def import_confirm(request, pk):
-    consultation = selectors.consultation_for_member(request, pk)
+    consultation = access.consultation_for_member(request, pk)
     form = ImportConfirmForm(request.POST)
     key = IMPORT_SESSION_KEY.format(pk=consultation.pk)
     pending = request.session.get(key)

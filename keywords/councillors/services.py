@@ -50,6 +50,7 @@ from keywords.models import (
     ProposalKind,
 )
 from visionportal.models import Membership, Role
+from visionportal.phases import Capability, process_allows, refusal_reason
 from visionportal.text import clean_text
 
 TITLE_MAX = CouncillorRound._meta.get_field("title").max_length
@@ -131,7 +132,22 @@ def round_open(
     instructions: str = "",
     others_visible_while_open: bool = False,
     closes_on: datetime.date | None = None,
+    opened_at: datetime.datetime | None = None,
 ) -> CouncillorRound:
+    """Open a round on the curated list, while the process is in a phase for it
+    (visionportal.phases). `opened_at` is now, unless recording a round opened earlier
+    (the demo's replay of 2015): the phase is checked for that moment."""
+    opened_at = opened_at or timezone.now()
+    process = consultation.process
+    if not process_allows(process, Capability.COUNCILLOR_ROUND, at=opened_at):
+        raise RoundError(
+            " ".join(
+                [
+                    str(_("A councillors' round can be opened only during a phase for it.")),
+                    refusal_reason(process, Capability.COUNCILLOR_ROUND, at=opened_at),
+                ]
+            )
+        )
     title = clean_text(title)
     instructions = unicodedata.normalize("NFC", instructions or "").strip()
     if len(title) > TITLE_MAX:
@@ -156,6 +172,7 @@ def round_open(
                 others_visible_while_open=others_visible_while_open,
                 closes_on=closes_on,
                 opened_by=by,
+                opened_at=opened_at,
             )
     except IntegrityError:
         raise RoundError(_("A councillors' round is already open for this consultation.")) from None
@@ -302,14 +319,6 @@ class Acceptance:
     @classmethod
     def of(cls, *, strikes: Iterable[int] = (), additions: Iterable[str] = ()) -> Acceptance:
         return cls(frozenset(int(s) for s in strikes), frozenset(label_key(a) for a in additions))
-
-
-def accept_all(round: CouncillorRound) -> Acceptance:
-    active = CouncillorProposal.objects.filter(round=round, withdrawn_at__isnull=True)
-    return Acceptance.of(
-        strikes=[p.keyword_id for p in active if p.kind == ProposalKind.STRIKE],
-        additions=[p.label for p in active if p.kind == ProposalKind.ADD],
-    )
 
 
 def keyword_list_publish(

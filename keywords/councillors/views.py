@@ -8,29 +8,19 @@ municipality's round is 404, a wrong role 403. Every change is a POST that redir
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from consultations.access import consultation_for_member
+from keywords.access import keyword_of, own_proposal, round_for_member
 from keywords.councillors import selectors, services
 from keywords.councillors.forms import AddForm, PublishForm, RoundOpenForm, StrikeForm
 from keywords.curation.forms import is_id
-from keywords.curation.views import consultation_for_member
-from keywords.models import CouncillorProposal, CouncillorRound, Keyword
 from visionportal.access import EDITOR_ROLES, member_required
 from visionportal.models import Role
 
 COUNCILLOR_ROLES = frozenset({Role.COUNCILLOR})
-
-
-def round_for_member(request, round_pk: int, consultation=None) -> CouncillorRound:
-    """A round of the member's municipality (and of `consultation` when given), or 404."""
-    rounds = CouncillorRound.objects.select_related("consultation__process")
-    if consultation is not None:
-        rounds = rounds.filter(consultation=consultation)
-    return get_object_or_404(
-        rounds, pk=round_pk, consultation__process__municipality=request.municipality
-    )
 
 
 # --- staff ------------------------------------------------------------------------------
@@ -240,7 +230,7 @@ def _round_page(request, round):
 @member_required(COUNCILLOR_ROLES)
 def councillor_strike(request, round_pk, keyword_pk):
     round = round_for_member(request, round_pk)
-    keyword = get_object_or_404(Keyword, pk=keyword_pk, consultation=round.consultation)
+    keyword = keyword_of(round.consultation, keyword_pk)
     form = StrikeForm(request.POST)
     error = None
     if form.is_valid():
@@ -305,10 +295,7 @@ def councillor_add(request, round_pk):
 @member_required(COUNCILLOR_ROLES)
 def councillor_withdraw(request, round_pk, proposal_pk):
     round = round_for_member(request, round_pk)
-    # Someone else's proposal does not exist for you.
-    proposal = get_object_or_404(
-        CouncillorProposal, pk=proposal_pk, round=round, councillor=request.user
-    )
+    proposal = own_proposal(request, round, proposal_pk)
     try:
         services.proposal_withdraw(proposal=proposal, by=request.user)
     except services.RoundError as refused:

@@ -57,13 +57,6 @@ def _root(keyword_id: int, merged_into: dict[int, int | None]) -> int:
     return merged_into.get(keyword_id) or keyword_id
 
 
-def _visible() -> tuple[Q, ...]:
-    """Answers a moderator hid keep their mentions (unhiding needs no re-extraction) but
-    count nowhere and are never quoted. Guarded while consultations' moderation lands."""
-    fields = {f.name for f in Answer._meta.get_fields()}
-    return (Q(answer__hidden_at__isnull=True),) if "hidden_at" in fields else ()
-
-
 def _excerpt(text: str) -> str:
     text = " ".join(mask_personal_data(text).split())
     return text if len(text) <= EXCERPT_LENGTH else text[: EXCERPT_LENGTH - 1] + "…"
@@ -97,7 +90,11 @@ def keyword_table(
     merged_into = {k.pk: k.merged_into_id for k in keywords}
     by_pk = {k.pk: k for k in keywords}
 
-    mentions = KeywordMention.objects.filter(*_visible(), keyword__consultation=consultation)
+    # Answers a moderator hid keep their mentions (unhiding needs no re-extraction) but
+    # count nowhere and are never quoted.
+    mentions = KeywordMention.objects.filter(
+        keyword__consultation=consultation, answer__hidden_at__isnull=True
+    )
     if keyword_ids is not None:
         mentions = mentions.filter(keyword__in=[k.pk for k in keywords])
     if question_kind:

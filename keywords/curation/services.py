@@ -25,6 +25,9 @@ from django.utils.translation import gettext as _
 from consultations.models import Consultation
 from keywords import tallies
 from keywords.models import ActionKind, Keyword, KeywordAction, KeywordStatus
+from visionportal import services as versioning
+from visionportal.models import VisionProcess
+from visionportal.phases import Capability, process_allows, refusal_reason
 from visionportal.text import clean_text
 
 LABEL_MAX_LENGTH = Keyword._meta.get_field("label").max_length
@@ -44,8 +47,9 @@ class CurationError(Exception):
         self.message = message
 
 
-class StaleVersion(CurationError):
-    """Someone changed a keyword after this staff member read it."""
+class StaleVersion(CurationError, versioning.StaleVersion):
+    """Someone changed a keyword after this staff member read it: a refused curation action,
+    and the one optimistic-locking error (visionportal.services.StaleVersion)."""
 
 
 class UndoRefused(CurationError):
@@ -140,6 +144,21 @@ def _apply(keyword: Keyword, state: Mapping) -> None:
     keyword.merged_into_id = state["merged_into"]
 
 
+def _check_curation_allowed(consultation_id: int) -> None:
+    """Curation follows the process's phases (visionportal.phases: from the start of a
+    phase for it onwards)."""
+    process = VisionProcess.objects.prefetch_related("phases").get(consultations=consultation_id)
+    if not process_allows(process, Capability.CURATE_KEYWORDS):
+        raise CurationError(
+            " ".join(
+                [
+                    _("Keywords cannot be curated in this process yet."),
+                    refusal_reason(process, Capability.CURATE_KEYWORDS),
+                ]
+            )
+        )
+
+
 def _pk(keyword: Keyword | int) -> int:
     return keyword if isinstance(keyword, int) else keyword.pk
 
@@ -167,20 +186,22 @@ def _check_versions(locked: Mapping[int, Keyword], versions: Mapping[int, int] |
         return
     for pk, version in sorted(versions.items()):
         keyword = locked.get(pk)
-        if keyword is not None and keyword.version != version:
-            raise StaleVersion(
-                _(
+        if keyword is not None and keyword.version != version:  # the message only when stale
+            versioning.version_check(
+                keyword,
+                version,
+                error=StaleVersion,
+                message=_(
                     "Someone else changed %(keyword)s while you were working on it. "
                     "Check the keyword as it is now and try again."
                 )
-                % {"keyword": quoted(keyword.label)}
+                % {"keyword": quoted(keyword.label)},
             )
 
 
 def _save(keywords: Iterable[Keyword]) -> None:
     for keyword in keywords:
-        keyword.version += 1
-        keyword.save(update_fields=["label", "status", "merged_into", "version"])
+        versioning.versioned_save(keyword, update_fields=["label", "status", "merged_into"])
 
 
 def _record(
@@ -227,6 +248,7 @@ def _change(
     **fields,
 ) -> KeywordAction:
     """One keyword, one change of its curated fields, when its status is in `allowed`."""
+    _check_curation_allowed(keyword.consultation_id)
     with _atomic():
         locked = _lock(keyword.consultation_id, [keyword.pk])
         _check_versions(locked, _versions(keyword, version))
@@ -277,6 +299,7 @@ def keyword_merge(
     left out: renaming the target meanwhile does not change what the merge means).
     """
     reason = clean_reason(reason)
+    _check_curation_allowed(into.consultation_id)
     sources = sorted({_pk(k) for k in keywords} - {into.pk})
     if not sources:
         raise CurationError(_("Choose at least one keyword to merge into the target."))
@@ -338,6 +361,7 @@ def keyword_split(
 ) -> KeywordAction:
     """Take one keyword back out of the keyword it was merged into."""
     reason = clean_reason(reason)
+    _check_curation_allowed(keyword.consultation_id)
     # Lock the keyword and its target together, in pk order like every other action.
     target_id = Keyword.objects.filter(pk=keyword.pk).values_list("merged_into_id", flat=True)
     target_id = next(iter(target_id), None)
@@ -378,6 +402,7 @@ def keyword_rename(
     """Change the label residents will see (the base form answers are grouped by stays)."""
     label = clean_label(label)
     reason = clean_reason(reason)
+    _check_curation_allowed(keyword.consultation_id)
     with _atomic():
         locked = _lock(keyword.consultation_id, [keyword.pk])
         _check_versions(locked, _versions(keyword, version))
@@ -490,6 +515,7 @@ def keyword_add(*, consultation: Consultation, label: str, by, reason: str = "")
     """Add a keyword by hand; its base form (normalised as extraction does) must be new."""
     label = clean_label(label)
     reason = clean_reason(reason)
+    _check_curation_allowed(consultation.pk)
     language = consultation.process.municipality.default_language
     base_form = label_base_form(label, language)
     with _atomic():

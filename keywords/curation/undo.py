@@ -11,6 +11,7 @@ from keywords.curation.services import (
     UndoRefused,
     _apply,
     _atomic,
+    _check_curation_allowed,
     _lock,
     _record,
     _save,
@@ -49,6 +50,7 @@ def _blocking_later_actions(action: KeywordAction, pks: Sequence[int]) -> list[K
 def action_undo(*, action: KeywordAction, by, reason: str = "") -> KeywordAction:
     """Write the action's `before` back, as a new action that records what it undid."""
     reason = clean_reason(reason)
+    _check_curation_allowed(action.consultation_id)
     with _atomic():
         action = KeywordAction.objects.select_for_update().get(pk=action.pk)
         if KeywordAction.objects.filter(undoes=action).exists():

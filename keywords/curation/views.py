@@ -9,14 +9,15 @@ actions by swapping the row in place.
 
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from consultations.models import Consultation
+from consultations.access import consultation_for_member
+from keywords.access import action_of, keyword_of
 from keywords.curation import selectors, undo
 from keywords.curation import services as curation
 from keywords.curation.forms import (
@@ -28,18 +29,7 @@ from keywords.curation.forms import (
     VersionForm,
     is_id,
 )
-from keywords.models import Keyword, KeywordAction
 from visionportal.access import EDITOR_ROLES, member_required
-
-
-def consultation_for_member(request, pk: int) -> Consultation:
-    """A consultation of the member's municipality, or 404 (also for other municipalities')."""
-    return get_object_or_404(
-        Consultation.objects.select_related("process"),
-        pk=pk,
-        process__municipality=request.municipality,
-    )
-
 
 TABLE = "keywords/keyword_list.html"
 
@@ -84,10 +74,6 @@ def keyword_list(request, pk):
     return _table_page(request, consultation)
 
 
-def _keyword(consultation, keyword_pk) -> Keyword:
-    return get_object_or_404(Keyword, pk=keyword_pk, consultation=consultation)
-
-
 def _first_error(form) -> str:
     if "version" in form.errors:
         return _("The form is out of date. Reload the page and try again.")
@@ -127,7 +113,7 @@ def _row_action(request, pk, keyword_pk, *, name, form_class, run, done):
     (400, or 409 for a stale version) without JavaScript.
     """
     consultation = consultation_for_member(request, pk)
-    keyword = _keyword(consultation, keyword_pk)
+    keyword = keyword_of(consultation, keyword_pk)
     form = form_class(request.POST)
     status = 400
     if form.is_valid():
@@ -211,7 +197,7 @@ keyword_unkeep = _simple(
 @member_required(EDITOR_ROLES)
 def keyword_split(request, pk, keyword_pk):
     consultation = consultation_for_member(request, pk)
-    keyword = _keyword(consultation, keyword_pk)
+    keyword = keyword_of(consultation, keyword_pk)
     form = VersionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _first_error(form))
@@ -297,7 +283,7 @@ def keyword_add(request, pk):
 @member_required(EDITOR_ROLES)
 def keyword_answers(request, pk, keyword_pk):
     consultation = consultation_for_member(request, pk)
-    keyword = _keyword(consultation, keyword_pk)
+    keyword = keyword_of(consultation, keyword_pk)
     return render(
         request,
         "keywords/keyword_answers.html",
@@ -328,7 +314,7 @@ def keyword_history(request, pk):
 @member_required(EDITOR_ROLES)
 def action_undo(request, pk, action_pk):
     consultation = consultation_for_member(request, pk)
-    action = get_object_or_404(KeywordAction, pk=action_pk, consultation=consultation)
+    action = action_of(consultation, action_pk)
     form = UndoForm(request.POST)
     if form.is_valid():
         try:

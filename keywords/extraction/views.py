@@ -2,14 +2,14 @@
 answers, and follow its progress (the run row the Celery task updates)."""
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from keywords.curation.views import consultation_for_member
+from consultations.access import consultation_for_member
+from keywords.access import run_of
 from keywords.extraction import services
-from keywords.models import ExtractionRun
 from visionportal.access import EDITOR_ROLES, member_required
 
 
@@ -27,7 +27,7 @@ def keyword_rebuild(request, pk):
 @member_required(EDITOR_ROLES)
 def run_progress(request, pk, run_pk):
     consultation = consultation_for_member(request, pk)
-    run = get_object_or_404(ExtractionRun, pk=run_pk, consultation=consultation)
+    run = run_of(consultation, run_pk)
     template = "keywords/run.html"
     if request.htmx:
         template += "#progress"

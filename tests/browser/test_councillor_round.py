@@ -6,9 +6,10 @@ import pytest
 
 from keywords.councillors import services
 from keywords.models import CouncillorProposal
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, running_phase
 from tests.consultations.factories import open_consultation
-from tests.keywords.factories import councillor_of, keyword
+from tests.keywords.factories import accept_all, councillor_of, keyword
+from visionportal.models import PhaseKind
 
 from .conftest import LANGUAGES, assert_no_axe_violations, axe_violations, sign_in
 
@@ -17,6 +18,7 @@ XSS = "<script>alert(1)</script>"
 
 @pytest.fixture
 def round(process, staff, norrkoping):
+    running_phase(process, PhaseKind.COUNCILLOR_ROUND)
     consultation = open_consultation(process)
     for label in ("Parker", "Kollektivtrafik", "Strömmen", "حدائق عامة", XSS):
         keyword(consultation, label)
@@ -118,7 +120,7 @@ def test_staff_result_and_published_pages_have_no_axe_violations(page, staff, co
     )
     services.round_close(round=round, by=staff)
     services.keyword_list_publish(
-        consultation=round.consultation, round=round, accept=services.accept_all(round), by=staff
+        consultation=round.consultation, round=round, accept=accept_all(round), by=staff
     )
     sign_in(page, staff.email)
     base = f"/workspace/norrkoping/consultations/{round.consultation.pk}/keywords/"

@@ -5,12 +5,20 @@ import datetime
 from django.utils import timezone
 
 from consultations.services import consultation_create_default
+from tests.conftest import running_phase
+from visionportal.models import PhaseKind
+from visionportal.phases import Capability, process_allows
 
 # Some of Norrköping's districts, for consultations that list their own areas.
 NORRKOPING_AREAS = "Innerstaden\nHageby\nSkärblacka\nEneby\nKrokek"
 
 
 def open_consultation(process, *, language="sv", **fields):
+    """A consultation residents can answer now: open by its own dates, and, when its
+    process is run by phases and none of them takes answers today, with a running
+    "asking residents" phase added (visionportal.phases)."""
+    if process.phases.exists() and not process_allows(process, Capability.ANSWER):
+        running_phase(process, PhaseKind.CONSULTATION)
     now = timezone.now()
     consultation = consultation_create_default(
         process=process,

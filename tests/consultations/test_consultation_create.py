@@ -108,7 +108,7 @@ def test_a_moderator_reaches_the_answers_and_who_has_answered_from_the_municipal
     consultation = Consultation.objects.get()
     municipality_page = reverse("workspace:municipality", args=["norrkoping"])
     answers = reverse("consultations_staff:responses", args=["norrkoping", consultation.pk])
-    who = reverse("workspace:representation", args=["norrkoping", consultation.pk])
+    who = reverse("consultations_staff:representation", args=["norrkoping", consultation.pk])
     assert answers not in client.get(municipality_page).text  # editors use the process page
 
     client.force_login(moderator)

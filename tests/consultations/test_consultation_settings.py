@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from consultations import services
 from consultations.models import Consultation, Question, QuestionKind
-from visionportal.services import ConcurrentEditError
+from visionportal.services import StaleVersion
 
 from .factories import open_consultation
 from .staff_helpers import XSS, staff_url, submit
@@ -31,7 +31,7 @@ def _form_data(consultation, **changes):
     questions = list(consultation.questions.all())
     tz = timezone.get_current_timezone()
     data = {
-        "fingerprint": services.consultation_fingerprint(consultation, questions),
+        "version": consultation.version,
         "title": consultation.title,
         "intro": consultation.intro,
         "opens_at": consultation.opens_at.astimezone(tz).strftime("%Y-%m-%dT%H:%M"),
@@ -149,17 +149,31 @@ def test_two_editors_at_once_the_second_save_is_refused(client, staff, admin_use
     assert consultation.title == "First editor's title"
 
 
-def test_a_stale_fingerprint_is_refused_by_the_service_even_for_question_edits(consultation):
+def test_a_stale_version_is_refused_by_the_service_even_for_question_edits(consultation):
     questions = list(consultation.questions.all())
-    fingerprint = services.consultation_fingerprint(consultation, questions)
-    Question.objects.filter(pk=questions[0].pk).update(text="Changed elsewhere")
-    with pytest.raises(ConcurrentEditError):
+    read = consultation.version
+    # A colleague only rewords a question: that is a new version of the consultation too.
+    services.consultation_configure(
+        consultation=consultation,
+        expected_version=read,
+        settings={},
+        questions=[
+            services.QuestionEdit(question_id=q.pk, text=text, position=None)
+            for q, text in zip(questions, ["Changed elsewhere", "b", "c"], strict=True)
+        ],
+    )
+    consultation.refresh_from_db()
+    assert consultation.version == read + 1
+    with pytest.raises(StaleVersion):
         services.consultation_configure(
             consultation=consultation,
-            expected_fingerprint=fingerprint,
+            expected_version=read,
             settings={"title": "x"},
             questions=[],
         )
+    consultation.refresh_from_db()
+    assert consultation.title != "x"
+    assert consultation.questions.first().text == "Changed elsewhere"
 
 
 @pytest.mark.parametrize(
@@ -179,7 +193,7 @@ def test_a_stale_fingerprint_is_refused_by_the_service_even_for_question_edits(c
         ),
         ({"questions-0-text": "   "}, "Question 1 is empty."),
         ({"questions-3-text": "x" * 1001}, "at most 1000 characters"),
-        ({"fingerprint": ""}, "This field is required."),
+        ({"version": ""}, "This field is required."),
     ],
 )
 def test_bad_settings_are_shown_again_and_nothing_is_saved(

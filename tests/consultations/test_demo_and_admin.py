@@ -18,6 +18,8 @@ def test_demo_has_an_open_danish_consultation_in_ishoj_and_a_closed_one_in_norrk
     ishoj = Consultation.objects.get(process__municipality__slug="ishoj")
     norrkoping = Consultation.objects.get(process__municipality__slug="norrkoping")
     assert ishoj.is_open() and ishoj.language == "da"
+    # Open by its dates and by Ishøj's phases: "Idéudvikling og fælles løsninger" runs.
+    assert ishoj.status() == "open"
     assert "Ishøj" in ishoj.questions.first().text
     assert norrkoping.status() == "closed" and norrkoping.language == "sv"
     assert norrkoping.questions.first().text.startswith("Tänk dig Norrköping om 20 år:")

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
 
-from consultations import selectors
+from consultations import access
 from consultations.models import Answer, Response, ResponseTargetGroup
 from consultations.services import response_submit
 from tests.conftest import require_service
@@ -28,7 +28,7 @@ def _answers(consultation, *texts):
 
 def _form_consultation(consultation):
     process = consultation.process
-    return selectors.public_consultation_for_form(
+    return access.public_consultation_for_form(
         municipality_slug=process.municipality.slug, process_slug=process.slug, pk=consultation.pk
     )
 
@@ -148,7 +148,7 @@ def test_a_question_removed_after_the_form_was_loaded_is_a_clear_error_not_a_500
     question meanwhile. The resident is told to reload; nothing is stored."""
     consultation = open_consultation(process)
     custom = consultation.questions.create(kind="custom", text="Något mer?", position=9)
-    loaded = selectors.public_consultation(
+    loaded = access.public_consultation(
         municipality_slug="norrkoping",
         process_slug=process.slug,
         pk=consultation.pk,

@@ -49,3 +49,15 @@ def councillor_of(municipality, email, *, party=""):
         user=user, municipality=municipality, role=Role.COUNCILLOR, party=party
     )
     return user
+
+
+def accept_all(round):
+    """Staff accept every active (not withdrawn) proposal of the round."""
+    from keywords.councillors.services import Acceptance
+    from keywords.models import CouncillorProposal, ProposalKind
+
+    active = CouncillorProposal.objects.filter(round=round, withdrawn_at__isnull=True)
+    return Acceptance.of(
+        strikes=[p.keyword_id for p in active if p.kind == ProposalKind.STRIKE],
+        additions=[p.label for p in active if p.kind == ProposalKind.ADD],
+    )

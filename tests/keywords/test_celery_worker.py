@@ -1,65 +1,22 @@
 """A real Celery worker against Redis runs the keyword tasks: a rebuild reports progress
 until done, and a submitted response is extracted after its commit."""
 
-import os
 import time
 import uuid
 
 import pytest
-import redis
-from celery.contrib.testing.worker import start_worker
 from django.db import OperationalError, transaction
 
 from consultations.services import response_submit
 from keywords.extraction import services
 from keywords.models import ExtractionRun, Keyword, KeywordMention, RunStatus
-from tests.conftest import forget_celery_connections, require_service
 from tests.consultations.factories import open_consultation
-from visionportal.celery import app
 
 from .factories import respond
 
 pytestmark = pytest.mark.celery_worker
 
-REDIS_BASE = os.environ.get("CELERY_TEST_REDIS", "redis://127.0.0.1:6379").rstrip("/")
-CLAIM_KEY = "visionportal:test-claim"
 TIMEOUT = 60
-
-
-def _claim_free_database():
-    """An empty Redis database among 10–15, marked as ours so parallel runs skip it."""
-    for number in range(10, 16):
-        url = f"{REDIS_BASE}/{number}"
-        client = redis.Redis.from_url(url, socket_connect_timeout=1)
-        if client.dbsize() == 0 and client.set(CLAIM_KEY, str(uuid.uuid4()), nx=True, ex=600):
-            return url, client
-    return None, None
-
-
-def _redis_available() -> bool:
-    try:
-        return bool(redis.Redis.from_url(REDIS_BASE, socket_connect_timeout=1).ping())
-    except redis.RedisError:
-        return False
-
-
-@pytest.fixture
-def celery_worker(transactional_db):
-    require_service(_redis_available(), f"no Redis at {REDIS_BASE} for the Celery worker tests")
-    url, client = _claim_free_database()
-    require_service(url is not None, "no free Redis database among 10–15")
-    saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url", "result_backend")}
-    app.conf.update(task_always_eager=False, broker_url=url, result_backend=url)
-    forget_celery_connections()
-    try:
-        with start_worker(
-            app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=30
-        ):
-            yield
-    finally:
-        app.conf.update(saved)
-        forget_celery_connections()
-        client.flushdb()
 
 
 def _wait_for(predicate, timeout=TIMEOUT):

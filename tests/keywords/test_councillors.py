@@ -14,8 +14,9 @@ from keywords.models import (
     KeywordMention,
     KeywordStatus,
 )
+from visionportal.phases import Capability, process_allows
 
-from .factories import councillor_of, keyword, respond
+from .factories import accept_all, councillor_of, keyword, respond
 
 pytestmark = pytest.mark.django_db
 
@@ -449,11 +450,13 @@ def test_publishing_applies_only_the_accepted_proposals(
     assert accepted == {("strike", "a"), ("strike", "b"), ("add", "c")}
 
 
-def test_accept_all_accepts_every_active_proposal(two_councillors_proposed, consultation, staff):
+def test_accepting_every_active_proposal_publishes_their_strikes_and_additions(
+    two_councillors_proposed, consultation, staff
+):
     round = two_councillors_proposed
     services.round_close(round=round, by=staff)
     keyword_list = services.keyword_list_publish(
-        consultation=consultation, round=round, accept=services.accept_all(round), by=staff
+        consultation=consultation, round=round, accept=accept_all(round), by=staff
     )
     assert [i.label for i in keyword_list.items.all()] == ["Kollektivtrafik", "Strömmen", "Cykel"]
 
@@ -478,7 +481,7 @@ def test_a_published_list_is_frozen_when_keywords_change(
     round = two_councillors_proposed
     services.round_close(round=round, by=staff)
     v1 = services.keyword_list_publish(
-        consultation=consultation, round=round, accept=services.accept_all(round), by=staff
+        consultation=consultation, round=round, accept=accept_all(round), by=staff
     )
     before = items(v1)
     keywords["bus"].label = "Bussar och tåg"
@@ -494,7 +497,7 @@ def test_publishing_again_makes_a_new_version_that_carries_the_round_forward(
     round = two_councillors_proposed
     services.round_close(round=round, by=staff)
     v1 = services.keyword_list_publish(
-        consultation=consultation, round=round, accept=services.accept_all(round), by=staff
+        consultation=consultation, round=round, accept=accept_all(round), by=staff
     )
     keywords["bus"].label = "Bussar och tåg"
     keywords["bus"].save()
@@ -545,7 +548,7 @@ def test_an_accepted_addition_that_staff_added_meanwhile_is_listed_once(
     services.round_close(round=round, by=staff)
     keyword(consultation, "hamnen", created_by_staff=True)
     keyword_list = services.keyword_list_publish(
-        consultation=consultation, round=round, accept=services.accept_all(round), by=staff
+        consultation=consultation, round=round, accept=accept_all(round), by=staff
     )
     assert [(i.label, i.origin) for i in keyword_list.items.all()][-1] == ("hamnen", "staff")
     assert keyword_list.items.count() == 4
@@ -575,7 +578,7 @@ def test_a_later_round_keeps_the_earlier_rounds_decisions(
     services.proposal_add(round=round, councillor=councillor, label="Hamnen", reason="b")
     services.round_close(round=round, by=staff)
     services.keyword_list_publish(
-        consultation=consultation, round=round, accept=services.accept_all(round), by=staff
+        consultation=consultation, round=round, accept=accept_all(round), by=staff
     )
     second = services.round_open(consultation=consultation, by=staff, title="Runda 2")
     services.proposal_strike(
@@ -608,7 +611,7 @@ def test_a_keyword_on_record_stays_but_the_whole_consultation_can_be_deleted(
     round = two_councillors_proposed
     services.round_close(round=round, by=staff)
     services.keyword_list_publish(
-        consultation=consultation, round=round, accept=services.accept_all(round), by=staff
+        consultation=consultation, round=round, accept=accept_all(round), by=staff
     )
     with pytest.raises(RestrictedError):
         keywords["park"].delete()
@@ -627,6 +630,11 @@ def test_the_demo_has_a_published_list_and_an_open_round_twice_over():
 
     (round,) = CouncillorRound.objects.all()
     assert round.is_open and round.title == "Förtroendevaldas runda 1"
+    # Opened during the 2015 timeline's councillors' phase, still taking proposals today.
+    process = round.consultation.process
+    assert process_allows(process, Capability.COUNCILLOR_ROUND, at=round.opened_at)
+    assert not process_allows(process, Capability.COUNCILLOR_ROUND)
+    assert services.accepts_proposals(round)
     assert {(p.kind, p.party) for p in round.proposals.all()} == {
         ("strike", "Demopartiet"),
         ("add", "Demopartiet"),

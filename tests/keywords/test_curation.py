@@ -226,6 +226,21 @@ def test_a_label_of_exactly_the_limit_is_accepted(park, staff):
 # --- optimistic locking -------------------------------------------------------------
 
 
+def test_a_stale_keyword_is_the_one_stale_version_error_of_every_versioned_edit(
+    park, staff, admin_user
+):
+    from keywords.models import Keyword
+    from visionportal import services as versioning
+    from visionportal.models import Versioned
+
+    assert issubclass(Keyword, Versioned)
+    curation.keyword_rename(keyword=park, label="Parken", version=1, by=admin_user)
+    with pytest.raises(versioning.StaleVersion) as refused:
+        curation.keyword_strike(keyword=park, reason="x", version=1, by=staff)
+    assert isinstance(refused.value, CurationError)
+    assert refused.value.message.startswith("Someone else changed “Parken”")
+
+
 def test_a_stale_version_is_refused_and_changes_nothing(park, parker, staff, admin_user):
     curation.keyword_rename(keyword=park, label="Parken", version=1, by=admin_user)
     with pytest.raises(StaleVersion, match="Someone else changed “Parken”"):

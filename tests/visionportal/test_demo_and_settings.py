@@ -26,7 +26,7 @@ def test_demo_creates_two_municipalities_with_every_role_and_is_repeatable(db, s
         "2015-12-01",
         "2015-12-14",
     ]
-    assert norrkoping.phases.count() == 5
+    assert norrkoping.phases.count() == 6
     ishoj = VisionProcess.objects.get(municipality__slug="ishoj")
     assert ishoj.tracks.count() == 3
     roles = set(Membership.objects.values_list("role", flat=True))

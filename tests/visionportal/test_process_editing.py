@@ -244,7 +244,11 @@ def test_process_edit_page_links_to_each_consultations_staff_pages(staff_client,
         language="sv",
     )
     page = staff_client.get(reverse("workspace:process_edit", args=["norrkoping", process.pk]))
-    for name in ["consultations_staff:responses", "keywords:list", "workspace:representation"]:
+    for name in [
+        "consultations_staff:responses",
+        "keywords:list",
+        "consultations_staff:representation",
+    ]:
         url = reverse(name, args=["norrkoping", consultation.pk])
         assert url in page.text
         assert staff_client.get(url).status_code == 200

@@ -124,14 +124,12 @@ class TestProcessOverview:
             ("Beslut i kommunfullmäktige", "upcoming"),
         ]
         assert [p.name for p in overview.current_phases] == ["Fråga kommuninvånarna"]
-        assert "answer" in overview.capabilities
 
     def test_between_phases_nothing_is_current(self, process):
         overview = process_overview(process, today=d(2015, 7, 15))
         assert overview.current_phases == []
         assert not overview.is_finished
         assert not overview.has_not_started
-        assert overview.capabilities == frozenset()
 
     def test_phase_boundaries_are_inclusive(self, process):
         assert [p.status for p in process_overview(process, today=d(2015, 6, 30)).phases] == [

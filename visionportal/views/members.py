@@ -2,13 +2,13 @@
 
 from allauth.account.forms import ResetPasswordForm
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import services
-from ..access import member_required
+from ..access import member_required, membership_for_member
 from ..forms import MemberAddForm, MemberChangeForm
 from ..models import Membership, Role
 
@@ -64,7 +64,7 @@ def members(request):
 @require_POST
 @member_required(ADMIN_ONLY)
 def member_change(request, membership_pk):
-    membership = get_object_or_404(Membership, pk=membership_pk, municipality=request.municipality)
+    membership = membership_for_member(request, membership_pk)
     form = MemberChangeForm(request.POST, prefix=f"m{membership.pk}")
     if not form.is_valid():
         messages.error(request, _("Choose one of the listed roles."))
@@ -81,7 +81,7 @@ def member_change(request, membership_pk):
 @require_POST
 @member_required(ADMIN_ONLY)
 def member_remove(request, membership_pk):
-    membership = get_object_or_404(Membership, pk=membership_pk, municipality=request.municipality)
+    membership = membership_for_member(request, membership_pk)
     try:
         services.member_remove(membership=membership)
     except services.MembershipError as error:

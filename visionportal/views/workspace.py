@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import models
 from django.forms import ModelForm
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,10 +19,16 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from .. import selectors, services
-from ..access import EDITOR_ROLES, member_required, needs_mfa, process_for_member
+from ..access import (
+    EDITOR_ROLES,
+    member_required,
+    needs_mfa,
+    process_for_member,
+    process_part_of,
+)
 from ..forms import MilestoneForm, PhaseForm, TrackForm, VisionProcessForm
 from ..models import Milestone, Phase, Role, Track
-from ..services import ConcurrentEditError
+from ..services import StaleVersion
 
 
 @login_required
@@ -81,7 +87,7 @@ def process_edit(request, pk):
                 expected_version=form.cleaned_data["version"] or 0,
                 **form.model_fields(),
             )
-        except ConcurrentEditError as error:
+        except StaleVersion as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Your changes were saved."))
@@ -185,7 +191,7 @@ def part_create(request, pk, kind):
 def part_edit(request, pk, kind, part_pk):
     process = process_for_member(request, pk)
     spec = PARTS[kind]
-    part = get_object_or_404(spec.model, pk=part_pk, process=process)
+    part = process_part_of(process, spec.model, part_pk)
     form = spec.make_form(request.POST or None, process=process, instance=part)
     if request.method == "POST" and form.is_valid():
         try:
@@ -194,7 +200,7 @@ def part_edit(request, pk, kind, part_pk):
                 expected_version=form.cleaned_data["version"] or 0,
                 **form.model_fields(),
             )
-        except ConcurrentEditError as error:
+        except StaleVersion as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Your changes were saved."))
@@ -206,7 +212,7 @@ def part_edit(request, pk, kind, part_pk):
 @member_required(EDITOR_ROLES)
 def part_delete(request, pk, kind, part_pk):
     process = process_for_member(request, pk)
-    part = get_object_or_404(PARTS[kind].model, pk=part_pk, process=process)
+    part = process_part_of(process, PARTS[kind].model, part_pk)
     services.process_part_delete(part=part)
     if request.htmx:
         # The refreshed list replaces the old one, so an emptied list says "None yet."

@@ -1,0 +1,88 @@
+"""The representativeness dashboard's bar chart as inline SVG. Pure: rows in, markup out
+(no database, no request), so what it draws and what it escapes is tested exactly."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+
+@dataclass(frozen=True)
+class ChartRow:
+    label: str
+    population_share: Decimal | None  # None: no population figure for this table
+    respondent_share: Decimal | None  # None when suppressed
+    suppressed: bool
+
+
+def gap_chart(rows: list[ChartRow], *, title: str, dimension: str) -> str:
+    """Horizontal bars per group as inline SVG: the population share (when there are
+    figures) above the respondent share. The table next to it is the text alternative;
+    every text is escaped."""
+    with_population = any(r.population_share is not None for r in rows)
+    label_width, bar_width, top = 170, 380, 34
+    row_height = 40 if with_population else 24
+    height = top + row_height * len(rows) + 8
+    scale = max(
+        [float(r.population_share) for r in rows if r.population_share is not None]
+        + [float(r.respondent_share) for r in rows if r.respondent_share is not None]
+        + [1.0]
+    )
+    description = (
+        _(
+            "For each group, the upper bar is its share of the population and the lower bar "
+            "its share of respondents. The table gives the same figures."
+        )
+        if with_population
+        else _(
+            "For each group, the bar is its share of respondents. The table gives the same figures."
+        )
+    )
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="gap-chart" role="img" '
+        f'viewBox="0 0 {label_width + bar_width + 70} {height}" '
+        f'aria-labelledby="chart-{dimension}-title chart-{dimension}-desc">',
+        f'<title id="chart-{dimension}-title">{escape(title)}</title>',
+        f'<desc id="chart-{dimension}-desc">{escape(description)}</desc>',
+    ]
+    if with_population:
+        parts.append(
+            f'<rect x="{label_width}" y="6" width="14" height="10" fill="#8a8f98"/>'
+            f'<text x="{label_width + 20}" y="15" font-size="12">{escape(_("Population"))}</text>'
+        )
+    legend_x = label_width + (150 if with_population else 0)
+    parts.append(
+        f'<rect x="{legend_x}" y="6" width="14" height="10" fill="#1d5fa8"/>'
+        f'<text x="{legend_x + 20}" y="15" font-size="12">{escape(_("Respondents"))}</text>'
+    )
+    for index, row in enumerate(rows):
+        y = top + index * row_height
+        respondent_y = y + 19 if with_population else y + 2
+        parts.append(
+            f'<text x="{label_width - 8}" y="{y + (20 if with_population else 14)}" '
+            f'font-size="13" text-anchor="end">{escape(row.label[:28])}</text>'
+        )
+        if with_population:
+            population_width = bar_width * float(row.population_share) / scale
+            parts.append(
+                f'<rect x="{label_width}" y="{y + 2}" width="{population_width:.1f}" height="14" '
+                f'fill="#8a8f98"/><text x="{label_width + population_width + 4:.1f}" '
+                f'y="{y + 14}" font-size="11">{row.population_share} %</text>'
+            )
+        if row.suppressed:
+            parts.append(
+                f'<text x="{label_width + 4}" y="{respondent_y + 12}" font-size="11" '
+                f'font-style="italic">{escape(_("not shown"))}</text>'
+            )
+        else:
+            respondent_width = bar_width * float(row.respondent_share) / scale
+            parts.append(
+                f'<rect x="{label_width}" y="{respondent_y}" width="{respondent_width:.1f}" '
+                f'height="14" fill="#1d5fa8"/><text '
+                f'x="{label_width + respondent_width + 4:.1f}" y="{respondent_y + 12}" '
+                f'font-size="11">{row.respondent_share} %</text>'
+            )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every interpolated text is escaped above

@@ -1,0 +1,52 @@
+"""The dashboard's chart (consultations.representation.chart): pure, exact oracles."""
+
+import re
+from decimal import Decimal
+
+from consultations.representation.chart import ChartRow, gap_chart
+
+
+def _bars(svg):
+    """(width, fill) of every bar, in order; the legend's swatches are 14 wide."""
+    return [
+        (float(w), fill)
+        for w, fill in re.findall(
+            r'<rect x="170" y="\d+" width="([\d.]+)" height="14" fill="(#\w+)"/>', svg
+        )
+    ]
+
+
+def test_bars_are_scaled_to_the_largest_share_population_above_respondents():
+    rows = [
+        ChartRow("16–24", Decimal("10.0"), Decimal("40.0"), False),
+        ChartRow("80+", Decimal("20.0"), Decimal("5.0"), False),
+    ]
+    svg = gap_chart(rows, title="Age", dimension="age_band")
+    assert _bars(svg) == [
+        (95.0, "#8a8f98"),
+        (380.0, "#1d5fa8"),
+        (190.0, "#8a8f98"),
+        (47.5, "#1d5fa8"),
+    ]
+    assert 'aria-labelledby="chart-age_band-title chart-age_band-desc"' in svg
+    assert "the upper bar is its share of the population" in svg
+
+
+def test_a_suppressed_group_has_no_bar_and_says_not_shown():
+    rows = [
+        ChartRow("A", None, Decimal("100.0"), False),
+        ChartRow("B", None, None, True),
+    ]
+    svg = gap_chart(rows, title="Areas", dimension="area")
+    assert _bars(svg) == [(380.0, "#1d5fa8")]
+    assert "not shown" in svg
+    assert "share of population" not in svg.lower()
+
+
+def test_every_text_is_escaped():
+    hostile = '<script>alert("x")</script>'
+    svg = gap_chart(
+        [ChartRow(hostile, None, Decimal("1.0"), False)], title=hostile, dimension="area"
+    )
+    assert "<script>" not in svg
+    assert svg.count("&lt;script&gt;") == 2  # the title and the label (cut to 28 characters)
