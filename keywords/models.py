@@ -322,6 +322,36 @@ class CouncillorRound(models.Model):
         return self.closed_at is None
 
 
+class RoundKeyword(models.Model):
+    """One keyword of a round's list, as it was when the round opened: the round's
+    snapshot. Written once, in one statement, when the round opens and never changed
+    afterwards (a database trigger refuses updates), so later curation or extraction
+    cannot change what the councillors are judging. Its rows go only with the round."""
+
+    round = models.ForeignKey(CouncillorRound, on_delete=models.CASCADE, related_name="keywords")
+    # RESTRICT as on CouncillorProposal.keyword: the keyword stays while a round names it.
+    keyword = models.ForeignKey(Keyword, on_delete=models.RESTRICT, related_name="round_snapshots")
+    label = models.CharField(_("label"), max_length=120)
+    respondents = models.IntegerField(_("respondents"))
+    respondents_keep = models.IntegerField(default=0)
+    respondents_leave = models.IntegerField(default=0)
+    respondents_miss = models.IntegerField(default=0)
+    # 1 = most respondents at opening; the order the councillors read the list in.
+    position = models.PositiveIntegerField(_("position"))
+
+    class Meta:
+        verbose_name = _("keyword of a councillors' round")
+        verbose_name_plural = _("keywords of a councillors' round")
+        ordering = ["round", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "keyword"], name="round_keyword_once"),
+            models.UniqueConstraint(fields=["round", "position"], name="round_keyword_position"),
+        ]
+
+    def __str__(self):
+        return self.label
+
+
 class ProposalKind(models.TextChoices):
     STRIKE = "strike", _("Strike")
     ADD = "add", _("Add")

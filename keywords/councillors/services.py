@@ -3,11 +3,17 @@ ges möjlighet att stryka och komplettera").
 
 Decisions, so the views, the sorting game and the decision pack can rely on them:
 
-- **The round's list is the curated list, live.** A keyword is on it when it is neither
-  struck nor merged away; when staff have marked any keyword "keep for sorting", only
-  those marked are on it. Curation may go on while a round is open; councillors see
-  the list as it is now, and a strike of a keyword that has since left the list stays on
-  record (shown as such) but changes nothing when publishing.
+- **The round's list is fixed when the round opens** (its snapshot, ``RoundKeyword``):
+  the keywords staff kept for sorting, or, when none is kept, every keyword neither struck
+  nor merged with at least the respondent threshold staff choose. Label and respondent
+  counts are copied as they were at opening; a database trigger refuses any later change.
+  Curation and extraction may go on while a round is open: they change the curated list,
+  never what the councillors are judging. Councillors strike keywords of the snapshot only.
+- **A round is bounded**: at most ``ROUND_KEYWORDS_MAX`` keywords. Councillors read every
+  keyword and give a reason for each strike, and the list goes on to residents who sort it
+  at exhibitions and in a game (seed 000); 500 is already a long afternoon's reading (ten
+  pages of 50), far more than anyone sorts, while a list of 60,000 uncurated extraction
+  candidates is no list at all. Above the bound, opening is refused with what to do instead.
 - **Proposals close at the end of ``closes_on``** (local date), even before staff close
   the round; staff closing the round is what makes everyone's proposals visible.
 - **An addition equal to a keyword already on the list is refused** with a message
@@ -17,6 +23,9 @@ Decisions, so the views, the sorting game and the decision pack can rely on them
 - **Double submits are no-ops**: a second strike of the same keyword, or a second addition
   of the same label, by the same councillor returns the first proposal unchanged
   (``created`` is False). Withdraw first to change a reason.
+- **Publishing** a round's result takes the round's snapshot (labels and counts as the
+  councillors saw them), minus the accepted strikes, plus the accepted additions.
+  Publishing without a round takes the curated list as it is now.
 - **Publishing** freezes label, origin and respondent count per item. Staff accept strikes
   per keyword and additions per normalised label; the accepted proposals are recorded on
   the list. Publishing again without naming a round carries the previous version's round
@@ -33,12 +42,14 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from consultations.models import Consultation
-from keywords.curation.selectors import keyword_table
 from keywords.models import (
     CouncillorProposal,
     CouncillorRound,
@@ -48,6 +59,7 @@ from keywords.models import (
     KeywordListItem,
     KeywordStatus,
     ProposalKind,
+    RoundKeyword,
 )
 from keywords.text import clean_text
 from visionportal.models import Membership, Role
@@ -101,23 +113,133 @@ def clean_label(label: str | None) -> str:
 
 # --- the curated list ---------------------------------------------------------------
 
-
-def curated_keywords(consultation: Consultation) -> list:
-    """The keyword table's rows that make up the curated list, most respondents first."""
-    rows = [r for r in keyword_table(consultation) if r.keyword.status != KeywordStatus.STRUCK]
-    if any(r.keyword.kept_for_sorting for r in rows):
-        rows = [r for r in rows if r.keyword.kept_for_sorting]
-    return rows
+# See the module docstring: the most keywords one round puts before the councillors.
+ROUND_KEYWORDS_MAX = 500
 
 
-def _on_curated_list(keyword: Keyword) -> bool:
-    if keyword.status in (KeywordStatus.STRUCK, KeywordStatus.MERGED):
-        return False
-    if keyword.kept_for_sorting:
-        return True
-    return not Keyword.objects.filter(
-        consultation_id=keyword.consultation_id, status=KeywordStatus.KEPT
-    ).exists()
+def _listed(keywords: QuerySet[Keyword]) -> QuerySet[Keyword]:
+    # Most respondents first, as the workbench orders them.
+    return keywords.order_by("-respondents", Lower("label"), "pk")
+
+
+def kept_keywords(consultation: Consultation) -> QuerySet[Keyword]:
+    return _listed(Keyword.objects.filter(consultation=consultation, status=KeywordStatus.KEPT))
+
+
+def curated_keywords(consultation: Consultation) -> QuerySet[Keyword]:
+    """The curated list as it is now, most respondents first: the keywords kept for
+    sorting, or when none is kept, every keyword neither struck nor merged away."""
+    kept = kept_keywords(consultation)
+    if kept.exists():
+        return kept
+    return _listed(
+        Keyword.objects.filter(consultation=consultation, status=KeywordStatus.CANDIDATE)
+    )
+
+
+@dataclass(frozen=True)
+class RoundChoice:
+    """Which keywords a round opened now would put before the councillors."""
+
+    kept: bool  # staff kept keywords: those go, whatever the threshold
+    min_respondents: int
+    count: int
+
+    @property
+    def too_many(self) -> bool:
+        return self.count > ROUND_KEYWORDS_MAX
+
+    @property
+    def refusal(self) -> str:
+        """Why a round cannot open on this choice ("" when it can)."""
+        if self.count == 0:
+            if self.kept or self.min_respondents == 0:
+                return str(_("There are no keywords to put before the councillors yet."))
+            return str(
+                _(
+                    "No keyword has at least %(min)d respondents. Lower the minimum number "
+                    "of respondents."
+                )
+                % {"min": self.min_respondents}
+            )
+        if not self.too_many:
+            return ""
+        counted = ngettext(
+            "%(count)d keyword would go to the councillors.",
+            "%(count)d keywords would go to the councillors.",
+            self.count,
+        ) % {"count": self.count}
+        if self.kept:
+            advice = _(
+                "A round takes at most %(max)d keywords, so that each councillor can read "
+                "and judge every one. Keep fewer keywords for sorting in the keyword table."
+            ) % {"max": ROUND_KEYWORDS_MAX}
+        else:
+            advice = _(
+                "A round takes at most %(max)d keywords, so that each councillor can read "
+                "and judge every one. Keep the keywords for the round (“keep for sorting” in "
+                "the keyword table) or raise the minimum number of respondents."
+            ) % {"max": ROUND_KEYWORDS_MAX}
+        return f"{counted} {advice}"
+
+
+def _round_candidates(consultation: Consultation, min_respondents: int) -> QuerySet[Keyword]:
+    kept = kept_keywords(consultation)
+    if kept.exists():
+        return kept
+    return _listed(
+        Keyword.objects.filter(
+            consultation=consultation,
+            status=KeywordStatus.CANDIDATE,
+            respondents__gte=min_respondents,
+        )
+    )
+
+
+def round_choice(consultation: Consultation, *, min_respondents: int = 0) -> RoundChoice:
+    """The count staff see before they open a round (one or two indexed queries)."""
+    min_respondents = max(0, min_respondents)
+    kept = kept_keywords(consultation).count()
+    if kept:
+        return RoundChoice(kept=True, min_respondents=min_respondents, count=kept)
+    count = Keyword.objects.filter(
+        consultation=consultation,
+        status=KeywordStatus.CANDIDATE,
+        respondents__gte=min_respondents,
+    ).count()
+    return RoundChoice(kept=False, min_respondents=min_respondents, count=count)
+
+
+def suggested_min_respondents(consultation: Consultation) -> int:
+    """The lowest threshold that keeps a round within the bound (0 when every keyword
+    fits): a starting point staff can raise, read off the respondents index."""
+    beyond = (
+        Keyword.objects.filter(consultation=consultation, status=KeywordStatus.CANDIDATE)
+        .order_by("-respondents")
+        .values_list("respondents", flat=True)[ROUND_KEYWORDS_MAX : ROUND_KEYWORDS_MAX + 1]
+    )
+    first_left_out = next(iter(beyond), None)
+    return 0 if first_left_out is None else first_left_out + 1
+
+
+def _snapshot_take(round: CouncillorRound, keywords: QuerySet[Keyword]) -> int:
+    """Copy the round's list into its snapshot in one INSERT … SELECT; returns the rows."""
+    chosen_sql, params = keywords.order_by().values_list("pk", flat=True).query.sql_with_params()
+    # The queryset chooses the keywords; ROW_NUMBER() numbers them in the list's order.
+    sql = (
+        f"INSERT INTO {RoundKeyword._meta.db_table} (round_id, keyword_id, label, "  # noqa: S608
+        "respondents, respondents_keep, respondents_leave, respondents_miss, position) "
+        "SELECT %s, k.id, k.label, k.respondents, k.respondents_keep, k.respondents_leave, "
+        "k.respondents_miss, ROW_NUMBER() OVER (ORDER BY k.respondents DESC, LOWER(k.label), k.id) "
+        f"FROM {Keyword._meta.db_table} k WHERE k.id IN ({chosen_sql})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [round.pk, *params])
+        return cursor.rowcount
+
+
+def _on_round_list(round: CouncillorRound, keyword: Keyword) -> bool:
+    return RoundKeyword.objects.filter(round=round, keyword=keyword).exists()
 
 
 # --- rounds ---------------------------------------------------------------------------
@@ -131,7 +253,10 @@ def round_open(
     instructions: str = "",
     others_visible_while_open: bool = False,
     closes_on: datetime.date | None = None,
+    min_respondents: int | None = None,
 ) -> CouncillorRound:
+    """Open a round on the kept keywords, or when none is kept on those with at least
+    ``min_respondents`` respondents; refused above ``ROUND_KEYWORDS_MAX``."""
     title = clean_text(title)
     instructions = unicodedata.normalize("NFC", instructions or "").strip()
     if len(title) > TITLE_MAX:
@@ -145,11 +270,14 @@ def round_open(
         )
     if closes_on is not None and closes_on < timezone.localdate():
         raise RoundError(_("The last day for councillors cannot be in the past."))
-    if not curated_keywords(consultation):
-        raise RoundError(_("There are no keywords to put before the councillors yet."))
+    min_respondents = max(0, min_respondents or 0)
+    # Counted first (an index-only count) so a refusal never copies 60,000 rows.
+    choice = round_choice(consultation, min_respondents=min_respondents)
+    if choice.refusal:
+        raise RoundError(choice.refusal)
     try:
         with transaction.atomic():
-            return CouncillorRound.objects.create(
+            round = CouncillorRound.objects.create(
                 consultation=consultation,
                 title=title,
                 instructions=instructions,
@@ -157,6 +285,14 @@ def round_open(
                 closes_on=closes_on,
                 opened_by=by,
             )
+            taken = _snapshot_take(round, _round_candidates(consultation, min_respondents))
+            # Curation between the count and the copy: check the copy, not the count.
+            refusal = RoundChoice(
+                kept=choice.kept, min_respondents=min_respondents, count=taken
+            ).refusal
+            if refusal:
+                raise RoundError(refusal)
+            return round
     except IntegrityError:
         raise RoundError(_("A councillors' round is already open for this consultation.")) from None
 
@@ -210,7 +346,7 @@ def proposal_strike(
     with transaction.atomic():
         locked = _locked_open_round(round)
         membership = _councillor_membership(locked, councillor)
-        if keyword.consultation_id != locked.consultation_id or not _on_curated_list(keyword):
+        if keyword.consultation_id != locked.consultation_id or not _on_round_list(locked, keyword):
             raise RoundError(_("That keyword is not on the round's list."))
         existing = CouncillorProposal.objects.filter(
             round=locked,
@@ -252,11 +388,16 @@ def proposal_add(
     with transaction.atomic():
         locked = _locked_open_round(round)
         membership = _councillor_membership(locked, councillor)
-        for row in curated_keywords(locked.consultation):
-            if key in (label_key(row.keyword.label), label_key(row.keyword.base_form)):
+        # The snapshot is bounded (ROUND_KEYWORDS_MAX), so comparing in Python, with the
+        # same cleaning and case folding as everywhere else, stays cheap.
+        listed = RoundKeyword.objects.filter(round=locked).values_list(
+            "label", "keyword__base_form"
+        )
+        for listed_label, base_form in listed:
+            if key in (label_key(listed_label), label_key(base_form)):
                 raise RoundError(
                     _("“%(label)s” is already on the list. Leave it unstruck to keep it.")
-                    % {"label": row.keyword.label}
+                    % {"label": listed_label}
                 )
         for existing in CouncillorProposal.objects.filter(
             round=locked, councillor=councillor, kind=ProposalKind.ADD, withdrawn_at__isnull=True
@@ -292,6 +433,20 @@ def proposal_withdraw(*, proposal: CouncillorProposal, by) -> CouncillorProposal
 # --- publishing -----------------------------------------------------------------------
 
 
+def _publish_source(round: CouncillorRound | None, consultation: Consultation):
+    """(keyword id, label, respondents, added by staff) in list order: the round's
+    snapshot when publishing a round, otherwise the curated list as it is now."""
+    if round is not None:
+        return (
+            RoundKeyword.objects.filter(round=round)
+            .order_by("position")
+            .values_list("keyword_id", "label", "respondents", "keyword__created_by_staff")
+        )
+    return curated_keywords(consultation).values_list(
+        "pk", "label", "respondents", "created_by_staff"
+    )
+
+
 @dataclass(frozen=True)
 class Acceptance:
     """What staff accept from a round: strikes by keyword id, additions by label key."""
@@ -320,8 +475,9 @@ def keyword_list_publish(
     accept: Acceptance | None = None,
     note: str = "",
 ) -> KeywordList:
-    """Publish a new version: the curated list as it is now, minus the accepted strikes,
-    plus the accepted additions, each item frozen as of now.
+    """Publish a new version: the round's snapshot (or without a round, the curated list
+    as it is now), minus the accepted strikes, plus the accepted additions, each item
+    frozen as of now.
 
     With ``round``: that (closed) round's proposals decide; ``accept`` None accepts none.
     Without: the latest version's round and accepted proposals carry forward.
@@ -363,22 +519,22 @@ def keyword_list_publish(
         items: list[KeywordListItem] = []
         seen: set[str] = set()
         clashes: list[str] = []
-        for row in curated_keywords(consultation):
-            key = label_key(row.keyword.label)
-            if row.keyword.pk in struck:
+        for keyword_id, label, respondents, by_staff in _publish_source(round, consultation):
+            key = label_key(label)
+            if keyword_id in struck:
                 continue
             if key in seen:
                 # Two keywords residents would read as one (a rename, then new answers):
                 # publishing one would silently drop the other and its respondents.
-                clashes.append(row.keyword.label)
+                clashes.append(label)
                 continue
             seen.add(key)
             items.append(
                 KeywordListItem(
-                    keyword=row.keyword,
-                    label=row.keyword.label,
-                    origin=ItemOrigin.STAFF if row.keyword.created_by_staff else ItemOrigin.CURATED,
-                    respondents=row.respondents,
+                    keyword_id=keyword_id,
+                    label=label,
+                    origin=ItemOrigin.STAFF if by_staff else ItemOrigin.CURATED,
+                    respondents=respondents,
                 )
             )
         if clashes:
