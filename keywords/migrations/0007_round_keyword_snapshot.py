@@ -22,6 +22,40 @@ DROP FUNCTION IF EXISTS keywords_roundkeyword_immutable();
 """
 
 
+def snapshot_existing_rounds(apps, schema_editor):
+    """Rounds opened before snapshots existed judged the live curated list: give each the
+    curated list as it is now, plus every keyword a councillor struck in it, so no
+    strike on record points outside its round's list."""
+    CouncillorRound = apps.get_model("keywords", "CouncillorRound")
+    Keyword = apps.get_model("keywords", "Keyword")
+    RoundKeyword = apps.get_model("keywords", "RoundKeyword")
+    for round in CouncillorRound.objects.all():
+        keywords = Keyword.objects.filter(consultation_id=round.consultation_id)
+        listed = keywords.filter(status="kept")
+        if not listed.exists():
+            listed = keywords.filter(status="candidate")
+        ids = set(listed.values_list("pk", flat=True)) | set(
+            round.proposals.filter(kind="strike").values_list("keyword_id", flat=True)
+        )
+        chosen = sorted(
+            Keyword.objects.filter(pk__in=ids),
+            key=lambda k: (-k.respondents, k.label.casefold(), k.pk),
+        )
+        RoundKeyword.objects.bulk_create(
+            RoundKeyword(
+                round=round,
+                keyword=k,
+                label=k.label,
+                respondents=k.respondents,
+                respondents_keep=k.respondents_keep,
+                respondents_leave=k.respondents_leave,
+                respondents_miss=k.respondents_miss,
+                position=position,
+            )
+            for position, k in enumerate(chosen, start=1)
+        )
+
+
 class SQLiteOnly(migrations.RunSQL):
     """The same guard for the demo's SQLite database."""
 
@@ -61,6 +95,7 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('round', 'keyword'), name='round_keyword_once'), models.UniqueConstraint(fields=('round', 'position'), name='round_keyword_position')],
             },
         ),
+        migrations.RunPython(snapshot_existing_rounds, migrations.RunPython.noop),
         PostgreSQLOnly(PG_FORBID_UPDATE, reverse_sql=PG_ALLOW_UPDATE),
         SQLiteOnly(
             "CREATE TRIGGER keywords_roundkeyword_immutable BEFORE UPDATE ON keywords_roundkeyword "

@@ -90,6 +90,8 @@ def test_staff_round_pages_are_for_editors_of_that_municipality(
     client = _client_for(client, request, role)
     for url in (
         staff_url("round_staff", consultation),
+        # The count a threshold gives (the no-JS preview and its htmx fragment).
+        staff_url("round_staff", consultation) + "?min_respondents=1&partial=choice",
         staff_url("round_result", consultation, round.pk),
     ):
         _check(client, "get", url, STAFF_VIEW, role)
