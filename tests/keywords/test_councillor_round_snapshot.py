@@ -317,3 +317,30 @@ def test_opening_above_the_bound_is_refused_on_the_page_with_the_explanation(
     # Without a threshold in the address, the page suggests one within the bound.
     page = client.get(staff_page(consultation)).text
     assert "With at least 6 respondents, 2 keywords go to the councillors." in page
+
+
+def test_a_round_opened_before_snapshots_gets_the_curated_list_and_its_struck_keywords(
+    consultation, keywords, staff, councillor
+):
+    """The migration's data step, on a round with no snapshot (as every round had)."""
+    import importlib
+
+    from django.apps import apps
+
+    from keywords.models import CouncillorProposal
+
+    migration = importlib.import_module("keywords.migrations.0007_round_keyword_snapshot")
+    struck = counted(consultation, "Struken av personalen", 9, status=KeywordStatus.STRUCK)
+    counted(consultation, "Också struken", 8, status=KeywordStatus.STRUCK)
+    round = CouncillorRound.objects.create(consultation=consultation, opened_by=staff)
+    CouncillorProposal.objects.create(
+        round=round, councillor=councillor, kind="strike", keyword=struck, reason="x"
+    )
+    migration.snapshot_existing_rounds(apps, None)
+    assert snapshot(round) == [
+        (1, "Parker", 30),
+        (2, "Kollektivtrafik", 20),
+        (3, "Struken av personalen", 9),
+        (4, "Strömmen", 5),
+        (5, "Badplatser", 1),
+    ]
