@@ -373,6 +373,9 @@ class CouncillorProposal(models.Model):
         Keyword, on_delete=models.RESTRICT, null=True, blank=True, related_name="proposals"
     )
     label = models.CharField(_("keyword to add"), max_length=120, blank=True)
+    # How additions are compared and grouped (services.label_key: cleaned, case-folded),
+    # stored so the round's result groups them in SQL. Case folding can lengthen a label.
+    label_key = models.CharField(max_length=400, blank=True, editable=False)
     reason = models.CharField(_("reason"), max_length=500)
     created_at = models.DateTimeField(_("proposed at"), default=timezone.now)
     # Withdrawn proposals stay on record; they no longer count.
@@ -391,6 +394,11 @@ class CouncillorProposal(models.Model):
                 name="councillor_proposal_strike_keyword_or_add_label",
             ),
             models.CheckConstraint(condition=~Q(reason=""), name="councillor_proposal_reason"),
+            models.CheckConstraint(
+                condition=Q(kind=ProposalKind.STRIKE, label_key="")
+                | (Q(kind=ProposalKind.ADD) & ~Q(label_key="")),
+                name="councillor_proposal_add_has_label_key",
+            ),
             models.UniqueConstraint(
                 fields=["round", "councillor", "keyword"],
                 condition=Q(withdrawn_at__isnull=True, kind=ProposalKind.STRIKE),

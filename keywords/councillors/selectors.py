@@ -15,6 +15,7 @@ from django.db.models import (
     Exists,
     IntegerField,
     Max,
+    Min,
     OuterRef,
     Prefetch,
     QuerySet,
@@ -253,17 +254,48 @@ def strike_groups_page(round: CouncillorRound, page=1, per_page: int = ROUND_PAG
     return result
 
 
-def addition_groups(round: CouncillorRound) -> list[AdditionGroup]:
-    """Additions grouped by normalised label, most proposed first. They grow with the
-    councillors' proposals, never with the keywords."""
-    additions: dict[str, AdditionGroup] = {}
-    for proposal in _active(round).filter(kind=ProposalKind.ADD):
-        key = label_key(proposal.label)
-        group = additions.get(key)
-        if group is None:
-            group = additions[key] = AdditionGroup(key=key, label=proposal.label, proposals=[])
-        group.proposals.append(proposal)
-    return sorted(additions.values(), key=lambda g: (-g.count, g.key))
+def _additions(round: CouncillorRound) -> QuerySet:
+    """One row per normalised label: its key, count and first proposal, most proposed
+    first (grouped by the database on the stored label_key)."""
+    return (
+        _active(round)
+        .filter(kind=ProposalKind.ADD)
+        .order_by()
+        .values("label_key")
+        .annotate(n=Count("pk"), first=Min("pk"))
+        .order_by("-n", "label_key")
+    )
+
+
+def addition_groups_page(round: CouncillorRound, page=1, per_page: int = ROUND_PAGE_SIZE) -> Page:
+    result = Paginator(_additions(round), per_page).get_page(page)
+    groups = {row["label_key"]: row for row in result.object_list}
+    proposals: dict[str, list[CouncillorProposal]] = {key: [] for key in groups}
+    for proposal in _active(round).filter(kind=ProposalKind.ADD, label_key__in=list(groups)):
+        proposals[proposal.label_key].append(proposal)
+    result.object_list = [
+        AdditionGroup(key=key, label=proposals[key][0].label, proposals=proposals[key])
+        for key in groups
+    ]
+    return result
+
+
+@dataclass(frozen=True)
+class AdditionChoice:
+    key: str
+    label: str  # as the first councillor wrote it
+    count: int
+
+
+def addition_choices(round: CouncillorRound) -> list[AdditionChoice]:
+    """Every addition group's label and count, for the publish form (two queries)."""
+    rows = list(_additions(round))
+    labels = dict(
+        CouncillorProposal.objects.filter(pk__in=[r["first"] for r in rows]).values_list(
+            "pk", "label"
+        )
+    )
+    return [AdditionChoice(r["label_key"], labels[r["first"]], r["n"]) for r in rows]
 
 
 def councillors_taking_part(round: CouncillorRound) -> int:
@@ -287,9 +319,9 @@ class RoundResult:
     withdrawn: Page  # of CouncillorProposal
     councillors: int  # how many took part (with at least one active proposal)
     # Every strike group's keyword and count, for the publish form (bounded by the
-    # round's list, ROUND_KEYWORDS_MAX).
+    # round's list, ROUND_KEYWORDS_MAX), and every addition group's label and count.
     to_accept: list[RoundKeyword] = field(default_factory=list)
-    additions_to_accept: list[AdditionGroup] = field(default_factory=list)
+    additions_to_accept: list[AdditionChoice] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
@@ -306,15 +338,14 @@ def round_result(
 ) -> RoundResult:
     """The consolidated result for staff, paged: per keyword the strikes (who, party,
     reason), additions grouped by normalised label, most proposed first."""
-    additions = addition_groups(round)
     return RoundResult(
         round=round,
         strikes=strike_groups_page(round, page, per_page),
-        additions=Paginator(additions, per_page).get_page(additions_page),
+        additions=addition_groups_page(round, additions_page, per_page),
         withdrawn=Paginator(withdrawn_proposals(round), per_page).get_page(withdrawn_page),
         councillors=councillors_taking_part(round),
         to_accept=[] if round.is_open else list(struck_keywords(round)),
-        additions_to_accept=[] if round.is_open else additions,
+        additions_to_accept=[] if round.is_open else addition_choices(round),
     )
 
 

@@ -399,17 +399,22 @@ def proposal_add(
                     _("“%(label)s” is already on the list. Leave it unstruck to keep it.")
                     % {"label": listed_label}
                 )
-        for existing in CouncillorProposal.objects.filter(
-            round=locked, councillor=councillor, kind=ProposalKind.ADD, withdrawn_at__isnull=True
-        ):
-            if label_key(existing.label) == key:
-                return existing, False
+        existing = CouncillorProposal.objects.filter(
+            round=locked,
+            councillor=councillor,
+            kind=ProposalKind.ADD,
+            withdrawn_at__isnull=True,
+            label_key=key,
+        ).first()
+        if existing:
+            return existing, False
         proposal = CouncillorProposal.objects.create(
             round=locked,
             councillor=councillor,
             party=membership.party,
             kind=ProposalKind.ADD,
             label=label,
+            label_key=key,
             reason=reason,
         )
     return proposal, True

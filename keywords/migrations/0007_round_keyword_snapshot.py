@@ -56,6 +56,15 @@ def snapshot_existing_rounds(apps, schema_editor):
         )
 
 
+def key_existing_additions(apps, schema_editor):
+    from keywords.councillors.services import label_key  # pure text, safe to use here
+
+    CouncillorProposal = apps.get_model("keywords", "CouncillorProposal")
+    for proposal in CouncillorProposal.objects.filter(kind="add"):
+        proposal.label_key = label_key(proposal.label)
+        proposal.save(update_fields=["label_key"])
+
+
 class SQLiteOnly(migrations.RunSQL):
     """The same guard for the demo's SQLite database."""
 
@@ -94,6 +103,23 @@ class Migration(migrations.Migration):
                 'ordering': ['round', 'position'],
                 'constraints': [models.UniqueConstraint(fields=('round', 'keyword'), name='round_keyword_once'), models.UniqueConstraint(fields=('round', 'position'), name='round_keyword_position')],
             },
+        ),
+        migrations.AddField(
+            model_name="councillorproposal",
+            name="label_key",
+            field=models.CharField(blank=True, editable=False, max_length=400),
+        ),
+        migrations.RunPython(key_existing_additions, migrations.RunPython.noop),
+        migrations.AddConstraint(
+            model_name="councillorproposal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "strike"), ("label_key", "")),
+                    models.Q(("kind", "add"), models.Q(("label_key", ""), _negated=True)),
+                    _connector="OR",
+                ),
+                name="councillor_proposal_add_has_label_key",
+            ),
         ),
         migrations.RunPython(snapshot_existing_rounds, migrations.RunPython.noop),
         PostgreSQLOnly(PG_FORBID_UPDATE, reverse_sql=PG_ALLOW_UPDATE),

@@ -344,3 +344,32 @@ def test_a_round_opened_before_snapshots_gets_the_curated_list_and_its_struck_ke
         (4, "Strömmen", 5),
         (5, "Badplatser", 1),
     ]
+
+
+def test_the_result_is_grouped_and_paged_in_the_database(consultation, keywords, staff, councillor):
+    other = councillor_of(consultation.process.municipality, "b@norrkoping.test", party="B")
+    round = services.round_open(consultation=consultation, by=staff)
+    for who in (councillor, other):
+        services.proposal_strike(round=round, councillor=who, keyword=keywords["bus"], reason="x")
+        services.proposal_add(round=round, councillor=who, label=" HAMNEN ", reason="y")
+    services.proposal_strike(round=round, councillor=other, keyword=keywords["park"], reason="z")
+    services.proposal_add(round=round, councillor=other, label="Cykel", reason="w")
+
+    first = selectors.round_result(round, per_page=1)
+    assert (first.strikes.paginator.count, first.additions.paginator.count) == (2, 2)
+    assert [(g.label, g.count, g.parties) for g in first.strikes] == [
+        ("Kollektivtrafik", 2, [("B", 1), ("", 1)])
+    ]
+    assert [(g.key, g.label, g.count) for g in first.additions] == [("hamnen", "HAMNEN", 2)]
+    second = selectors.round_result(round, page=2, additions_page=2, per_page=1)
+    assert [g.label for g in second.strikes] == ["Parker"]
+    assert [g.label for g in second.additions] == ["Cykel"]
+    assert first.to_accept == [] and first.additions_to_accept == []  # open: nothing to accept
+
+    services.round_close(round=round, by=staff)
+    closed = selectors.round_result(round, per_page=1)
+    assert [(i.label, i.strikes) for i in closed.to_accept] == [
+        ("Kollektivtrafik", 2),
+        ("Parker", 1),
+    ]
+    assert [(a.key, a.count) for a in closed.additions_to_accept] == [("hamnen", 2), ("cykel", 1)]
