@@ -75,21 +75,23 @@ def _min_respondents(data, consultation) -> tuple[RoundChoiceForm, int]:
 
 
 def _render_round_staff(request, consultation, *, data=None, open_form=None, status=200):
-    choice_form, min_respondents = _min_respondents(
-        request.GET if data is None else data, consultation
-    )
-    context = {
-        "consultation": consultation,
-        "choice_form": choice_form,
-        "choice": services.round_choice(consultation, min_respondents=min_respondents),
-        "round_max": services.ROUND_KEYWORDS_MAX,
-    }
-    if request.htmx and request.GET.get("partial") == "choice":
+    context = {"consultation": consultation, "round_max": services.ROUND_KEYWORDS_MAX}
+    fragment = request.htmx and request.GET.get("partial") == "choice"
+    open_round = None if fragment else selectors.open_round(consultation)
+    if open_round is None:  # the count before opening (with an open round, no form)
+        choice_form, min_respondents = _min_respondents(
+            request.GET if data is None else data, consultation
+        )
+        context |= {
+            "choice_form": choice_form,
+            "choice": services.round_choice(consultation, min_respondents=min_respondents),
+        }
+    if fragment:
         response = render(request, "keywords/round_staff.html#choice", context)
     else:
         context |= {
             "rounds": selectors.rounds_of(consultation),
-            "open_round": selectors.open_round(consultation),
+            "open_round": open_round,
             "open_form": open_form or RoundOpenForm(),
             "versions": selectors.keyword_list_versions(consultation),
             "publish_form": PublishForm(),

@@ -501,7 +501,7 @@ def _queries(client, user, url):
     return len(queries)
 
 
-@pytest.mark.parametrize("page", ["councillor", "staff", "result", "result-closed"])
+@pytest.mark.parametrize("page", ["councillor", "staff", "staff-count", "result", "result-closed"])
 def test_the_pages_take_as_many_queries_for_1000_keywords_as_for_10(
     client, staff, process, norrkoping, page, monkeypatch
 ):
@@ -522,12 +522,15 @@ def test_the_pages_take_as_many_queries_for_1000_keywords_as_for_10(
             keyword=round.keywords.order_by("position").first().keyword,
             reason="a",
         )
-        if page == "result-closed":
+        if page in ("result-closed", "staff-count"):
             services.round_close(round=round, by=staff)
         if page == "councillor":
             counts.append(_queries(client, councillor, mine_url("councillor_round", round)))
         elif page == "staff":
             counts.append(_queries(client, staff, staff_url("round_staff", consultation)))
+        elif page == "staff-count":  # no open round: the count before opening another
+            url = staff_url("round_staff", consultation) + "?min_respondents=0"
+            counts.append(_queries(client, staff, url))
         else:
             url = staff_url("round_result", consultation, round.pk)
             counts.append(_queries(client, staff, url))
