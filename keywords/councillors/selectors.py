@@ -3,6 +3,11 @@
 Visibility (seed 000, issue 4): while a round is open a councillor sees only their own
 proposals, unless staff opened it with ``others_visible_while_open``; once staff close it,
 every councillor sees everyone's (who, party, reason). Staff always see everything.
+
+Size: a round's list is its snapshot (RoundKeyword, at most ROUND_KEYWORDS_MAX rows), so
+every page here reads the snapshot and the round's proposals, paged in SQL, and never the
+keyword table or the mentions: the same queries for a consultation of 10 or 60,000
+keywords.
 """
 
 from __future__ import annotations

@@ -3,7 +3,11 @@
 Staff (EDITOR_ROLES) open and close rounds, read the consolidated result and publish
 versions. Councillors (Role.COUNCILLOR only: admins and staff run the round, they do not
 take part in it) strike and add keywords. Through access.member_required: another
-municipality's round is 404, a wrong role 403. Every change is a POST that redirects.
+municipality's round is 404, a wrong role 403. Every change is a POST that redirects;
+a councillor's strike, addition or withdrawal returns to the page, search and filters it
+came from (the form's action carries them). Before opening, staff see how many keywords a
+respondent threshold gives: a GET that works without JavaScript, its count refreshed by
+htmx as they type (the ``choice`` partial of round_staff.html).
 """
 
 from django.contrib import messages
