@@ -9,11 +9,8 @@ Decisions, so the views, the sorting game and the decision pack can rely on them
   counts are copied as they were at opening; a database trigger refuses any later change.
   Curation and extraction may go on while a round is open: they change the curated list,
   never what the councillors are judging. Councillors strike keywords of the snapshot only.
-- **A round is bounded**: at most ``ROUND_KEYWORDS_MAX`` keywords. Councillors read every
-  keyword and give a reason for each strike, and the list goes on to residents who sort it
-  at exhibitions and in a game (seed 000); 500 is already a long afternoon's reading (ten
-  pages of 50), far more than anyone sorts, while a list of 60,000 uncurated extraction
-  candidates is no list at all. Above the bound, opening is refused with what to do instead.
+- **A round is bounded** (``round_list.ROUND_KEYWORDS_MAX``, why there): above the bound,
+  opening is refused with what to do instead.
 - **Proposals close at the end of ``closes_on``** (local date), even before staff close
   the round; staff closing the round is what makes everyone's proposals visible.
 - **An addition equal to a keyword already on the list is refused** with a message
@@ -44,12 +41,11 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
-from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from consultations.models import Consultation
+from keywords.councillors import round_list
 from keywords.models import (
     CouncillorProposal,
     CouncillorRound,
@@ -57,7 +53,6 @@ from keywords.models import (
     Keyword,
     KeywordList,
     KeywordListItem,
-    KeywordStatus,
     ProposalKind,
     RoundKeyword,
 )
@@ -111,115 +106,7 @@ def clean_label(label: str | None) -> str:
     return label
 
 
-# --- the curated list ---------------------------------------------------------------
-
-# See the module docstring: the most keywords one round puts before the councillors.
-ROUND_KEYWORDS_MAX = 500
-
-
-def _listed(keywords: QuerySet[Keyword]) -> QuerySet[Keyword]:
-    # Most respondents first, as the workbench orders them.
-    return keywords.order_by("-respondents", Lower("label"), "pk")
-
-
-def kept_keywords(consultation: Consultation) -> QuerySet[Keyword]:
-    return _listed(Keyword.objects.filter(consultation=consultation, status=KeywordStatus.KEPT))
-
-
-def curated_keywords(consultation: Consultation) -> QuerySet[Keyword]:
-    """The curated list as it is now, most respondents first: the keywords kept for
-    sorting, or when none is kept, every keyword neither struck nor merged away."""
-    kept = kept_keywords(consultation)
-    if kept.exists():
-        return kept
-    return _listed(
-        Keyword.objects.filter(consultation=consultation, status=KeywordStatus.CANDIDATE)
-    )
-
-
-@dataclass(frozen=True)
-class RoundChoice:
-    """Which keywords a round opened now would put before the councillors."""
-
-    kept: bool  # staff kept keywords: those go, whatever the threshold
-    min_respondents: int
-    count: int
-
-    @property
-    def too_many(self) -> bool:
-        return self.count > ROUND_KEYWORDS_MAX
-
-    @property
-    def refusal(self) -> str:
-        """Why a round cannot open on this choice ("" when it can)."""
-        if self.count == 0:
-            if self.kept or self.min_respondents == 0:
-                return str(_("There are no keywords to put before the councillors yet."))
-            return str(
-                _(
-                    "No keyword has at least %(min)d respondents. Lower the minimum number "
-                    "of respondents."
-                )
-                % {"min": self.min_respondents}
-            )
-        if not self.too_many:
-            return ""
-        counted = ngettext(
-            "%(count)d keyword would go to the councillors.",
-            "%(count)d keywords would go to the councillors.",
-            self.count,
-        ) % {"count": self.count}
-        if self.kept:
-            advice = _(
-                "A round takes at most %(max)d keywords, so that each councillor can read "
-                "and judge every one. Keep fewer keywords for sorting in the keyword table."
-            ) % {"max": ROUND_KEYWORDS_MAX}
-        else:
-            advice = _(
-                "A round takes at most %(max)d keywords, so that each councillor can read "
-                "and judge every one. Keep the keywords for the round (“keep for sorting” in "
-                "the keyword table) or raise the minimum number of respondents."
-            ) % {"max": ROUND_KEYWORDS_MAX}
-        return f"{counted} {advice}"
-
-
-def _round_candidates(consultation: Consultation, min_respondents: int) -> QuerySet[Keyword]:
-    kept = kept_keywords(consultation)
-    if kept.exists():
-        return kept
-    return _listed(
-        Keyword.objects.filter(
-            consultation=consultation,
-            status=KeywordStatus.CANDIDATE,
-            respondents__gte=min_respondents,
-        )
-    )
-
-
-def round_choice(consultation: Consultation, *, min_respondents: int = 0) -> RoundChoice:
-    """The count staff see before they open a round (one or two indexed queries)."""
-    min_respondents = max(0, min_respondents)
-    kept = kept_keywords(consultation).count()
-    if kept:
-        return RoundChoice(kept=True, min_respondents=min_respondents, count=kept)
-    count = Keyword.objects.filter(
-        consultation=consultation,
-        status=KeywordStatus.CANDIDATE,
-        respondents__gte=min_respondents,
-    ).count()
-    return RoundChoice(kept=False, min_respondents=min_respondents, count=count)
-
-
-def suggested_min_respondents(consultation: Consultation) -> int:
-    """The lowest threshold that keeps a round within the bound (0 when every keyword
-    fits): a starting point staff can raise, read off the respondents index."""
-    beyond = (
-        Keyword.objects.filter(consultation=consultation, status=KeywordStatus.CANDIDATE)
-        .order_by("-respondents")
-        .values_list("respondents", flat=True)[ROUND_KEYWORDS_MAX : ROUND_KEYWORDS_MAX + 1]
-    )
-    first_left_out = next(iter(beyond), None)
-    return 0 if first_left_out is None else first_left_out + 1
+# --- the round's list (its snapshot) ------------------------------------------------
 
 
 def _snapshot_take(round: CouncillorRound, keywords: QuerySet[Keyword]) -> int:
@@ -272,7 +159,7 @@ def round_open(
         raise RoundError(_("The last day for councillors cannot be in the past."))
     min_respondents = max(0, min_respondents or 0)
     # Counted first (an index-only count) so a refusal never copies 60,000 rows.
-    choice = round_choice(consultation, min_respondents=min_respondents)
+    choice = round_list.round_choice(consultation, min_respondents=min_respondents)
     if choice.refusal:
         raise RoundError(choice.refusal)
     try:
@@ -285,9 +172,11 @@ def round_open(
                 closes_on=closes_on,
                 opened_by=by,
             )
-            taken = _snapshot_take(round, _round_candidates(consultation, min_respondents))
+            taken = _snapshot_take(
+                round, round_list.round_candidates(consultation, min_respondents)
+            )
             # Curation between the count and the copy: check the copy, not the count.
-            refusal = RoundChoice(
+            refusal = round_list.RoundChoice(
                 kept=choice.kept, min_respondents=min_respondents, count=taken
             ).refusal
             if refusal:
@@ -447,7 +336,7 @@ def _publish_source(round: CouncillorRound | None, consultation: Consultation):
             .order_by("position")
             .values_list("keyword_id", "label", "respondents", "keyword__created_by_staff")
         )
-    return curated_keywords(consultation).values_list(
+    return round_list.curated_keywords(consultation).values_list(
         "pk", "label", "respondents", "created_by_staff"
     )
 

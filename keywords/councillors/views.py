@@ -19,7 +19,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from keywords.councillors import selectors, services
+from keywords.councillors import round_list, selectors, services
 from keywords.councillors.forms import (
     AddForm,
     PublishForm,
@@ -72,14 +72,14 @@ def _min_respondents(data, consultation) -> tuple[RoundChoiceForm, int]:
     form = RoundChoiceForm(data or None)
     if form.is_valid() and form.cleaned_data["min_respondents"] is not None:
         return form, form.cleaned_data["min_respondents"]
-    suggested = services.suggested_min_respondents(consultation)
+    suggested = round_list.suggested_min_respondents(consultation)
     if form.is_bound and form.errors:
         return form, suggested  # shows what was wrong with the input
     return RoundChoiceForm(initial={"min_respondents": suggested}), suggested
 
 
 def _render_round_staff(request, consultation, *, data=None, open_form=None, status=200):
-    context = {"consultation": consultation, "round_max": services.ROUND_KEYWORDS_MAX}
+    context = {"consultation": consultation, "round_max": round_list.ROUND_KEYWORDS_MAX}
     fragment = request.htmx and request.GET.get("partial") == "choice"
     open_round = None if fragment else selectors.open_round(consultation)
     if open_round is None:  # the count before opening (with an open round, no form)
@@ -88,7 +88,7 @@ def _render_round_staff(request, consultation, *, data=None, open_form=None, sta
         )
         context |= {
             "choice_form": choice_form,
-            "choice": services.round_choice(consultation, min_respondents=min_respondents),
+            "choice": round_list.round_choice(consultation, min_respondents=min_respondents),
         }
     if fragment:
         response = render(request, "keywords/round_staff.html#choice", context)

@@ -6,7 +6,7 @@ import pytest
 from django.db import DatabaseError, transaction
 from django.urls import reverse
 
-from keywords.councillors import selectors, services
+from keywords.councillors import round_list, selectors, services
 from keywords.councillors.services import RoundError
 from keywords.curation import services as curation
 from keywords.models import CouncillorRound, Keyword, KeywordStatus, RoundKeyword
@@ -62,19 +62,19 @@ def test_kept_keywords_make_the_list_whatever_the_threshold(consultation, keywor
 def test_staff_see_the_count_a_threshold_gives_and_a_suggestion_within_the_bound(
     consultation, keywords, monkeypatch
 ):
-    choice = services.round_choice(consultation, min_respondents=20)
+    choice = round_list.round_choice(consultation, min_respondents=20)
     assert (choice.kept, choice.count, choice.refusal) == (False, 2, "")
-    assert services.suggested_min_respondents(consultation) == 0
-    monkeypatch.setattr(services, "ROUND_KEYWORDS_MAX", 2)
+    assert round_list.suggested_min_respondents(consultation) == 0
+    monkeypatch.setattr(round_list, "ROUND_KEYWORDS_MAX", 2)
     # The third keyword has 5 respondents: at least 6 keeps the round within 2.
-    assert services.suggested_min_respondents(consultation) == 6
-    assert services.round_choice(consultation, min_respondents=6).count == 2
+    assert round_list.suggested_min_respondents(consultation) == 6
+    assert round_list.round_choice(consultation, min_respondents=6).count == 2
 
 
 def test_a_round_above_the_bound_is_refused_with_what_to_do(
     consultation, keywords, staff, monkeypatch
 ):
-    monkeypatch.setattr(services, "ROUND_KEYWORDS_MAX", 2)
+    monkeypatch.setattr(round_list, "ROUND_KEYWORDS_MAX", 2)
     with pytest.raises(RoundError) as refused:
         services.round_open(consultation=consultation, by=staff)
     assert str(refused.value) == (
@@ -89,7 +89,7 @@ def test_a_round_above_the_bound_is_refused_with_what_to_do(
 def test_too_many_kept_keywords_are_refused_asking_to_keep_fewer(
     consultation, keywords, staff, monkeypatch
 ):
-    monkeypatch.setattr(services, "ROUND_KEYWORDS_MAX", 2)
+    monkeypatch.setattr(round_list, "ROUND_KEYWORDS_MAX", 2)
     for kw in keywords.values():
         curation.keyword_keep(keyword=kw, by=staff)
     with pytest.raises(RoundError, match="Keep fewer keywords for sorting"):
@@ -301,7 +301,7 @@ def test_a_bad_threshold_is_refused_with_a_message(client, staff, consultation, 
 def test_opening_above_the_bound_is_refused_on_the_page_with_the_explanation(
     client, staff, consultation, keywords, monkeypatch
 ):
-    monkeypatch.setattr(services, "ROUND_KEYWORDS_MAX", 2)
+    monkeypatch.setattr(round_list, "ROUND_KEYWORDS_MAX", 2)
     client.force_login(staff)
     client.cookies["django_language"] = "en"
     page = client.get(staff_page(consultation), {"min_respondents": 0}).text

@@ -4,7 +4,7 @@ without JavaScript (POST, redirect, GET), visibility on the pages, and escaping.
 import pytest
 from django.urls import reverse
 
-from keywords.councillors import services
+from keywords.councillors import round_list, services
 from keywords.models import CouncillorProposal, CouncillorRound, KeywordList
 from tests.visionportal.test_access_matrix import (
     EDITOR_POST,
@@ -509,7 +509,7 @@ def test_the_pages_take_as_many_queries_for_1000_keywords_as_for_10(
     (the bound raised, so the round's list itself has 1,000)."""
     from tests.consultations.factories import closed_consultation
 
-    monkeypatch.setattr(services, "ROUND_KEYWORDS_MAX", 1000)
+    monkeypatch.setattr(round_list, "ROUND_KEYWORDS_MAX", 1000)
     councillor = councillor_of(norrkoping, "mätare@norrkoping.test")
     others = [councillor_of(norrkoping, f"c{n}@norrkoping.test", party=f"P{n}") for n in range(3)]
     counts = []

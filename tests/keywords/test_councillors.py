@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from keywords.councillors import selectors, services
+from keywords.councillors import round_list, selectors, services
 from keywords.councillors.services import Acceptance, RoundError
 from keywords.models import (
     CouncillorProposal,
@@ -63,7 +63,7 @@ def labels(keywords):
 def test_the_round_list_is_every_keyword_neither_struck_nor_merged(consultation, keywords):
     struck = keyword(consultation, "Struken", status=KeywordStatus.STRUCK)
     keyword(consultation, "Parkerna", status=KeywordStatus.MERGED, merged_into=keywords["park"])
-    rows = services.curated_keywords(consultation)
+    rows = round_list.curated_keywords(consultation)
     assert labels(rows) == ["Parker", "Kollektivtrafik", "Strömmen"]
     assert struck.pk not in [k.pk for k in rows]
 
@@ -72,7 +72,7 @@ def test_once_any_keyword_is_kept_for_sorting_only_kept_ones_are_listed(consulta
     keywords["bus"].status = KeywordStatus.KEPT
     keywords["bus"].save()
     keyword(consultation, "Struken", status=KeywordStatus.STRUCK)
-    assert labels(services.curated_keywords(consultation)) == ["Kollektivtrafik"]
+    assert labels(round_list.curated_keywords(consultation)) == ["Kollektivtrafik"]
 
 
 # --- opening and closing ----------------------------------------------------------------
