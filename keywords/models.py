@@ -324,6 +324,36 @@ class CouncillorRound(models.Model):
         return self.closed_at is None
 
 
+class RoundKeyword(models.Model):
+    """One keyword of a round's list, as it was when the round opened: the round's
+    snapshot. Written once, in one statement, when the round opens and never changed
+    afterwards (a database trigger refuses updates), so later curation or extraction
+    cannot change what the councillors are judging. Its rows go only with the round."""
+
+    round = models.ForeignKey(CouncillorRound, on_delete=models.CASCADE, related_name="keywords")
+    # RESTRICT as on CouncillorProposal.keyword: the keyword stays while a round names it.
+    keyword = models.ForeignKey(Keyword, on_delete=models.RESTRICT, related_name="round_snapshots")
+    label = models.CharField(_("label"), max_length=120)
+    respondents = models.IntegerField(_("respondents"))
+    respondents_keep = models.IntegerField(default=0)
+    respondents_leave = models.IntegerField(default=0)
+    respondents_miss = models.IntegerField(default=0)
+    # 1 = most respondents at opening; the order the councillors read the list in.
+    position = models.PositiveIntegerField(_("position"))
+
+    class Meta:
+        verbose_name = _("keyword of a councillors' round")
+        verbose_name_plural = _("keywords of a councillors' round")
+        ordering = ["round", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "keyword"], name="round_keyword_once"),
+            models.UniqueConstraint(fields=["round", "position"], name="round_keyword_position"),
+        ]
+
+    def __str__(self):
+        return self.label
+
+
 class ProposalKind(models.TextChoices):
     STRIKE = "strike", _("Strike")
     ADD = "add", _("Add")
@@ -345,6 +375,9 @@ class CouncillorProposal(models.Model):
         Keyword, on_delete=models.RESTRICT, null=True, blank=True, related_name="proposals"
     )
     label = models.CharField(_("keyword to add"), max_length=120, blank=True)
+    # How additions are compared and grouped (services.label_key: cleaned, case-folded),
+    # stored so the round's result groups them in SQL. Case folding can lengthen a label.
+    label_key = models.CharField(max_length=400, blank=True, editable=False)
     reason = models.CharField(_("reason"), max_length=500)
     created_at = models.DateTimeField(_("proposed at"), default=timezone.now)
     # Withdrawn proposals stay on record; they no longer count.
@@ -363,6 +396,11 @@ class CouncillorProposal(models.Model):
                 name="councillor_proposal_strike_keyword_or_add_label",
             ),
             models.CheckConstraint(condition=~Q(reason=""), name="councillor_proposal_reason"),
+            models.CheckConstraint(
+                condition=Q(kind=ProposalKind.STRIKE, label_key="")
+                | (Q(kind=ProposalKind.ADD) & ~Q(label_key="")),
+                name="councillor_proposal_add_has_label_key",
+            ),
             models.UniqueConstraint(
                 fields=["round", "councillor", "keyword"],
                 condition=Q(withdrawn_at__isnull=True, kind=ProposalKind.STRIKE),

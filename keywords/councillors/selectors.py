@@ -3,23 +3,40 @@
 Visibility (seed 000, issue 4): while a round is open a councillor sees only their own
 proposals, unless staff opened it with ``others_visible_while_open``; once staff close it,
 every councillor sees everyone's (who, party, reason). Staff always see everything.
+
+Size: a round's list is its snapshot (RoundKeyword, at most ROUND_KEYWORDS_MAX rows), so
+every page here reads the snapshot and the round's proposals, paged in SQL, and never the
+keyword table or the mentions: the same queries for a consultation of 10 or 60,000
+keywords.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Max, Prefetch, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce, Lower
 
 from consultations.models import Consultation
-from keywords.councillors.services import curated_keywords, label_key
+from keywords.councillors.services import label_key
 from keywords.models import (
     CouncillorProposal,
     CouncillorRound,
-    Keyword,
     KeywordList,
     KeywordListItem,
     ProposalKind,
+    RoundKeyword,
 )
 from visionportal.models import Municipality
 
@@ -79,52 +96,128 @@ def others_proposals(round: CouncillorRound, user) -> list[CouncillorProposal]:
     return list(_active(round).exclude(councillor=user))
 
 
+ROUND_PAGE_SIZE = 50
+# "struck" filter of the councillor's list: the keywords I propose striking, or the others.
+STRUCK_BY_ME, NOT_STRUCK_BY_ME = "mine", "not-mine"
+# Question-kind filter: keywords residents mentioned answering that kind of question.
+QUESTION_KINDS = ("keep", "leave", "miss")
+
+
+def _strikes(round: CouncillorRound) -> QuerySet[CouncillorProposal]:
+    return _active(round).filter(kind=ProposalKind.STRIKE)
+
+
+def own_proposals_page(round: CouncillorRound, user, page=1) -> Page:
+    return Paginator(_active(round).filter(councillor=user), ROUND_PAGE_SIZE).get_page(page)
+
+
+def others_proposals_page(round: CouncillorRound, user, page=1) -> Page | None:
+    """A page of the others' proposals, or None when the round's rule hides them."""
+    if not others_visible(round):
+        return None
+    return Paginator(_active(round).exclude(councillor=user), ROUND_PAGE_SIZE).get_page(page)
+
+
 @dataclass
 class KeywordForCouncillor:
-    keyword: Keyword
-    respondents: int
+    item: RoundKeyword
     my_strike: CouncillorProposal | None = None
     others_strikes: list[CouncillorProposal] = field(default_factory=list)
 
+    @property
+    def keyword_id(self) -> int:
+        return self.item.keyword_id
 
-def round_keywords_for(
+    @property
+    def label(self) -> str:
+        return self.item.label
+
+    @property
+    def respondents(self) -> int:
+        return self.item.respondents
+
+
+def round_keywords(
     round: CouncillorRound,
     user,
     *,
-    own: list[CouncillorProposal] | None = None,
-    others_visible: list[CouncillorProposal] | None = None,
-) -> list[KeywordForCouncillor]:
-    """The round's list with this councillor's strikes (and others' when visible).
-    Pass the councillor's and the others' proposals when you have read them already."""
-    own = own_proposals(round, user) if own is None else own
-    if others_visible is None:
-        others_visible = others_proposals(round, user)
-    mine = {p.keyword_id: p for p in own if p.kind == ProposalKind.STRIKE}
+    search: str = "",
+    struck: str = "",
+    question_kind: str = "",
+) -> QuerySet[RoundKeyword]:
+    """The round's list (its snapshot) in list order, searched and filtered in SQL."""
+    rows = RoundKeyword.objects.filter(round=round).order_by("position")
+    if search:
+        rows = rows.filter(label__icontains=search)
+    if struck in (STRUCK_BY_ME, NOT_STRUCK_BY_ME):
+        mine = _strikes(round).filter(councillor=user, keyword_id=OuterRef("keyword_id"))
+        rows = rows.filter(Exists(mine) if struck == STRUCK_BY_ME else ~Exists(mine))
+    if question_kind in QUESTION_KINDS:
+        rows = rows.filter(**{f"respondents_{question_kind}__gt": 0})
+    return rows
+
+
+def round_keywords_page(
+    round: CouncillorRound, user, *, page=1, per_page: int = ROUND_PAGE_SIZE, **filters
+) -> Page:
+    """One page of the round's list, each row with this councillor's strike and, when the
+    round's rule shows them, the others' strikes: a fixed number of queries per page."""
+    result = Paginator(round_keywords(round, user, **filters), per_page).get_page(page)
+    rows = list(result.object_list)
+    strikes = _strikes(round).filter(keyword_id__in=[r.keyword_id for r in rows])
+    if not others_visible(round):
+        strikes = strikes.filter(councillor=user)
+    mine: dict[int, CouncillorProposal] = {}
     others: dict[int, list[CouncillorProposal]] = {}
-    for proposal in others_visible:
-        if proposal.kind == ProposalKind.STRIKE:
+    for proposal in strikes:
+        if proposal.councillor_id == user.pk:
+            mine[proposal.keyword_id] = proposal
+        else:
             others.setdefault(proposal.keyword_id, []).append(proposal)
-    return [
+    result.object_list = [
         KeywordForCouncillor(
-            keyword=row.keyword,
-            respondents=row.respondents,
-            my_strike=mine.get(row.keyword.pk),
-            others_strikes=others.get(row.keyword.pk, []),
+            item=row,
+            my_strike=mine.get(row.keyword_id),
+            others_strikes=others.get(row.keyword_id, []),
         )
-        for row in curated_keywords(round.consultation)
+        for row in rows
     ]
+    return result
+
+
+def round_keywords_for(round: CouncillorRound, user, **filters) -> list[KeywordForCouncillor]:
+    """The first page of the round's list (what a councillor sees on opening the page)."""
+    return list(round_keywords_page(round, user, **filters).object_list)
 
 
 @dataclass
 class StrikeGroup:
-    keyword: Keyword
-    proposals: list[CouncillorProposal]
-    on_list: bool
-    respondents: int = 0
+    item: RoundKeyword  # annotated with ``strikes``
+    proposals: list[CouncillorProposal] = field(default_factory=list)
+
+    @property
+    def keyword_id(self) -> int:
+        return self.item.keyword_id
+
+    @property
+    def label(self) -> str:
+        return self.item.label
+
+    @property
+    def respondents(self) -> int:
+        return self.item.respondents
 
     @property
     def count(self) -> int:
-        return len(self.proposals)
+        return self.item.strikes
+
+    @property
+    def parties(self) -> list[tuple[str, int]]:
+        """Strikes per party (no party last), for reading a page at a glance."""
+        counts: dict[str, int] = {}
+        for proposal in self.proposals:
+            counts[proposal.party] = counts.get(proposal.party, 0) + 1
+        return sorted(counts.items(), key=lambda pc: (pc[0] == "", -pc[1], pc[0].casefold()))
 
 
 @dataclass
@@ -138,57 +231,126 @@ class AdditionGroup:
         return len(self.proposals)
 
 
-@dataclass
-class RoundResult:
-    round: CouncillorRound
-    strikes: list[StrikeGroup]
-    additions: list[AdditionGroup]
-    withdrawn: list[CouncillorProposal]
-    councillors: int  # how many took part (with at least one active proposal)
+def struck_keywords(round: CouncillorRound) -> QuerySet[RoundKeyword]:
+    """The round's keywords with at least one active strike, annotated with ``strikes``,
+    most struck first: one grouped query over the proposals, not over the keywords."""
+    counted = (
+        _strikes(round)
+        .filter(keyword_id=OuterRef("keyword_id"))
+        .order_by()
+        .values("keyword_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        RoundKeyword.objects.filter(round=round)
+        .annotate(strikes=Coalesce(Subquery(counted, output_field=IntegerField()), 0))
+        .filter(strikes__gt=0)
+        .order_by("-strikes", Lower("label"), "keyword_id")
+    )
 
-    @property
-    def is_empty(self) -> bool:
-        return not self.strikes and not self.additions
+
+def strike_groups_page(round: CouncillorRound, page=1, per_page: int = ROUND_PAGE_SIZE) -> Page:
+    result = Paginator(struck_keywords(round), per_page).get_page(page)
+    groups = {item.keyword_id: StrikeGroup(item=item) for item in result.object_list}
+    for proposal in _strikes(round).filter(keyword_id__in=list(groups)):
+        groups[proposal.keyword_id].proposals.append(proposal)
+    result.object_list = list(groups.values())
+    return result
 
 
-def round_result(round: CouncillorRound) -> RoundResult:
-    """The consolidated result for staff: per keyword the strikes (who, party, reason),
-    additions grouped by normalised label, most proposed first."""
-    listed = {row.keyword.pk: row.respondents for row in curated_keywords(round.consultation)}
-    strikes: dict[int, StrikeGroup] = {}
-    additions: dict[str, AdditionGroup] = {}
-    councillors = set()
-    for proposal in _active(round):
-        councillors.add(proposal.councillor_id)
-        if proposal.kind == ProposalKind.STRIKE:
-            group = strikes.get(proposal.keyword_id)
-            if group is None:
-                group = strikes[proposal.keyword_id] = StrikeGroup(
-                    keyword=proposal.keyword,
-                    proposals=[],
-                    on_list=proposal.keyword_id in listed,
-                    respondents=listed.get(proposal.keyword_id, 0),
-                )
-            group.proposals.append(proposal)
-        else:
-            key = label_key(proposal.label)
-            group = additions.get(key)
-            if group is None:
-                group = additions[key] = AdditionGroup(key=key, label=proposal.label, proposals=[])
-            group.proposals.append(proposal)
-    withdrawn = list(
+def _additions(round: CouncillorRound) -> QuerySet:
+    """One row per normalised label: its key, count and first proposal, most proposed
+    first (grouped by the database on the stored label_key)."""
+    return (
+        _active(round)
+        .filter(kind=ProposalKind.ADD)
+        .order_by()
+        .values("label_key")
+        .annotate(n=Count("pk"), first=Min("pk"))
+        .order_by("-n", "label_key")
+    )
+
+
+def addition_groups_page(round: CouncillorRound, page=1, per_page: int = ROUND_PAGE_SIZE) -> Page:
+    result = Paginator(_additions(round), per_page).get_page(page)
+    groups = {row["label_key"]: row for row in result.object_list}
+    proposals: dict[str, list[CouncillorProposal]] = {key: [] for key in groups}
+    for proposal in _active(round).filter(kind=ProposalKind.ADD, label_key__in=list(groups)):
+        proposals[proposal.label_key].append(proposal)
+    result.object_list = [
+        AdditionGroup(key=key, label=proposals[key][0].label, proposals=proposals[key])
+        for key in groups
+    ]
+    return result
+
+
+@dataclass(frozen=True)
+class AdditionChoice:
+    key: str
+    label: str  # as the first councillor wrote it
+    count: int
+
+
+def addition_choices(round: CouncillorRound) -> list[AdditionChoice]:
+    """Every addition group's label and count, for the publish form (two queries)."""
+    rows = list(_additions(round))
+    labels = dict(
+        CouncillorProposal.objects.filter(pk__in=[r["first"] for r in rows]).values_list(
+            "pk", "label"
+        )
+    )
+    return [AdditionChoice(r["label_key"], labels[r["first"]], r["n"]) for r in rows]
+
+
+def councillors_taking_part(round: CouncillorRound) -> int:
+    """How many councillors have at least one active proposal."""
+    return _active(round).order_by().values("councillor_id").distinct().count()
+
+
+def withdrawn_proposals(round: CouncillorRound) -> QuerySet[CouncillorProposal]:
+    return (
         CouncillorProposal.objects.filter(round=round, withdrawn_at__isnull=False)
         .select_related("councillor", "keyword")
         .order_by("withdrawn_at", "pk")
     )
+
+
+@dataclass
+class RoundResult:
+    round: CouncillorRound
+    strikes: Page  # of StrikeGroup
+    additions: Page  # of AdditionGroup
+    withdrawn: Page  # of CouncillorProposal
+    councillors: int  # how many took part (with at least one active proposal)
+    # Every strike group's keyword and count, for the publish form (bounded by the
+    # round's list, ROUND_KEYWORDS_MAX), and every addition group's label and count.
+    to_accept: list[RoundKeyword] = field(default_factory=list)
+    additions_to_accept: list[AdditionChoice] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.strikes.paginator.count and not self.additions.paginator.count
+
+
+def round_result(
+    round: CouncillorRound,
+    *,
+    page=1,
+    additions_page=1,
+    withdrawn_page=1,
+    per_page: int = ROUND_PAGE_SIZE,
+) -> RoundResult:
+    """The consolidated result for staff, paged: per keyword the strikes (who, party,
+    reason), additions grouped by normalised label, most proposed first."""
     return RoundResult(
         round=round,
-        strikes=sorted(
-            strikes.values(), key=lambda g: (-g.count, g.keyword.label.casefold(), g.keyword.pk)
-        ),
-        additions=sorted(additions.values(), key=lambda g: (-g.count, g.key)),
-        withdrawn=withdrawn,
-        councillors=len(councillors),
+        strikes=strike_groups_page(round, page, per_page),
+        additions=addition_groups_page(round, additions_page, per_page),
+        withdrawn=Paginator(withdrawn_proposals(round), per_page).get_page(withdrawn_page),
+        councillors=councillors_taking_part(round),
+        to_accept=[] if round.is_open else list(struck_keywords(round)),
+        additions_to_accept=[] if round.is_open else addition_choices(round),
     )
 
 

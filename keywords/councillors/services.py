@@ -3,11 +3,14 @@ ges möjlighet att stryka och komplettera").
 
 Decisions, so the views, the sorting game and the decision pack can rely on them:
 
-- **The round's list is the curated list, live.** A keyword is on it when it is neither
-  struck nor merged away; when staff have marked any keyword "keep for sorting", only
-  those marked are on it. Curation may go on while a round is open; councillors see
-  the list as it is now, and a strike of a keyword that has since left the list stays on
-  record (shown as such) but changes nothing when publishing.
+- **The round's list is fixed when the round opens** (its snapshot, ``RoundKeyword``):
+  the keywords staff kept for sorting, or, when none is kept, every keyword neither struck
+  nor merged with at least the respondent threshold staff choose. Label and respondent
+  counts are copied as they were at opening; a database trigger refuses any later change.
+  Curation and extraction may go on while a round is open: they change the curated list,
+  never what the councillors are judging. Councillors strike keywords of the snapshot only.
+- **A round is bounded** (``round_list.ROUND_KEYWORDS_MAX``, why there): above the bound,
+  opening is refused with what to do instead.
 - **Proposals close at the end of ``closes_on``** (local date), even before staff close
   the round; staff closing the round is what makes everyone's proposals visible.
 - **An addition equal to a keyword already on the list is refused** with a message
@@ -17,6 +20,9 @@ Decisions, so the views, the sorting game and the decision pack can rely on them
 - **Double submits are no-ops**: a second strike of the same keyword, or a second addition
   of the same label, by the same councillor returns the first proposal unchanged
   (``created`` is False). Withdraw first to change a reason.
+- **Publishing** a round's result takes the round's snapshot (labels and counts as the
+  councillors saw them), minus the accepted strikes, plus the accepted additions.
+  Publishing without a round takes the curated list as it is now.
 - **Publishing** freezes label, origin and respondent count per item. Staff accept strikes
   per keyword and additions per normalised label; the accepted proposals are recorded on
   the list. Publishing again without naming a round carries the previous version's round
@@ -33,12 +39,13 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consultations.models import Consultation
-from keywords.curation.selectors import keyword_table
+from keywords.councillors import round_list
 from keywords.models import (
     CouncillorProposal,
     CouncillorRound,
@@ -46,8 +53,8 @@ from keywords.models import (
     Keyword,
     KeywordList,
     KeywordListItem,
-    KeywordStatus,
     ProposalKind,
+    RoundKeyword,
 )
 from visionportal.models import Membership, Role
 from visionportal.phases import Capability, process_allows, refusal_reason
@@ -100,25 +107,27 @@ def clean_label(label: str | None) -> str:
     return label
 
 
-# --- the curated list ---------------------------------------------------------------
+# --- the round's list (its snapshot) ------------------------------------------------
 
 
-def curated_keywords(consultation: Consultation) -> list:
-    """The keyword table's rows that make up the curated list, most respondents first."""
-    rows = [r for r in keyword_table(consultation) if r.keyword.status != KeywordStatus.STRUCK]
-    if any(r.keyword.kept_for_sorting for r in rows):
-        rows = [r for r in rows if r.keyword.kept_for_sorting]
-    return rows
+def _snapshot_take(round: CouncillorRound, keywords: QuerySet[Keyword]) -> int:
+    """Copy the round's list into its snapshot in one INSERT … SELECT; returns the rows."""
+    chosen_sql, params = keywords.order_by().values_list("pk", flat=True).query.sql_with_params()
+    # The queryset chooses the keywords; ROW_NUMBER() numbers them in the list's order.
+    sql = (
+        f"INSERT INTO {RoundKeyword._meta.db_table} (round_id, keyword_id, label, "  # noqa: S608
+        "respondents, respondents_keep, respondents_leave, respondents_miss, position) "
+        "SELECT %s, k.id, k.label, k.respondents, k.respondents_keep, k.respondents_leave, "
+        "k.respondents_miss, ROW_NUMBER() OVER (ORDER BY k.respondents DESC, LOWER(k.label), k.id) "
+        f"FROM {Keyword._meta.db_table} k WHERE k.id IN ({chosen_sql})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [round.pk, *params])
+        return cursor.rowcount
 
 
-def _on_curated_list(keyword: Keyword) -> bool:
-    if keyword.status in (KeywordStatus.STRUCK, KeywordStatus.MERGED):
-        return False
-    if keyword.kept_for_sorting:
-        return True
-    return not Keyword.objects.filter(
-        consultation_id=keyword.consultation_id, status=KeywordStatus.KEPT
-    ).exists()
+def _on_round_list(round: CouncillorRound, keyword: Keyword) -> bool:
+    return RoundKeyword.objects.filter(round=round, keyword=keyword).exists()
 
 
 # --- rounds ---------------------------------------------------------------------------
@@ -133,10 +142,13 @@ def round_open(
     others_visible_while_open: bool = False,
     closes_on: datetime.date | None = None,
     opened_at: datetime.datetime | None = None,
+    min_respondents: int | None = None,
 ) -> CouncillorRound:
-    """Open a round on the curated list, while the process is in a phase for it
-    (visionportal.phases). `opened_at` is now, unless recording a round opened earlier
-    (the demo's replay of 2015): the phase is checked for that moment."""
+    """Open a round, while the process is in a phase for it (visionportal.phases), on the
+    kept keywords, or when none is kept on those with at least ``min_respondents``
+    respondents; refused above ``ROUND_KEYWORDS_MAX``. `opened_at` is now, unless
+    recording a round opened earlier (the demo's replay of 2015): the phase is checked for
+    that moment."""
     opened_at = opened_at or timezone.now()
     process = consultation.process
     if not process_allows(process, Capability.COUNCILLOR_ROUND, at=opened_at):
@@ -161,11 +173,14 @@ def round_open(
         )
     if closes_on is not None and closes_on < timezone.localdate():
         raise RoundError(_("The last day for councillors cannot be in the past."))
-    if not curated_keywords(consultation):
-        raise RoundError(_("There are no keywords to put before the councillors yet."))
+    min_respondents = max(0, min_respondents or 0)
+    # Counted first (an index-only count) so a refusal never copies 60,000 rows.
+    choice = round_list.round_choice(consultation, min_respondents=min_respondents)
+    if choice.refusal:
+        raise RoundError(choice.refusal)
     try:
         with transaction.atomic():
-            return CouncillorRound.objects.create(
+            round = CouncillorRound.objects.create(
                 consultation=consultation,
                 title=title,
                 instructions=instructions,
@@ -174,6 +189,16 @@ def round_open(
                 opened_by=by,
                 opened_at=opened_at,
             )
+            taken = _snapshot_take(
+                round, round_list.round_candidates(consultation, min_respondents)
+            )
+            # Curation between the count and the copy: check the copy, not the count.
+            refusal = round_list.RoundChoice(
+                kept=choice.kept, min_respondents=min_respondents, count=taken
+            ).refusal
+            if refusal:
+                raise RoundError(refusal)
+            return round
     except IntegrityError:
         raise RoundError(_("A councillors' round is already open for this consultation.")) from None
 
@@ -227,7 +252,7 @@ def proposal_strike(
     with transaction.atomic():
         locked = _locked_open_round(round)
         membership = _councillor_membership(locked, councillor)
-        if keyword.consultation_id != locked.consultation_id or not _on_curated_list(keyword):
+        if keyword.consultation_id != locked.consultation_id or not _on_round_list(locked, keyword):
             raise RoundError(_("That keyword is not on the round's list."))
         existing = CouncillorProposal.objects.filter(
             round=locked,
@@ -269,23 +294,33 @@ def proposal_add(
     with transaction.atomic():
         locked = _locked_open_round(round)
         membership = _councillor_membership(locked, councillor)
-        for row in curated_keywords(locked.consultation):
-            if key in (label_key(row.keyword.label), label_key(row.keyword.base_form)):
+        # The snapshot is bounded (ROUND_KEYWORDS_MAX), so comparing in Python, with the
+        # same cleaning and case folding as everywhere else, stays cheap.
+        listed = RoundKeyword.objects.filter(round=locked).values_list(
+            "label", "keyword__base_form"
+        )
+        for listed_label, base_form in listed:
+            if key in (label_key(listed_label), label_key(base_form)):
                 raise RoundError(
                     _("“%(label)s” is already on the list. Leave it unstruck to keep it.")
-                    % {"label": row.keyword.label}
+                    % {"label": listed_label}
                 )
-        for existing in CouncillorProposal.objects.filter(
-            round=locked, councillor=councillor, kind=ProposalKind.ADD, withdrawn_at__isnull=True
-        ):
-            if label_key(existing.label) == key:
-                return existing, False
+        existing = CouncillorProposal.objects.filter(
+            round=locked,
+            councillor=councillor,
+            kind=ProposalKind.ADD,
+            withdrawn_at__isnull=True,
+            label_key=key,
+        ).first()
+        if existing:
+            return existing, False
         proposal = CouncillorProposal.objects.create(
             round=locked,
             councillor=councillor,
             party=membership.party,
             kind=ProposalKind.ADD,
             label=label,
+            label_key=key,
             reason=reason,
         )
     return proposal, True
@@ -309,6 +344,20 @@ def proposal_withdraw(*, proposal: CouncillorProposal, by) -> CouncillorProposal
 # --- publishing -----------------------------------------------------------------------
 
 
+def _publish_source(round: CouncillorRound | None, consultation: Consultation):
+    """(keyword id, label, respondents, added by staff) in list order: the round's
+    snapshot when publishing a round, otherwise the curated list as it is now."""
+    if round is not None:
+        return (
+            RoundKeyword.objects.filter(round=round)
+            .order_by("position")
+            .values_list("keyword_id", "label", "respondents", "keyword__created_by_staff")
+        )
+    return round_list.curated_keywords(consultation).values_list(
+        "pk", "label", "respondents", "created_by_staff"
+    )
+
+
 @dataclass(frozen=True)
 class Acceptance:
     """What staff accept from a round: strikes by keyword id, additions by label key."""
@@ -329,8 +378,9 @@ def keyword_list_publish(
     accept: Acceptance | None = None,
     note: str = "",
 ) -> KeywordList:
-    """Publish a new version: the curated list as it is now, minus the accepted strikes,
-    plus the accepted additions, each item frozen as of now.
+    """Publish a new version: the round's snapshot (or without a round, the curated list
+    as it is now), minus the accepted strikes, plus the accepted additions, each item
+    frozen as of now.
 
     With ``round``: that (closed) round's proposals decide; ``accept`` None accepts none.
     Without: the latest version's round and accepted proposals carry forward.
@@ -372,22 +422,22 @@ def keyword_list_publish(
         items: list[KeywordListItem] = []
         seen: set[str] = set()
         clashes: list[str] = []
-        for row in curated_keywords(consultation):
-            key = label_key(row.keyword.label)
-            if row.keyword.pk in struck:
+        for keyword_id, label, respondents, by_staff in _publish_source(round, consultation):
+            key = label_key(label)
+            if keyword_id in struck:
                 continue
             if key in seen:
                 # Two keywords residents would read as one (a rename, then new answers):
                 # publishing one would silently drop the other and its respondents.
-                clashes.append(row.keyword.label)
+                clashes.append(label)
                 continue
             seen.add(key)
             items.append(
                 KeywordListItem(
-                    keyword=row.keyword,
-                    label=row.keyword.label,
-                    origin=ItemOrigin.STAFF if row.keyword.created_by_staff else ItemOrigin.CURATED,
-                    respondents=row.respondents,
+                    keyword_id=keyword_id,
+                    label=label,
+                    origin=ItemOrigin.STAFF if by_staff else ItemOrigin.CURATED,
+                    respondents=respondents,
                 )
             )
         if clashes:

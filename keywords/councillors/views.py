@@ -3,19 +3,33 @@
 Staff (EDITOR_ROLES) open and close rounds, read the consolidated result and publish
 versions. Councillors (Role.COUNCILLOR only: admins and staff run the round, they do not
 take part in it) strike and add keywords. Through access.member_required: another
-municipality's round is 404, a wrong role 403. Every change is a POST that redirects.
+municipality's round is 404, a wrong role 403. Every change is a POST that redirects;
+a councillor's strike, addition or withdrawal returns to the page, search and filters it
+came from (the form's action carries them). Before opening, staff see how many keywords a
+respondent threshold gives: a GET that works without JavaScript, its count refreshed by
+htmx as they type (the ``choice`` partial of round_staff.html).
 """
 
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from consultations.access import consultation_for_member
 from keywords.access import keyword_of, own_proposal, round_for_member
-from keywords.councillors import selectors, services
-from keywords.councillors.forms import AddForm, PublishForm, RoundOpenForm, StrikeForm
+from keywords.councillors import round_list, selectors, services
+from keywords.councillors.forms import (
+    AddForm,
+    PublishForm,
+    RoundChoiceForm,
+    RoundListFilterForm,
+    RoundOpenForm,
+    StrikeForm,
+)
 from keywords.curation.forms import is_id
 from visionportal.access import EDITOR_ROLES, member_required
 from visionportal.models import Role
@@ -26,21 +40,59 @@ COUNCILLOR_ROLES = frozenset({Role.COUNCILLOR})
 # --- staff ------------------------------------------------------------------------------
 
 
-def _render_round_staff(request, consultation, open_form=None, status=200):
-    return render(
-        request,
-        "keywords/round_staff.html",
-        {
-            "consultation": consultation,
+def _page_links(request, page, param: str) -> dict:
+    """Previous/next links for a page whose number is in query parameter ``param``,
+    keeping the other parameters (several paged lists share one page)."""
+
+    def link(number):
+        query = request.GET.copy()
+        query[param] = number
+        return f"?{query.urlencode()}"
+
+    return {
+        "page": page,
+        "previous": link(page.previous_page_number()) if page.has_previous() else "",
+        "next": link(page.next_page_number()) if page.has_next() else "",
+    }
+
+
+def _min_respondents(data, consultation) -> tuple[RoundChoiceForm, int]:
+    """The threshold staff chose (GET preview, or the POST that opens), or else the
+    suggested one; with the form to show it in."""
+    form = RoundChoiceForm(data or None)
+    if form.is_valid() and form.cleaned_data["min_respondents"] is not None:
+        return form, form.cleaned_data["min_respondents"]
+    suggested = round_list.suggested_min_respondents(consultation)
+    if form.is_bound and form.errors:
+        return form, suggested  # shows what was wrong with the input
+    return RoundChoiceForm(initial={"min_respondents": suggested}), suggested
+
+
+def _render_round_staff(request, consultation, *, data=None, open_form=None, status=200):
+    context = {"consultation": consultation, "round_max": round_list.ROUND_KEYWORDS_MAX}
+    fragment = request.htmx and request.GET.get("partial") == "choice"
+    open_round = None if fragment else selectors.open_round(consultation)
+    if open_round is None:  # the count before opening (with an open round, no form)
+        choice_form, min_respondents = _min_respondents(
+            request.GET if data is None else data, consultation
+        )
+        context |= {
+            "choice_form": choice_form,
+            "choice": round_list.round_choice(consultation, min_respondents=min_respondents),
+        }
+    if fragment:
+        response = render(request, "keywords/round_staff.html#choice", context)
+    else:
+        context |= {
             "rounds": selectors.rounds_of(consultation),
-            "open_round": selectors.open_round(consultation),
+            "open_round": open_round,
             "open_form": open_form or RoundOpenForm(),
-            "curated_count": len(services.curated_keywords(consultation)),
             "versions": selectors.keyword_list_versions(consultation),
             "publish_form": PublishForm(),
-        },
-        status=status,
-    )
+        }
+        response = render(request, "keywords/round_staff.html", context, status=status)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 @require_GET
@@ -54,17 +106,25 @@ def round_staff(request, pk):
 def round_open(request, pk):
     consultation = consultation_for_member(request, pk)
     form = RoundOpenForm(request.POST)
-    if form.is_valid():
+    choice_form = RoundChoiceForm(request.POST)
+    if form.is_valid() and choice_form.is_valid():
         try:
             round = services.round_open(
-                consultation=consultation, by=request.user, **form.cleaned_data
+                consultation=consultation,
+                by=request.user,
+                min_respondents=choice_form.cleaned_data["min_respondents"],
+                **form.cleaned_data,
             )
         except services.RoundError as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("The councillors' round is open."))
             return redirect("keywords:round_result", request.municipality.slug, pk, round.pk)
-    return _render_round_staff(request, consultation, open_form=form, status=400)
+    elif form.is_valid():
+        form.add_error(
+            None, _("The minimum number of respondents must be a whole number, 0 or more.")
+        )
+    return _render_round_staff(request, consultation, data=request.POST, open_form=form, status=400)
 
 
 @require_GET
@@ -72,13 +132,22 @@ def round_open(request, pk):
 def round_result(request, pk, round_pk):
     consultation = consultation_for_member(request, pk)
     round = round_for_member(request, round_pk, consultation)
+    result = selectors.round_result(
+        round,
+        page=request.GET.get("page"),
+        additions_page=request.GET.get("additions_page"),
+        withdrawn_page=request.GET.get("withdrawn_page"),
+    )
     return render(
         request,
         "keywords/round_result.html",
         {
             "consultation": consultation,
             "round": round,
-            "result": selectors.round_result(round),
+            "result": result,
+            "strike_pages": _page_links(request, result.strikes, "page"),
+            "addition_pages": _page_links(request, result.additions, "additions_page"),
+            "withdrawn_pages": _page_links(request, result.withdrawn, "withdrawn_page"),
             "publish_form": PublishForm(),
             "published": round.published_lists.order_by("-version"),
         },
@@ -176,28 +245,36 @@ def councillor_rounds(request):
     return render(request, "keywords/round_councillor_list.html", {"rounds": rounds})
 
 
+# The councillor's page state a strike or an addition returns to.
+LIST_PARAMS = ("q", "struck", "kind", "page", "mine_page", "others_page")
+
+
 def _render_councillor_round(
     request, round, *, add_form=None, strike_errors=None, strike_values=None, status=200
 ):
     strike_errors, strike_values = strike_errors or {}, strike_values or {}
     accepts = services.accepts_proposals(round)
-    mine = selectors.own_proposals(round, request.user)
-    others = selectors.others_proposals(round, request.user)
-    keywords = selectors.round_keywords_for(round, request.user, own=mine, others_visible=others)
+    filter_form = RoundListFilterForm(request.GET)
+    keywords = selectors.round_keywords_page(
+        round, request.user, page=request.GET.get("page"), **filter_form.filters()
+    )
+    mine = selectors.own_proposals_page(round, request.user, request.GET.get("mine_page"))
+    others = selectors.others_proposals_page(round, request.user, request.GET.get("others_page"))
     placed = set()
     for item in keywords:  # a refused strike is shown beside its keyword, input kept
-        item.error = strike_errors.get(item.keyword.pk, "")
-        item.reason_value = strike_values.get(item.keyword.pk, "")
+        item.error = strike_errors.get(item.keyword_id, "")
+        item.reason_value = strike_values.get(item.keyword_id, "")
         if accepts and not item.my_strike:
-            placed.add(item.keyword.pk)
-    # A refusal with no form to show it beside (the round closed, the keyword left the
-    # list meanwhile) is said at the top of the page instead.
+            placed.add(item.keyword_id)
+    # A refusal with no form to show it beside (the round closed, the keyword is not on
+    # this page or not on the list) is said at the top of the page instead.
     for pk, error in strike_errors.items():
         if pk not in placed:
             messages.error(request, error)
     if add_form is not None and not accepts:
         for error in add_form.non_field_errors():
             messages.error(request, error)
+    query = _list_query(request.GET)
     return render(
         request,
         "keywords/round_councillor.html",
@@ -205,15 +282,26 @@ def _render_councillor_round(
             "round": round,
             "consultation": round.consultation,
             "accepts_proposals": accepts,
+            "filter_form": filter_form,
+            "filtered": any(filter_form.filters().values()),
             "keywords": keywords,
+            "keyword_pages": _page_links(request, keywords, "page"),
             "mine": mine,
+            "mine_pages": _page_links(request, mine, "mine_page"),
             "others": others,
+            "others_pages": _page_links(request, others, "others_page") if others else None,
             "others_visible": selectors.others_visible(round),
             "add_form": add_form or AddForm(),
             "reason_max": services.REASON_MAX,
+            "return_query": f"?{query}" if query else "",
         },
         status=status,
     )
+
+
+def _list_query(data) -> str:
+    """The councillor's page state (search, filters, pages) as a query string."""
+    return urlencode([(key, data[key]) for key in LIST_PARAMS if data.get(key)])
 
 
 @require_GET
@@ -223,7 +311,11 @@ def councillor_round(request, round_pk):
 
 
 def _round_page(request, round):
-    return redirect("keywords:councillor_round", request.municipality.slug, round.pk)
+    """Back to the councillor's page as they left it (search, filters, page): a form's
+    action carries that state in its query string."""
+    url = reverse("keywords:councillor_round", args=[request.municipality.slug, round.pk])
+    query = _list_query(request.GET)
+    return redirect(f"{url}?{query}" if query else url)
 
 
 @require_POST

@@ -127,6 +127,8 @@ def _curated(queryset):
         | Q(merged_keywords__isnull=False)
         # A councillor's strike is on record; the keyword it names stays with it.
         | Q(proposals__isnull=False)
+        # So is a round's list: a snapshot names the keywords the councillors judged.
+        | Q(round_snapshots__isnull=False)
     )
 
 

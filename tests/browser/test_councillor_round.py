@@ -3,6 +3,7 @@ round pages (in every language), and a strike made with the keyboard alone, with
 JavaScript. Councillors need no MFA: email and password lead straight to the workspace."""
 
 import pytest
+from playwright.sync_api import expect
 
 from keywords.councillors import services
 from keywords.models import CouncillorProposal
@@ -130,3 +131,41 @@ def test_staff_result_and_published_pages_have_no_axe_violations(page, staff, co
         assert response.status == 200, path
         problems += axe_violations(page)
     assert not problems, "\n".join(problems)
+
+
+@pytest.fixture
+def counted_keywords(process):
+    from keywords.models import Keyword
+
+    consultation = open_consultation(process)
+    for label, respondents in (("Parker", 30), ("Kollektivtrafik", 20), ("Strömmen", 5)):
+        kw = keyword(consultation, label)
+        Keyword.objects.filter(pk=kw.pk).update(respondents=respondents)
+    return consultation
+
+
+@pytest.mark.parametrize("java_script", [False, True], ids=["without-js", "with-htmx"])
+def test_staff_see_how_many_keywords_a_threshold_gives_then_open_the_round(
+    new_context, staff, counted_keywords, java_script
+):
+    from keywords.models import CouncillorRound
+
+    consultation = counted_keywords
+    page = new_context(language="en", java_script_enabled=java_script).new_page()
+    sign_in(page, staff.email)
+    page.goto(f"/workspace/norrkoping/consultations/{consultation.pk}/keywords/rounds/")
+    count = page.locator("#round-choice")
+    expect(count).to_contain_text("With at least 0 respondents, 3 keywords go to the councillors.")
+    page.get_by_label("Minimum number of respondents").fill("20")
+    if java_script:  # htmx asks for the count as staff type, no reload
+        expect(count).to_contain_text("With at least 20 respondents, 2 keywords")
+        assert_no_axe_violations(page)
+    else:
+        with page.expect_navigation():
+            page.get_by_role("button", name="Count the keywords").click()
+        expect(count).to_contain_text("With at least 20 respondents, 2 keywords")
+    page.get_by_label("Title").fill("Runda 1")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Open the round").click()
+    round = CouncillorRound.objects.get()
+    assert [k.label for k in round.keywords.order_by("position")] == ["Parker", "Kollektivtrafik"]
