@@ -6,12 +6,13 @@ only editors (staff, admins) enter, import and export.
 """
 
 import copy
+import tempfile
 import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
@@ -269,30 +270,38 @@ def answer_unhide(request, pk, answer_pk):
     return redirect(_list_url(request, answer.response.consultation))
 
 
-EXPORT_FORMATS = {
-    "csv": ("text/csv; charset=utf-8", exports.to_csv),
-    "xlsx": (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        exports.to_xlsx,
-    ),
-    "json": ("application/json", None),
+EXPORT_CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
 }
 
 
 @member_required(EDITOR_ROLES)
 @require_GET
 def export(request, pk, fmt):
+    """The visible answers as a file, streamed: CSV and JSON are written as the rows are
+    read; XLSX is written row by row to a temporary file, which is then sent."""
     consultation = selectors.consultation_for_member(request, pk)
-    if fmt not in EXPORT_FORMATS:
+    if fmt not in EXPORT_CONTENT_TYPES:
         raise Http404
     table, question_texts = selectors.export_table(consultation)
-    content_type, render_table = EXPORT_FORMATS[fmt]
-    if fmt == "json":
-        body = exports.to_json(table, question_texts=question_texts)
+    if fmt == "xlsx":
+        # A zip archive cannot be sent before it is complete; on disk it costs no memory.
+        file = tempfile.TemporaryFile()  # FileResponse closes it
+        exports.xlsx_write(table, file)
+        file.seek(0)
+        response = FileResponse(file, content_type=EXPORT_CONTENT_TYPES[fmt])
+    elif fmt == "json":
+        response = StreamingHttpResponse(
+            exports.json_chunks(table, question_texts=question_texts),
+            content_type=EXPORT_CONTENT_TYPES[fmt],
+        )
     else:
-        body = render_table(table)
+        response = StreamingHttpResponse(
+            exports.csv_chunks(table), content_type=EXPORT_CONTENT_TYPES[fmt]
+        )
     name = slugify(f"answers-{consultation.pk}-{consultation.title}")[:80] or "answers"
-    response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store"
