@@ -193,6 +193,12 @@ class Response(models.Model):
                 condition=Q(keywords_extracted_at__isnull=True),
                 name="response_keywords_pending",
             ),
+            # The staff list (newest first) and the exports (oldest first, in keyset
+            # batches) walk one consultation's responses in this order.
+            models.Index(
+                fields=["consultation", "submitted_at", "id"],
+                name="response_consultation_time",
+            ),
         ]
 
     def __str__(self):

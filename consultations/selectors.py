@@ -1,6 +1,7 @@
 """Reads for consultations, shaped for the pages that show them."""
 
-from django.db.models import Prefetch, Q
+from django.db import connection
+from django.db.models import Exists, Func, OuterRef, Prefetch, Q, TextField
 from django.shortcuts import get_object_or_404
 
 from visionportal.caching import TTLCache
@@ -68,8 +69,11 @@ def consultation_for_member(request, pk: int) -> Consultation:
     )
 
 
-def staff_responses(consultation: Consultation, *, channel: str = ""):
-    """Responses newest first, with their answers (hidden ones too, for moderation)."""
+def staff_responses(consultation: Consultation, *, channel: str = "", search: str = ""):
+    """Responses newest first, with their answers (hidden ones too, for moderation).
+
+    `search` keeps the responses with an answer (shown or hidden, as the list shows both)
+    that contains it, case-insensitively; on PostgreSQL a trigram index serves it."""
     responses = consultation.responses.prefetch_related(
         Prefetch(
             "answers",
@@ -80,7 +84,29 @@ def staff_responses(consultation: Consultation, *, channel: str = ""):
     ).order_by("-submitted_at", "-pk")
     if channel:
         responses = responses.filter(channel=channel)
+    if search:
+        responses = responses.filter(
+            Exists(_answers_containing(search).filter(response=OuterRef("pk")))
+        )
     return responses
+
+
+# A Python function SQLite calls (registered in apps.py): str.casefold.
+CASEFOLD_FUNCTION = "visionportal_casefold"
+
+
+class _Casefold(Func):
+    function = CASEFOLD_FUNCTION
+    output_field = TextField()
+
+
+def _answers_containing(search: str):
+    if connection.vendor == "sqlite":
+        return Answer.objects.annotate(folded=_Casefold("text")).filter(
+            folded__contains=search.casefold()
+        )
+    # PostgreSQL: UPPER(text) LIKE UPPER('%...%'), the expression the trigram index holds.
+    return Answer.objects.filter(text__icontains=search)
 
 
 # Responses read per query by the exports: the number of queries grows with the number of

@@ -41,6 +41,7 @@ from .public import _add_service_errors
 
 MODERATION_ROLES = EDITOR_ROLES | {Role.MODERATOR}
 PAGE_SIZE = 50
+SEARCH_MAX_LENGTH = 200
 IMPORT_SESSION_KEY = "consultation_import:{pk}"
 
 
@@ -57,10 +58,13 @@ def responses(request, pk):
     channel = request.GET.get("channel", "")
     if channel not in Channel.values:
         channel = ""
-    page = Paginator(
-        selectors.staff_responses(consultation, channel=channel).prefetch_related("target_groups"),
-        PAGE_SIZE,
-    ).get_page(request.GET.get("page"))
+    search, search_error = _search_query(request)
+    found = selectors.staff_responses(consultation, channel=channel, search=search)
+    if search_error:
+        found = found.none()
+    page = Paginator(found.prefetch_related("target_groups"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     for response in page.object_list:
         response.masked_answers = [
             (answer, mask_personal_data(answer.text)) for answer in response.answers.all()
@@ -78,10 +82,28 @@ def responses(request, pk):
             "page": page,
             "channel": channel,
             "channels": Channel.choices,
+            "search": search,
+            "search_error": search_error,
+            "search_max_length": SEARCH_MAX_LENGTH,
             "can_edit": request.membership.role in EDITOR_ROLES,
             "hide_form": AnswerHideForm(),
         },
     )
+
+
+def _search_query(request) -> tuple[str, str]:
+    """The answers list's search text, and why it is refused ("" when it is not).
+
+    Answers are shown masked, but searched as stored: a search for an email address, a
+    phone or an identity number would tell whether someone wrote it, so it is refused."""
+    # PostgreSQL cannot hold a NUL character; no answer contains one.
+    search = request.GET.get("q", "").replace("\x00", "").strip()[:SEARCH_MAX_LENGTH]
+    if "@" in search or mask_personal_data(search) != search:
+        return search, _(
+            "Search cannot look for email addresses, phone numbers or identity numbers: "
+            "they are masked in answers."
+        )
+    return search, ""
 
 
 @member_required(EDITOR_ROLES)
