@@ -129,6 +129,15 @@ def export_table(
     return table, {h: q.text for h, q in zip(headers, questions, strict=True)}
 
 
+def export_row_count(consultation: Consultation) -> int:
+    """The rows an export of `consultation` has: responses with a visible answer."""
+    return (
+        Response.objects.filter(consultation=consultation)
+        .filter(Exists(Answer.objects.visible().filter(response=OuterRef("pk"))))
+        .count()
+    )
+
+
 _EXPORT_RESPONSE_FIELDS = (
     "pk",
     "submitted_at",

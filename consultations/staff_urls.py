@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import staff
+from .views import exports, staff
 
 app_name = "consultations_staff"
 
@@ -27,7 +27,14 @@ urlpatterns = [
         staff.answer_unhide,
         name="answer_unhide",
     ),
-    path(f"{_base}export.<str:fmt>", staff.export, name="export"),
+    path(f"{_base}export.<str:fmt>", exports.export, name="export"),
+    path(f"{_base}exports/<str:fmt>/start/", exports.export_job_start, name="export_job_start"),
+    path(f"{_base}exports/<int:job_pk>/", exports.export_job, name="export_job"),
+    path(
+        f"{_base}exports/<int:job_pk>/download/",
+        exports.export_job_download,
+        name="export_job_download",
+    ),
     path(f"{_base}import/", staff.import_upload, name="import"),
     path(f"{_base}import/confirm/", staff.import_confirm, name="import_confirm"),
 ]

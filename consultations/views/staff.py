@@ -1,4 +1,4 @@
-"""Staff pages of a consultation: answers from other channels, moderation, exports, import.
+"""Staff pages of a consultation: answers from other channels, moderation, import.
 
 Every view runs through access.member_required: other municipalities get 404, wrong roles
 403, staff without MFA are sent to set it up. Moderators see the answers and hide them;
@@ -6,16 +6,13 @@ only editors (staff, admins) enter, import and export.
 """
 
 import copy
-import tempfile
 import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -290,44 +287,6 @@ def answer_unhide(request, pk, answer_pk):
     services.answer_unhide(answer=answer)
     messages.success(request, _("The answer is shown again."))
     return redirect(_list_url(request, answer.response.consultation))
-
-
-EXPORT_CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "json": "application/json",
-}
-
-
-@member_required(EDITOR_ROLES)
-@require_GET
-def export(request, pk, fmt):
-    """The visible answers as a file, streamed: CSV and JSON are written as the rows are
-    read; XLSX is written row by row to a temporary file, which is then sent."""
-    consultation = selectors.consultation_for_member(request, pk)
-    if fmt not in EXPORT_CONTENT_TYPES:
-        raise Http404
-    table, question_texts = selectors.export_table(consultation)
-    if fmt == "xlsx":
-        # A zip archive cannot be sent before it is complete; on disk it costs no memory.
-        file = tempfile.TemporaryFile()  # FileResponse closes it
-        exports.xlsx_write(table, file)
-        file.seek(0)
-        response = FileResponse(file, content_type=EXPORT_CONTENT_TYPES[fmt])
-    elif fmt == "json":
-        response = StreamingHttpResponse(
-            exports.json_chunks(table, question_texts=question_texts),
-            content_type=EXPORT_CONTENT_TYPES[fmt],
-        )
-    else:
-        response = StreamingHttpResponse(
-            exports.csv_chunks(table), content_type=EXPORT_CONTENT_TYPES[fmt]
-        )
-    name = slugify(f"answers-{consultation.pk}-{consultation.title}")[:80] or "answers"
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 def _import_context(consultation, **extra):
