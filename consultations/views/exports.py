@@ -81,7 +81,9 @@ def export_job_start(request, pk, fmt):
 
 def _job_for_member(request, pk, job_pk) -> ExportJob:
     consultation = selectors.consultation_for_member(request, pk)
-    return get_object_or_404(ExportJob, pk=job_pk, consultation=consultation)
+    job = get_object_or_404(ExportJob, pk=job_pk, consultation=consultation)
+    job.consultation = consultation  # already read, with its municipality
+    return job
 
 
 @member_required(EDITOR_ROLES)
