@@ -38,6 +38,7 @@ from .public import _add_service_errors
 
 MODERATION_ROLES = EDITOR_ROLES | {Role.MODERATOR}
 PAGE_SIZE = 50
+SEARCH_MIN_LENGTH = 3
 SEARCH_MAX_LENGTH = 200
 IMPORT_SESSION_KEY = "consultation_import:{pk}"
 
@@ -95,6 +96,12 @@ def _search_query(request) -> tuple[str, str]:
     phone or an identity number would tell whether someone wrote it, so it is refused."""
     # PostgreSQL cannot hold a NUL character; no answer contains one.
     search = request.GET.get("q", "").replace("\x00", "").strip()[:SEARCH_MAX_LENGTH]
+    if search and len(search) < SEARCH_MIN_LENGTH:
+        # Fewer than three characters hold no trigram: the index cannot serve the search,
+        # which would read every answer (and match most of them).
+        return search, _("Type at least %(count)d characters to search.") % {
+            "count": SEARCH_MIN_LENGTH
+        }
     if "@" in search or mask_personal_data(search) != search:
         return search, _(
             "Search cannot look for email addresses, phone numbers or identity numbers: "

@@ -63,7 +63,7 @@ def test_search_finding_nothing_says_so(client, moderator, consultation):
 
 
 def test_search_treats_like_wildcards_literally(client, moderator, consultation):
-    assert "0 responses have" in _search(client, moderator, consultation, q="%").text
+    assert "0 responses have" in _search(client, moderator, consultation, q="%%%").text
     assert "0 responses have" in _search(client, moderator, consultation, q="Gr_n").text
 
 
@@ -156,3 +156,11 @@ def test_search_can_use_the_trigram_index_on_postgresql(process):
         finally:
             cursor.execute("SET enable_seqscan = on")
     assert "answer_text_trgm" in plan
+
+
+@pytest.mark.parametrize("query", ["å", "ån", " ö "])
+def test_search_shorter_than_three_characters_is_refused(client, moderator, consultation, query):
+    page = _search(client, moderator, consultation, q=query)
+    assert page.status_code == 200
+    assert "Type at least 3 characters to search." in page.text
+    assert "Grönområdena" not in page.text
