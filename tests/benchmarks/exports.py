@@ -285,11 +285,42 @@ def run_child(env: dict, *args: str, timeout: int = 1800) -> dict | list:
     return json.loads(out.strip().splitlines()[-1])
 
 
+def print_exports(env: dict, setup: dict) -> None:
+    print()
+    print(
+        f"{'export':<6} {'how':<9} {'wall s':>7} {'cpu s':>6} {'1st byte s':>10} "
+        f"{'peak RSS MB':>11} {'growth MB':>9} {'MB out':>7} {'queries':>7}"
+    )
+    for fmt in FORMATS:
+        for how in ("request", "job", "download"):
+            r = run_child(env, "export", json.dumps(setup), fmt, how)
+            first = "-" if r["first_byte_s"] is None else f"{r['first_byte_s']:.2f}"
+            print(
+                f"{fmt:<6} {how:<9} {r['wall_s']:7.1f} {r['cpu_s']:6.1f} {first:>10} "
+                f"{r['peak_rss_mb']:11.0f} {r['growth_mb']:9.0f} "
+                f"{r['bytes'] / 1e6:7.1f} {r['queries']:7d}"
+            )
+
+
+def print_list(env: dict, setup: dict, repeat: int) -> None:
+    print()
+    print(f"Answers list (moderator), {repeat} requests each:")
+    print(f"{'case':<30} {'median ms':>9} {'max ms':>7} {'queries':>7} {'found':>7}")
+    for r in run_child(env, "list", json.dumps(setup), str(repeat)):
+        print(
+            f"{r['case']:<30} {r['median_ms']:9.1f} {r['max_ms']:7.1f} "
+            f"{r['queries']:>7} {r['found']:7d}"
+        )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--responses", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument(
+        "--parts", nargs="+", choices=["exports", "list"], default=["exports", "list"]
+    )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -338,28 +369,10 @@ def main():
             f"{os.cpu_count()} CPUs; PostgreSQL on loopback; Django test client in a fresh "
             "process per export (peak RSS is that process's)."
         )
-        print()
-        print(
-            f"{'export':<6} {'how':<9} {'wall s':>7} {'cpu s':>6} {'1st byte s':>10} "
-            f"{'peak RSS MB':>11} {'growth MB':>9} {'MB out':>7} {'queries':>7}"
-        )
-        for fmt in FORMATS:
-            for how in ("request", "job", "download"):
-                r = run_child(env, "export", json.dumps(setup), fmt, how)
-                first = "-" if r["first_byte_s"] is None else f"{r['first_byte_s']:.2f}"
-                print(
-                    f"{fmt:<6} {how:<9} {r['wall_s']:7.1f} {r['cpu_s']:6.1f} {first:>10} "
-                    f"{r['peak_rss_mb']:11.0f} {r['growth_mb']:9.0f} "
-                    f"{r['bytes'] / 1e6:7.1f} {r['queries']:7d}"
-                )
-        print()
-        print(f"Answers list (moderator), {args.repeat} requests each:")
-        print(f"{'case':<30} {'median ms':>9} {'max ms':>7} {'queries':>7} {'found':>7}")
-        for r in run_child(env, "list", json.dumps(setup), str(args.repeat)):
-            print(
-                f"{r['case']:<30} {r['median_ms']:9.1f} {r['max_ms']:7.1f} "
-                f"{r['queries']:>7} {r['found']:7d}"
-            )
+        if "exports" in args.parts:
+            print_exports(env, setup)
+        if "list" in args.parts:
+            print_list(env, setup, args.repeat)
     finally:
         with psycopg.connect(f"{PG}/postgres", autocommit=True, connect_timeout=5) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
