@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from visionportal.caching import TTLCache
 
-from .models import Answer, Consultation
+from .models import Answer, Consultation, ExportJob
 
 
 def public_consultation(
@@ -74,3 +74,11 @@ def answer_for_member(request, pk: int, answer_pk: int) -> Answer:
         pk=answer_pk,
         response__consultation=consultation,
     )
+
+
+def export_job_for_member(request, pk: int, job_pk: int) -> ExportJob:
+    """A background export of a consultation of the member's municipality, or 404."""
+    consultation = consultation_for_member(request, pk)
+    job = get_object_or_404(ExportJob, pk=job_pk, consultation=consultation)
+    job.consultation = consultation  # already read, with its municipality
+    return job

@@ -1,5 +1,19 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.utils.translation import gettext_lazy as _
+
+
+def _register_sqlite_functions(sender, connection, **kwargs):
+    # SQLite folds case for ASCII letters only; the answers search needs å, ä, ö, æ, ø too.
+    if connection.vendor == "sqlite":
+        from .selectors import CASEFOLD_FUNCTION
+
+        connection.connection.create_function(
+            CASEFOLD_FUNCTION,
+            1,
+            lambda text: text.casefold() if isinstance(text, str) else text,
+            deterministic=True,
+        )
 
 
 class ConsultationsConfig(AppConfig):
@@ -15,3 +29,4 @@ class ConsultationsConfig(AppConfig):
 
         if extend_demo not in DEMO_EXTENSIONS:
             DEMO_EXTENSIONS.append(extend_demo)
+        connection_created.connect(_register_sqlite_functions, dispatch_uid="consultations_sqlite")

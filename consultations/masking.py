@@ -96,9 +96,15 @@ def _mask_phones(text: str) -> str:
     return _EIGHT_DIGITS.sub(eight, text)
 
 
+# Every pattern above needs an "@" (emails, user info) or a digit (numbers): a text with
+# neither is returned as it is, without running them. Most answers are such texts, and an
+# export masks hundreds of thousands of them.
+_MAYBE_PERSONAL = re.compile(r"[\d@]")
+
+
 def mask_personal_data(text: str) -> str:
     """`text` with email addresses, phone numbers and identity numbers replaced by markers."""
-    if not text:
+    if not text or not _MAYBE_PERSONAL.search(text):
         return text
     text = _URL_USER_INFO.sub(lambda m: f"{m.group(1)}{USER_INFO}@", text)
     text = _EMAIL.sub(EMAIL, text)

@@ -201,6 +201,12 @@ class Response(models.Model):
                 condition=Q(keywords_extracted_at__isnull=True),
                 name="response_keywords_pending",
             ),
+            # The staff list (newest first) and the exports (oldest first, in keyset
+            # batches) walk one consultation's responses in this order.
+            models.Index(
+                fields=["consultation", "submitted_at", "id"],
+                name="response_consultation_time",
+            ),
         ]
 
     def __str__(self):
@@ -291,3 +297,67 @@ class Answer(models.Model):
 
     def __str__(self):
         return self.text[:60]
+
+
+class ExportFormat(models.TextChoices):
+    CSV = "csv", "CSV"
+    XLSX = "xlsx", "XLSX"
+    JSON = "json", "JSON"
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class ExportJob(models.Model):
+    """An export too large to write within a request, written by a Celery task: its
+    progress, for the page that polls it, and (in ExportChunk rows) the finished file."""
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="export_jobs"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    format = models.CharField(_("format"), max_length=4, choices=ExportFormat.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    total = models.PositiveIntegerField(_("responses in total"), default=0)
+    processed = models.PositiveIntegerField(_("responses written"), default=0)
+    size = models.PositiveBigIntegerField(_("bytes"), default=0)
+    created_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.consultation_id}.{self.format} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ExportStatus.DONE, ExportStatus.FAILED)
+
+
+class ExportChunk(models.Model):
+    """One piece (about a megabyte) of a finished export. In the database, so that the
+    worker that writes it and the web process that sends it share no disk, and sent piece
+    by piece, so that memory does not grow with the file."""
+
+    job = models.ForeignKey(ExportJob, on_delete=models.CASCADE, related_name="chunks")
+    position = models.PositiveIntegerField()
+    data = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["job", "position"], name="export_chunk_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.job_id}/{self.position}"

@@ -1,6 +1,7 @@
 """Reads for consultations, shaped for the pages that show them."""
 
-from django.db.models import Prefetch
+from django.db import connection
+from django.db.models import Exists, Func, OuterRef, Prefetch, Q, TextField
 
 from .exports import (
     PROFILE_COLUMNS,
@@ -10,15 +11,18 @@ from .exports import (
     question_headers,
 )
 from .masking import mask_personal_data
-from .models import Answer, Consultation
+from .models import Answer, Consultation, Response, ResponseTargetGroup
 
 
 def consultation_questions(consultation: Consultation):
     return list(consultation.questions.all())
 
 
-def staff_responses(consultation: Consultation, *, channel: str = ""):
-    """Responses newest first, with their answers (hidden ones too, for moderation)."""
+def staff_responses(consultation: Consultation, *, channel: str = "", search: str = ""):
+    """Responses newest first, with their answers (hidden ones too, for moderation).
+
+    `search` keeps the responses with an answer (shown or hidden, as the list shows both)
+    that contains it, case-insensitively; on PostgreSQL a trigram index serves it."""
     responses = consultation.responses.prefetch_related(
         Prefetch(
             "answers",
@@ -29,37 +33,114 @@ def staff_responses(consultation: Consultation, *, channel: str = ""):
     ).order_by("-submitted_at", "-pk")
     if channel:
         responses = responses.filter(channel=channel)
+    if search:
+        responses = responses.filter(
+            Exists(_answers_containing(search).filter(response=OuterRef("pk")))
+        )
     return responses
 
 
-def export_table(consultation: Consultation) -> tuple[ExportTable, dict[str, str]]:
-    """Visible, masked answers, one row per response that has any; and the question texts."""
+# A Python function SQLite calls (registered in apps.py): str.casefold.
+CASEFOLD_FUNCTION = "visionportal_casefold"
+
+
+class _Casefold(Func):
+    function = CASEFOLD_FUNCTION
+    output_field = TextField()
+
+
+def _answers_containing(search: str):
+    if connection.vendor == "sqlite":
+        return Answer.objects.annotate(folded=_Casefold("text")).filter(
+            folded__contains=search.casefold()
+        )
+    # PostgreSQL: UPPER(text) LIKE UPPER('%...%'), the expression the trigram index holds.
+    return Answer.objects.filter(text__icontains=search)
+
+
+# Responses read per query by the exports: the number of queries grows with the number of
+# batches, never with the number of responses in one, and memory stays that of one batch.
+EXPORT_BATCH_SIZE = 2000
+
+
+def export_table(
+    consultation: Consultation, *, batch_size: int | None = None
+) -> tuple[ExportTable, dict[str, str]]:
+    """Visible, masked answers, one row per response that has any; and the question texts.
+
+    The rows are read lazily, in batches, as the export writes them."""
     questions = consultation_questions(consultation)
     headers = question_headers(questions)
-    column_of = {q.pk: i for i, q in enumerate(questions)}
-    responses = consultation.responses.prefetch_related(
-        Prefetch("answers", queryset=Answer.objects.visible()), "target_groups"
-    ).order_by("submitted_at", "pk")
-    rows = []
-    for response in responses:
-        answers = [""] * len(questions)
-        for answer in response.answers.all():
-            answers[column_of[answer.question_id]] = mask_personal_data(answer.text)
-        if not any(answers):
-            continue
-        rows.append(
-            [
-                response.pk,
-                response.submitted_at.isoformat(),
-                response.channel,
-                mask_personal_data(response.group_label),
-                response.participants,
-                *answers,
-                response.age_band,
-                mask_personal_data(response.area),
-                TARGET_GROUP_SEPARATOR.join(g.group for g in response.target_groups.all()),
-                response.preferred_language,
-            ]
-        )
-    table = ExportTable(headers=[*PROFILE_COLUMNS, *headers, *TRAILING_COLUMNS], rows=rows)
+    table = ExportTable(
+        headers=[*PROFILE_COLUMNS, *headers, *TRAILING_COLUMNS],
+        rows=_export_rows(consultation, questions, batch_size=batch_size or EXPORT_BATCH_SIZE),
+    )
     return table, {h: q.text for h, q in zip(headers, questions, strict=True)}
+
+
+def export_row_count(consultation: Consultation) -> int:
+    """The rows an export of `consultation` has: responses with a visible answer."""
+    return (
+        Response.objects.filter(consultation=consultation)
+        .filter(Exists(Answer.objects.visible().filter(response=OuterRef("pk"))))
+        .count()
+    )
+
+
+_EXPORT_RESPONSE_FIELDS = (
+    "pk",
+    "submitted_at",
+    "channel",
+    "group_label",
+    "participants",
+    "age_band",
+    "area",
+    "preferred_language",
+)
+
+
+def _export_rows(consultation: Consultation, questions, *, batch_size: int):
+    column_of = {q.pk: i for i, q in enumerate(questions)}
+    responses = Response.objects.filter(consultation=consultation).order_by("submitted_at", "pk")
+    batch = list(responses.values_list(*_EXPORT_RESPONSE_FIELDS)[:batch_size])
+    while batch:
+        ids = [r[0] for r in batch]
+        answers = {pk: [""] * len(questions) for pk in ids}
+        for response_id, question_id, text in (
+            Answer.objects.visible()
+            .filter(response_id__in=ids)
+            .values_list("response_id", "question_id", "text")
+        ):
+            answers[response_id][column_of[question_id]] = mask_personal_data(text)
+        groups = {pk: [] for pk in ids}
+        for response_id, group in (
+            ResponseTargetGroup.objects.filter(response_id__in=ids)
+            .order_by("pk")
+            .values_list("response_id", "group")
+        ):
+            groups[response_id].append(group)
+        for pk, submitted_at, channel, label, participants, age, area, language in batch:
+            if not any(answers[pk]):
+                continue
+            yield [
+                pk,
+                submitted_at.isoformat(),
+                channel,
+                mask_personal_data(label),
+                participants,
+                *answers[pk],
+                age,
+                mask_personal_data(area),
+                TARGET_GROUP_SEPARATOR.join(groups[pk]),
+                language,
+            ]
+        if len(batch) < batch_size:
+            return
+        # Keyset paging from the last row: no OFFSET to walk past, ties on the time broken
+        # by the id as in the ordering.
+        last_at, last_pk = batch[-1][1], batch[-1][0]
+        batch = list(
+            responses.filter(submitted_at__gte=last_at)
+            .filter(Q(submitted_at__gt=last_at) | Q(pk__gt=last_pk))
+            .values_list(*_EXPORT_RESPONSE_FIELDS)[:batch_size]
+        )

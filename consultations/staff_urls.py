@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import representation, staff
+from .views import exports, representation, staff
 
 app_name = "consultations_staff"
 
@@ -28,7 +28,14 @@ urlpatterns = [
         name="answer_unhide",
     ),
     path(f"{_base}representation/", representation.representation, name="representation"),
-    path(f"{_base}export.<str:fmt>", staff.export, name="export"),
+    path(f"{_base}export.<str:fmt>", exports.export, name="export"),
+    path(f"{_base}exports/<str:fmt>/start/", exports.export_job_start, name="export_job_start"),
+    path(f"{_base}exports/<int:job_pk>/", exports.export_job, name="export_job"),
+    path(
+        f"{_base}exports/<int:job_pk>/download/",
+        exports.export_job_download,
+        name="export_job_download",
+    ),
     path(f"{_base}import/", staff.import_upload, name="import"),
     path(f"{_base}import/confirm/", staff.import_confirm, name="import_confirm"),
 ]

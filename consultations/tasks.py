@@ -2,9 +2,14 @@
 
 from celery import shared_task
 
-from . import drafts
+from . import drafts, export_jobs
 
 
 @shared_task(name="consultations.clear_expired_drafts")
 def clear_expired_drafts() -> int:
     return drafts.drafts_clear_expired()
+
+
+@shared_task(name="consultations.export_job_run")
+def export_job_run(job_id: int) -> None:
+    export_jobs.export_job_run(job_id=job_id)

@@ -17,18 +17,24 @@ class PostgreSQLOnly(migrations.RunSQL):
             super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
-def trigram_index(*, table: str, column: str, name: str) -> list[PostgreSQLOnly]:
+def trigram_index(
+    *, table: str, column: str, name: str, concurrently: bool = False
+) -> list[PostgreSQLOnly]:
     """Operations for a case-insensitive substring index (``ILIKE '%...%'`` and
     ``icontains``) on one text column: the pg_trgm extension, then a GIN index on the
-    column's upper-cased value, which is what Django's icontains compares."""
+    column's upper-cased value, which is what Django's icontains compares.
+
+    `concurrently` builds it without blocking writes (residents keep submitting while a
+    large table is indexed); the migration must then say ``atomic = False``."""
+    how = "CONCURRENTLY " if concurrently else ""
     return [
         PostgreSQLOnly(
             "CREATE EXTENSION IF NOT EXISTS pg_trgm",
             reverse_sql=migrations.RunSQL.noop,
         ),
         PostgreSQLOnly(
-            f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" '  # noqa: S608
+            f'CREATE INDEX {how}IF NOT EXISTS "{name}" ON "{table}" '
             f'USING gin (UPPER("{column}") gin_trgm_ops)',
-            reverse_sql=f'DROP INDEX IF EXISTS "{name}"',
+            reverse_sql=f'DROP INDEX {how}IF EXISTS "{name}"',
         ),
     ]

@@ -1,4 +1,4 @@
-"""Staff pages of a consultation: answers from other channels, moderation, exports, import.
+"""Staff pages of a consultation: answers from other channels, moderation, import.
 
 Every view runs through access.member_required: other municipalities get 404, wrong roles
 403, staff without MFA are sent to set it up. Moderators see the answers and hide them;
@@ -11,10 +11,8 @@ import uuid
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -40,6 +38,8 @@ from .public import _add_service_errors
 
 MODERATION_ROLES = EDITOR_ROLES | {Role.MODERATOR}
 PAGE_SIZE = 50
+SEARCH_MIN_LENGTH = 3
+SEARCH_MAX_LENGTH = 200
 IMPORT_SESSION_KEY = "consultation_import:{pk}"
 
 
@@ -56,10 +56,13 @@ def responses(request, pk):
     channel = request.GET.get("channel", "")
     if channel not in Channel.values:
         channel = ""
-    page = Paginator(
-        selectors.staff_responses(consultation, channel=channel).prefetch_related("target_groups"),
-        PAGE_SIZE,
-    ).get_page(request.GET.get("page"))
+    search, search_error = _search_query(request)
+    found = selectors.staff_responses(consultation, channel=channel, search=search)
+    if search_error:
+        found = found.none()
+    page = Paginator(found.prefetch_related("target_groups"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     for response in page.object_list:
         response.masked_answers = [
             (answer, mask_personal_data(answer.text)) for answer in response.answers.all()
@@ -77,10 +80,34 @@ def responses(request, pk):
             "page": page,
             "channel": channel,
             "channels": Channel.choices,
+            "search": search,
+            "search_error": search_error,
+            "search_max_length": SEARCH_MAX_LENGTH,
             "can_edit": request.membership.role in EDITOR_ROLES,
             "hide_form": AnswerHideForm(),
         },
     )
+
+
+def _search_query(request) -> tuple[str, str]:
+    """The answers list's search text, and why it is refused ("" when it is not).
+
+    Answers are shown masked, but searched as stored: a search for an email address, a
+    phone or an identity number would tell whether someone wrote it, so it is refused."""
+    # PostgreSQL cannot hold a NUL character; no answer contains one.
+    search = request.GET.get("q", "").replace("\x00", "").strip()[:SEARCH_MAX_LENGTH]
+    if search and len(search) < SEARCH_MIN_LENGTH:
+        # Fewer than three characters hold no trigram: the index cannot serve the search,
+        # which would read every answer (and match most of them).
+        return search, _("Type at least %(count)d characters to search.") % {
+            "count": SEARCH_MIN_LENGTH
+        }
+    if "@" in search or mask_personal_data(search) != search:
+        return search, _(
+            "Search cannot look for email addresses, phone numbers or identity numbers: "
+            "they are masked in answers."
+        )
+    return search, ""
 
 
 @member_required(EDITOR_ROLES)
@@ -253,36 +280,6 @@ def answer_unhide(request, pk, answer_pk):
     services.answer_unhide(answer=answer)
     messages.success(request, _("The answer is shown again."))
     return redirect(_list_url(request, answer.response.consultation))
-
-
-EXPORT_FORMATS = {
-    "csv": ("text/csv; charset=utf-8", exports.to_csv),
-    "xlsx": (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        exports.to_xlsx,
-    ),
-    "json": ("application/json", None),
-}
-
-
-@member_required(EDITOR_ROLES)
-@require_GET
-def export(request, pk, fmt):
-    consultation = access.consultation_for_member(request, pk)
-    if fmt not in EXPORT_FORMATS:
-        raise Http404
-    table, question_texts = selectors.export_table(consultation)
-    content_type, render_table = EXPORT_FORMATS[fmt]
-    if fmt == "json":
-        body = exports.to_json(table, question_texts=question_texts)
-    else:
-        body = render_table(table)
-    name = slugify(f"answers-{consultation.pk}-{consultation.title}")[:80] or "answers"
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 def _import_context(consultation, **extra):

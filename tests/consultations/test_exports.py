@@ -99,6 +99,8 @@ def _download(client, staff, consultation, fmt):
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment; filename=")
     assert response["Content-Disposition"].endswith(f'.{fmt}"')
+    # Streamed: the body can be read once.
+    response.body = response.getvalue()
     return response
 
 
@@ -117,8 +119,8 @@ def _assert_no_secrets(text: str):
 def test_csv_export(client, staff, consultation):
     response = _download(client, staff, consultation, "csv")
     assert response["Content-Type"].startswith("text/csv")
-    _assert_no_secrets(response.content.decode("utf-8-sig"))
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    _assert_no_secrets(response.body.decode("utf-8-sig"))
+    rows = list(csv.DictReader(io.StringIO(response.body.decode("utf-8-sig"))))
     assert list(rows[0]) == HEADERS
     assert len(rows) == 2
     first, second = rows
@@ -138,7 +140,7 @@ def test_csv_export(client, staff, consultation):
 
 def test_xlsx_export(client, staff, consultation):
     response = _download(client, staff, consultation, "xlsx")
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.body)).active
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     _assert_no_secrets(repr(rows))
     assert rows[0] == HEADERS
@@ -156,9 +158,9 @@ def test_xlsx_export(client, staff, consultation):
 def test_json_export(client, staff, consultation):
     response = _download(client, staff, consultation, "json")
     assert response["Content-Type"] == "application/json"
-    _assert_no_secrets(json.dumps(json.loads(response.content), ensure_ascii=False))
-    assert b"<script>" not in response.content
-    document = json.loads(response.content)
+    _assert_no_secrets(json.dumps(json.loads(response.body), ensure_ascii=False))
+    assert b"<script>" not in response.body
+    document = json.loads(response.body)
     assert set(document["questions"]) == {"keep", "leave", "miss"}
     first, second = document["responses"]
     assert first["answers"] == {
@@ -176,14 +178,14 @@ def test_every_formula_start_is_neutralised_in_csv_and_xlsx(client, staff, proce
     consultation = open_consultation(process)
     submit(consultation, value.strip() or value, channel="interview", group_label=value)
     client.force_login(staff)
-    raw = client.get(staff_url("export", consultation, "csv")).content.decode("utf-8-sig")
+    raw = client.get(staff_url("export", consultation, "csv")).getvalue().decode("utf-8-sig")
     row = list(csv.DictReader(io.StringIO(raw)))[0]
     assert row["group_label"].startswith("'") or not row["group_label"].startswith(
         ("=", "+", "-", "@", "\t", "\r")
     )
     assert not row["keep"].startswith(("=", "+", "-", "@"))
     sheet = load_workbook(
-        io.BytesIO(client.get(staff_url("export", consultation, "xlsx")).content)
+        io.BytesIO(client.get(staff_url("export", consultation, "xlsx")).getvalue())
     ).active
     for cell in sheet[2]:
         assert not (isinstance(cell.value, str) and cell.value.startswith(("=", "+", "-", "@")))
@@ -192,7 +194,7 @@ def test_every_formula_start_is_neutralised_in_csv_and_xlsx(client, staff, proce
 def test_empty_consultation_exports_headers_only(client, staff, process):
     consultation = open_consultation(process)
     client.force_login(staff)
-    raw = client.get(staff_url("export", consultation, "csv")).content.decode("utf-8-sig")
+    raw = client.get(staff_url("export", consultation, "csv")).getvalue().decode("utf-8-sig")
     assert list(csv.reader(io.StringIO(raw))) == [HEADERS]
-    document = json.loads(client.get(staff_url("export", consultation, "json")).content)
+    document = json.loads(client.get(staff_url("export", consultation, "json")).getvalue())
     assert document["responses"] == []

@@ -132,7 +132,7 @@ def test_export_then_import_round_trips_the_profile(client, staff, consultation,
         preferred_language="fi",
     )
     client.force_login(staff)
-    exported = client.get(staff_url("export", consultation, "xlsx")).content
+    exported = client.get(staff_url("export", consultation, "xlsx")).getvalue()
     target = open_consultation(process, areas=NORRKOPING_AREAS, ask_preferred_language=True)
     parsed = _parse(target, exported, "answers.xlsx")
     assert parsed.errors == []

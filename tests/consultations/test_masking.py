@@ -83,3 +83,19 @@ def test_ordinary_text_and_numbers_are_left_alone(text):
 def test_several_kinds_in_one_answer():
     text = "Jag heter Anna, anna@example.se, 070-123 45 67, pnr 19850709-1234."
     assert mask_personal_data(text) == "Jag heter Anna, [email], [phone], pnr [id number]."
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Without an "@" or a digit nothing can be masked, and the text comes back as it is.
+        ("Parkerna och biblioteket, vi ses där!", "Parkerna och biblioteket, vi ses där!"),
+        ("mejla mig (at) example.se", "mejla mig (at) example.se"),
+        # Digits of any script still go through every pattern.
+        ("ring ٠٧٠١٢٣٤٥٦٧", "ring ٠٧٠١٢٣٤٥٦٧"),
+        ("ring 0701234567", "ring [phone]"),
+        ("x@y.se", "[email]"),
+    ],
+)
+def test_text_without_at_sign_or_digit_skips_the_patterns(text, expected):
+    assert mask_personal_data(text) == expected

@@ -53,5 +53,5 @@ def test_exports_mask_group_labels_and_areas(client, staff, consultation):
     ).answers.create(question=consultation.questions.first(), text="Torget")
     client.force_login(staff)
     for fmt in ("csv", "json"):
-        body = client.get(staff_url("export", consultation, fmt)).content.decode("utf-8-sig")
+        body = client.get(staff_url("export", consultation, fmt)).getvalue().decode("utf-8-sig")
         assert "0701234567" not in body and "bo@example.dk" not in body
