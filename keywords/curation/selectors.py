@@ -20,6 +20,8 @@ from keywords.models import (
     KeywordAction,
     KeywordMention,
     KeywordStatus,
+    MergeSuggestion,
+    MergeSuggestionState,
 )
 
 ORDERS = ("respondents", "label")
@@ -28,10 +30,7 @@ EXAMPLES_PER_KEYWORD = 2
 EXCERPT_LENGTH = 160
 ANSWERS_PER_PAGE = 50
 ACTIONS_PER_PAGE = 50
-# Suggestions compare every pair: bounded to the most mentioned keywords, so the page
-# stays fast on a consultation with tens of thousands of keywords.
-SUGGESTION_POOL = 400
-SUGGESTIONS_SHOWN = 30
+SUGGESTIONS_PER_PAGE = 50
 # Filterable statuses: merged keywords are never rows of their own.
 ROW_STATUSES = (KeywordStatus.CANDIDATE, KeywordStatus.KEPT, KeywordStatus.STRUCK)
 
@@ -257,29 +256,35 @@ def keyword_history(consultation: Consultation, page: int | str = 1) -> Page:
 
 
 @dataclass
-class MergeSuggestion:
-    keep: KeywordRow  # the one with more respondents: the suggested target
-    merge: KeywordRow
-    reason: str  # "stem" or "similar"
+class SuggestionItem:
+    keep: Keyword  # the one with more respondents now: the suggested target
+    merge: Keyword
+    reason: str  # SuggestionReason
     score: float
 
 
-def merge_suggestions(consultation: Consultation) -> list[MergeSuggestion]:
-    """Near-duplicate keywords (same stem, or near-identical spelling) worth merging.
+def merge_suggestions(consultation: Consultation, page: int | str = 1) -> Page:
+    """The stored pairs (keywords.curation.suggestions), a page at a time, pairs of two
+    large keywords first. Pairs where either keyword was merged away or struck since they
+    were computed are left out; the one with more respondents is the suggested target."""
+    live = (KeywordStatus.CANDIDATE, KeywordStatus.KEPT)
+    pairs = (
+        MergeSuggestion.objects.filter(
+            consultation=consultation, keyword_a__status__in=live, keyword_b__status__in=live
+        )
+        .select_related("keyword_a", "keyword_b")
+        .order_by("-respondents", "-score", "pk")
+    )
+    result = Paginator(pairs, SUGGESTIONS_PER_PAGE).get_page(page)
+    items = []
+    for pair in result.object_list:
+        keep, merge = sorted(
+            (pair.keyword_a, pair.keyword_b), key=lambda k: (-k.respondents, k.label, k.pk)
+        )
+        items.append(SuggestionItem(keep, merge, pair.reason, pair.score))
+    result.object_list = items
+    return result
 
-    Among the keywords still in play (not struck), the most mentioned first; the one with
-    more respondents is the suggested target.
-    """
-    from keywords.extraction.extractor import suggest_merges
 
-    rows = [r for r in keyword_table(consultation) if not r.is_struck][:SUGGESTION_POOL]
-    by_base_form = {r.keyword.base_form: r for r in rows}
-    language = consultation.process.municipality.default_language
-    suggestions = []
-    for s in suggest_merges(by_base_form, language):
-        a, b = by_base_form[s.keyword], by_base_form[s.other]
-        keep, merge = sorted((a, b), key=lambda r: (-r.respondents, r.keyword.label, r.keyword.pk))
-        suggestions.append(MergeSuggestion(keep, merge, s.reason, s.score))
-        if len(suggestions) >= SUGGESTIONS_SHOWN:
-            break
-    return suggestions
+def merge_suggestion_state(consultation: Consultation) -> MergeSuggestionState | None:
+    return MergeSuggestionState.objects.filter(consultation=consultation).first()
