@@ -2,6 +2,8 @@
 debounced task sent after commits without ever breaking the caller, and the page (stale
 pairs left out, paged, constant queries, dismiss and recompute for editors only)."""
 
+import random
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -286,13 +288,16 @@ def test_the_page_takes_as_many_queries_for_many_keywords_as_for_few(client, sta
     client.force_login(staff)
     page = url("suggestions", consultation)
 
+    rng = random.Random(5)
+
     def grow(n):
-        start = Keyword.objects.count()
+        # Unrelated random words, each with a near-duplicate: n pairs.
+        words = {"".join(rng.choice("abcdefghijklmnop") for _ in range(12)) for _ in range(n)}
         Keyword.objects.bulk_create(
-            Keyword(consultation=consultation, base_form=f"{word}{i}", label=f"{word}{i}",
-                    respondents=i % 7 + 1)
-            for i in range(start, start + n)
-            for word in ("stadspark", "stadsparken")
+            Keyword(consultation=consultation, base_form=base_form, label=base_form,
+                    respondents=len(base_form))
+            for word in words
+            for base_form in (word, word + "x")
         )  # fmt: skip
         suggestions.merge_suggestions_recompute(consultation_id=consultation.pk)
 
