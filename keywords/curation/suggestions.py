@@ -40,6 +40,9 @@ logger = logging.getLogger(__name__)
 # linearly as short pieces of compounds repeat); the rest of a 60,000-keyword tail has one
 # or two respondents each, where a merge changes little.
 POOL_SIZE = 10_000
+# Pairs stored at most, the pairs of the largest keywords first: no one reviews more, and
+# a pool of near-identical labels (numbered variants, say) cannot fill the table.
+MAX_PAIRS = 20_000
 # Seconds a recompute waits after being queued, so a burst of merges or sweeps shares one.
 QUEUE_DELAY = 10.0
 # A claim older than this is taken to be lost (a worker died, a message expired).
@@ -111,12 +114,15 @@ def merge_suggestions_recompute(*, consultation_id: int) -> int:
                 "keyword_a_id", "keyword_b_id"
             )
         )
-        wanted: dict[tuple[int, int], tuple[str, float, int]] = {}
+        found: dict[tuple[int, int], tuple[str, float, int]] = {}
         for pair in pairs:
             a, b = sorted((pair.first, pair.second))
             if (a, b) not in dismissed:
                 weight = min(respondents[a], respondents[b])
-                wanted[(a, b)] = (pair.reason, round(pair.score, 2), weight)
+                found[(a, b)] = (pair.reason, round(pair.score, 2), weight)
+        # The page's order (weight, then score), and the pair's keys for a stable cut.
+        ranked = sorted(found.items(), key=lambda item: (-item[1][2], -item[1][1], item[0]))
+        wanted = dict(ranked[:MAX_PAIRS])
 
         stored = MergeSuggestion.objects.filter(consultation_id=consultation_id)
         existing = {

@@ -116,6 +116,14 @@ def test_the_pool_is_the_most_mentioned_keywords_plus_every_kept_one(
     assert MergeSuggestionState.objects.get().keywords_compared == 4
 
 
+def test_only_the_pairs_of_the_largest_keywords_are_stored_beyond_the_cap(
+    consultation, bikes, monkeypatch
+):
+    monkeypatch.setattr(suggestions, "MAX_PAIRS", 1)
+    assert suggestions.merge_suggestions_recompute(consultation_id=consultation.pk) == 1
+    assert stored(consultation) == {("cykelväg", "cykelvägar", "stem", 5)}
+
+
 def test_a_dismissed_pair_stays_dismissed_and_is_on_record(consultation, bikes, staff):
     suggestions.merge_suggestions_recompute(consultation_id=consultation.pk)
     suggestions.merge_suggestion_dismiss(
