@@ -23,6 +23,11 @@ urlpatterns = [
         name="suggestions_recompute",
     ),
     path(f"{_base}suggestions/dismiss/", views.suggestion_dismiss, name="suggestion_dismiss"),
+    path(
+        f"{_base}suggestions/dismissed/",
+        views.suggestions_dismissed,
+        name="suggestions_dismissed",
+    ),
     path(f"{_base}history/", views.keyword_history, name="history"),
     path(f"{_base}history/<int:action_pk>/undo/", views.action_undo, name="undo"),
     path(f"{_base}<int:keyword_pk>/answers/", views.keyword_answers, name="answers"),

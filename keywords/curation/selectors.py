@@ -21,6 +21,7 @@ from keywords.models import (
     KeywordMention,
     KeywordStatus,
     MergeSuggestion,
+    MergeSuggestionDismissal,
     MergeSuggestionState,
 )
 
@@ -289,6 +290,16 @@ def merge_suggestions(consultation: Consultation, page: int | str = 1) -> Page:
         items.append(SuggestionItem(keep, merge, pair.reason, pair.score))
     result.object_list = items
     return result
+
+
+def dismissed_suggestions(consultation: Consultation, page: int | str = 1) -> Page:
+    """The pairs staff said are not the same, newest first, with who and when."""
+    dismissals = (
+        MergeSuggestionDismissal.objects.filter(consultation=consultation)
+        .select_related("keyword_a", "keyword_b", "dismissed_by")
+        .order_by("-dismissed_at", "-pk")
+    )
+    return Paginator(dismissals, SUGGESTIONS_PER_PAGE).get_page(page)
 
 
 def merge_suggestion_state(consultation: Consultation) -> MergeSuggestionState | None:

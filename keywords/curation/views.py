@@ -364,6 +364,20 @@ def keyword_suggestions(request, pk):
     )
 
 
+@require_GET
+@member_required(EDITOR_ROLES)
+def suggestions_dismissed(request, pk):
+    consultation = consultation_for_member(request, pk)
+    return render(
+        request,
+        "keywords/curation_suggestions_dismissed.html",
+        {
+            "consultation": consultation,
+            "page": selectors.dismissed_suggestions(consultation, request.GET.get("page", 1)),
+        },
+    )
+
+
 @require_POST
 @member_required(EDITOR_ROLES)
 def suggestion_dismiss(request, pk):

@@ -22,6 +22,7 @@ from keywords.models import (
 )
 from tests.visionportal.test_access_matrix import (
     EDITOR_POST,
+    EDITOR_VIEW,
     ROLES,
     _assert_outcome,
     _client_for,
@@ -338,6 +339,17 @@ def test_dismiss_on_the_page_removes_the_pair_and_says_so(english, staff, consul
     assert MergeSuggestionDismissal.objects.get().dismissed_by == staff
 
 
+def test_dismissed_pairs_are_listed_with_who_and_when(english, staff, consultation, bikes):
+    suggestions.merge_suggestion_dismiss(
+        consultation=consultation, keywords=(bikes["skola"], bikes["cykelväg"]), by=staff
+    )
+    english.force_login(staff)
+    page = english.get(url("suggestions_dismissed", consultation)).text
+    assert '<span dir="auto">“cykelväg”</span>, <span dir="auto">“skola”</span>' in page
+    assert "staff@norrkoping.test" in page
+    assert "<time datetime=" in page
+
+
 @pytest.mark.parametrize(
     "data",
     [{}, {"keyword_a": "x", "keyword_b": "1"}, {"keyword_a": "²", "keyword_b": "1"}],
@@ -406,18 +418,24 @@ def test_dismiss_and_recompute_are_for_editors_of_that_municipality(
         except AssertionError as error:
             raise AssertionError(f"{role} POST {page}: {response.status_code}") from error
     allowed = EDITOR_POST[role] == 302
+    _assert_outcome(client.get(url("suggestions_dismissed", consultation)), EDITOR_VIEW[role])
     assert MergeSuggestionDismissal.objects.exists() == allowed
     assert len(sent) == (1 if allowed else 0)
 
 
 def test_another_municipalitys_staff_get_not_found(client, other_staff, consultation, bikes):
     client.force_login(other_staff)
-    for name in ("suggestions", "suggestion_dismiss", "suggestions_recompute"):
+    for name in (
+        "suggestions",
+        "suggestions_dismissed",
+        "suggestion_dismiss",
+        "suggestions_recompute",
+    ):
         page = url(name, consultation, slug="ishoj")
         response = (
-            client.post(page, {"keyword_a": 1, "keyword_b": 2})
-            if name != "suggestions"
-            else client.get(page)
+            client.get(page)
+            if name in ("suggestions", "suggestions_dismissed")
+            else client.post(page, {"keyword_a": 1, "keyword_b": 2})
         )
         assert response.status_code == 404, page
     assert not MergeSuggestionDismissal.objects.exists()
