@@ -86,6 +86,68 @@ def _pool(consultation_id: int) -> list[tuple[int, str, int]]:
     return top + sorted(kept, key=lambda row: (-row[2], row[1], row[0]))
 
 
+Pair = tuple[int, int]
+Values = tuple[str, float, int]  # reason, score, respondents (the page's order)
+
+
+def _wanted(consultation_id: int, pool, language: str) -> dict[Pair, Values]:
+    """The pairs to store, dismissed ones left out, those of the largest keywords first."""
+    respondents = {pk: count for pk, _base_form, count in pool}
+    pairs = suggested_pairs({pk: base_form for pk, base_form, _count in pool}, language)
+    dismissed = set(
+        MergeSuggestionDismissal.objects.filter(consultation_id=consultation_id).values_list(
+            "keyword_a_id", "keyword_b_id"
+        )
+    )
+    found: dict[Pair, Values] = {}
+    for pair in pairs:
+        a, b = sorted((pair.first, pair.second))
+        if (a, b) not in dismissed:
+            weight = min(respondents[a], respondents[b])
+            found[(a, b)] = (pair.reason, round(pair.score, 2), weight)
+    # The page's order (weight, then score), and the pair's keys for a stable cut.
+    ranked = sorted(found.items(), key=lambda item: (-item[1][2], -item[1][1], item[0]))
+    return dict(ranked[:MAX_PAIRS])
+
+
+def _store(consultation_id: int, wanted: dict[Pair, Values], now) -> None:
+    """Make the stored pairs `wanted`, touching only rows that differ (idempotent)."""
+    stored = MergeSuggestion.objects.filter(consultation_id=consultation_id)
+    existing = {
+        (a, b): (pk, (reason, score, weight))
+        for pk, a, b, reason, score, weight in stored.values_list(
+            "pk", "keyword_a_id", "keyword_b_id", "reason", "score", "respondents"
+        )
+    }
+    gone = [pk for key, (pk, _values) in existing.items() if key not in wanted]
+    if gone:
+        stored.filter(pk__in=gone).delete()
+    changed = [
+        MergeSuggestion(pk=existing[key][0], reason=r, score=s, respondents=w, computed_at=now)
+        for key, (r, s, w) in wanted.items()
+        if key in existing and existing[key][1] != (r, s, w)
+    ]
+    MergeSuggestion.objects.bulk_update(
+        changed, ["reason", "score", "respondents", "computed_at"], batch_size=2000
+    )
+    MergeSuggestion.objects.bulk_create(
+        [
+            MergeSuggestion(
+                consultation_id=consultation_id,
+                keyword_a_id=a,
+                keyword_b_id=b,
+                reason=r,
+                score=s,
+                respondents=w,
+                computed_at=now,
+            )
+            for (a, b), (r, s, w) in sorted(wanted.items())
+            if (a, b) not in existing
+        ],
+        batch_size=2000,
+    )
+
+
 def merge_suggestions_recompute(*, consultation_id: int) -> int:
     """Recompute a consultation's stored pairs; returns how many there are.
 
@@ -96,74 +158,27 @@ def merge_suggestions_recompute(*, consultation_id: int) -> int:
         pk=consultation_id
     )
     now = timezone.now()
+    state = MergeSuggestionState.objects.filter(consultation_id=consultation_id)
     MergeSuggestionState.objects.get_or_create(consultation_id=consultation_id)
     # From here on a change queues a new run (which waits for this one's lock).
-    MergeSuggestionState.objects.filter(consultation_id=consultation_id).update(
-        queued_at=None, started_at=now
-    )
+    state.update(queued_at=None, started_at=now)
     started = time.monotonic()
-    with transaction.atomic():
-        _one_at_a_time(consultation_id)
-        pool = _pool(consultation_id)
-        respondents = {pk: count for pk, _base_form, count in pool}
-        pairs = suggested_pairs(
-            {pk: base_form for pk, base_form, _count in pool}, _language(consultation)
-        )
-        dismissed = set(
-            MergeSuggestionDismissal.objects.filter(consultation_id=consultation_id).values_list(
-                "keyword_a_id", "keyword_b_id"
+    try:
+        with transaction.atomic():
+            _one_at_a_time(consultation_id)
+            pool = _pool(consultation_id)
+            wanted = _wanted(consultation_id, pool, _language(consultation))
+            _store(consultation_id, wanted, now)
+            state.update(
+                started_at=None,
+                computed_at=timezone.now(),
+                keywords_compared=len(pool),
+                seconds=round(time.monotonic() - started, 3),
             )
-        )
-        found: dict[tuple[int, int], tuple[str, float, int]] = {}
-        for pair in pairs:
-            a, b = sorted((pair.first, pair.second))
-            if (a, b) not in dismissed:
-                weight = min(respondents[a], respondents[b])
-                found[(a, b)] = (pair.reason, round(pair.score, 2), weight)
-        # The page's order (weight, then score), and the pair's keys for a stable cut.
-        ranked = sorted(found.items(), key=lambda item: (-item[1][2], -item[1][1], item[0]))
-        wanted = dict(ranked[:MAX_PAIRS])
-
-        stored = MergeSuggestion.objects.filter(consultation_id=consultation_id)
-        existing = {
-            (a, b): (pk, (reason, score, weight))
-            for pk, a, b, reason, score, weight in stored.values_list(
-                "pk", "keyword_a_id", "keyword_b_id", "reason", "score", "respondents"
-            )
-        }
-        gone = [pk for key, (pk, _values) in existing.items() if key not in wanted]
-        if gone:
-            stored.filter(pk__in=gone).delete()
-        changed = [
-            MergeSuggestion(pk=existing[key][0], reason=r, score=s, respondents=w, computed_at=now)
-            for key, (r, s, w) in wanted.items()
-            if key in existing and existing[key][1] != (r, s, w)
-        ]
-        MergeSuggestion.objects.bulk_update(
-            changed, ["reason", "score", "respondents", "computed_at"], batch_size=2000
-        )
-        MergeSuggestion.objects.bulk_create(
-            [
-                MergeSuggestion(
-                    consultation_id=consultation_id,
-                    keyword_a_id=a,
-                    keyword_b_id=b,
-                    reason=r,
-                    score=s,
-                    respondents=w,
-                    computed_at=now,
-                )
-                for (a, b), (r, s, w) in sorted(wanted.items())
-                if (a, b) not in existing
-            ],
-            batch_size=2000,
-        )
-        MergeSuggestionState.objects.filter(consultation_id=consultation_id).update(
-            started_at=None,
-            computed_at=timezone.now(),
-            keywords_compared=len(pool),
-            seconds=round(time.monotonic() - started, 3),
-        )
+    except Exception:
+        # The page must not say "recomputing" for ever; the task's failure is logged.
+        state.update(started_at=None)
+        raise
     return len(wanted)
 
 

@@ -99,6 +99,22 @@ def test_recompute_drops_pairs_that_no_longer_hold_and_adds_new_ones(consultatio
     }
 
 
+def test_a_failed_recompute_keeps_the_stored_pairs_and_no_longer_says_it_runs(
+    consultation, bikes, monkeypatch
+):
+    suggestions.merge_suggestions_recompute(consultation_id=consultation.pk)
+    before = stored(consultation)
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("out of memory")
+
+    monkeypatch.setattr(suggestions, "suggested_pairs", fail)
+    with pytest.raises(RuntimeError):
+        suggestions.merge_suggestions_recompute(consultation_id=consultation.pk)
+    assert stored(consultation) == before
+    assert MergeSuggestionState.objects.get().started_at is None
+
+
 def test_the_pool_is_the_most_mentioned_keywords_plus_every_kept_one(
     consultation, monkeypatch, staff
 ):
