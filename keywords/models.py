@@ -493,3 +493,106 @@ class KeywordListItem(models.Model):
 
     def __str__(self):
         return self.label
+
+
+class SuggestionReason(models.TextChoices):
+    STEM = "stem", _("Same stem")
+    SIMILAR = "similar", _("Similar spelling")
+
+
+class MergeSuggestion(models.Model):
+    """Two keywords that may mean the same, found by keywords.curation.suggestions after
+    extraction or curation (never per request). Staff merge or dismiss; nothing is merged
+    silently. The pair is stored in primary-key order; which one to merge into is read
+    from the respondents when shown."""
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="merge_suggestions"
+    )
+    keyword_a = models.ForeignKey(Keyword, on_delete=models.CASCADE, related_name="+")
+    keyword_b = models.ForeignKey(Keyword, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(_("reason"), max_length=10, choices=SuggestionReason.choices)
+    score = models.FloatField(_("similarity"))
+    # Respondents of the less mentioned keyword when computed: the page's order (a pair
+    # of two large keywords matters more), read from an index rather than sorted per page.
+    respondents = models.IntegerField(default=0)
+    computed_at = models.DateTimeField(_("computed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("merge suggestion")
+        verbose_name_plural = _("merge suggestions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["keyword_a", "keyword_b"], name="merge_suggestion_one_per_pair"
+            ),
+            models.CheckConstraint(
+                condition=Q(keyword_a__lt=F("keyword_b")), name="merge_suggestion_pair_ordered"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                "consultation",
+                models.F("respondents").desc(),
+                models.F("score").desc(),
+                "id",
+                name="merge_suggestion_by_weight",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.keyword_a_id} ~ {self.keyword_b_id} ({self.reason})"
+
+
+class MergeSuggestionDismissal(models.Model):
+    """Staff said two keywords are not the same: the pair is never suggested again. On
+    record with who and when."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="+")
+    keyword_a = models.ForeignKey(Keyword, on_delete=models.CASCADE, related_name="+")
+    keyword_b = models.ForeignKey(Keyword, on_delete=models.CASCADE, related_name="+")
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    dismissed_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("dismissed merge suggestion")
+        verbose_name_plural = _("dismissed merge suggestions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["keyword_a", "keyword_b"], name="merge_suggestion_dismissed_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(keyword_a__lt=F("keyword_b")),
+                name="merge_suggestion_dismissal_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.keyword_a_id} ≠ {self.keyword_b_id}"
+
+
+class MergeSuggestionState(models.Model):
+    """Where a consultation's merge suggestions stand, for the page and for the debounce:
+    `queued_at` is set while a recompute is queued (so at most one is), `started_at` while
+    one runs, `computed_at` when the stored pairs were last computed."""
+
+    consultation = models.OneToOneField(
+        Consultation, on_delete=models.CASCADE, related_name="merge_suggestion_state"
+    )
+    queued_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
+    keywords_compared = models.PositiveIntegerField(default=0)
+    seconds = models.FloatField(default=0)
+
+    class Meta:
+        verbose_name = _("merge suggestion state")
+        verbose_name_plural = _("merge suggestion states")
+
+    def __str__(self):
+        return f"{self.consultation_id}: {self.computed_at}"

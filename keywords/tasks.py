@@ -5,18 +5,36 @@ results are ignored: a send then never touches the result backend, whose reconne
 would hold a request for ~19 s while Redis is down."""
 
 from celery import shared_task
+from django.utils import timezone
 
+from consultations.models import Response
+from keywords.curation import suggestions
 from keywords.extraction import services
 
-from .models import ExtractionRun
+from .models import ExtractionRun, RunStatus
 
 
 @shared_task(name="keywords.extract_pending", ignore_result=True)
 def extract_pending() -> int:
-    return services.pending_responses_extract()
+    started = timezone.now()
+    extracted = services.pending_responses_extract()
+    if extracted:
+        # The consultations whose keywords this sweep changed (debounced per consultation).
+        swept = Response.objects.filter(keywords_extracted_at__gte=started)
+        for consultation_id in swept.values_list("consultation_id", flat=True).distinct():
+            suggestions.merge_suggestions_refresh(consultation_id=consultation_id)
+    return extracted
 
 
 @shared_task(name="keywords.rebuild", ignore_result=True)
 def rebuild(run_id: int) -> str:
     run = ExtractionRun.objects.select_related("consultation__process__municipality").get(pk=run_id)
-    return services.keywords_rebuild(run=run).status
+    run = services.keywords_rebuild(run=run)
+    if run.status == RunStatus.DONE:
+        suggestions.merge_suggestions_refresh(consultation_id=run.consultation_id)
+    return run.status
+
+
+@shared_task(name="keywords.recompute_merge_suggestions", ignore_result=True)
+def recompute_merge_suggestions(consultation_id: int) -> int:
+    return suggestions.merge_suggestions_recompute(consultation_id=consultation_id)

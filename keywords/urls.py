@@ -17,6 +17,17 @@ urlpatterns = [
     path(f"{_base}add/", views.keyword_add, name="add"),
     path(f"{_base}merge/", views.keyword_merge, name="merge"),
     path(f"{_base}suggestions/", views.keyword_suggestions, name="suggestions"),
+    path(
+        f"{_base}suggestions/recompute/",
+        views.suggestions_recompute,
+        name="suggestions_recompute",
+    ),
+    path(f"{_base}suggestions/dismiss/", views.suggestion_dismiss, name="suggestion_dismiss"),
+    path(
+        f"{_base}suggestions/dismissed/",
+        views.suggestions_dismissed,
+        name="suggestions_dismissed",
+    ),
     path(f"{_base}history/", views.keyword_history, name="history"),
     path(f"{_base}history/<int:action_pk>/undo/", views.action_undo, name="undo"),
     path(f"{_base}<int:keyword_pk>/answers/", views.keyword_answers, name="answers"),

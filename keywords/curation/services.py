@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from consultations.models import Consultation
 from keywords import tallies
+from keywords.curation import suggestions
 from keywords.models import ActionKind, Keyword, KeywordAction, KeywordStatus
 from visionportal import services as versioning
 from visionportal.models import VisionProcess
@@ -233,6 +234,9 @@ def _record(
         if was.get("merged_into") != now.get("merged_into"):
             moved.update(int(x) for x in (pk, was.get("merged_into"), now.get("merged_into")) if x)
     tallies.keyword_tallies_recount(consultation_id=consultation_id, keyword_ids=moved)
+    if moved:
+        # A merge, split or undo changes which keywords are roots and their respondents.
+        suggestions.merge_suggestions_refresh(consultation_id=consultation_id)
     return action
 
 

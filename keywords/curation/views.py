@@ -18,7 +18,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from consultations.access import consultation_for_member
 from keywords.access import action_of, keyword_of
-from keywords.curation import selectors, undo
+from keywords.curation import selectors, suggestions, undo
 from keywords.curation import services as curation
 from keywords.curation.forms import (
     AddForm,
@@ -330,6 +330,11 @@ def action_undo(request, pk, action_pk):
     return redirect("keywords:history", request.municipality.slug, consultation.pk)
 
 
+def _suggestions_url(request, consultation, page=None) -> str:
+    url = reverse("keywords:suggestions", args=[request.municipality.slug, consultation.pk])
+    return url + (f"?page={page}" if page and page != "1" else "")
+
+
 @require_GET
 @member_required(EDITOR_ROLES)
 def keyword_suggestions(request, pk):
@@ -337,5 +342,65 @@ def keyword_suggestions(request, pk):
     return render(
         request,
         "keywords/curation_suggestions.html",
-        {"consultation": consultation, "suggestions": selectors.merge_suggestions(consultation)},
+        {
+            "consultation": consultation,
+            "page": selectors.merge_suggestions(consultation, request.GET.get("page", 1)),
+            "state": selectors.merge_suggestion_state(consultation),
+        },
     )
+
+
+@require_GET
+@member_required(EDITOR_ROLES)
+def suggestions_dismissed(request, pk):
+    consultation = consultation_for_member(request, pk)
+    return render(
+        request,
+        "keywords/curation_suggestions_dismissed.html",
+        {
+            "consultation": consultation,
+            "page": selectors.dismissed_suggestions(consultation, request.GET.get("page", 1)),
+        },
+    )
+
+
+@require_POST
+@member_required(EDITOR_ROLES)
+def suggestion_dismiss(request, pk):
+    """Staff say a suggested pair is not the same keyword: it is not suggested again."""
+    consultation = consultation_for_member(request, pk)
+    ids = [request.POST.get(name, "") for name in ("keyword_a", "keyword_b")]
+    page = request.POST.get("page", "")
+    page = page if is_id(page) else None
+    if not all(is_id(value) for value in ids) or ids[0] == ids[1]:
+        messages.error(request, _("Choose the two keywords of a suggestion."))
+        return redirect(_suggestions_url(request, consultation, page))
+    first, second = (keyword_of(consultation, int(value)) for value in ids)
+    suggestions.merge_suggestion_dismiss(
+        consultation=consultation, keywords=(first, second), by=request.user
+    )
+    messages.success(
+        request,
+        _("%(first)s and %(second)s will not be suggested again.")
+        % {"first": curation.quoted(first.label), "second": curation.quoted(second.label)},
+    )
+    return redirect(_suggestions_url(request, consultation, page))
+
+
+@require_POST
+@member_required(EDITOR_ROLES)
+def suggestions_recompute(request, pk):
+    consultation = consultation_for_member(request, pk)
+    outcome = suggestions.merge_suggestions_request(consultation=consultation)
+    if outcome == suggestions.NOT_SENT:
+        messages.error(
+            request,
+            _("The recompute could not be started now. Try again in a minute."),
+        )
+    elif outcome == suggestions.ALREADY_QUEUED:
+        messages.info(request, _("A recompute is already queued. Reload the page in a moment."))
+    else:
+        messages.success(
+            request, _("Recomputing the suggestions. Reload the page in a moment to see them.")
+        )
+    return redirect(_suggestions_url(request, consultation))

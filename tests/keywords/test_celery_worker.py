@@ -61,3 +61,31 @@ def test_a_submitted_response_is_extracted_by_the_worker_after_commit(celery_wor
     mentions = KeywordMention.objects.filter(answer__response=response)
     assert _wait_for(mentions.exists)
     assert list(mentions.values_list("keyword__base_form", flat=True)) == ["kollektivtrafik"]
+
+
+def test_a_merge_has_the_worker_recompute_the_suggestions_after_commit(
+    celery_worker, process, staff, monkeypatch
+):
+    from keywords.curation import services as curation
+    from keywords.curation import suggestions
+    from keywords.models import MergeSuggestion, MergeSuggestionState
+
+    from .factories import keyword
+
+    monkeypatch.setattr(suggestions, "QUEUE_DELAY", 0)
+    consultation = open_consultation(process)
+    park, parker = keyword(consultation, "park"), keyword(consultation, "parker")
+    skola, skolor = keyword(consultation, "skola"), keyword(consultation, "skolor")
+    with transaction.atomic():
+        curation.keyword_merge(keywords=[parker], into=park, by=staff)
+        curation.keyword_split(keyword=parker, by=staff)
+        # Nothing is queued before the commit (the worker would read the old keywords).
+        assert not MergeSuggestionState.objects.filter(queued_at__isnull=False).exists()
+
+    state = MergeSuggestionState.objects.filter(consultation=consultation)
+    assert _wait_for(lambda: state.filter(computed_at__isnull=False, queued_at=None).exists())
+    pairs = MergeSuggestion.objects.filter(consultation=consultation)
+    assert set(pairs.values_list("keyword_a", "keyword_b")) == {
+        (park.pk, parker.pk),
+        (skola.pk, skolor.pk),
+    }

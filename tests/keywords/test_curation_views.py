@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from consultations.models import Answer, ResponseTargetGroup
 from keywords.curation import services as curation
+from keywords.curation import suggestions
 from keywords.extraction import services
 from keywords.models import Keyword, KeywordAction, KeywordStatus
 from tests.visionportal.test_access_matrix import (
@@ -415,6 +416,7 @@ def test_suggestions_offer_a_one_click_merge(english, staff, consultation):
     make(consultation, "busshållplats")
     english.force_login(staff)
     services.answer_keywords_extract(answer_ids=answer_ids(consultation))
+    suggestions.merge_suggestions_recompute(consultation_id=consultation.pk)
     page = english.get(url("suggestions", consultation)).text
     target = Keyword.objects.get(base_form="cykelväg")
     duplicate = Keyword.objects.get(base_form="cykelvägar")
