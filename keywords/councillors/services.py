@@ -358,6 +358,20 @@ def _publish_source(round: CouncillorRound | None, consultation: Consultation):
     )
 
 
+def _check_unrounded_list_size(consultation: Consultation) -> None:
+    """A list published without a round is the curated list as it is now: bounded like a
+    round's, since residents sort it (60,000 extraction candidates are no list)."""
+    count = round_list.curated_keywords(consultation).count()
+    if count > round_list.ROUND_KEYWORDS_MAX:
+        raise RoundError(
+            _(
+                "The curated list has %(count)d keywords; a published list takes at most "
+                "%(max)d. Keep the keywords for sorting in the keyword table first."
+            )
+            % {"count": count, "max": round_list.ROUND_KEYWORDS_MAX}
+        )
+
+
 @dataclass(frozen=True)
 class Acceptance:
     """What staff accept from a round: strikes by keyword id, additions by label key."""
@@ -412,11 +426,13 @@ def keyword_list_publish(
                 or (p.kind == ProposalKind.ADD and label_key(p.label) in accept.additions)
             ]
             source_round = round
-        elif previous is not None:
-            source_round = previous.source_round
-            accepted = list(previous.accepted_proposals.all())
         else:
-            source_round, accepted = None, []
+            _check_unrounded_list_size(consultation)
+            if previous is not None:
+                source_round = previous.source_round
+                accepted = list(previous.accepted_proposals.all())
+            else:
+                source_round, accepted = None, []
 
         struck = {p.keyword_id for p in accepted if p.kind == ProposalKind.STRIKE}
         items: list[KeywordListItem] = []

@@ -492,6 +492,19 @@ def test_without_a_round_the_curated_list_is_published_with_staff_origins(
     assert keyword_list.source_round is None
 
 
+def test_without_a_round_a_list_beyond_the_bound_is_refused_with_what_to_do(
+    consultation, keywords, staff, monkeypatch
+):
+    monkeypatch.setattr(round_list, "ROUND_KEYWORDS_MAX", 2)
+    with pytest.raises(RoundError, match="has 3 keywords; a published list takes at most 2"):
+        services.keyword_list_publish(consultation=consultation, by=staff)
+    assert not KeywordList.objects.filter(consultation=consultation).exists()
+    keywords["park"].status = KeywordStatus.KEPT
+    keywords["park"].save(update_fields=["status"])
+    published = services.keyword_list_publish(consultation=consultation, by=staff)
+    assert [item.label for item in published.items.all()] == ["Parker"]
+
+
 def test_a_published_list_is_frozen_when_keywords_change(
     two_councillors_proposed, consultation, keywords, staff
 ):
