@@ -9,6 +9,7 @@ cannot undo it.
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -83,6 +84,23 @@ class Keyword(models.Model):
                 name="keyword_by_respondents",
             ),
             models.Index(fields=["consultation", "status", "label"], name="keyword_by_label"),
+            # The table with no status filter: its rows are the keywords not merged away,
+            # paged in the order the selector sorts them (labels case-insensitively).
+            models.Index(
+                "consultation",
+                models.F("respondents").desc(),
+                Lower("label"),
+                "id",
+                condition=Q(merged_into__isnull=True),
+                name="keyword_root_by_respondents",
+            ),
+            models.Index(
+                "consultation",
+                Lower("label"),
+                "id",
+                condition=Q(merged_into__isnull=True),
+                name="keyword_root_by_label",
+            ),
         ]
 
     def __str__(self):

@@ -38,7 +38,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consultations.models import Consultation
-from keywords.curation.selectors import keyword_table
+from keywords.curation.selectors import KeywordRow, root_keywords
 from keywords.models import (
     CouncillorProposal,
     CouncillorRound,
@@ -104,7 +104,10 @@ def clean_label(label: str | None) -> str:
 
 def curated_keywords(consultation: Consultation) -> list:
     """The keyword table's rows that make up the curated list, most respondents first."""
-    rows = [r for r in keyword_table(consultation) if r.keyword.status != KeywordStatus.STRUCK]
+    rows = [
+        KeywordRow(keyword=k, respondents=k.respondents)
+        for k in root_keywords(consultation).exclude(status=KeywordStatus.STRUCK)
+    ]
     if any(r.keyword.kept_for_sorting for r in rows):
         rows = [r for r in rows if r.keyword.kept_for_sorting]
     return rows

@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Prefetch, Q, Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Sum, Window
+from django.db.models.functions import Coalesce, Lower, RowNumber
 
 from consultations.masking import mask_personal_data
 from consultations.models import Answer, Consultation, QuestionKind
@@ -20,12 +20,18 @@ from keywords.models import (
     KeywordAction,
     KeywordMention,
     KeywordStatus,
+    KeywordTally,
 )
 
 ORDERS = ("respondents", "label")
 COUNTED_KINDS = (QuestionKind.KEEP, QuestionKind.LEAVE, QuestionKind.MISS)
 EXAMPLES_PER_KEYWORD = 2
 EXCERPT_LENGTH = 160
+ROWS_PER_PAGE = 50
+# A root can have any number of keywords merged into it; the row lists this many.
+MERGED_SHOWN = 20
+# Keywords ticked for merging ride along in the query string while staff page and filter.
+MERGE_SELECTION_MAX = 100
 ANSWERS_PER_PAGE = 50
 ACTIONS_PER_PAGE = 50
 # Suggestions compare every pair: bounded to the most mentioned keywords, so the page
@@ -42,6 +48,7 @@ class KeywordRow:
     respondents: int = 0
     by_kind: dict[str, int] = field(default_factory=dict)
     merged: list[Keyword] = field(default_factory=list)
+    merged_more: int = 0  # merged keywords beyond the MERGED_SHOWN listed
     examples: list[str] = field(default_factory=list)
 
     @property
@@ -51,10 +58,6 @@ class KeywordRow:
     @property
     def kind_counts(self) -> list[tuple[str, int]]:
         return [(kind, self.by_kind.get(kind, 0)) for kind in COUNTED_KINDS]
-
-
-def _root(keyword_id: int, merged_into: dict[int, int | None]) -> int:
-    return merged_into.get(keyword_id) or keyword_id
 
 
 def _visible() -> tuple[Q, ...]:
@@ -69,6 +72,23 @@ def _excerpt(text: str) -> str:
     return text if len(text) <= EXCERPT_LENGTH else text[: EXCERPT_LENGTH - 1] + "…"
 
 
+def root_keywords(consultation: Consultation):
+    """The keywords that are rows of the table (not merged away), most respondents first."""
+    return Keyword.objects.filter(consultation=consultation, merged_into__isnull=True).order_by(
+        "-respondents", Lower("label"), "pk"
+    )
+
+
+def _search_roots(consultation: Consultation, search: str):
+    """The rows whose label, or the label of a keyword merged into them, contains `search`
+    (case-insensitive): one pass over the trigram index on the label, mapped to roots."""
+    return (
+        Keyword.objects.filter(consultation=consultation, label__icontains=search)
+        .annotate(root=Coalesce("merged_into_id", "pk"))
+        .values("root")
+    )
+
+
 def keyword_table(
     consultation: Consultation,
     *,
@@ -79,109 +99,143 @@ def keyword_table(
     status: str | None = None,
     search: str | None = None,
     order: str = "respondents",
-    keyword_ids: list[int] | None = None,
-) -> list[KeywordRow]:
-    """One row per keyword that is not merged away, with distinct respondents.
+    page: int | str = 1,
+    per_page: int | None = None,
+) -> Page:
+    """A page of the keyword table: one row per keyword that is not merged away, with its
+    distinct respondents (merged keywords count toward their target, a respondent once).
 
-    A respondent (a Response) counts once per keyword however many of their answers, or
-    merged keywords, mention it. Merged keywords count toward their target. Filters
-    narrow the answers counted; keywords with no respondents left are still listed when
-    no filter is set (staff-added ones, say), and dropped otherwise. `status` and `search`
-    (in the label of the row or of a keyword merged into it) choose rows, not answers.
-    `keyword_ids` restricts the table to those rows (one row, after an inline edit).
+    Counts come from the columns and tallies keywords.tallies keeps, so filtering,
+    ordering, counting and paging happen in SQL and only the page's rows are read:
+    no filter reads Keyword.respondents, a question filter its per-question column, and a
+    channel, age band or target group filter sums the matching KeywordTally cells (cells
+    of one target group are disjoint: the sum is the distinct count). Keywords with no
+    respondents left are listed when no filter is set (staff-added ones, say), and dropped
+    otherwise. `status` and `search` (in the label of the row or of a keyword merged into
+    it) choose rows, not answers. The page's object_list holds KeywordRow objects.
     """
-    keywords = Keyword.objects.filter(consultation=consultation)
-    if keyword_ids is not None:
-        keywords = keywords.filter(Q(pk__in=keyword_ids) | Q(merged_into_id__in=keyword_ids))
-    keywords = list(keywords)
-    merged_into = {k.pk: k.merged_into_id for k in keywords}
-    by_pk = {k.pk: k for k in keywords}
-
-    mentions = KeywordMention.objects.filter(*_visible(), keyword__consultation=consultation)
-    if keyword_ids is not None:
-        mentions = mentions.filter(keyword__in=[k.pk for k in keywords])
-    if question_kind:
-        mentions = mentions.filter(answer__question__kind=question_kind)
-    if channel:
-        mentions = mentions.filter(answer__response__channel=channel)
-    if age_band:
-        mentions = mentions.filter(answer__response__age_band=age_band)
-    if target_group:
-        # A respondent in several groups is still one respondent: counts are distinct.
-        mentions = mentions.filter(answer__response__target_groups__group=target_group)
-    filtered = bool(question_kind or channel or age_band or target_group)
-
-    # One grouped query: merged keywords count toward their target (the workbench keeps
-    # merges one level deep), and a respondent counts once per row however many of their
-    # answers or merged keywords mention it.
-    counts = list(
-        mentions.annotate(root=Coalesce("keyword__merged_into_id", "keyword_id"))
-        .values("root")
-        .annotate(
-            total=Count("answer__response_id", distinct=True),
-            **{
-                kind: Count(
-                    "answer__response_id",
-                    distinct=True,
-                    filter=Q(answer__question__kind=kind),
-                )
-                for kind in COUNTED_KINDS
-            },
+    cells = {
+        name: value
+        for name, value in (("channel", channel), ("age_band", age_band))
+        if value is not None
+    }
+    if cells or target_group:
+        # A respondent in several groups is still one respondent: "" cells count everyone.
+        rows = KeywordTally.objects.filter(
+            consultation=consultation,
+            keyword__merged_into__isnull=True,
+            target_group=target_group or "",
+            **cells,
         )
-    )
-    respondents = {c["root"]: c["total"] for c in counts}
-    by_kind = {c["root"]: {kind: c[kind] for kind in COUNTED_KINDS} for c in counts}
-
-    rows: dict[int, KeywordRow] = {}
-    for keyword in keywords:
-        if keyword.merged_into_id:
-            continue
-        if filtered and not respondents.get(keyword.pk):
-            continue
-        rows[keyword.pk] = KeywordRow(
-            keyword=keyword,
-            respondents=respondents.get(keyword.pk, 0),
-            by_kind=by_kind.get(keyword.pk, {}),
+        prefix = "keyword__"
+        sums = {kind: Sum(kind) for kind in COUNTED_KINDS}
+        rows = rows.values("keyword_id").annotate(
+            n=sums[question_kind] if question_kind else Sum("respondents"), **sums
         )
-    for keyword in keywords:
-        if keyword.merged_into_id:
-            root = _root(keyword.pk, merged_into)
-            if root in rows:
-                rows[root].merged.append(by_pk[keyword.pk])
-
-    # Example quotes: the first answers behind each keyword, a window function keeping the
-    # query's size bounded by the number of keywords, not of answers.
-    examples = (
-        mentions.annotate(
-            n=Window(RowNumber(), partition_by=[F("keyword_id")], order_by=F("answer_id").asc())
-        )
-        .filter(n__lte=EXAMPLES_PER_KEYWORD)
-        .order_by("answer_id", "pk")
-    )
-    for keyword_id, text in examples.values_list("keyword_id", "answer__text"):
-        row = rows.get(_root(keyword_id, merged_into))
-        if row is None or len(row.examples) >= EXAMPLES_PER_KEYWORD:
-            continue
-        excerpt = _excerpt(text)
-        if excerpt not in row.examples:
-            row.examples.append(excerpt)
-
-    result = list(rows.values())
-    if status:
-        result = [r for r in result if r.keyword.status == status]
-    if search:
-        needle = search.casefold()
-        result = [
-            r
-            for r in result
-            if needle in r.keyword.label.casefold()
-            or any(needle in m.label.casefold() for m in r.merged)
-        ]
-    if order == "label":
-        result.sort(key=lambda r: (r.keyword.label.casefold(), r.keyword.pk))
+        rows = rows.filter(n__gt=0)
+        key = "keyword_id"
     else:
-        result.sort(key=lambda r: (-r.respondents, r.keyword.label.casefold(), r.keyword.pk))
+        rows = Keyword.objects.filter(consultation=consultation, merged_into__isnull=True)
+        prefix = ""
+        rows = rows.annotate(
+            n=F(f"respondents_{question_kind}") if question_kind else F("respondents"),
+            **{kind: F(f"respondents_{kind}") for kind in COUNTED_KINDS},
+        )
+        if question_kind:
+            rows = rows.filter(n__gt=0)
+        key = "pk"
+    if status:
+        rows = rows.filter(**{f"{prefix}status": status})
+    if search:
+        rows = rows.filter(**{f"{key}__in": _search_roots(consultation, search)})
+    label = Lower(f"{prefix}label")
+    ordering = [label, key] if order == "label" else [F("n").desc(), label, key]
+    result = Paginator(rows.order_by(*ordering), per_page or ROWS_PER_PAGE).get_page(page)
+
+    found = list(result.object_list)
+    if prefix:  # tally sums: the page's keywords in one more query
+        keywords = Keyword.objects.in_bulk([r["keyword_id"] for r in found])
+        counts = {r["keyword_id"]: r for r in found}
+        found = [keywords[r["keyword_id"]] for r in found if r["keyword_id"] in keywords]
+    else:
+        counts = {
+            k.pk: {"n": k.n, **{kind: getattr(k, kind) for kind in COUNTED_KINDS}} for k in found
+        }
+    table = keyword_rows(consultation, found)
+    for row in table:
+        count = counts[row.keyword.pk]
+        row.respondents = count["n"]
+        row.by_kind = {
+            kind: count[kind] if question_kind in (None, kind) else 0 for kind in COUNTED_KINDS
+        }
+    result.object_list = table
     return result
+
+
+def keyword_rows(consultation: Consultation, keywords: list[Keyword]) -> list[KeywordRow]:
+    """Table rows of these keywords (roots, in this order) with all-respondent counts from
+    their own columns, the keywords merged into them (at most MERGED_SHOWN each, and how
+    many more) and example quotes: a fixed number of queries, each bounded by the rows."""
+    rows = {
+        k.pk: KeywordRow(
+            keyword=k,
+            respondents=k.respondents,
+            by_kind={kind: getattr(k, f"respondents_{kind}") for kind in COUNTED_KINDS},
+        )
+        for k in keywords
+    }
+    if not rows:
+        return []
+    merged = (
+        Keyword.objects.filter(merged_into__in=list(rows))
+        .annotate(
+            n=Window(
+                RowNumber(), partition_by=[F("merged_into_id")], order_by=[F("label"), F("pk")]
+            ),
+            of=Window(Count("pk"), partition_by=[F("merged_into_id")]),
+        )
+        .filter(n__lte=MERGED_SHOWN)
+        .order_by("merged_into_id", "n")
+    )
+    for keyword in merged:
+        row = rows[keyword.merged_into_id]
+        row.merged.append(keyword)
+        row.merged_more = keyword.of - MERGED_SHOWN if keyword.of > MERGED_SHOWN else 0
+    _add_examples(rows)
+    return list(rows.values())
+
+
+def _add_examples(rows: dict[int, KeywordRow]) -> None:
+    """The first visible answers behind each row's keywords, as short masked excerpts.
+
+    Two index probes per keyword (mentions are unique per keyword and answer, so the
+    constraint's index reads them in answer order) rather than a scan of every mention:
+    the most mentioned keywords sit on the first page."""
+    visible = KeywordMention.objects.filter(*_visible(), keyword=OuterRef("pk")).order_by(
+        "answer_id"
+    )
+    firsts = (
+        Keyword.objects.filter(Q(pk__in=list(rows)) | Q(merged_into__in=list(rows)))
+        .annotate(
+            root=Coalesce("merged_into_id", "pk"),
+            first=Subquery(visible.values("answer_id")[:1]),
+            second=Subquery(visible.values("answer_id")[1:2]),
+        )
+        .values_list("root", "first", "second")
+    )
+    candidates: dict[int, set[int]] = {}
+    for root, *answer_ids in firsts:
+        candidates.setdefault(root, set()).update(a for a in answer_ids if a is not None)
+    wanted = set().union(*candidates.values())
+    texts = dict(Answer.objects.filter(pk__in=wanted).values_list("pk", "text")) if wanted else {}
+    for root, answer_ids in candidates.items():
+        row = rows[root]
+        for answer_id in sorted(answer_ids):
+            excerpt = _excerpt(texts[answer_id])
+            if excerpt not in row.examples:
+                row.examples.append(excerpt)
+            if len(row.examples) >= EXAMPLES_PER_KEYWORD:
+                break
 
 
 def latest_run(consultation: Consultation) -> ExtractionRun | None:
@@ -189,9 +243,20 @@ def latest_run(consultation: Consultation) -> ExtractionRun | None:
 
 
 def keyword_row(consultation: Consultation, keyword: Keyword) -> KeywordRow | None:
-    """The table row of one keyword (None once it is merged away)."""
-    rows = keyword_table(consultation, keyword_ids=[keyword.pk])
-    return rows[0] if rows else None
+    """The table row of one keyword as it is now (None once it is merged away)."""
+    fresh = Keyword.objects.filter(
+        consultation=consultation, pk=keyword.pk, merged_into__isnull=True
+    ).first()
+    return keyword_rows(consultation, [fresh])[0] if fresh else None
+
+
+def selected_keywords(consultation: Consultation, pks) -> list[Keyword]:
+    """The keywords ticked for merging (at most MERGE_SELECTION_MAX), by label."""
+    return list(
+        Keyword.objects.filter(
+            consultation=consultation, pk__in=list(pks)[:MERGE_SELECTION_MAX]
+        ).order_by(Lower("label"), "pk")
+    )
 
 
 @dataclass
@@ -272,7 +337,8 @@ def merge_suggestions(consultation: Consultation) -> list[MergeSuggestion]:
     """
     from keywords.extraction.extractor import suggest_merges
 
-    rows = [r for r in keyword_table(consultation) if not r.is_struck][:SUGGESTION_POOL]
+    pool = root_keywords(consultation).exclude(status=KeywordStatus.STRUCK)[:SUGGESTION_POOL]
+    rows = keyword_rows(consultation, list(pool))
     by_base_form = {r.keyword.base_form: r for r in rows}
     language = consultation.process.municipality.default_language
     suggestions = []

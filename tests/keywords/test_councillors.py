@@ -14,6 +14,7 @@ from keywords.models import (
     KeywordMention,
     KeywordStatus,
 )
+from keywords.tallies import keyword_tallies_recount
 
 from .factories import councillor_of, keyword, respond
 
@@ -21,12 +22,14 @@ pytestmark = pytest.mark.django_db
 
 
 def mentioned_by(kw, respondents):
-    """`respondents` distinct residents mention the keyword."""
+    """`respondents` distinct residents mention the keyword (counted, as extraction does)."""
     for _ in range(respondents):
         response = respond(kw.consultation, keep=kw.label)
         KeywordMention.objects.create(
             keyword=kw, answer=response.answers.first(), surface_form=kw.label
         )
+    keyword_tallies_recount(consultation_id=kw.consultation_id, keyword_ids=[kw.pk])
+    kw.refresh_from_db()
     return kw
 
 
