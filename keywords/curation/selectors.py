@@ -12,7 +12,7 @@ from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Sum, Win
 from django.db.models.functions import Coalesce, Lower, RowNumber
 
 from consultations.masking import mask_personal_data
-from consultations.models import Answer, Consultation, QuestionKind
+from consultations.models import Answer, Channel, Consultation, QuestionKind
 from keywords.models import (
     ActionKind,
     ExtractionRun,
@@ -119,6 +119,10 @@ def keyword_table(
         for name, value in (("channel", channel), ("age_band", age_band))
         if value is not None
     }
+    if age_band is not None and channel is None:
+        # Every channel named, so the index (… channel, age band …) is read in a few
+        # ranges, one per channel, rather than from the target group on.
+        cells["channel__in"] = Channel.values
     if cells or target_group:
         # A respondent in several groups is still one respondent: "" cells count everyone.
         rows = KeywordTally.objects.filter(
@@ -150,7 +154,11 @@ def keyword_table(
         rows = rows.filter(**{f"{key}__in": _search_roots(consultation, search)})
     label = Lower(f"{prefix}label")
     ordering = [label, key] if order == "label" else [F("n").desc(), label, key]
-    result = Paginator(rows.order_by(*ordering), per_page or ROWS_PER_PAGE).get_page(page)
+    rows = rows.order_by(*ordering)
+    if prefix:
+        result = _counted_page(rows, page, per_page or ROWS_PER_PAGE, total=Count("keyword_id"))
+    else:
+        result = Paginator(rows, per_page or ROWS_PER_PAGE).get_page(page)
 
     found = list(result.object_list)
     if prefix:  # tally sums: the page's keywords in one more query
@@ -170,6 +178,21 @@ def keyword_table(
         }
     result.object_list = table
     return result
+
+
+def _counted_page(rows, number, per_page: int, *, total) -> Page:
+    """A page of a grouped query whose total comes with its rows (COUNT(*) OVER ()), so
+    the groups are summed once rather than once for the count and once for the page."""
+    paginator = Paginator(rows, per_page)
+    try:
+        number = max(int(number), 1)
+    except (TypeError, ValueError):
+        number = 1
+    found = list(rows.annotate(total=Window(total))[(number - 1) * per_page : number * per_page])
+    if found:
+        paginator.count = found[0]["total"]
+        return Page(found, number, paginator)
+    return paginator.get_page(number)  # past the end: counts, then the last page
 
 
 def keyword_rows(consultation: Consultation, keywords: list[Keyword]) -> list[KeywordRow]:
@@ -267,21 +290,30 @@ class AnswerItem:
 
 def keyword_answers(consultation: Consultation, keyword: Keyword, page: int | str = 1) -> Page:
     """Every visible answer behind a keyword (and the keywords merged into it), masked,
-    oldest first, a page at a time; each item has its question and response."""
-    answers = (
-        Answer.objects.visible()
-        .filter(
-            response__consultation=consultation,
-            keyword_mentions__keyword__in=Keyword.objects.filter(
-                Q(pk=keyword.pk) | Q(merged_into=keyword)
-            ),
-        )
-        .select_related("question", "response")
-        .distinct()
-        .order_by("pk")
+    oldest first, a page at a time; each item has its question and response.
+
+    Paged over the mentions' (keyword, answer) index, which reads answer ids in order;
+    only the page's answers are read. The count is every mention read from that index
+    less the few whose answers a moderator hid, rather than a join of every mention with
+    its answer."""
+    keyword_ids = [keyword.pk, *keyword.merged_keywords.values_list("pk", flat=True)]
+    mentions = KeywordMention.objects.filter(keyword_id__in=keyword_ids)
+    answer_ids = mentions.filter(*_visible()).order_by("answer_id")
+    if len(keyword_ids) > 1:  # an answer can mention a keyword and one merged into it
+        answer_ids = answer_ids.distinct()
+        count = mentions.values("answer_id").distinct().count()
+    else:
+        count = mentions.count()
+    count -= mentions.filter(answer__hidden_at__isnull=False).values("answer_id").distinct().count()
+    paginator = Paginator(answer_ids.values_list("answer_id", flat=True), ANSWERS_PER_PAGE)
+    paginator.count = count
+    result = paginator.get_page(page)
+    answers = Answer.objects.select_related("question", "response").in_bulk(
+        list(result.object_list)
     )
-    result = Paginator(answers, ANSWERS_PER_PAGE).get_page(page)
-    result.object_list = [AnswerItem(a, mask_personal_data(a.text)) for a in result.object_list]
+    result.object_list = [
+        AnswerItem(answers[pk], mask_personal_data(answers[pk].text)) for pk in result.object_list
+    ]
     return result
 
 
