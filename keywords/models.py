@@ -101,6 +101,18 @@ class Keyword(models.Model):
                 condition=Q(merged_into__isnull=True),
                 name="keyword_root_by_label",
             ),
+            # The table filtered by question: rows mentioned in answers to it, in order.
+            *(
+                models.Index(
+                    "consultation",
+                    models.F(f"respondents_{kind}").desc(),
+                    Lower("label"),
+                    "id",
+                    condition=Q(merged_into__isnull=True, **{f"respondents_{kind}__gt": 0}),
+                    name=f"keyword_root_by_{kind}",
+                )
+                for kind in ("keep", "leave", "miss")
+            ),
         ]
 
     def __str__(self):
@@ -279,6 +291,10 @@ class KeywordAction(models.Model):
                 | (~Q(kind=ActionKind.UNDO) & Q(undoes__isnull=True)),
                 name="keyword_action_undo_iff_target",
             ),
+        ]
+        indexes = [
+            # The history page: a consultation's actions, newest first, a page at a time.
+            models.Index(fields=["consultation", "-id"], name="keyword_action_newest"),
         ]
 
     def __str__(self):

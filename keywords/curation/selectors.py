@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Sum, Window
+from django.db import connection
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Window
 from django.db.models.functions import Coalesce, Lower, RowNumber
 
 from consultations.masking import mask_personal_data
@@ -85,6 +86,7 @@ def _search_roots(consultation: Consultation, search: str):
     return (
         Keyword.objects.filter(consultation=consultation, label__icontains=search)
         .annotate(root=Coalesce("merged_into_id", "pk"))
+        .order_by()
         .values("root")
     )
 
@@ -114,58 +116,54 @@ def keyword_table(
     otherwise. `status` and `search` (in the label of the row or of a keyword merged into
     it) choose rows, not answers. The page's object_list holds KeywordRow objects.
     """
-    cells = {
-        name: value
-        for name, value in (("channel", channel), ("age_band", age_band))
-        if value is not None
+    filters = {
+        "question_kind": question_kind,
+        "channel": channel,
+        "age_band": age_band,
+        "target_group": target_group,
+        "status": status,
+        "search": search,
     }
-    if age_band is not None and channel is None:
-        # Every channel named, so the index (… channel, age band …) is read in a few
-        # ranges, one per channel, rather than from the target group on.
-        cells["channel__in"] = Channel.values
-    if cells or target_group:
-        # A respondent in several groups is still one respondent: "" cells count everyone.
-        rows = KeywordTally.objects.filter(
-            consultation=consultation,
-            keyword__merged_into__isnull=True,
-            target_group=target_group or "",
-            **cells,
+    number = _page_number(page)
+    per_page = per_page or ROWS_PER_PAGE
+    if channel or age_band or target_group:
+        found, total = _summed_cells(
+            consultation,
+            counted=question_kind or "respondents",
+            cells={"channel": channel, "age_band": age_band, "target_group": target_group},
+            status=status,
+            search=search,
+            order=order,
+            offset=(number - 1) * per_page,
+            limit=per_page,
         )
-        prefix = "keyword__"
-        sums = {kind: Sum(kind) for kind in COUNTED_KINDS}
-        rows = rows.values("keyword_id").annotate(
-            n=sums[question_kind] if question_kind else Sum("respondents"), **sums
-        )
-        rows = rows.filter(n__gt=0)
-        key = "keyword_id"
+        paginator = Paginator([], per_page)
+        paginator.count = total
+        if not found and number > 1 and total:
+            # Past the end: the last page, as Paginator.get_page gives.
+            return keyword_table(
+                consultation, **filters, order=order, page=paginator.num_pages, per_page=per_page
+            )
+        result = Page(found, number, paginator)
+        keywords = Keyword.objects.in_bulk([r["keyword_id"] for r in found])
+        counts = {r["keyword_id"]: r for r in found}
+        found = [keywords[r["keyword_id"]] for r in found if r["keyword_id"] in keywords]
     else:
         rows = Keyword.objects.filter(consultation=consultation, merged_into__isnull=True)
-        prefix = ""
         rows = rows.annotate(
             n=F(f"respondents_{question_kind}") if question_kind else F("respondents"),
             **{kind: F(f"respondents_{kind}") for kind in COUNTED_KINDS},
         )
         if question_kind:
             rows = rows.filter(n__gt=0)
-        key = "pk"
-    if status:
-        rows = rows.filter(**{f"{prefix}status": status})
-    if search:
-        rows = rows.filter(**{f"{key}__in": _search_roots(consultation, search)})
-    label = Lower(f"{prefix}label")
-    ordering = [label, key] if order == "label" else [F("n").desc(), label, key]
-    rows = rows.order_by(*ordering)
-    if prefix:
-        result = _counted_page(rows, page, per_page or ROWS_PER_PAGE, total=Count("keyword_id"))
-    else:
-        result = Paginator(rows, per_page or ROWS_PER_PAGE).get_page(page)
-
-    found = list(result.object_list)
-    if prefix:  # tally sums: the page's keywords in one more query
-        keywords = Keyword.objects.in_bulk([r["keyword_id"] for r in found])
-        counts = {r["keyword_id"]: r for r in found}
-        found = [keywords[r["keyword_id"]] for r in found if r["keyword_id"] in keywords]
-    else:
+        if status:
+            rows = rows.filter(status=status)
+        if search:
+            rows = rows.filter(pk__in=_search_roots(consultation, search))
+        label = Lower("label")
+        rows = rows.order_by(*([label, "pk"] if order == "label" else [F("n").desc(), label, "pk"]))
+        result = Paginator(rows, per_page).get_page(number)
+        found = list(result.object_list)
         counts = {
             k.pk: {"n": k.n, **{kind: getattr(k, kind) for kind in COUNTED_KINDS}} for k in found
         }
@@ -180,19 +178,80 @@ def keyword_table(
     return result
 
 
-def _counted_page(rows, number, per_page: int, *, total) -> Page:
-    """A page of a grouped query whose total comes with its rows (COUNT(*) OVER ()), so
-    the groups are summed once rather than once for the count and once for the page."""
-    paginator = Paginator(rows, per_page)
+def _page_number(page) -> int:
     try:
-        number = max(int(number), 1)
+        return max(int(page), 1)
     except (TypeError, ValueError):
-        number = 1
-    found = list(rows.annotate(total=Window(total))[(number - 1) * per_page : number * per_page])
-    if found:
-        paginator.count = found[0]["total"]
-        return Page(found, number, paginator)
-    return paginator.get_page(number)  # past the end: counts, then the last page
+        return 1
+
+
+def _summed_cells(
+    consultation, *, counted, cells, status, search, order, offset, limit
+) -> tuple[list[dict], int]:
+    """One page of rows whose respondents are the sums of the KeywordTally cells matching
+    a channel, age band and target group, and how many rows there are in all.
+
+    The cells are summed per keyword first, from the covering index alone, and only
+    then joined to their keywords for the status, search and label order: summing after
+    the join would hash every cell with its label. One statement: the total comes with
+    the page (COUNT(*) OVER ()). Only table and column names of this module and the
+    search subquery Django compiles are formatted in; values are parameters."""
+    tally, keyword = KeywordTally._meta.db_table, Keyword._meta.db_table
+    where, params = (
+        ["t.consultation_id = %s", "t.target_group = %s"],
+        [
+            consultation.pk,
+            cells["target_group"] or "",  # "" cells count every respondent once
+        ],
+    )
+    if cells["channel"]:
+        where.append("t.channel = %s")
+        params.append(cells["channel"])
+    elif cells["age_band"] is not None:
+        # Every channel named, so the index (… channel, age band …) is read in a few
+        # ranges, one per channel, rather than from the target group on.
+        where.append(f"t.channel IN ({', '.join(['%s'] * len(Channel.values))})")
+        params.extend(Channel.values)
+    if cells["age_band"] is not None:
+        where.append("t.age_band = %s")
+        params.append(cells["age_band"])
+    rows = ["k.merged_into_id IS NULL"]
+    if status:
+        rows.append("k.status = %s")
+        params.append(status)
+    if search:
+        sql, search_params = _search_roots(consultation, search).query.sql_with_params()
+        rows.append(f"k.id IN ({sql})")
+        params.extend(search_params)
+    by_label = "LOWER(k.label), k.id"
+    ordering = by_label if order == "label" else f"c.n DESC, {by_label}"
+    column = {"respondents": "respondents", **{kind: kind for kind in COUNTED_KINDS}}[counted]
+    body = f"""
+        FROM (
+            SELECT t.keyword_id, SUM(t.{column}) AS n, SUM(t.keep) AS keep,
+                   SUM(t.leave) AS leave, SUM(t.miss) AS miss
+            FROM {tally} t
+            WHERE {" AND ".join(where)}
+            GROUP BY t.keyword_id
+            HAVING SUM(t.{column}) > 0
+        ) c
+        JOIN {keyword} k ON k.id = c.keyword_id
+        WHERE {" AND ".join(rows)}
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.keyword_id, c.n, c.keep, c.leave, c.miss, COUNT(*) OVER () AS total"
+            f" {body} ORDER BY {ordering} LIMIT %s OFFSET %s",
+            [*params, limit, offset],
+        )
+        names = [c[0] for c in cursor.description]
+        found = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        if found:
+            return found, found[0]["total"]
+        if not offset:
+            return [], 0
+        cursor.execute(f"SELECT COUNT(*) {body}", params)  # past the end of the rows
+        return [], cursor.fetchone()[0]
 
 
 def keyword_rows(consultation: Consultation, keywords: list[Keyword]) -> list[KeywordRow]:

@@ -132,6 +132,7 @@ def _table_page(request, consultation, *, status=200, **extra):
         "rows": page.object_list,
         "filters": filters,
         "params": params,
+        "list_url": _workbench_path(request, consultation),
         "here": _workbench_path(request, consultation)
         + (f"?{params.urlencode()}" if params else ""),
         "latest_run": selectors.latest_run(consultation),
@@ -178,6 +179,7 @@ def _row_response(request, consultation, keyword, *, message="", edited=None):
     context = {
         "consultation": consultation,
         "row": row,
+        "list_url": _workbench_path(request, consultation),
         "here": _list_url(request, consultation),
         "status_message": message,
         "oob": True,

@@ -13,6 +13,43 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddIndex(
+            model_name="keyword",
+            index=models.Index(
+                models.F("consultation"),
+                models.OrderBy(models.F("respondents_keep"), descending=True),
+                django.db.models.functions.text.Lower("label"),
+                models.F("id"),
+                condition=models.Q(("merged_into__isnull", True), ("respondents_keep__gt", 0)),
+                name="keyword_root_by_keep",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="keyword",
+            index=models.Index(
+                models.F("consultation"),
+                models.OrderBy(models.F("respondents_leave"), descending=True),
+                django.db.models.functions.text.Lower("label"),
+                models.F("id"),
+                condition=models.Q(("merged_into__isnull", True), ("respondents_leave__gt", 0)),
+                name="keyword_root_by_leave",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="keyword",
+            index=models.Index(
+                models.F("consultation"),
+                models.OrderBy(models.F("respondents_miss"), descending=True),
+                django.db.models.functions.text.Lower("label"),
+                models.F("id"),
+                condition=models.Q(("merged_into__isnull", True), ("respondents_miss__gt", 0)),
+                name="keyword_root_by_miss",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="keywordaction",
+            index=models.Index(fields=["consultation", "-id"], name="keyword_action_newest"),
+        ),
         migrations.RemoveIndex(
             model_name="keywordtally",
             name="keyword_tally_by_cell",

@@ -41,23 +41,30 @@ class Rollback(Exception):
 
 
 def timed(client, method, url, data=None, headers=None, *, rollback=False):
-    """(median ms, queries, bytes, status) of RUNS requests after one warm-up."""
-    samples, queries, size, status = [], 0, 0, 0
+    """(median ms, median CPU ms of this process, median SQL ms, queries, bytes, status) of
+    RUNS requests after one warm-up. On a shared machine wall time includes waiting for
+    a core; CPU ms is this process's own work (Python and rendering) and SQL ms the
+    database's answers as the client waited for them."""
+    samples, cpu, sql, queries, size, status = [], [], [], 0, 0, 0
     for i in range(RUNS + 1):
         try:
             with transaction.atomic():
                 with CaptureQueriesContext(connection) as captured:
-                    start = time.perf_counter()
+                    start, start_cpu = time.perf_counter(), time.process_time()
                     response = getattr(client, method)(url, data or {}, headers=headers or {})
                     elapsed = (time.perf_counter() - start) * 1000
+                    elapsed_cpu = (time.process_time() - start_cpu) * 1000
                 if rollback:
                     raise Rollback
         except Rollback:
             pass
         if i:
             samples.append(elapsed)
+            cpu.append(elapsed_cpu)
+            sql.append(sum(float(q["time"]) for q in captured.captured_queries) * 1000)
         queries, size, status = len(captured), len(response.content), response.status_code
-    return statistics.median(samples), queries, size, status
+    median = statistics.median
+    return median(samples), median(cpu), median(sql), queries, size, status
 
 
 def build():
@@ -123,15 +130,18 @@ def measure():
         ("history, page 50", "get", reverse("keywords:history", args=[slug, pk]),
          {"page": 50}, None),
     ]  # fmt: skip
-    print(f"{'page':40} {'median ms':>10} {'queries':>8} {'bytes':>10} status")
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    head = f"{'page':36} {'ms':>7} {'cpu ms':>7} {'sql ms':>7} {'queries':>7} {'bytes':>8}"
+    print(head + " status")
+
+    def show(name, ms, cpu, sql, queries, size, status):
+        print(f"{name:36} {ms:7.1f} {cpu:7.1f} {sql:7.1f} {queries:7} {size:8} {status}")
+
     for name, method, url, data, headers in cases:
-        ms, queries, size, status = timed(client, method, url, data, headers)
-        print(f"{name:40} {ms:10.1f} {queries:8} {size:10} {status}")
+        show(name, *timed(client, method, url, data, headers))
     for name, headers in (("strike, htmx row", {"HX-Request": "true"}), ("strike, no JS", None)):
-        ms, queries, size, status = timed(
-            client, "post", strike, strike_data, headers, rollback=True
-        )
-        print(f"{name:40} {ms:10.1f} {queries:8} {size:10} {status}")
+        show(name, *timed(client, "post", strike, strike_data, headers, rollback=True))
+    print(f"load average {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

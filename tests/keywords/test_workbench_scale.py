@@ -207,6 +207,30 @@ def test_next_refuses_other_hosts_and_pages_that_are_not_this_workbench(
     assert Keyword.objects.get(pk=park.pk).status == KeywordStatus.STRUCK
 
 
+def test_every_row_url_is_the_view_it_names(client, staff, consultation):
+    import re
+
+    from django.urls import resolve
+
+    park = make(consultation, "park")
+    struck = make(consultation, "bilkö")
+    kept = make(consultation, "cykelväg")
+    part = make(consultation, "parker")
+    curation.keyword_strike(keyword=struck, reason="r", by=staff)
+    curation.keyword_keep(keyword=kept, by=staff)
+    curation.keyword_merge(keywords=[part], into=park, by=staff)
+    client.force_login(staff)
+    page = client.get(url("list", consultation)).text
+    found = set(re.findall(r'(?:action|hx-post|href)="([^"?#]*/keywords/[^"?#]*)"', page))
+    expected = {url(name, consultation, k.pk) for name, k in (
+        ("answers", park), ("rename", park), ("keep", park), ("strike", park),
+        ("split", part), ("restore", struck), ("unkeep", kept),
+    )}  # fmt: skip
+    assert expected <= found
+    for target in found:
+        assert resolve(target).url_name, target
+
+
 def test_search_as_you_type_swaps_only_the_table(client, staff, consultation):
     make(consultation, "parkering")
     make(consultation, "bibliotek")
