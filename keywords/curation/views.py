@@ -143,7 +143,9 @@ def _table_page(request, consultation, *, status=200, **extra):
         "add_form": extra.pop("add_form", None) or AddForm(),
         **extra,
     }
-    if request.htmx and request.method == "GET" and request.htmx.target == "keyword-table":
+    # htmx restoring a page from history (after back) wants the whole page, not the table.
+    table_only = request.htmx.target == "keyword-table" and not request.htmx.history_restore_request
+    if request.htmx and request.method == "GET" and table_only:
         response = render(request, f"{TABLE}#table", context, status=status)
     else:
         response = render(request, TABLE, context, status=status)

@@ -248,6 +248,17 @@ def test_search_as_you_type_swaps_only_the_table(client, staff, consultation):
     assert "<html" not in text
     assert ">parkering</span>" in text and "bibliotek" not in text
     assert "HX-Request" in response["Vary"]
+    # Back to a searched page: htmx asks for the whole page to restore it.
+    restored = client.get(
+        url("list", consultation),
+        {"search": "ARK"},
+        headers={
+            "HX-Request": "true",
+            "HX-Target": "keyword-table",
+            "HX-History-Restore-Request": "true",
+        },
+    )
+    assert "<html" in restored.text
     # The same search without JavaScript is a plain GET of the whole page.
     page = client.get(url("list", consultation), {"search": "ARK"}).text
     assert "<html" in page and ">parkering</span>" in page and "bibliotek" not in page
