@@ -82,8 +82,10 @@ def test_the_workbench_takes_as_many_queries_for_1000_keywords_as_for_10(
     client.force_login(staff)
     client.get(url("list", consultation))  # warms per-process caches
     grow(consultation, 10)
+    client.get(url("list", consultation))  # per-process caches expire
     few = [measured(client, "get", url("list", consultation), q) for q in WORKBENCH_VIEWS]
     grow(consultation, 990)
+    client.get(url("list", consultation))
     many = [measured(client, "get", url("list", consultation), q) for q in WORKBENCH_VIEWS]
     assert [q for q, _size in many] == [q for q, _size in few]
     for (_q, size), view in zip(many, WORKBENCH_VIEWS, strict=True):
@@ -102,6 +104,7 @@ def test_the_answers_page_and_a_row_action_take_as_many_queries_for_1000_mention
         root = grow(consultation, 1, mentions_per_keyword=mentions)[0]
         part = grow(consultation, 1, mentions_per_keyword=mentions)[0]
         curation.keyword_merge(keywords=[part], into=root, by=staff)
+        client.get(url("answers", consultation, root.pk))  # per-process caches expire
         answers = measured(client, "get", url("answers", consultation, root.pk))
         strike = measured(
             client,
@@ -123,6 +126,7 @@ def test_paging_keeps_the_ticked_keywords_and_the_filters(client, staff, consult
     made = grow(consultation, 5)
     first, last = made[0], made[-1]
     client.force_login(staff)
+    client.cookies["django_language"] = "en"
     here = url("list", consultation) + "?status=candidate&order=label"
     page = client.get(here).text
     assert f'id="merge-{first.pk}"' in page
@@ -296,13 +300,19 @@ def test_the_merge_target_choices_are_bounded_to_the_page_and_the_ticked(
     assert options.count("<option") == 1 + 2 + 1  # the prompt, the page, the ticked one
 
 
-@pytest.mark.django_db(transaction=False)
 def test_search_uses_the_trigram_index_on_postgresql(consultation):
     require_service(connection.vendor == "postgresql", "the trigram index is PostgreSQL's")
+    Keyword.objects.bulk_create(
+        Keyword(consultation=consultation, label=f"ord {i}", base_form=f"ord {i}")
+        for i in range(3000)
+    )
     make(consultation, "parkering")
-    queryset = selectors._search_roots(consultation, "ark")
     with connection.cursor() as cursor:
-        # On a tiny table a sequential scan is cheaper; forbid it to see the index is usable.
+        # New rows wait in the GIN index's pending list, which the planner rightly
+        # prices high; move them into the index proper, as autovacuum would.
+        cursor.execute("SELECT gin_clean_pending_list('keyword_label_trigram'::regclass)")
+        cursor.execute(f"ANALYZE {Keyword._meta.db_table}")
+        # Every keyword is of this consultation: only the label can narrow the search.
         cursor.execute("SET LOCAL enable_seqscan = off")
-        plan = queryset.explain()
-    assert "keyword_label_trigram" in plan
+        plan = selectors._search_roots(consultation, "rkeri").explain()
+    assert "keyword_label_trigram" in plan, plan
