@@ -226,31 +226,54 @@ def _summed_cells(
     by_label = "LOWER(k.label), k.id"
     ordering = by_label if order == "label" else f"c.n DESC, {by_label}"
     column = {"respondents": "respondents", **{kind: kind for kind in COUNTED_KINDS}}[counted]
-    body = f"""
-        FROM (
-            SELECT t.keyword_id, SUM(t.{column}) AS n, SUM(t.keep) AS keep,
-                   SUM(t.leave) AS leave, SUM(t.miss) AS miss
-            FROM {tally} t
-            WHERE {" AND ".join(where)}
-            GROUP BY t.keyword_id
-            HAVING SUM(t.{column}) > 0
-        ) c
-        JOIN {keyword} k ON k.id = c.keyword_id
-        WHERE {" AND ".join(rows)}
+    summed = f"""
+        SELECT t.keyword_id, SUM(t.{column}) AS n, SUM(t.keep) AS keep,
+               SUM(t.leave) AS leave, SUM(t.miss) AS miss
+        FROM {tally} t
+        WHERE {" AND ".join(where)}
+        GROUP BY t.keyword_id
+        HAVING SUM(t.{column}) > 0
     """  # noqa: S608
+    if order != "label" and not (status or search):
+        # Every summed row is a row of the table (only roots have cells), so the rows
+        # before this page's end have at least the respondents of the row at its end:
+        # only those few need their labels (looked up by id) to break ties.
+        sql = f"""
+            WITH c AS ({summed}),
+                 cut AS (SELECT n FROM c ORDER BY n DESC LIMIT 1 OFFSET %s)
+            SELECT c.keyword_id, c.n, c.keep, c.leave, c.miss,
+                   (SELECT COUNT(*) FROM c) AS total
+            FROM c
+            WHERE c.n >= COALESCE((SELECT n FROM cut), 0)
+            ORDER BY c.n DESC,
+                     (SELECT LOWER(k.label) FROM {keyword} k WHERE k.id = c.keyword_id),
+                     c.keyword_id
+            LIMIT %s OFFSET %s
+        """  # noqa: S608
+        arguments = [*params, offset + limit - 1, limit, offset]
+    else:
+        sql = f"""
+            SELECT c.keyword_id, c.n, c.keep, c.leave, c.miss, COUNT(*) OVER () AS total
+            FROM ({summed}) c JOIN {keyword} k ON k.id = c.keyword_id
+            WHERE {" AND ".join(rows)}
+            ORDER BY {ordering}
+            LIMIT %s OFFSET %s
+        """  # noqa: S608
+        arguments = [*params, limit, offset]
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT c.keyword_id, c.n, c.keep, c.leave, c.miss, COUNT(*) OVER () AS total"
-            f" {body} ORDER BY {ordering} LIMIT %s OFFSET %s",
-            [*params, limit, offset],
-        )
+        cursor.execute(sql, arguments)
         names = [c[0] for c in cursor.description]
         found = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
         if found:
             return found, found[0]["total"]
         if not offset:
             return [], 0
-        cursor.execute(f"SELECT COUNT(*) {body}", params)  # past the end of the rows
+        # Past the end of the rows: how many there are, for the last page.
+        cursor.execute(
+            f"SELECT COUNT(*) FROM ({summed}) c JOIN {keyword} k ON k.id = c.keyword_id"  # noqa: S608
+            f" WHERE {' AND '.join(rows)}",
+            params,
+        )
         return [], cursor.fetchone()[0]
 
 

@@ -316,3 +316,37 @@ def test_search_uses_the_trigram_index_on_postgresql(consultation):
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = selectors._search_roots(consultation, "rkeri").explain()
     assert "keyword_label_trigram" in plan, plan
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"channel": "online"},
+        {"target_group": "older"},
+        {"channel": "online", "order": "label"},
+        {"age_band": "", "status": "candidate"},
+        {"channel": "online", "question_kind": "keep"},
+    ],
+)
+def test_filtered_pages_follow_one_order_through_ties(consultation, filters):
+    grow(consultation, 1, mentions_per_keyword=3)
+    grow(consultation, 7)  # ties: seven keywords with one respondent each
+    Keyword.objects.filter(label="ord5").update(label="Aaa")  # label order is not id order
+    consultation_tallies_rebuild(consultation_id=consultation.pk)
+    whole = selectors.keyword_table(consultation, **filters, per_page=100)
+    expected = [(r.keyword.label, r.respondents) for r in whole.object_list]
+    assert len(expected) >= 4
+    if filters.get("order") == "label":
+        assert expected == sorted(expected, key=lambda r: r[0].casefold())
+    else:
+        assert expected == sorted(expected, key=lambda r: (-r[1], r[0].casefold()))
+    paged = []
+    for number in range(1, 6):
+        page = selectors.keyword_table(consultation, **filters, page=number, per_page=2)
+        assert page.paginator.count == len(expected)
+        paged += [(r.keyword.label, r.respondents) for r in page.object_list]
+        if not page.has_next():
+            break
+    assert paged == expected
+    last = selectors.keyword_table(consultation, **filters, page=99, per_page=2)
+    assert last.number == last.paginator.num_pages
