@@ -88,6 +88,11 @@ def measure():
     slug, pk = "skalby", consultation.pk
     workbench = reverse("keywords:list", args=[slug, pk])
     largest = Keyword.objects.filter(consultation=consultation).order_by("-respondents").first()
+    with_merged = (
+        Keyword.objects.filter(consultation=consultation, merged_keywords__isnull=False)
+        .order_by("-respondents")
+        .first()
+    )
     row = (
         Keyword.objects.filter(consultation=consultation, status="candidate")
         .order_by("-respondents")[20:21]
@@ -126,6 +131,8 @@ def measure():
          reverse("keywords:answers", args=[slug, pk, largest.pk]), None, None),
         ("answers of the largest, page 100", "get",
          reverse("keywords:answers", args=[slug, pk, largest.pk]), {"page": 100}, None),
+        ("answers, largest with merged ones", "get",
+         reverse("keywords:answers", args=[slug, pk, with_merged.pk]), None, None),
         ("history", "get", reverse("keywords:history", args=[slug, pk]), None, None),
         ("history, page 50", "get", reverse("keywords:history", args=[slug, pk]),
          {"page": 50}, None),
