@@ -16,6 +16,12 @@ from keywords.curation import services as curation
 from keywords.models import Keyword, KeywordMention, KeywordStatus
 from keywords.tallies import consultation_tallies_rebuild
 from tests.conftest import require_service
+from tests.visionportal.test_access_matrix import (
+    EDITOR_POST,
+    ROLES,
+    _assert_outcome,
+    _client_for,
+)
 
 from .factories import keyword as make
 
@@ -162,6 +168,26 @@ def test_paging_keeps_the_ticked_keywords_and_the_filters(client, staff, consult
         url("list", consultation) + f"?status=candidate&order=label&page=3#keyword-{last.pk}"
     )
     assert Keyword.objects.get(pk=first.pk).merged_into_id == last.pk
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_pager_is_for_editors_of_that_municipality(client, request, consultation, role):
+    park = make(consultation, "park")
+    client = _client_for(client, request, role)
+    response = client.post(url("select", consultation), {"keywords": f"{park.pk}:1", "page": 2})
+    _assert_outcome(response, EDITOR_POST[role])
+    if EDITOR_POST[role] == 302:
+        assert response["Location"].startswith(url("list", consultation) + "?")
+
+
+def test_the_pager_of_another_municipality_is_not_found_and_is_post_only(
+    client, staff, other_staff, consultation
+):
+    other = reverse("keywords:select", args=["ishoj", consultation.pk])
+    client.force_login(other_staff)
+    assert client.post(other, {"page": 2}).status_code == 404
+    client.force_login(staff)
+    assert client.get(url("select", consultation)).status_code == 405
 
 
 def test_a_no_js_action_returns_to_the_page_filters_and_row_it_came_from(
