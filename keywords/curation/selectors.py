@@ -61,13 +61,6 @@ class KeywordRow:
         return [(kind, self.by_kind.get(kind, 0)) for kind in COUNTED_KINDS]
 
 
-def _visible() -> tuple[Q, ...]:
-    """Answers a moderator hid keep their mentions (unhiding needs no re-extraction) but
-    count nowhere and are never quoted. Guarded while consultations' moderation lands."""
-    fields = {f.name for f in Answer._meta.get_fields()}
-    return (Q(answer__hidden_at__isnull=True),) if "hidden_at" in fields else ()
-
-
 def _excerpt(text: str) -> str:
     text = " ".join(mask_personal_data(text).split())
     return text if len(text) <= EXCERPT_LENGTH else text[: EXCERPT_LENGTH - 1] + "…"
@@ -316,9 +309,11 @@ def _add_examples(rows: dict[int, KeywordRow]) -> None:
     Two index probes per keyword (mentions are unique per keyword and answer, so the
     constraint's index reads them in answer order) rather than a scan of every mention:
     the most mentioned keywords sit on the first page."""
-    visible = KeywordMention.objects.filter(*_visible(), keyword=OuterRef("pk")).order_by(
-        "answer_id"
-    )
+    # Answers a moderator hid keep their mentions (unhiding needs no re-extraction) but
+    # count nowhere and are never quoted.
+    visible = KeywordMention.objects.filter(
+        keyword=OuterRef("pk"), answer__hidden_at__isnull=True
+    ).order_by("answer_id")
     firsts = (
         Keyword.objects.filter(Q(pk__in=list(rows)) | Q(merged_into__in=list(rows)))
         .annotate(
@@ -380,7 +375,7 @@ def keyword_answers(consultation: Consultation, keyword: Keyword, page: int | st
     its answer."""
     keyword_ids = [keyword.pk, *keyword.merged_keywords.values_list("pk", flat=True)]
     mentions = KeywordMention.objects.filter(keyword_id__in=keyword_ids)
-    answer_ids = mentions.filter(*_visible()).order_by("answer_id")
+    answer_ids = mentions.filter(answer__hidden_at__isnull=True).order_by("answer_id")
     if len(keyword_ids) > 1:  # an answer can mention a keyword and one merged into it
         answer_ids = answer_ids.distinct()
         count = mentions.values("answer_id").distinct().count()
