@@ -133,8 +133,9 @@ def _table_page(request, consultation, *, status=200, **extra):
         "filters": filters,
         "params": params,
         "list_url": _workbench_path(request, consultation),
-        "here": _workbench_path(request, consultation)
-        + (f"?{params.urlencode()}" if params else ""),
+        # Where the forms come back to; without the ticks, which the checkboxes carry
+        # (five forms a row repeating a hundred ticks would double the page).
+        "here": _workbench_path(request, consultation) + (f"?{query.urlencode()}" if query else ""),
         "latest_run": selectors.latest_run(consultation),
         "merge_form": merge_form,
         "merge_selected": set(ticks),
@@ -182,7 +183,7 @@ def _row_response(request, consultation, keyword, *, message="", edited=None):
         "consultation": consultation,
         "row": row,
         "list_url": _workbench_path(request, consultation),
-        "here": _list_url(request, consultation),
+        "here": _list_url(request, consultation, drop=["keywords"]),
         "status_message": message,
         "oob": True,
     }
