@@ -9,6 +9,7 @@ cannot undo it.
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -85,6 +86,35 @@ class Keyword(Versioned):
                 name="keyword_by_respondents",
             ),
             models.Index(fields=["consultation", "status", "label"], name="keyword_by_label"),
+            # The table with no status filter: its rows are the keywords not merged away,
+            # paged in the order the selector sorts them (labels case-insensitively).
+            models.Index(
+                "consultation",
+                models.F("respondents").desc(),
+                Lower("label"),
+                "id",
+                condition=Q(merged_into__isnull=True),
+                name="keyword_root_by_respondents",
+            ),
+            models.Index(
+                "consultation",
+                Lower("label"),
+                "id",
+                condition=Q(merged_into__isnull=True),
+                name="keyword_root_by_label",
+            ),
+            # The table filtered by question: rows mentioned in answers to it, in order.
+            *(
+                models.Index(
+                    "consultation",
+                    models.F(f"respondents_{kind}").desc(),
+                    Lower("label"),
+                    "id",
+                    condition=Q(merged_into__isnull=True, **{f"respondents_{kind}__gt": 0}),
+                    name=f"keyword_root_by_{kind}",
+                )
+                for kind in ("keep", "leave", "miss")
+            ),
         ]
 
     def __str__(self):
@@ -148,9 +178,12 @@ class KeywordTally(models.Model):
             ),
         ]
         indexes = [
+            # Covering: a filtered table sums the matching cells from the index alone
+            # (an index-only scan), not from heap rows scattered over the whole table.
             models.Index(
-                fields=["consultation", "target_group", "channel", "age_band"],
-                name="keyword_tally_by_cell",
+                fields=["consultation", "target_group", "channel", "age_band", "keyword"],
+                include=["respondents", "keep", "leave", "miss"],
+                name="keyword_tally_covering",
             ),
         ]
 
@@ -260,6 +293,10 @@ class KeywordAction(models.Model):
                 | (~Q(kind=ActionKind.UNDO) & Q(undoes__isnull=True)),
                 name="keyword_action_undo_iff_target",
             ),
+        ]
+        indexes = [
+            # The history page: a consultation's actions, newest first, a page at a time.
+            models.Index(fields=["consultation", "-id"], name="keyword_action_newest"),
         ]
 
     def __str__(self):

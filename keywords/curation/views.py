@@ -7,11 +7,15 @@ POST of a plain form (POST/redirect/GET with a message); htmx only enhances the 
 actions by swapping the row in place.
 """
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
@@ -34,37 +38,110 @@ from visionportal.access import EDITOR_ROLES, member_required
 TABLE = "keywords/keyword_list.html"
 
 
-def _list_url(request, consultation, keyword=None) -> str:
-    """The table, with the filters the staff member was using, at the edited row."""
-    url = reverse("keywords:list", args=[request.municipality.slug, consultation.pk])
-    query = request.GET.urlencode()
-    return url + (f"?{query}" if query else "") + (f"#keyword-{keyword.pk}" if keyword else "")
+def _workbench_path(request, consultation) -> str:
+    return reverse("keywords:list", args=[request.municipality.slug, consultation.pk])
+
+
+def _safe_next(request, consultation) -> str | None:
+    """The posted `next` when it is this consultation's workbench on this site (any query
+    string, no fragment), else None: a form can only send staff back to where they were,
+    never to another host or page (no open redirect)."""
+    target = request.POST.get("next", "")
+    if not target or not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or parts.path != _workbench_path(request, consultation):
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def _params(request, consultation) -> QueryDict:
+    """The table's query (filters, search, order, page, ticked keywords) the staff member
+    was on: the page's own on GET, the form's validated `next` on POST (or, for older
+    forms, the action URL's query string)."""
+    if request.method == "GET":
+        return request.GET
+    target = _safe_next(request, consultation)
+    if target is not None:
+        return QueryDict(urlsplit(target).query)
+    return request.GET
+
+
+def _list_url(request, consultation, keyword=None, *, drop=()) -> str:
+    """The table as the staff member left it (filters, search, page), at the edited row."""
+    params = _params(request, consultation).copy()
+    for name in drop:
+        params.pop(name, None)
+    query = params.urlencode()
+    return (
+        _workbench_path(request, consultation)
+        + (f"?{query}" if query else "")
+        + (f"#keyword-{keyword.pk}" if keyword else "")
+    )
+
+
+def _ticked(values) -> dict[int, str]:
+    """Posted or carried "pk:version" ticks by keyword, the malformed ones dropped."""
+    ticked = {}
+    for value in values:
+        pk, _sep, version = value.partition(":")
+        if is_id(pk) and is_id(version) and len(ticked) < selectors.MERGE_SELECTION_MAX:
+            ticked[int(pk)] = value
+    return ticked
 
 
 def _table_page(request, consultation, *, status=200, **extra):
-    form = KeywordFilterForm(request.GET or None)
-    filters = form.filters() if request.GET else {"order": "respondents"}
+    params = _params(request, consultation)
+    form = KeywordFilterForm(params or None)
+    filters = form.filters() if params else {"order": "respondents"}
     merge_form = extra.pop("merge_form", None) or MergeForm(consultation=consultation)
-    selected = merge_form.data.getlist("keywords") if merge_form.is_bound else []
-    rows = selectors.keyword_table(consultation, **filters)
+    ticks = _ticked(
+        merge_form.data.getlist("keywords") if merge_form.is_bound else params.getlist("keywords")
+    )
+    page = selectors.keyword_table(consultation, **filters, page=params.get("page") or 1)
     edited = extra.pop("edited", None)
-    for row in rows:
+    on_page = set()
+    for row in page.object_list:
         # The row being edited opens its actions and shows the refusal with what was typed.
         row.edit = edited if edited and row.keyword.pk == edited["pk"] else None
+        on_page.add(row.keyword.pk)
+    elsewhere = selectors.selected_keywords(consultation, set(ticks) - on_page)
+    # Bounded choices to merge into: this page's rows and the ticked ones (the form
+    # accepts any keyword still in play, so a stale page is checked when posted).
+    merge_form.fields["into"].queryset = merge_form.fields["into"].queryset.filter(
+        pk__in=on_page | {k.pk for k in elsewhere}
+    )
+    query = params.copy()
+    query.pop("keywords", None)
     context = {
         "consultation": consultation,
-        "form": form if request.GET else KeywordFilterForm(),
-        "rows": rows,
+        "form": form if params else KeywordFilterForm(),
+        "page": page,
+        "rows": page.object_list,
         "filters": filters,
+        "params": params,
+        "list_url": _workbench_path(request, consultation),
+        # Where the forms come back to; without the ticks, which the checkboxes carry
+        # (five forms a row repeating a hundred ticks would double the page).
+        "here": _workbench_path(request, consultation) + (f"?{query.urlencode()}" if query else ""),
         "latest_run": selectors.latest_run(consultation),
         "merge_form": merge_form,
-        "merge_selected": {
-            int(pk) for pk, _sep, _version in (v.partition(":") for v in selected) if is_id(pk)
-        },
+        "merge_selected": set(ticks),
+        "ticks": list(ticks.values()),
+        "selected_elsewhere": [(k, ticks[k.pk]) for k in elsewhere],
         "add_form": extra.pop("add_form", None) or AddForm(),
         **extra,
     }
-    return render(request, TABLE, context, status=status)
+    # htmx restoring a page from history (after back) wants the whole page, not the table.
+    table_only = request.htmx.target == "keyword-table" and not request.htmx.history_restore_request
+    if request.htmx and request.method == "GET" and table_only:
+        response = render(request, f"{TABLE}#table", context, status=status)
+    else:
+        response = render(request, TABLE, context, status=status)
+    patch_vary_headers(response, ["HX-Request", "HX-Target"])
+    return response
 
 
 @require_GET
@@ -91,6 +168,8 @@ def _row_response(request, consultation, keyword, *, message="", edited=None):
     context = {
         "consultation": consultation,
         "row": row,
+        "list_url": _workbench_path(request, consultation),
+        "here": _list_url(request, consultation, drop=["keywords"]),
         "status_message": message,
         "oob": True,
     }
@@ -247,12 +326,27 @@ def keyword_merge(request, pk):
             )
             if form.cleaned_data["return_to"] == "suggestions":
                 return redirect("keywords:suggestions", request.municipality.slug, consultation.pk)
-            return redirect(_list_url(request, consultation, into))
+            return redirect(_list_url(request, consultation, into, drop=["keywords"]))
     if request.POST.get("return_to") == "suggestions":
         for error in form.non_field_errors() or [_first_error(form)]:
             messages.error(request, error)
         return redirect("keywords:suggestions", request.municipality.slug, consultation.pk)
     return _table_page(request, consultation, status=status, merge_form=form)
+
+
+@require_POST
+@member_required(EDITOR_ROLES)
+def keyword_select(request, pk):
+    """Another page of the table with the ticked keywords kept: the pager's buttons post
+    the merge form here, so ticks made on this page survive paging without JavaScript.
+    Changes nothing; redirects to the workbench URL that carries the ticks."""
+    consultation = consultation_for_member(request, pk)
+    params = _params(request, consultation).copy()
+    params.setlist("keywords", list(_ticked(request.POST.getlist("keywords")).values()))
+    page = request.POST.get("page", "")
+    if is_id(page):
+        params["page"] = page
+    return redirect(_workbench_path(request, consultation) + f"?{params.urlencode()}")
 
 
 @require_POST

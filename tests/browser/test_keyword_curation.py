@@ -216,3 +216,34 @@ def test_with_htmx_row_edits_swap_in_place_keep_focus_and_announce(
     assert kw(consultation, "park").label == "Parker och grönska"
     assert page.evaluate("window.__samePage") is True
     assert page.errors == [], page.errors
+
+
+def test_search_as_you_type_swaps_the_table_and_keeps_the_ticked_keywords(
+    strict_page, staff, consultation
+):
+    page = strict_page
+    sign_in(page, staff.email)
+    park, cykel = kw(consultation, "park"), kw(consultation, "cykelväg")
+    page.goto(base(consultation))
+    page.wait_for_function("() => window.htmx !== undefined")
+    page.evaluate("window.__samePage = true")
+
+    search = page.get_by_label("Search keywords")
+    with page.expect_response(lambda r: "search=cykel" in r.url):
+        search.press_sequentially("cykel")
+    page.locator(f"#keyword-{park.pk}").wait_for(state="detached")
+    assert page.locator(f"#keyword-{cykel.pk}").is_visible()
+    assert "search=cykel" in page.url  # the address can be shared and reloaded
+    assert page.evaluate("document.activeElement.id") == "id_search"  # typing goes on
+
+    page.locator(f"#merge-{cykel.pk}").check()
+    search.fill("")
+    with page.expect_response(lambda r: "search=park" in r.url):
+        search.press_sequentially("park")
+    page.locator(f"#keyword-{cykel.pk}").wait_for(state="detached")
+    # The keyword ticked under the earlier search is still ticked, shown with the merge form.
+    ticked = page.locator(f"#merge-{cykel.pk}")
+    assert ticked.is_checked()
+    assert page.get_by_text("Ticked on other pages or filters").is_visible()
+    assert page.evaluate("window.__samePage") is True, "searching caused a full page load"
+    assert page.errors == [], page.errors

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 def mentioned_by(kw, respondents):
-    """`respondents` distinct residents mention the keyword."""
+    """`respondents` distinct residents mention the keyword (counted, as extraction does)."""
     for _ in range(respondents):
         response = respond(kw.consultation, keep=kw.label)
         KeywordMention.objects.create(
