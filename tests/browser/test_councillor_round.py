@@ -136,7 +136,10 @@ def test_staff_result_and_published_pages_have_no_axe_violations(page, staff, co
 @pytest.fixture
 def counted_keywords(process):
     from keywords.models import Keyword
+    from tests.conftest import running_phase
+    from visionportal.models import PhaseKind
 
+    running_phase(process, PhaseKind.COUNCILLOR_ROUND)  # a round opens only in its phase
     consultation = open_consultation(process)
     for label, respondents in (("Parker", 30), ("Kollektivtrafik", 20), ("Strömmen", 5)):
         kw = keyword(consultation, label)
