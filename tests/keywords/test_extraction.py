@@ -181,37 +181,84 @@ def write_jsonl(path, rows):
     path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n")
 
 
+TINY_SET = [
+    {
+        "id": "t1",
+        "lang": "sv",
+        "question": "keep",
+        "text": "Biblioteket och badplatserna, fler bostäder",
+        "keywords": ["bibliotek", "badplats", "fler bostäder|bostad"],
+    },
+    {
+        "id": "t2",
+        "lang": "nb",
+        "question": "miss",
+        "text": "Turstiene rundt vannet",
+        "keywords": ["tursti", "vann", "lysløype"],
+    },
+]
+
+
 def test_evaluate_command_prints_precision_recall_and_f1(tmp_path):
     path = tmp_path / "tiny.jsonl"
-    write_jsonl(
-        path,
-        [
-            {
-                "id": "t1",
-                "lang": "sv",
-                "question": "keep",
-                "text": "Biblioteket och badplatserna, fler bostäder",
-                "keywords": ["bibliotek", "badplats", "fler bostäder|bostad"],
-            },
-            {
-                "id": "t2",
-                "lang": "nb",
-                "question": "miss",
-                "text": "Turstiene rundt vannet",
-                "keywords": ["tursti", "vann", "lysløype"],
-            },
-        ],
-    )
+    write_jsonl(path, TINY_SET)
     out = StringIO()
     call_command("evaluate_keywords", str(path), stdout=out)
     lines = out.getvalue().splitlines()
-    assert lines[:3] == ["precision: 1.000", "recall: 0.833", "F1: 0.909"]
-    assert len(lines) == 6
-    assert [line.split(":")[0] for line in lines[3:]] == [
+    assert lines[0] == f"== {path} (2 answers)"
+    assert lines[1:4] == ["precision: 1.000", "recall: 0.833", "F1: 0.909"]
+    assert [line.split(":")[0] for line in lines[4:7]] == [
         "YAKE precision",
         "YAKE recall",
         "YAKE F1",
     ]
+    assert lines[7].startswith("sv (1 answers): precision 1.000 recall 1.000 F1 1.000 | YAKE ")
+    assert lines[8].startswith("nb (1 answers): precision 1.000 recall 0.667 F1 0.800 | YAKE ")
+    assert len(lines) == 9
+
+
+def test_evaluate_command_prints_per_language_figures_per_file_and_for_all_files(tmp_path):
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    write_jsonl(first, TINY_SET)
+    write_jsonl(
+        second,
+        [
+            {
+                "id": "d1",
+                "lang": "da",
+                "question": "leave",
+                "text": "Affaldet i parkerne",
+                "keywords": ["affald", "park", "skraldespand"],
+            },
+            {
+                "id": "s2",
+                "lang": "sv",
+                "question": "miss",
+                "text": "Simhallen och kaffet",
+                "keywords": ["simhall"],
+            },
+        ],
+    )
+    out = StringIO()
+    call_command("evaluate_keywords", str(first), str(second), stdout=out)
+    ours = [line.split(" | ")[0] for line in out.getvalue().splitlines() if " answers): " in line]
+    headers = [line for line in out.getvalue().splitlines() if line.startswith("== ")]
+    assert headers == [
+        f"== {first} (2 answers)",
+        f"== {second} (2 answers)",
+        "== all 2 files (4 answers)",
+    ]
+    assert ours == [
+        "sv (1 answers): precision 1.000 recall 1.000 F1 1.000",
+        "nb (1 answers): precision 1.000 recall 0.667 F1 0.800",
+        "sv (1 answers): precision 0.500 recall 1.000 F1 0.667",
+        "da (1 answers): precision 1.000 recall 0.667 F1 0.800",
+        "sv (2 answers): precision 0.800 recall 1.000 F1 0.889",
+        "da (1 answers): precision 1.000 recall 0.667 F1 0.800",
+        "nb (1 answers): precision 1.000 recall 0.667 F1 0.800",
+    ]
+    total = out.getvalue().split("== all 2 files (4 answers)\n")[1].splitlines()
+    assert total[:3] == ["precision: 0.889", "recall: 0.800", "F1: 0.842"]
 
 
 def test_evaluate_command_rejects_a_broken_line(tmp_path):
