@@ -1,0 +1,166 @@
+"""From one answer's tokens to its candidate keywords and phrases."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from keywords.extraction.detection import detect_language
+from keywords.extraction.languages import HOME_LANGUAGES
+from keywords.extraction.lexicon import Lexicon, get_lexicon
+from keywords.extraction.text import clean_text, tokens
+
+MAX_PHRASE_WORDS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One candidate keyword of one answer.
+
+    ``keyword`` is the base form (lowercase, NFC; phrase words joined by one space) and is
+    what answers are grouped by. ``surface_forms`` are the forms as written in the answer,
+    for example quotes and for teaching the override table from staff renames.
+    """
+
+    keyword: str
+    surface_forms: tuple[str, ...]
+    words: int = 1
+
+    @property
+    def is_phrase(self) -> bool:
+        return self.words > 1
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerKeywords:
+    """The candidates of one answer, in order of first appearance, each keyword once.
+
+    Results of :func:`extract_batch` are aligned with its input, so a caller keeps the link
+    to the answer by position and counts distinct respondents per keyword by collecting
+    answer ids (not mentions) per ``Candidate.keyword``.
+    """
+
+    language: str
+    candidates: tuple[Candidate, ...] = ()
+
+    @property
+    def keywords(self) -> tuple[str, ...]:
+        return tuple(c.keyword for c in self.candidates)
+
+    @property
+    def single_words(self) -> tuple[str, ...]:
+        return tuple(c.keyword for c in self.candidates if not c.is_phrase)
+
+    @property
+    def phrases(self) -> tuple[str, ...]:
+        return tuple(c.keyword for c in self.candidates if c.is_phrase)
+
+
+@dataclass(slots=True)
+class Token:
+    surface: str  # lowercased, as written
+    lemma: str
+    content: bool  # a noun-like word that may be a keyword on its own
+    modifier: bool  # may start a phrase (adjective, participle, "fler/mer/bättre")
+    group: int  # tokens of one group are adjacent with only whitespace between them
+
+
+@dataclass(slots=True)
+class Analysis:
+    language: str
+    tokens: list[Token] = field(default_factory=list)
+
+
+def analyse(text: str, home_language: str) -> Analysis:
+    raw = tokens(clean_text(text))
+    lowered = [w.lower() for w, _, _ in raw]
+    language = detect_language(lowered, home_language)
+    lexicon_language = language if language in ("en", "ar") else home_language
+    lexicon = get_lexicon(lexicon_language)
+    english = get_lexicon("en") if lexicon_language != "en" else None
+    analysis = Analysis(language)
+    sentence_start = True
+    for (word, group, truncated), lower in zip(raw, lowered, strict=True):
+        if truncated:
+            # "gång-" of "gång- och cykelvägar" is half a word, never a keyword on its own.
+            analysis.tokens.append(Token(lower, lower, False, False, group))
+            continue
+        lemma, content, modifier = lexicon.analyse(lower)
+        if content and not lexicon.known(lower):
+            if english is not None and (lower in english.stopwords or english.known(lower)):
+                # An English word inside a Scandinavian answer ("so frustrating").
+                content = modifier = False
+            elif word[:1].isupper() and not sentence_start and not word.isupper():
+                # A proper noun (a place, a person): not a topic keyword.
+                content = modifier = False
+        analysis.tokens.append(Token(lower, lemma, content, modifier, group))
+        sentence_start = False
+    _mark_attributive_adjectives(analysis.tokens, lexicon)
+    return analysis
+
+
+def _mark_attributive_adjectives(tokens: list[Token], lexicon: Lexicon) -> None:
+    """An -a/-e word right before a noun whose stem has an adjective's -t form is one.
+
+    Scandinavian compounds are written as one word, so two nouns rarely stand side by side:
+    "nya ansikten", "höga hyror", "billige boliger" are adjective + noun even where the
+    table also lists a noun "ny" or reads "billige" as a lemma of its own.
+    """
+    if lexicon.language not in HOME_LANGUAGES:
+        return
+    for current, following in zip(tokens, tokens[1:], strict=False):
+        if (
+            current.content
+            and following.content
+            and current.group == following.group
+            and lexicon.attributive_adjective(current.surface, current.lemma)
+        ):
+            current.content = False
+            current.modifier = True
+
+
+def _phrases(tokens: list[Token]) -> Iterable[tuple[str, tuple[str, ...], int]]:
+    """Runs of up to three words ending in a content word, within one group.
+
+    Modifiers (adjectives, participles, "fler/mer/bättre") may open a phrase, content words
+    may follow each other ("levande stadskärna", "fler bostäder"); a stopword, punctuation
+    or a non-keyword ends the run.
+    """
+    n = len(tokens)
+    for end in range(n):
+        last = tokens[end]
+        if not last.content:
+            continue
+        words = [last]
+        i = end - 1
+        while i >= 0 and len(words) < MAX_PHRASE_WORDS:
+            t = tokens[i]
+            if t.group != last.group or not (t.content or t.modifier):
+                break
+            if any(t.lemma == w.lemma for w in words):
+                break  # "bibliotek bibliotek"
+            words.insert(0, t)
+            i -= 1
+            if len(words) >= 2:
+                yield (
+                    " ".join(w.lemma for w in words),
+                    (" ".join(w.surface for w in words),),
+                    len(words),
+                )
+
+
+def candidates(tokens: list[Token], language: str) -> tuple[Candidate, ...]:
+    seen: dict[str, tuple[list[str], int]] = {}
+    for t in tokens:
+        if t.content:
+            forms, _ = seen.setdefault(t.lemma, ([], 1))
+            if t.surface not in forms:
+                forms.append(t.surface)
+    # Arabic is written without compounds and with clitics: phrases would be noise.
+    phrases = _phrases(tokens) if language != "ar" else ()
+    for keyword, surfaces, words in phrases:
+        forms, _ = seen.setdefault(keyword, ([], words))
+        for s in surfaces:
+            if s not in forms:
+                forms.append(s)
+    return tuple(Candidate(k, tuple(forms), words) for k, (forms, words) in seen.items())

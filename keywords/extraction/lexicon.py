@@ -1,0 +1,248 @@
+"""Per-language word analysis on simplemma's tables: lemma and a rough word class.
+
+simplemma's tables cost ~250 MB and a second or two per language to load, so they are
+loaded lazily, once per process; run extraction in the Celery worker, not in web processes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cache, lru_cache
+
+from keywords.extraction.languages import (
+    ADJECTIVE_SUFFIXES,
+    DEFINITE_SUFFIXES,
+    HOME_LANGUAGES,
+    NOUN_SUFFIXES,
+    PAST_SUFFIXES,
+    check_language,
+    stopwords,
+)
+from keywords.extraction.wordlists import LEMMA_OVERRIDES
+
+MIN_WORD_LENGTH = 2
+
+
+@cache
+def _lemma_table(language: str):
+    from simplemma.strategies.dictionaries.dictionary_factory import (
+        DEFAULT_DICTIONARY_FACTORY,
+    )
+
+    return DEFAULT_DICTIONARY_FACTORY.get_dictionary(language)
+
+
+def _lemma_pairs(language: str) -> Iterable[tuple[bytes | str, bytes | str]]:
+    table = _lemma_table(language)
+    # simplemma 2 keeps its table as UTF-8 bytes behind a str view; reading the bytes
+    # directly avoids decoding a million entries just to collect the lemmas.
+    raw = getattr(table, "_dict", None)
+    return raw.items() if isinstance(raw, dict) else table.items()
+
+
+def _decoded(words: Iterable[bytes | str]) -> frozenset[str]:
+    return frozenset(w.decode() if isinstance(w, bytes) else w for w in words)
+
+
+@cache
+def _base_forms(language: str) -> frozenset[str]:
+    """Every lemma in simplemma's table: a word that is one is kept as written."""
+    return _decoded({v for _, v in _lemma_pairs(language)})
+
+
+@cache
+def _inflected_lemmas(language: str) -> frozenset[str]:
+    """Lemmas the table lists at least one other form for."""
+    return _decoded({v for k, v in _lemma_pairs(language) if k != v})
+
+
+class Lexicon:
+    """Per-language word analysis with a cache: answers repeat the same words a lot."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        self.table = _lemma_table(language)
+        self.base_forms = _base_forms(language)
+        self.inflected_lemmas = _inflected_lemmas(language)
+        self.stopwords = stopwords(language)
+        self.long_stopwords = sorted(w for w in self.stopwords if len(w) >= 5)
+        self.overrides = LEMMA_OVERRIDES[language]
+        self.analyse = lru_cache(maxsize=200_000)(self._analyse)
+
+    def known(self, word: str) -> bool:
+        return word in self.base_forms or self.table.get(word) is not None
+
+    def lemma(self, word: str) -> str:
+        override = self.overrides.get(word)
+        if override is not None:
+            return override
+        if word in self.base_forms:
+            return word
+        import simplemma
+
+        return simplemma.lemmatize(word, self.language, greedy=True)
+
+    def _forms_of(self, lemma: str, suffixes: Iterable[str]) -> bool:
+        table = self.table
+        return any(table.get(lemma + s) == lemma for s in suffixes)
+
+    def word_class(self, surface: str, lemma: str) -> str:
+        """A rough guess: "noun", "adjective", "verb", "particle" or "unknown".
+
+        The written form decides when it carries a telling ending ("högre" is an adjective,
+        "kvällarna" a noun); otherwise the forms the table lists for the lemma do, nouns
+        first because the table mixes homographs ("skola" noun and verb). A word the table
+        knows but never inflects is a particle (adverb, preposition: "längs", "överallt").
+        """
+        lang = self.language
+        noun_suffixes = NOUN_SUFFIXES[lang]
+        if surface != lemma and surface.startswith(lemma):
+            ending = surface[len(lemma) :]
+            if ending in ADJECTIVE_SUFFIXES[lang]:
+                return "adjective"
+            if ending in noun_suffixes and self._forms_of(lemma, noun_suffixes):
+                return "noun"
+        if lang not in HOME_LANGUAGES:
+            adjective = lang == "en" and self._forms_of(lemma, ADJECTIVE_SUFFIXES[lang])
+            return "adjective" if adjective else "unknown"
+        if self._forms_of(lemma, noun_suffixes):
+            return "noun"
+        if self._forms_of(lemma, ADJECTIVE_SUFFIXES[lang]):
+            return "adjective"
+        if self._is_verb(lemma):
+            return "verb"
+        if self._is_participle_or_deponent(lemma):
+            return "verb"
+        # Adjectives without comparative forms still have a neuter in -t; Swedish ones in
+        # -en/-el/-er contract before an ending ("öppen": "öppna", "vuxen": "vuxna").
+        if self._forms_of(lemma, ("t",)):
+            return "adjective"
+        if (
+            lang == "sv"
+            and lemma.endswith(("en", "el", "er"))
+            and self.table.get(lemma[:-2] + lemma[-1] + "a") == lemma
+        ):
+            return "adjective"
+        if lemma in self.base_forms and lemma not in self.inflected_lemmas:
+            return "particle"
+        return "unknown"
+
+    def attributive_adjective(self, surface: str, lemma: str) -> bool:
+        if self._forms_of(lemma, ADJECTIVE_SUFFIXES[self.language]):
+            return True  # "ny idrottshall": the table also lists a noun "ny"
+        if not surface.endswith(("a", "e")) or len(surface) < 3:
+            return False
+        stems = [surface[:-1]]
+        if len(surface) > 3 and surface[-2] == surface[-3]:
+            stems.append(surface[:-2])  # "tomma" -> "tom"
+        return any(
+            stem in self.base_forms and self.table.get(stem + "t") is not None for stem in stems
+        )
+
+    def _is_participle_or_deponent(self, lemma: str) -> bool:
+        """Swedish past participles ("försenad" of "försena") and s-verbs ("trives")."""
+        if self.language == "sv" and lemma.endswith("ad"):
+            stem = lemma[:-1]
+        elif lemma.endswith("s") and len(lemma) > 4:
+            stem = lemma[:-1]
+        else:
+            return False
+        return stem in self.base_forms and self._is_verb(stem)
+
+    def _is_verb(self, lemma: str) -> bool:
+        table = self.table
+        if self.language == "sv":
+            if not lemma.endswith("a"):
+                return False
+            present = (lemma + "r", lemma[:-1] + "er")
+        else:
+            if not lemma.endswith("e"):
+                return False
+            present = (lemma + "r",)
+        return any(table.get(form) == lemma for form in present) or self._forms_of(
+            lemma, PAST_SUFFIXES[self.language]
+        )
+
+    def _is_present_tense(self, surface: str) -> bool:
+        """A base form the table also reads as a verb's present tense ("legger", "lukker").
+
+        Keeping base forms protects nouns from simplemma's verb readings ("buss"), but a
+        written form that is exactly infinitive + -r (or Swedish stem + -er) of a word with
+        no noun forms is the verb.
+        """
+        if self.language not in HOME_LANGUAGES or not surface.endswith("r"):
+            return False
+        reading = self.table.get(surface)
+        if reading is None or reading == surface:
+            return False
+        if surface not in (reading + "r", reading[:-1] + "er"):
+            return False
+        return self._is_verb(reading) and not self._forms_of(reading, NOUN_SUFFIXES[self.language])
+
+    def _misspelt_stopword(self, surface: str) -> bool:
+        """An unknown word one edit from a long stopword ("alldelles" for "alldeles")."""
+        if len(surface) < 6:
+            return False
+        from rapidfuzz import process
+        from rapidfuzz.distance import Levenshtein
+
+        return (
+            process.extractOne(
+                surface, self.long_stopwords, scorer=Levenshtein.distance, score_cutoff=1
+            )
+            is not None
+        )
+
+    def lemma_of(self, surface: str) -> str:
+        """simplemma's lemma, unless that reads a noun's definite form as something else.
+
+        simplemma maps e.g. Norwegian "vannet" (the water) to the verb "vanne"; when the
+        written form is a known noun plus a definite ending, the noun wins.
+        """
+        lemma = self.lemma(surface)
+        if surface in self.overrides or lemma == surface:
+            return lemma
+        if self.language in HOME_LANGUAGES and self.word_class(surface, lemma) == "verb":
+            for ending in DEFINITE_SUFFIXES[self.language]:
+                stem = surface[: -len(ending)]
+                if (
+                    surface.endswith(ending)
+                    and len(stem) >= 3
+                    and stem in self.base_forms
+                    and self._forms_of(stem, NOUN_SUFFIXES[self.language])
+                ):
+                    return stem
+        return lemma
+
+    def _analyse(self, surface: str) -> tuple[str, bool, bool]:
+        """(lemma, content, modifier) for one lowercase token."""
+        if surface in self.stopwords or len(surface) < MIN_WORD_LENGTH:
+            lemma = self.overrides.get(surface, surface)
+            # "fler bostäder": a comparative quantifier may open a phrase.
+            return lemma, False, lemma in self.overrides.values()
+        lemma = self.lemma_of(surface)
+        if lemma in self.stopwords or not lemma:
+            return lemma, False, False
+        if surface in self.overrides:
+            return lemma, True, False  # a known simplemma mistake, already corrected
+        if self._is_present_tense(surface):
+            return lemma, False, False
+        if not self.known(surface) and self._misspelt_stopword(surface):
+            return surface, False, False
+        word_class = self.word_class(surface, lemma)
+        if word_class == "adjective":
+            return lemma, False, True
+        if word_class == "particle":
+            return lemma, False, False
+        if self.language == "sv" and surface.endswith("ande") and lemma == surface:
+            # A present participle ("levande") describes; it may open a phrase.
+            return lemma, False, True
+        if word_class == "verb":
+            # Present participles ("levande") modify nouns like adjectives do.
+            return lemma, False, surface.endswith(("ande", "ende"))
+        return lemma, True, False
+
+
+@cache
+def get_lexicon(language: str) -> Lexicon:
+    return Lexicon(check_language(language))
