@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 from keywords.extraction.detection import detect_language
 from keywords.extraction.languages import HOME_LANGUAGES
-from keywords.extraction.lexicon import Lexicon, get_lexicon
+from keywords.extraction.lexicon import MIN_WORD_LENGTH, Lexicon, get_lexicon
+from keywords.extraction.names import mark_names, names, well_known_elsewhere
 from keywords.extraction.text import clean_text, tokens
 
 MAX_PHRASE_WORDS = 3
@@ -63,6 +64,10 @@ class Token:
     content: bool  # a noun-like word that may be a keyword on its own
     modifier: bool  # may start a phrase (adjective, participle, "fler/mer/bättre")
     group: int  # tokens of one group are adjacent with only whitespace between them
+    capitalised: bool = False  # written with a capital first letter, not all in capitals
+    acronym: bool = False  # written all in capitals ("IF", "BUP")
+    sentence_start: bool = False
+    name: bool = False  # part of a proper name (see names.py)
 
 
 @dataclass(slots=True)
@@ -73,28 +78,45 @@ class Analysis:
 
 def analyse(text: str, home_language: str) -> Analysis:
     raw = tokens(clean_text(text))
-    lowered = [w.lower() for w, _, _ in raw]
+    lowered = [w.lower() for w, _, _, _ in raw]
     language = detect_language(lowered, home_language)
     lexicon_language = language if language in ("en", "ar") else home_language
     lexicon = get_lexicon(lexicon_language)
     english = get_lexicon("en") if lexicon_language != "en" else None
+    # Capitals mark names only in the home languages; English capitalises more than names.
+    find_names = lexicon_language in HOME_LANGUAGES
     analysis = Analysis(language)
-    sentence_start = True
-    for (word, group, truncated), lower in zip(raw, lowered, strict=True):
+    for (word, group, truncated, sentence_start), lower in zip(raw, lowered, strict=True):
         if truncated:
             # "gång-" of "gång- och cykelvägar" is half a word, never a keyword on its own.
             analysis.tokens.append(Token(lower, lower, False, False, group))
             continue
         lemma, content, modifier = lexicon.analyse(lower)
-        if content and not lexicon.known(lower):
+        acronym = len(word) > 1 and word.isupper()
+        token = Token(
+            lower,
+            lemma,
+            content,
+            modifier,
+            group,
+            capitalised=word[:1].isupper() and not acronym,
+            acronym=acronym,
+            sentence_start=sentence_start,
+        )
+        if find_names and token.capitalised and not sentence_start:
+            # A name inside a sentence is a keyword unless it is a well-known place elsewhere.
+            token.content = token.modifier = False
+            token.name = len(lower) >= MIN_WORD_LENGTH and not well_known_elsewhere(lexicon, lower)
+        elif content and not lexicon.known(lower):
             if english is not None and (lower in english.stopwords or english.known(lower)):
                 # An English word inside a Scandinavian answer ("so frustrating").
-                content = modifier = False
-            elif word[:1].isupper() and not sentence_start and not word.isupper():
-                # A proper noun (a place, a person): not a topic keyword.
-                content = modifier = False
-        analysis.tokens.append(Token(lower, lemma, content, modifier, group))
-        sentence_start = False
+                token.content = token.modifier = False
+            elif token.capitalised and not sentence_start:
+                # A name in an English answer: not a topic keyword.
+                token.content = token.modifier = False
+        analysis.tokens.append(token)
+    if find_names:
+        mark_names(analysis.tokens, lexicon)
     _mark_attributive_adjectives(analysis.tokens, lexicon)
     return analysis
 
@@ -151,8 +173,14 @@ def _phrases(tokens: list[Token]) -> Iterable[tuple[str, tuple[str, ...], int]]:
 
 def candidates(tokens: list[Token], language: str) -> tuple[Candidate, ...]:
     seen: dict[str, tuple[list[str], int]] = {}
-    for t in tokens:
-        if t.content:
+    names_at = {i: (name, words) for i, name, words in names(tokens)}
+    for i, t in enumerate(tokens):
+        if i in names_at:
+            name, words = names_at[i]
+            forms, _ = seen.setdefault(name, ([], words))
+            if name not in forms:
+                forms.append(name)
+        elif t.content:
             forms, _ = seen.setdefault(t.lemma, ([], 1))
             if t.surface not in forms:
                 forms.append(t.surface)

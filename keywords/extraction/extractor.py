@@ -37,6 +37,7 @@ from keywords.extraction.detection import detect_language
 from keywords.extraction.languages import HOME_LANGUAGES, OTHER, check_language, stopwords
 from keywords.extraction.lexicon import get_lexicon
 from keywords.extraction.merges import MergeSuggestion, suggest_merges
+from keywords.extraction.names import promote_batch_names
 from keywords.extraction.text import clean_text
 from keywords.extraction.typos import apply_repairs, typo_repairs
 
@@ -59,6 +60,7 @@ __all__ = [
 def extract(text: str, home_language: str) -> AnswerKeywords:
     """Candidate keywords of one answer (no typo repair: that needs a batch)."""
     analysis = analyse(text or "", check_language(home_language))
+    promote_batch_names([analysis])
     return AnswerKeywords(analysis.language, candidates(analysis.tokens, analysis.language))
 
 
@@ -72,6 +74,7 @@ def extract_batch(
     """
     check_language(home_language)
     analyses = [analyse(text or "", home_language) for text in texts]
+    promote_batch_names(analyses)
     if repair_typos:
         repairs = typo_repairs(analyses, home_language)
         if repairs:

@@ -16,6 +16,8 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # the first part of a coordinated compound ("gång- och cykelvägar").
 _TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*(-?)")
 _SPACE_ONLY = re.compile(r"\s*")
+# An emoji often stands where a full stop would ("i bygda ⚽ Trenerne er frivillige").
+_SENTENCE_END = re.compile(r"[.!?…:\n\u2600-\u27bf\U0001f300-\U0001faff]")
 
 
 def clean_text(text: str) -> str:
@@ -33,18 +35,24 @@ def clean_text(text: str) -> str:
     return text.translate(_ZERO_WIDTH)
 
 
-def tokens(text: str) -> list[tuple[str, int, bool]]:
-    """(word as written, group, truncated) with groups split at anything but whitespace."""
-    out: list[tuple[str, int, bool]] = []
+def tokens(text: str) -> list[tuple[str, int, bool, bool]]:
+    """(word as written, group, truncated, sentence start) for each word of ``text``.
+
+    Groups split at anything but whitespace. A word starts a sentence when it is the first or
+    when what precedes it since the last word ends a sentence or a line (". ! ? … :", a line
+    break as in a bulleted list, or an emoji): only there is a capital no sign of a name.
+    """
+    out: list[tuple[str, int, bool, bool]] = []
     group = 0
     last_end = 0
     for match in _TOKEN.finditer(text):
         start = match.start()
+        sentence_start = not out or _SENTENCE_END.search(text, last_end, start) is not None
         if out and not _SPACE_ONLY.fullmatch(text, last_end, start):
             group += 1
         truncated = bool(match.group(1))
         word = match.group(0)[:-1] if truncated else match.group(0)
-        out.append((word, group, truncated))
+        out.append((word, group, truncated, sentence_start))
         last_end = match.end()
         if truncated:
             group += 1

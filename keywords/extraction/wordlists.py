@@ -84,3 +84,19 @@ LEMMA_OVERRIDES: dict[str, dict[str, str]] = {
 }
 
 # Word-form suffixes that tell a lemma's word class: the comparative/superlative only
+
+# The generic part of a place or institution name, written in lower case after the specific
+# part in Norwegian and often in Swedish and Danish ("Nordbyen skole", "Lundheim stasjon"):
+# it belongs to the name. Definite and indefinite forms, as names use both.
+NAME_GENERICS: dict[str, frozenset[str]] = {
+    "sv": frozenset(
+        """skola skolan station stationen kyrka kyrkan sjukhus sjukhuset
+        vårdcentral vårdcentralen""".split()
+    ),
+    "da": frozenset("skole skolen station stationen kirke kirken sygehus sygehuset".split()),
+    "nb": frozenset(
+        """skole skolen stasjon stasjonen kirke kirka kirken sykehus sykehuset""".split()
+    ),
+    "en": frozenset(),
+    "ar": frozenset(),
+}

@@ -100,7 +100,7 @@ def baseline(answers: dict[str, list[str]]) -> int:
     for lang, texts in answers.items():
         stop = stopwords(lang)
         for text in texts:
-            words = {w.lower() for w, _group, _truncated in tokens(clean_text(text))}
+            words = {token[0].lower() for token in tokens(clean_text(text))}
             kept += len(words - stop)
     return kept
 

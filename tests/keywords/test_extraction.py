@@ -136,6 +136,48 @@ def test_proper_nouns_inside_a_sentence_are_not_keywords():
     assert singles("Cykelbanorna i Norrköping är bra") == ["cykelbana"]
 
 
+def test_proper_names_inside_a_sentence_are_kept_whole_as_written():
+    # Not lemmatised: "Vallen" is the sports ground, not the noun "vall".
+    assert singles("Vi badar i Kvarnsjön och spelar boule på Vallen.") == [
+        "kvarnsjön",
+        "boule",
+        "vallen",
+    ]
+
+
+def test_multiword_names_stay_together():
+    result = extract("Ljungsala IF och konserterna i Gamla Hamnen", "sv")
+    assert result.single_words == ("konsert",)
+    assert result.phrases == ("ljungsala if", "gamla hamnen")
+    assert result.candidates[0] == Candidate("ljungsala if", ("ljungsala if",), 2)
+    assert extract("Kulturhuset Remisen og Kærholm Ålefest", "da").keywords == (
+        "kulturhus",
+        "remisen",
+        "kærholm ålefest",
+    )
+
+
+def test_a_lower_case_generic_after_a_name_belongs_to_it():
+    result = extract("Trygge gangveier til Haugmoen skole og Lundheim stasjon", "nb")
+    assert result.single_words == ("gangvei",)
+    assert result.phrases == ("haugmoen skole", "lundheim stasjon")
+
+
+def test_well_known_places_elsewhere_are_not_keywords():
+    assert singles("Bussen till Göteborg går sällan") == ["buss"]
+    assert singles("Toget til Aarhus og bussen", "da") == ["tog", "bus"]
+
+
+def test_a_name_at_a_sentence_start_is_known_from_the_rest_of_the_batch():
+    results = extract_batch(["Kvarnsjön", "Badet vid Kvarnsjön", "Kvarnsjön!"], "sv")
+    assert [r.keywords for r in results] == [("kvarnsjön",), ("bad", "kvarnsjön"), ("kvarnsjön",)]
+    assert extract_batch(["Skolorna", "Skolorna och fritidsgården"], "sv")[0].keywords == ("skola",)
+
+
+def test_an_emoji_ends_a_sentence_so_the_next_capital_is_no_name():
+    assert singles("Barna i bygda ⚽ Trenerne er frivillige", "nb") == ["barn", "bygd", "trener"]
+
+
 def test_empty_and_symbol_only_input():
     assert extract("", "sv") == AnswerKeywords("other", ())
     assert extract("   🙂🙂 123 !!", "da") == AnswerKeywords("other", ())
