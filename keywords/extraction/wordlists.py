@@ -7,7 +7,7 @@ mistakes), never a word because one labelled answer contains it. Staff extend bo
 # Survey words that carry no topic of their own: quantifiers and comparatives respondents
 # put in front of what they want ("fler", "bättre"), opinion verbs, the survey's own
 # subject (the municipality, the town) and units of time. Kept short; staff extend it.
-SURVEY_STOPWORDS: dict[str, frozenset[str]] = {
+_SURVEY_WORDS: dict[str, frozenset[str]] = {
     "sv": frozenset(
         """fler flera mer mera bättre sämre mindre större behöver behövs behöva saknar saknas
         tycker tycka känns känna önskar önska vill finns bra dålig dåligt mycket lite jätte
@@ -39,6 +39,157 @@ SURVEY_STOPWORDS: dict[str, frozenset[str]] = {
         municipality town city place time day days week weeks month months year years""".split()
     ),
     "ar": frozenset(),
+}
+
+
+# The classes below are closed or near-closed word classes a grammar lists in full; none
+# carries a topic of its own in an answer. Each is given per language, base forms and the
+# inflected forms that simplemma does not map to them.
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Quantifiers and totality words: "hela stan", "hele dagen", "alt de gjør", "ingen hjälp".
+QUANTIFIERS: dict[str, frozenset[str]] = {
+    "sv": _words(
+        """hel hela helt all alla allt ingen inget inga ingenting många mycket lite lita
+        få fler flera flest mest mer mera mindre minst båda varje varenda några någon något
+        nåt nån samtliga övriga halv halva halvt"""
+    ),
+    "da": _words(
+        """hel hele helt al alle alt ingen intet ingenting mange meget lidt få flere flest
+        mest mere mindre mindst begge hver hvert enhver nogle noget nogen samtlige øvrige
+        halv halve halvt"""
+    ),
+    "nb": _words(
+        """hel hele helt heile all alle alt ingen intet ingenting mange mye litt få flere
+        flest mest mer mere mindre minst begge hver hvert enhver noen noe samtlige øvrige
+        halv halve halvt"""
+    ),
+}
+
+# Nouns that name a part or an amount of something else: "hälften av affärerna",
+# "resten af byen", "halvparten av butikkene".
+PARTITIVES: dict[str, frozenset[str]] = {
+    "sv": _words("hälft hälften halvdel rest resten mängd antal massa majoritet"),
+    "da": _words("halvdel halvdelen rest resten mængde antal masse flertal dobbelt"),
+    "nb": _words("halvpart halvparten halvdel halvdelen rest resten mengde antall masse flertall"),
+}
+
+# Cardinal numbers written as words ("i to år", "null utleieleiligheter"). Norwegian "tre"
+# is left out: it is also the noun "tree".
+NUMERALS: dict[str, frozenset[str]] = {
+    "sv": _words(
+        """noll en ett två tre fyra fem sex sju åtta nio tio elva tolv tjugo trettio
+        hundra tusen miljon miljoner halvannan"""
+    ),
+    "da": _words(
+        """nul en et to tre fire fem seks syv otte ni ti elleve tolv tyve tredive
+        hundrede tusind million millioner halvanden"""
+    ),
+    "nb": _words(
+        """null en ett to fire fem seks sju syv åtte ni ti elleve tolv tjue tretti
+        hundre tusen million millioner halvannen"""
+    ),
+}
+
+# Kinship terms: respondents name their relatives to say whom a service concerns ("min
+# pappa fick vänta", "mine drenge er i hallen"); the service is the topic.
+KINSHIP: dict[str, frozenset[str]] = {
+    "sv": _words(
+        """mamma pappa mor far morfar farfar mormor farmor son söner dotter döttrar barn
+        förälder föräldrar bror bröder syster systrar make maka fru sambo kids"""
+    ),
+    "da": _words(
+        """mor far mormor morfar farmor farfar søn sønner datter døtre barn børn dreng
+        drenge pige piger forælder forældre bror brødre søster søstre kone mand"""
+    ),
+    "nb": _words(
+        """mor far mamma pappa mormor morfar farmor farfar sønn sønner datter døtre barn
+        unge unger gutt gutter jente jenter forelder foreldre bror brødre søster søstre
+        kone mann"""
+    ),
+}
+
+# Sentence adverbs, hedges, fillers and interjections of spoken style ("faktiskt",
+# "liksom", "asså", "tja"), including the English ones Nordic answers borrow ("lol").
+DISCOURSE: dict[str, frozenset[str]] = {
+    "sv": _words(
+        """faktiskt faktisk verkligen kanske typ liksom asså alltså ju väl nog säkert
+        ärligt tja nja jaha ja nej okej ok lol tbh omg"""
+    ),
+    "da": _words(
+        """faktisk virkelig måske vel nok jo altså ligesom sådan øh hmm nå ja nej okay ok
+        lol tbh omg"""
+    ),
+    "nb": _words(
+        """faktisk virkelig kanskje vel nok jo altså liksom sånn tja ja nei okei ok typ
+        lol tbh omg"""
+    ),
+}
+
+# Abbreviations, split by the tokeniser at their full stops ("t.ex." -> "t", "ex";
+# "f.eks." -> "f", "eks"; "kl. 17").
+ABBREVIATIONS: dict[str, frozenset[str]] = {
+    "sv": _words("ex tex bla osv dvs etc mfl ca kl st mån"),
+    "da": _words("fx eks bla osv dvs etc mfl ca kl stk mv"),
+    "nb": _words("eks bla osv dvs etc mfl ca kl stk mnd ift"),
+}
+
+# Adverbs of place and direction: "gå hem", "flytta hit", "bor hjemme".
+DIRECTIONS: dict[str, frozenset[str]] = {
+    "sv": _words("hem hemma hit dit härifrån därifrån hitåt bort borta ute inne uppe nere"),
+    "da": _words("hjem hjemme hertil derhen herfra derfra væk ude inde oppe nede"),
+    "nb": _words("hjem hjemme hit dit herfra derfra bort borte ute inne oppe nede"),
+}
+
+# Months: like the weekdays and seasons above, units of time.
+MONTHS: dict[str, frozenset[str]] = {
+    "sv": _words(
+        "januari februari mars april maj juni juli augusti september oktober november december"
+    ),
+    "da": _words(
+        "januar februar marts april maj juni juli august september oktober november december"
+    ),
+    "nb": _words(
+        "januar februar mars april mai juni juli august september oktober november desember"
+    ),
+}
+
+# Evaluative adjectives and adverbs, with the intensified forms simplemma does not know
+# ("superbra", "grymt"): they judge a topic, they are not one.
+EVALUATIVES: dict[str, frozenset[str]] = {
+    "sv": _words(
+        """bra superbra jättebra toppen grym grymt kass kasst usel uselt bäst bästa sämst
+        sämsta fantastisk fantastiskt härlig härligt skön skönt mysig mysigt trevlig najs"""
+    ),
+    "da": _words(
+        """god godt gode bedst bedste dårligst super supergod fed fedt skøn skønt dejlig
+        dejligt hyggelig hyggeligt elendig elendigt fantastisk fantastiske"""
+    ),
+    "nb": _words(
+        """god godt gode best beste dårligst super supert fantastisk fantastiske deilig
+        deilig koselig koselige elendig elendige"""
+    ),
+}
+
+WORD_CLASSES = {
+    "quantifiers": QUANTIFIERS,
+    "partitives": PARTITIVES,
+    "numerals": NUMERALS,
+    "kinship": KINSHIP,
+    "discourse": DISCOURSE,
+    "abbreviations": ABBREVIATIONS,
+    "directions": DIRECTIONS,
+    "months": MONTHS,
+    "evaluatives": EVALUATIVES,
+}
+
+SURVEY_STOPWORDS: dict[str, frozenset[str]] = {
+    language: words.union(*(word_class.get(language, ()) for word_class in WORD_CLASSES.values()))
+    for language, words in _SURVEY_WORDS.items()
 }
 
 # simplemma's known lemma errors (KEYWORDS-NOTES.md, "Pitfalls"): a noun read as a verb

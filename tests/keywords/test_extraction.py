@@ -175,7 +175,47 @@ def test_a_name_at_a_sentence_start_is_known_from_the_rest_of_the_batch():
 
 
 def test_an_emoji_ends_a_sentence_so_the_next_capital_is_no_name():
-    assert singles("Barna i bygda ⚽ Trenerne er frivillige", "nb") == ["barn", "bygd", "trener"]
+    assert singles("Hallen i bygda ⚽ Trenerne er frivillige", "nb") == ["hall", "bygd", "trener"]
+
+
+@pytest.mark.parametrize(
+    ("word_class", "text", "language", "expected"),
+    [
+        ("quantifiers", "Musik hela sommaren och marknad hela dagen", "sv", ["musik", "marknad"]),
+        ("quantifiers", "Kloakk hele sommeren og alt for mye søppel", "nb", ["kloakk", "søppel"]),
+        ("partitives", "Hälften av affärerna och resten av torget", "sv", ["affär", "torg"]),
+        (
+            "numerals",
+            "Ventelista i to år og null utleieleiligheter",
+            "nb",
+            ["venteliste", "utleieleilighet"],
+        ),
+        (
+            "kinship",
+            "Min pappa på äldreboendet och mina barn i skolan",
+            "sv",
+            ["äldreboende", "skola"],
+        ),
+        ("kinship", "Mine drenge er i hallen", "da", ["hall"]),
+        ("discourse", "Liksom en skatepark, typ, asså ärligt", "sv", ["skatepark"]),
+        ("abbreviations", "En ungdomsklub, f.eks. i hallen", "da", ["ungdomsklub", "hall"]),
+        ("directions", "Jag vill inte cykla hem från jobbet", "sv", ["jobb"]),
+        (
+            "months",
+            "Julmarknad i december och festival i augusti",
+            "sv",
+            ["julmarknad", "festival"],
+        ),
+        (
+            "evaluatives",
+            "Förskolan är superbra och personalen grym",
+            "sv",
+            ["förskola", "personal"],
+        ),
+    ],
+)
+def test_closed_word_classes_are_not_keywords(word_class, text, language, expected):
+    assert singles(text, language) == expected
 
 
 def test_empty_and_symbol_only_input():
