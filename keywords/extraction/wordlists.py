@@ -175,6 +175,31 @@ EVALUATIVES: dict[str, frozenset[str]] = {
     ),
 }
 
+# Auxiliaries, modal verbs and the light verbs that carry grammar rather than meaning
+# ("har", "kan", "får", "tar tid", "går att"), in all their forms. Danish and Norwegian
+# "tog" (the train) is left out.
+AUXILIARIES: dict[str, frozenset[str]] = {
+    "sv": _words(
+        """ha har hade haft vara är var varit bli blir blev blivit kunna kan kunde kunnat
+        ska skall skulle måste vilja vill ville velat få får fick fått böra bör borde
+        orka orkar orkade våga vågar vågade slippa slipper slapp bruka brukar brukade
+        göra gör gjorde gjort ta tar tog tagit komma kommer kom kommit gå går gick gått
+        stå står stod stått se ser såg sett ligga ligger låg legat"""
+    ),
+    "da": _words(
+        """have har havde haft være er var været blive bliver blev blevet kunne kan kunnet
+        skulle skal måtte må ville vil villet burde bør turde tør få får fik fået gide
+        gider gad gøre gør gjorde gjort tage tager tog taget komme kommer kom kommet gå
+        går gik gået stå står stod stået se ser så set ligge ligger lå ligget"""
+    ),
+    "nb": _words(
+        """ha har hadde hatt være er var vært bli blir ble blitt kunne kan kunnet skulle
+        skal måtte må ville vil villet burde bør tørre tør få får fikk fått gidde gidder
+        gjøre gjør gjorde gjort ta tar tok tatt komme kommer kom kommet gå går gikk gått
+        stå står sto stått se ser så sett ligge ligger lå ligget"""
+    ),
+}
+
 WORD_CLASSES = {
     "quantifiers": QUANTIFIERS,
     "partitives": PARTITIVES,
@@ -185,6 +210,7 @@ WORD_CLASSES = {
     "directions": DIRECTIONS,
     "months": MONTHS,
     "evaluatives": EVALUATIVES,
+    "auxiliaries": AUXILIARIES,
 }
 
 SURVEY_STOPWORDS: dict[str, frozenset[str]] = {
