@@ -189,7 +189,7 @@ AUXILIARIES: dict[str, frozenset[str]] = {
     "da": _words(
         """have har havde haft være er var været blive bliver blev blevet kunne kan kunnet
         skulle skal måtte må ville vil villet burde bør turde tør få får fik fået gide
-        gider gad gøre gør gjorde gjort tage tager tog taget komme kommer kom kommet gå
+        gider gad gøre gør gjorde gjort tage tager taget komme kommer kom kommet gå
         går gik gået stå står stod stået se ser så set ligge ligger lå ligget"""
     ),
     "nb": _words(
