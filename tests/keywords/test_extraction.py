@@ -212,6 +212,8 @@ def test_an_emoji_ends_a_sentence_so_the_next_capital_is_no_name():
             "sv",
             ["förskola", "personal"],
         ),
+        ("auxiliaries", "Bussen får ikke stoppe og alle kommer til torget", "nb", ["buss", "torg"]),
+        ("auxiliaries", "Det borde finnas lekplatser", "sv", ["lekplats"]),
     ],
 )
 def test_closed_word_classes_are_not_keywords(word_class, text, language, expected):
