@@ -10,6 +10,7 @@ from keywords.extraction.languages import HOME_LANGUAGES
 from keywords.extraction.lexicon import MIN_WORD_LENGTH, Lexicon, get_lexicon
 from keywords.extraction.names import mark_names, names, well_known_elsewhere
 from keywords.extraction.text import clean_text, tokens
+from keywords.extraction.verbs import mark_verbs_by_position
 
 MAX_PHRASE_WORDS = 3
 
@@ -117,6 +118,7 @@ def analyse(text: str, home_language: str) -> Analysis:
         analysis.tokens.append(token)
     if find_names:
         mark_names(analysis.tokens, lexicon)
+        mark_verbs_by_position(analysis.tokens, lexicon)
     _mark_attributive_adjectives(analysis.tokens, lexicon)
     return analysis
 

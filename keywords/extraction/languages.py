@@ -50,6 +50,27 @@ PAST_SUFFIXES = {
 }
 
 
+# Definite plural endings: only a noun takes them, so a word the table lists one for is a
+# noun even where a verb shares its present tense ("skoler" is a plural, not "skole" + -r).
+# (The singular "-en" is no such sign: simplemma's Danish table lists "lytten" for "lytte".)
+# Swedish nouns in -a drop it before the plural ("skola": "skolorna"), hence the endings
+# with the -a replaced.
+NOUN_ONLY_SUFFIXES = {
+    "sv": ("na", "arna", "orna", "erna"),
+    "da": ("ne", "ene", "erne", "rne"),
+    "nb": ("ne", "ene"),
+}
+NOUN_ONLY_AFTER_DROPPED_A = ("orna", "arna")
+
+
+# Past tense endings no noun form shares (Norwegian "-et" is also a neuter definite).
+PAST_ONLY_SUFFIXES = {
+    "sv": ("ade", "de", "dde", "te"),
+    "da": ("ede", "te"),
+    "nb": ("te", "de", "dde"),
+}
+
+
 @cache
 def stopwords(language: str) -> frozenset[str]:
     import stopwordsiso

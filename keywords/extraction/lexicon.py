@@ -13,7 +13,10 @@ from keywords.extraction.languages import (
     ADJECTIVE_SUFFIXES,
     DEFINITE_SUFFIXES,
     HOME_LANGUAGES,
+    NOUN_ONLY_AFTER_DROPPED_A,
+    NOUN_ONLY_SUFFIXES,
     NOUN_SUFFIXES,
+    PAST_ONLY_SUFFIXES,
     PAST_SUFFIXES,
     check_language,
     stopwords,
@@ -138,6 +141,58 @@ class Lexicon:
         return any(
             stem in self.base_forms and self.table.get(stem + "t") is not None for stem in stems
         )
+
+    def verb_reading(self, surface: str, lemma: str) -> bool:
+        """The written form can be a verb: an infinitive, a present or past tense, an s-form.
+
+        Asked only where the sentence wants a verb (after "att", a modal, a subject), so a
+        homograph counts as a verb unless the table lists a form only a noun has for it
+        ("skolen", "skolorna": "skoler" is a plural, "skolan" no verb).
+        """
+        if self.language not in HOME_LANGUAGES:
+            return False
+        if surface != lemma and surface[len(lemma) :] in NOUN_SUFFIXES[self.language]:
+            return False  # a noun's inflection: "skolan", "bussen"
+        stems = {lemma, surface}
+        if surface.endswith("r"):  # "lytter", "går", "lyssnar"
+            stems.add(surface[:-1])
+            if self.language == "sv" and surface.endswith(("ar", "er")):
+                stems.add(surface[:-2] + "a")
+        if surface.endswith("s"):  # "samlas", "mødes", "trivs"
+            stems.update((surface[:-1], surface[:-1] + "a"))
+        for ending in PAST_SUFFIXES[self.language]:  # "frågade", "lukkede"
+            if surface.endswith(ending) and len(surface) > len(ending) + 2:
+                stem = surface[: -len(ending)]
+                stems.update((stem, stem + "a", stem + "e"))
+        return any(self._verb_lemma(stem) for stem in stems if stem)
+
+    def infinitive_form(self, surface: str, lemma: str) -> bool:
+        """Shaped like an infinitive: a known uninflected word ending in the infinitive vowel
+        (-a in Swedish, -e in Danish and Norwegian) or its s-form ("mødes"), or a short verb
+        ("gå", "se"). Asked only right after "att"/"at"/"å" or a modal."""
+        if self.language not in HOME_LANGUAGES:
+            return False
+        vowel = "a" if self.language == "sv" else "e"
+        if surface.endswith(vowel) and surface == lemma and self.known(surface):
+            return True
+        if surface.endswith(vowel + "s") and self.known(surface):
+            return True
+        return len(surface) <= 3 and self.verb_reading(surface, lemma)
+
+    def _verb_lemma(self, lemma: str) -> bool:
+        """A past tense in the table makes a verb; a present tense does unless the table
+        also lists a definite plural, which only a noun has ("skolerne")."""
+        table = self.table
+        if self._forms_of(lemma, PAST_ONLY_SUFFIXES[self.language]):
+            return True
+        if self._forms_of(lemma, NOUN_ONLY_SUFFIXES[self.language]):
+            return False
+        if self.language == "sv" and lemma.endswith("a"):
+            stem = lemma[:-1]
+            if any(table.get(stem + ending) == lemma for ending in NOUN_ONLY_AFTER_DROPPED_A):
+                return False
+        present = (lemma + "r", lemma[:-1] + "er") if self.language == "sv" else (lemma + "r",)
+        return any(table.get(form) == lemma for form in present)
 
     def _is_participle_or_deponent(self, lemma: str) -> bool:
         """Swedish past participles ("försenad" of "försena") and s-verbs ("trives")."""

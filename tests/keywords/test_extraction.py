@@ -220,6 +220,30 @@ def test_closed_word_classes_are_not_keywords(word_class, text, language, expect
     assert singles(text, language) == expected
 
 
+def test_an_infinitive_after_a_modal_or_infinitive_marker_is_not_a_keyword():
+    assert singles("Et eldresenter der pensjonister kan møtes og spise sammen", "nb") == [
+        "eldresenter",
+        "pensjonist",
+    ]
+    assert singles("Svømmehallen, vi må kjøre til byen for å bade", "nb") == ["svømmehall"]
+    assert singles("En app hvor man kan booke sportshaller og melde fejl", "da") == [
+        "app",
+        "sportshal",
+        "fejl",
+    ]
+
+
+def test_a_finite_verb_after_a_subject_or_relative_pronoun_is_not_a_keyword():
+    assert singles("Politikerna som bara bråkar om skolan") == ["politiker", "skola"]
+    assert singles("Biblioteket, som lytter til os", "da") == ["bibliotek"]
+
+
+def test_a_noun_where_the_verb_slot_is_already_filled_stays_a_keyword():
+    assert singles("At der er arbejde at få", "da") == ["arbejde"]
+    assert singles("Att de lade ner skolan") == ["skola"]
+    assert singles("De gode skoler", "da") == ["skole"]
+
+
 def test_empty_and_symbol_only_input():
     assert extract("", "sv") == AnswerKeywords("other", ())
     assert extract("   🙂🙂 123 !!", "da") == AnswerKeywords("other", ())
