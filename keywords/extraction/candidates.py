@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from keywords.extraction.detection import detect_language
 from keywords.extraction.languages import HOME_LANGUAGES
 from keywords.extraction.lexicon import MIN_WORD_LENGTH, Lexicon, get_lexicon
-from keywords.extraction.names import mark_names, names, well_known_elsewhere
+from keywords.extraction.names import mark_names, names
+from keywords.extraction.spelling import DIACRITIC
 from keywords.extraction.text import clean_text, tokens
 from keywords.extraction.verbs import mark_verbs_by_position
 
@@ -87,37 +88,45 @@ def analyse(text: str, home_language: str) -> Analysis:
     # Capitals mark names only in the home languages; English capitalises more than names.
     find_names = lexicon_language in HOME_LANGUAGES
     analysis = Analysis(language)
+    append = analysis.tokens.append
+    capitals = False
     for (word, group, truncated, sentence_start), lower in zip(raw, lowered, strict=True):
         if truncated:
             # "gång-" of "gång- och cykelvägar" is half a word, never a keyword on its own.
-            analysis.tokens.append(Token(lower, lower, False, False, group))
+            append(Token(lower, lower, False, False, group))
             continue
         lemma, content, modifier = lexicon.analyse(lower)
-        acronym = len(word) > 1 and word.isupper()
-        token = Token(
-            lower,
-            lemma,
-            content,
-            modifier,
-            group,
-            capitalised=word[:1].isupper() and not acronym,
-            acronym=acronym,
-            sentence_start=sentence_start,
-        )
-        if find_names and token.capitalised and not sentence_start:
-            # A name inside a sentence is a keyword unless it is a well-known place elsewhere.
-            token.content = token.modifier = False
-            token.name = len(lower) >= MIN_WORD_LENGTH and not well_known_elsewhere(lexicon, lower)
-        elif content and not lexicon.known(lower):
+        if word[0].islower():
+            token = Token(lower, lemma, content, modifier, group, False, False, sentence_start)
+        else:
+            capitals = True
+            acronym = len(word) > 1 and word.isupper()
+            token = Token(
+                lower, lemma, content, modifier, group, not acronym, acronym, sentence_start
+            )
+            if find_names and not acronym and not sentence_start:
+                # A name inside a sentence is a keyword unless it is a well-known place
+                # elsewhere.
+                token.content = token.modifier = False
+                token.name = len(lower) >= MIN_WORD_LENGTH and not lexicon.well_known_name(lower)
+                append(token)
+                continue
+        if content and not lexicon.known(lower):
             if english is not None and (lower in english.stopwords or english.known(lower)):
                 # An English word inside a Scandinavian answer ("so frustrating").
                 token.content = token.modifier = False
             elif token.capitalised and not sentence_start:
                 # A name in an English answer: not a topic keyword.
                 token.content = token.modifier = False
-        analysis.tokens.append(token)
+        append(token)
+    if find_names and not DIACRITIC.search(text):
+        # Typed without diacritics: "pa", "ar", "sa" are "på", "är", "så".
+        for token in analysis.tokens:
+            if token.content and lexicon.stopword_without_diacritics(token.surface):
+                token.content = token.modifier = False
     if find_names:
-        mark_names(analysis.tokens, lexicon)
+        if capitals:
+            mark_names(analysis.tokens, lexicon)
         mark_verbs_by_position(analysis.tokens, lexicon)
     _mark_attributive_adjectives(analysis.tokens, lexicon)
     return analysis
@@ -175,7 +184,11 @@ def _phrases(tokens: list[Token]) -> Iterable[tuple[str, tuple[str, ...], int]]:
 
 def candidates(tokens: list[Token], language: str) -> tuple[Candidate, ...]:
     seen: dict[str, tuple[list[str], int]] = {}
-    names_at = {i: (name, words) for i, name, words in names(tokens)}
+    names_at = (
+        {i: (name, words) for i, name, words in names(tokens)}
+        if any(t.name for t in tokens)
+        else {}
+    )
     for i, t in enumerate(tokens):
         if i in names_at:
             name, words = names_at[i]

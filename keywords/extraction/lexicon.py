@@ -21,6 +21,7 @@ from keywords.extraction.languages import (
     check_language,
     stopwords,
 )
+from keywords.extraction.spelling import diacritic_variants, repair
 from keywords.extraction.wordlists import LEMMA_OVERRIDES
 
 MIN_WORD_LENGTH = 2
@@ -71,9 +72,18 @@ class Lexicon:
         self.long_stopwords = sorted(w for w in self.stopwords if len(w) >= 5)
         self.overrides = LEMMA_OVERRIDES[language]
         self.analyse = lru_cache(maxsize=200_000)(self._analyse)
+        # Answers repeat words: the table's lookups decode bytes, a dict of answers does not.
+        self._known: dict[str, bool] = {}
+        self.verb_reading = lru_cache(maxsize=50_000)(self._verb_reading)
+        self.infinitive_form = lru_cache(maxsize=50_000)(self._infinitive_form)
 
     def known(self, word: str) -> bool:
-        return word in self.base_forms or self.table.get(word) is not None
+        known = self._known.get(word)
+        if known is None:
+            known = word in self.base_forms or self.table.get(word) is not None
+            if len(self._known) < 200_000:
+                self._known[word] = known
+        return known
 
     def lemma(self, word: str) -> str:
         override = self.overrides.get(word)
@@ -142,7 +152,7 @@ class Lexicon:
             stem in self.base_forms and self.table.get(stem + "t") is not None for stem in stems
         )
 
-    def verb_reading(self, surface: str, lemma: str) -> bool:
+    def _verb_reading(self, surface: str, lemma: str) -> bool:
         """The written form can be a verb: an infinitive, a present or past tense, an s-form.
 
         Asked only where the sentence wants a verb (after "att", a modal, a subject), so a
@@ -166,7 +176,7 @@ class Lexicon:
                 stems.update((stem, stem + "a", stem + "e"))
         return any(self._verb_lemma(stem) for stem in stems if stem)
 
-    def infinitive_form(self, surface: str, lemma: str) -> bool:
+    def _infinitive_form(self, surface: str, lemma: str) -> bool:
         """Shaped like an infinitive: a known uninflected word ending in the infinitive vowel
         (-a in Swedish, -e in Danish and Norwegian) or its s-form ("mødes"), or a short verb
         ("gå", "se"). Asked only right after "att"/"at"/"å" or a modal."""
@@ -269,12 +279,39 @@ class Lexicon:
                     return stem
         return lemma
 
+    def repaired(self, surface: str) -> str | None:
+        """The spelling an unknown word stands for: diacritics restored ("affar", "aeldre")
+        or one slip undone ("skadegörlesen"); see spelling.py."""
+        return repair(surface, self.language, self.known, self._spelling_rank, self._analysable)
+
+    @lru_cache(maxsize=20_000)  # noqa: B019 - one Lexicon per language for the process
+    def stopword_without_diacritics(self, word: str) -> bool:
+        """A function word with its diacritics lost ("pa" for "på", "ar" for "är")."""
+        return any(v in self.stopwords for v in diacritic_variants(word, self.language))
+
+    @lru_cache(maxsize=20_000)  # noqa: B019 - one Lexicon per language for the process
+    def well_known_name(self, word: str) -> bool:
+        """The table lists the word as a proper noun (its lemma has a capital): a well-known
+        place elsewhere (Göteborg, Aarhus, London), where respondents commute or compare
+        with, not a local topic (see names.py)."""
+        return self.lemma(word)[:1].isupper()
+
+    def _spelling_rank(self, word: str) -> int:
+        return 0 if word in self.stopwords else 1 if word in self.base_forms else 2
+
+    def _analysable(self, word: str) -> bool:
+        return self.lemma(word) != word
+
     def _analyse(self, surface: str) -> tuple[str, bool, bool]:
         """(lemma, content, modifier) for one lowercase token."""
         if surface in self.stopwords or len(surface) < MIN_WORD_LENGTH:
             lemma = self.overrides.get(surface, surface)
             # "fler bostäder": a comparative quantifier may open a phrase.
             return lemma, False, lemma in self.overrides.values()
+        if self.language in HOME_LANGUAGES and not self.known(surface):
+            repaired = self.repaired(surface)
+            if repaired is not None:
+                return self.analyse(repaired)
         lemma = self.lemma_of(surface)
         if lemma in self.stopwords or not lemma:
             return lemma, False, False

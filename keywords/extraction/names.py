@@ -20,11 +20,6 @@ if TYPE_CHECKING:
     from keywords.extraction.lexicon import Lexicon
 
 
-def well_known_elsewhere(lexicon: Lexicon, lower: str) -> bool:
-    """The lemma table lists the word as a proper noun (its lemma has a capital)."""
-    return lexicon.lemma(lower)[:1].isupper()
-
-
 def mark_names(tokens: list[Token], lexicon: Lexicon) -> None:
     """Extend the names found inside sentences to the words that belong to them.
 

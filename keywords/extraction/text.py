@@ -15,7 +15,6 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # Letters only, hyphenated compounds kept together ("e-tjänster"); a trailing hyphen marks
 # the first part of a coordinated compound ("gång- och cykelvägar").
 _TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*(-?)")
-_SPACE_ONLY = re.compile(r"\s*")
 # An emoji often stands where a full stop would ("i bygda ⚽ Trenerne er frivillige").
 _SENTENCE_END = re.compile(r"[.!?…:\n\u2600-\u27bf\U0001f300-\U0001faff]")
 
@@ -47,9 +46,15 @@ def tokens(text: str) -> list[tuple[str, int, bool, bool]]:
     last_end = 0
     for match in _TOKEN.finditer(text):
         start = match.start()
-        sentence_start = not out or _SENTENCE_END.search(text, last_end, start) is not None
-        if out and not _SPACE_ONLY.fullmatch(text, last_end, start):
-            group += 1
+        if not out:
+            sentence_start = True
+        else:
+            gap = text[last_end:start]
+            if gap.isspace():
+                sentence_start = "\n" in gap
+            else:
+                sentence_start = _SENTENCE_END.search(gap) is not None
+                group += 1
         truncated = bool(match.group(1))
         word = match.group(0)[:-1] if truncated else match.group(0)
         out.append((word, group, truncated, sentence_start))
