@@ -6,7 +6,8 @@ mistakes), never a word because one labelled answer contains it. Staff extend bo
 
 # Survey words that carry no topic of their own: quantifiers and comparatives respondents
 # put in front of what they want ("fler", "bättre"), opinion verbs, the survey's own
-# subject (the municipality, the town) and units of time. Kept short; staff extend it.
+# subject (the municipality, the town), generic nouns for "place" and "thing" and units of
+# time. Kept short; staff extend it.
 _SURVEY_WORDS: dict[str, frozenset[str]] = {
     "sv": frozenset(
         """fler flera mer mera bättre sämre mindre större behöver behövs behöva saknar saknas
@@ -14,21 +15,21 @@ _SURVEY_WORDS: dict[str, frozenset[str]] = {
         kommun kommunen stad staden stan ort orten sak saker grej grejer folk människor
         person personer tid gång gången gånger dag dagar vecka veckor månad månader år
         timme timmar minut minuter kväll kvällen kvällar morgon morgnar helg helger
-        helgerna natt nätter ställe ställen del delar typ både bo bor bodde bott måndag
+        helgerna natt nätter ställe ställen plats platser del delar typ både bo bor bodde bott måndag
         sommar sommaren vinter vintern höst hösten
         tisdag onsdag torsdag fredag lördag söndag""".split()
     ),
     "da": frozenset(
         """flere mere bedre dårligere mindre større mangler mangel savner synes syntes
         ønsker vil gerne godt god dårlig meget lidt kommune kommunen by byen sted steder
-        ting folk mennesker person personer tid gang gange dag dage uge uger måned måneder
+        plads pladser ting folk mennesker person personer tid gang gange dag dage uge uger måned måneder
         år time timer minut minutter aften aftener morgen weekend weekender nat del dele
         sommer vinter bo bor boede gøre gør gjort
         mandag tirsdag onsdag torsdag fredag lørdag søndag""".split()
     ),
     "nb": frozenset(
         """flere mer mere bedre dårligere mindre større mangler savner synes syns ønsker
-        vil gjerne bra dårlig mye litt kommune kommunen by byen sted steder ting folk
+        vil gjerne bra dårlig mye litt kommune kommunen by byen sted steder plass plasser ting folk
         mennesker person personer tid gang ganger dag dager uke uker måned måneder år
         time timer minutt minutter kveld kvelder morgen helg helger natt del deler
         sommer vinter bo bor bodde gjøre gjør gjort

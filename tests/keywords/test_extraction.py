@@ -214,6 +214,12 @@ def test_an_emoji_ends_a_sentence_so_the_next_capital_is_no_name():
         ),
         ("auxiliaries", "Bussen får ikke stoppe og alle kommer til torget", "nb", ["buss", "torg"]),
         ("auxiliaries", "Det borde finnas lekplatser", "sv", ["lekplats"]),
+        (
+            "generic place nouns",
+            "Parkeringsplatser som tar plats och inga platser på förskolan",
+            "sv",
+            ["parkeringsplats", "förskola"],
+        ),
     ],
 )
 def test_closed_word_classes_are_not_keywords(word_class, text, language, expected):
