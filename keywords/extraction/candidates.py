@@ -146,7 +146,10 @@ def _mark_attributive_adjectives(tokens: list[Token], lexicon: Lexicon) -> None:
             current.content
             and following.content
             and current.group == following.group
-            and lexicon.attributive_adjective(current.surface, current.lemma)
+            and (
+                current.surface in lexicon.nominalised
+                or lexicon.attributive_adjective(current.surface, current.lemma)
+            )
         ):
             current.content = False
             current.modifier = True

@@ -22,7 +22,7 @@ from keywords.extraction.languages import (
     stopwords,
 )
 from keywords.extraction.spelling import diacritic_variants, repair
-from keywords.extraction.wordlists import LEMMA_OVERRIDES
+from keywords.extraction.wordlists import LEMMA_OVERRIDES, NOMINALISED_ADJECTIVES
 
 MIN_WORD_LENGTH = 2
 
@@ -71,6 +71,7 @@ class Lexicon:
         self.stopwords = stopwords(language)
         self.long_stopwords = sorted(w for w in self.stopwords if len(w) >= 5)
         self.overrides = LEMMA_OVERRIDES[language]
+        self.nominalised = NOMINALISED_ADJECTIVES[language]
         self.analyse = lru_cache(maxsize=200_000)(self._analyse)
         # Answers repeat words: the table's lookups decode bytes, a dict of answers does not.
         self._known: dict[str, bool] = {}
@@ -304,6 +305,9 @@ class Lexicon:
 
     def _analyse(self, surface: str) -> tuple[str, bool, bool]:
         """(lemma, content, modifier) for one lowercase token."""
+        nominal = self.nominalised.get(surface)
+        if nominal is not None:
+            return nominal, True, True
         if surface in self.stopwords or len(surface) < MIN_WORD_LENGTH:
             lemma = self.overrides.get(surface, surface)
             # "fler bostäder": a comparative quantifier may open a phrase.

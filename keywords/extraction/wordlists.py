@@ -15,14 +15,16 @@ _SURVEY_WORDS: dict[str, frozenset[str]] = {
         kommun kommunen stad staden stan ort orten sak saker grej grejer folk människor
         person personer tid gång gången gånger dag dagar vecka veckor månad månader år
         timme timmar minut minuter kväll kvällen kvällar morgon morgnar helg helger
-        helgerna natt nätter ställe ställen plats platser del delar typ både bo bor bodde bott måndag
+        helgerna natt nätter ställe ställen plats platser del delar typ både bo bor bodde
+        bott måndag
         sommar sommaren vinter vintern höst hösten
         tisdag onsdag torsdag fredag lördag söndag""".split()
     ),
     "da": frozenset(
         """flere mere bedre dårligere mindre større mangler mangel savner synes syntes
         ønsker vil gerne godt god dårlig meget lidt kommune kommunen by byen sted steder
-        plads pladser ting folk mennesker person personer tid gang gange dag dage uge uger måned måneder
+        plads pladser ting folk mennesker person personer tid gang gange dag dage uge uger
+        måned måneder
         år time timer minut minutter aften aftener morgen weekend weekender nat del dele
         sommer vinter bo bor boede gøre gør gjort
         mandag tirsdag onsdag torsdag fredag lørdag søndag""".split()
@@ -217,6 +219,17 @@ WORD_CLASSES = {
 SURVEY_STOPWORDS: dict[str, frozenset[str]] = {
     language: words.union(*(word_class.get(language, ()) for word_class in WORD_CLASSES.values()))
     for language, words in _SURVEY_WORDS.items()
+}
+
+# "The elderly", an adjective used as the noun for a group of people ("för oss äldre",
+# "blant eldre"): a keyword when no noun follows ("äldre hus" is a phrase). (The young,
+# "unga"/"unge", were tried too: labelled sets name them "ungdom", so "ung" did not help.)
+NOMINALISED_ADJECTIVES: dict[str, dict[str, str]] = {
+    "sv": {"äldre": "äldre"},
+    "da": {"ældre": "ældre"},
+    "nb": {"eldre": "eldre"},
+    "en": {},
+    "ar": {},
 }
 
 # simplemma's known lemma errors (KEYWORDS-NOTES.md, "Pitfalls"): a noun read as a verb

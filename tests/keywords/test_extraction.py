@@ -250,6 +250,13 @@ def test_a_noun_where_the_verb_slot_is_already_filled_stays_a_keyword():
     assert singles("De gode skoler", "da") == ["skole"]
 
 
+def test_the_elderly_as_a_group_is_a_keyword_but_not_before_a_noun():
+    result = extract("Trygghetsboenden för oss äldre och fler äldre hus", "sv")
+    assert result.single_words == ("trygghetsboende", "äldre", "hus")
+    assert "äldre hus" in result.phrases
+    assert singles("Ensomheten blant eldre", "nb") == ["ensomhet", "eldre"]
+
+
 def test_empty_and_symbol_only_input():
     assert extract("", "sv") == AnswerKeywords("other", ())
     assert extract("   🙂🙂 123 !!", "da") == AnswerKeywords("other", ())
