@@ -12,6 +12,7 @@ from keywords.extraction.names import mark_names, names
 from keywords.extraction.spelling import DIACRITIC
 from keywords.extraction.text import clean_text, tokens
 from keywords.extraction.verbs import mark_verbs_by_position
+from keywords.extraction.wordlists import ENGLISH_FUNCTION_WORDS
 
 MAX_PHRASE_WORDS = 3
 
@@ -119,6 +120,8 @@ def analyse(text: str, home_language: str) -> Analysis:
                 # A name in an English answer: not a topic keyword.
                 token.content = token.modifier = False
         append(token)
+    if find_names and english is not None:
+        _mark_english_runs(analysis.tokens, lexicon, english)
     if find_names and not DIACRITIC.search(text):
         # Typed without diacritics: "pa", "ar", "sa" are "på", "är", "så".
         for token in analysis.tokens:
@@ -130,6 +133,33 @@ def analyse(text: str, home_language: str) -> Analysis:
         mark_verbs_by_position(analysis.tokens, lexicon)
     _mark_attributive_adjectives(analysis.tokens, lexicon)
     return analysis
+
+
+def _mark_english_runs(tokens: list[Token], lexicon: Lexicon, english: Lexicon) -> None:
+    """Words of an English stretch inside a Nordic answer are not keywords.
+
+    A stretch is a run of adjacent words English knows, within one group, that holds an
+    English function word the home language does not have ("the worst part of living
+    here", "so cozy", "more co-working spaces").
+    """
+    n, i = len(tokens), 0
+    home_stopwords = lexicon.stopwords
+    while i < n:
+        j = i
+        while (
+            j < n
+            and tokens[j].group == tokens[i].group
+            and not tokens[j].name
+            and (tokens[j].surface in english.stopwords or english.known(tokens[j].surface))
+        ):
+            j += 1
+        if j - i >= 2 and any(
+            t.surface in ENGLISH_FUNCTION_WORDS and t.surface not in home_stopwords
+            for t in tokens[i:j]
+        ):
+            for t in tokens[i:j]:
+                t.content = t.modifier = False
+        i = max(j, i + 1)
 
 
 def _mark_attributive_adjectives(tokens: list[Token], lexicon: Lexicon) -> None:

@@ -232,6 +232,15 @@ NOMINALISED_ADJECTIVES: dict[str, dict[str, str]] = {
     "ar": {},
 }
 
+# English function words that mark a switch into English inside a Nordic answer ("the vibe
+# på havnen", "so frustrating", "really good vibe"); a word also a function word of the
+# home language ("for", "man") marks nothing.
+ENGLISH_FUNCTION_WORDS = frozenset(
+    """the a an of and or so is are was were be been to in on at with about from my our
+    your this that these it its very really honestly just more most too not no here there
+    what which who""".split()
+)
+
 # simplemma's known lemma errors (KEYWORDS-NOTES.md, "Pitfalls"): a noun read as a verb
 # form, a definite plural read as another noun, comparatives mapped to their positive.
 # Only general fixes belong here; staff renames can extend it later.

@@ -132,6 +132,18 @@ def test_english_words_inside_a_swedish_answer_are_not_keywords():
     assert result.single_words == ("laddstolpe",)
 
 
+def test_an_english_stretch_inside_a_nordic_answer_gives_no_keywords():
+    text = "Køerne på ringvejen hver morgen, honestly the worst part of living here. Og vejarbejdet"
+    assert singles(text, "da") == ["kø", "ringvej", "vejarbejde"]
+    assert singles("The vibe på havnen om sommeren og de små gallerier", "da") == [
+        "havn",
+        "galleri",
+    ]
+    assert singles("Lärarna är so engaged och parken för alla") == ["lärare", "park"]
+    # "for" is Danish too: "app" and "park" are no English stretch.
+    assert singles("En app for alle og en park", "da") == ["app", "park"]
+
+
 def test_proper_nouns_inside_a_sentence_are_not_keywords():
     assert singles("Cykelbanorna i Norrköping är bra") == ["cykelbana"]
 
