@@ -71,6 +71,16 @@ PAST_ONLY_SUFFIXES = {
 }
 
 
+# Plural endings added to the unchanged singular of a noun (Swedish "vägar", "vägarna";
+# Danish and Norwegian definite plurals). Swedish "-er" is left out: "kvarter" is no plural
+# of "kvart".
+REGULAR_PLURAL_SUFFIXES = {
+    "sv": ("arna", "orna", "erna", "ar", "or"),
+    "da": ("erne", "ene"),
+    "nb": ("ene",),
+}
+
+
 @cache
 def stopwords(language: str) -> frozenset[str]:
     import stopwordsiso

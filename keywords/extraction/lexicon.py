@@ -18,6 +18,7 @@ from keywords.extraction.languages import (
     NOUN_SUFFIXES,
     PAST_ONLY_SUFFIXES,
     PAST_SUFFIXES,
+    REGULAR_PLURAL_SUFFIXES,
     check_language,
     stopwords,
 )
@@ -266,7 +267,17 @@ class Lexicon:
         written form is a known noun plus a definite ending, the noun wins.
         """
         lemma = self.lemma(surface)
-        if surface in self.overrides or lemma == surface:
+        if surface in self.overrides:
+            return lemma
+        if self.language in HOME_LANGUAGES and (lemma == surface or not surface.startswith(lemma)):
+            # A regular plural of a known noun that simplemma keeps as a word of its own or
+            # reads as another noun: "ungdomarna" (ungdom), "vägarna" (not "vägare"); the
+            # lemma simplemma gives may itself be one ("ungdommar" -> "ungdomar").
+            for form in (surface, lemma):
+                stem = self._singular_of_regular_plural(form)
+                if stem is not None:
+                    return stem
+        if lemma == surface:
             return lemma
         if self.language in HOME_LANGUAGES and self.word_class(surface, lemma) == "verb":
             for ending in DEFINITE_SUFFIXES[self.language]:
@@ -279,6 +290,18 @@ class Lexicon:
                 ):
                     return stem
         return lemma
+
+    def _singular_of_regular_plural(self, form: str) -> str | None:
+        for ending in REGULAR_PLURAL_SUFFIXES[self.language]:
+            stem = form[: -len(ending)]
+            if (
+                form.endswith(ending)
+                and len(stem) >= 3
+                and stem in self.base_forms
+                and self._forms_of(stem, ("en", "et"))
+            ):
+                return stem
+        return None
 
     def repaired(self, surface: str) -> str | None:
         """The spelling an unknown word stands for: diacritics restored ("affar", "aeldre")

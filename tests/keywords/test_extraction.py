@@ -41,6 +41,11 @@ def test_compounds_are_lemmatised_on_their_last_part():
     assert singles("Cykelbanorna är smala men cykelbanan vid ån är bred") == ["cykelbana", "å"]
 
 
+def test_a_regular_plural_of_a_known_noun_gets_that_noun_as_lemma():
+    assert singles("Vägarna, ungdomarna och kvarteret") == ["väg", "ungdom", "kvarter"]
+    assert singles("Mer för ungdommar") == ["ungdom"]
+
+
 def test_override_table_fixes_known_simplemma_mistakes():
     assert singles("Gängen och klottret i centrum, buss och lugn") == [
         "gäng",
