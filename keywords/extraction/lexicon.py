@@ -206,6 +206,33 @@ class Lexicon:
         present = (lemma + "r", lemma[:-1] + "er") if self.language == "sv" else (lemma + "r",)
         return any(table.get(form) == lemma for form in present)
 
+    def _verb_form(self, surface: str, lemma: str) -> str | None:
+        """ "finite" or "participle" when ``surface`` is a regular inflection of a verb lemma.
+
+        The lemma counts as a verb only when the table lists a past tense for it ("lukkede",
+        "stängde", "købte"): simplemma's tables list noun-looking forms for many verbs
+        ("lukken"), so noun endings prove nothing. A participle ("lukket kultur",
+        "stengt legevakt", "gennemkørende trafik") describes; it may open a phrase.
+        """
+        if self.language not in HOME_LANGUAGES or surface == lemma or lemma[-1:] not in "ae":
+            return None
+        stem = lemma[:-1]
+        table = self.table
+        past = (lemma + "de", stem + "de", stem + "te")
+        if not any(table.get(form) == lemma for form in past):
+            return None
+        if surface in (lemma + "t", stem + "et", stem + "t", lemma + "nde", stem + "ende"):
+            return "participle"
+        if surface in past:
+            return "finite"
+        if surface in (lemma + "r", stem + "er", lemma + "s", stem + "es") and not (
+            self._forms_of(lemma, NOUN_ONLY_SUFFIXES[self.language])
+        ):
+            # "-r" is also a noun plural ("skoler", "læger"): a definite plural in the
+            # table makes the lemma a noun.
+            return "finite"
+        return None
+
     def _is_participle_or_deponent(self, lemma: str) -> bool:
         """Swedish past participles ("försenad" of "försena") and s-verbs ("trives")."""
         if self.language == "sv" and lemma.endswith("ad"):
@@ -346,6 +373,9 @@ class Lexicon:
             return lemma, True, False  # a known simplemma mistake, already corrected
         if self._is_present_tense(surface):
             return lemma, False, False
+        verb_form = self._verb_form(surface, lemma)
+        if verb_form is not None:
+            return lemma, False, verb_form == "participle"
         if not self.known(surface) and self._misspelt_stopword(surface):
             return surface, False, False
         word_class = self.word_class(surface, lemma)

@@ -274,6 +274,17 @@ def test_the_elderly_as_a_group_is_a_keyword_but_not_before_a_noun():
     assert singles("Ensomheten blant eldre", "nb") == ["ensomhet", "eldre"]
 
 
+def test_past_tenses_and_participles_of_verbs_are_not_keywords():
+    assert singles("Skraldesorteringen er alt for indviklet", "da") == ["skraldesortering"]
+    assert singles("Kommunen frågade ingen om vindkraftsparken") == ["vindkraftspark"]
+    result = extract("Stengt legevakt om natta", "nb")
+    assert result.single_words == ("legevakt",)
+    assert result.phrases == ("stenge legevakt",)  # a participle may open a phrase
+    assert singles("Den gennemkørende trafik og lukkede butikker", "da") == ["trafik", "butik"]
+    # "-r" is also a plural: "læger" stays the doctors.
+    assert singles("Et sundhedshus med læger", "da") == ["sundhedshus", "læge"]
+
+
 def test_empty_and_symbol_only_input():
     assert extract("", "sv") == AnswerKeywords("other", ())
     assert extract("   🙂🙂 123 !!", "da") == AnswerKeywords("other", ())
