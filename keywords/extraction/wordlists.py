@@ -203,6 +203,26 @@ AUXILIARIES: dict[str, frozenset[str]] = {
     ),
 }
 
+# Prepositions and adverbs of manner, degree and time: closed classes, only partly in
+# stopwords-iso (its Norwegian list is short).
+PARTICLES: dict[str, frozenset[str]] = {
+    "sv": _words(
+        """genom bakom framför mellan längs runt efter under över mot hos utan inom utanför
+        bland hellre överhuvudtaget egentligen bara också alltid aldrig ofta snart
+        fortfarande redan nästan ganska väldigt alldeles överallt tillsammans ensam igen"""
+    ),
+    "da": _words(
+        """gennem bag foran mellem langs rundt efter under over mod hos uden inden udenfor
+        blandt hellere overhovedet slet egentlig bare også altid aldrig ofte snart stadig
+        allerede næsten ganske overalt sammen alene igen"""
+    ),
+    "nb": _words(
+        """gjennom bak foran mellom langs rundt etter under over mot hos uten innen utenfor
+        blant heller overhodet egentlig bare også alltid aldri ofte snart fortsatt
+        allerede nesten ganske veldig altfor overalt sammen alene igjen"""
+    ),
+}
+
 WORD_CLASSES = {
     "quantifiers": QUANTIFIERS,
     "partitives": PARTITIVES,
@@ -214,6 +234,7 @@ WORD_CLASSES = {
     "months": MONTHS,
     "evaluatives": EVALUATIVES,
     "auxiliaries": AUXILIARIES,
+    "particles": PARTICLES,
 }
 
 SURVEY_STOPWORDS: dict[str, frozenset[str]] = {

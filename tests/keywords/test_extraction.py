@@ -232,6 +232,12 @@ def test_an_emoji_ends_a_sentence_so_the_next_capital_is_no_name():
         ("auxiliaries", "Bussen får ikke stoppe og alle kommer til torget", "nb", ["buss", "torg"]),
         ("auxiliaries", "Det borde finnas lekplatser", "sv", ["lekplats"]),
         (
+            "particles",
+            "Mistillid mellem folk og slet ingen borgermøder overhovedet",
+            "da",
+            ["mistillid", "borgermøde"],
+        ),
+        (
             "generic place nouns",
             "Parkeringsplatser som tar plats och inga platser på förskolan",
             "sv",
