@@ -12,7 +12,7 @@ from keywords.extraction.names import mark_names, names
 from keywords.extraction.spelling import DIACRITIC
 from keywords.extraction.text import clean_text, tokens
 from keywords.extraction.verbs import mark_verbs_by_position
-from keywords.extraction.wordlists import ENGLISH_FUNCTION_WORDS
+from keywords.extraction.wordlists import ENGLISH_FUNCTION_WORDS, IDIOMS
 
 MAX_PHRASE_WORDS = 3
 
@@ -128,6 +128,7 @@ def analyse(text: str, home_language: str) -> Analysis:
             if token.content and lexicon.stopword_without_diacritics(token.surface):
                 token.content = token.modifier = False
     if find_names:
+        _mark_idioms(analysis.tokens, IDIOMS[lexicon_language])
         if capitals:
             mark_names(analysis.tokens, lexicon)
         mark_verbs_by_position(analysis.tokens, lexicon)
@@ -160,6 +161,20 @@ def _mark_english_runs(tokens: list[Token], lexicon: Lexicon, english: Lexicon) 
             for t in tokens[i:j]:
                 t.content = t.modifier = False
         i = max(j, i + 1)
+
+
+def _mark_idioms(tokens: list[Token], idioms) -> None:
+    """Fixed expressions ("har inte råd", "guld værd") give no keywords."""
+    nouns = {noun: first for first, noun in idioms}
+    for j, t in enumerate(tokens):
+        first = nouns.get(t.surface)
+        if first is None:
+            continue
+        for i in range(max(0, j - 3), j):
+            if tokens[i].surface in first and tokens[i].group == t.group:
+                for u in tokens[i : j + 1]:
+                    u.content = u.modifier = False
+                break
 
 
 def _mark_attributive_adjectives(tokens: list[Token], lexicon: Lexicon) -> None:

@@ -262,6 +262,40 @@ ENGLISH_FUNCTION_WORDS = frozenset(
     what which who""".split()
 )
 
+# Fixed expressions whose noun names no topic: "har inte råd" (cannot afford), "på allvar",
+# "ta hand om", "hela vägen", "alle vegne", "guld værd". Each is (words that come first,
+# within two words, the noun as written); the words of the expression are no keywords.
+IDIOMS: dict[str, tuple[tuple[frozenset[str], str], ...]] = {
+    "sv": (
+        (frozenset("har ha hade haft".split()), "råd"),
+        (frozenset(("på",)), "allvar"),
+        (frozenset(("på",)), "sikt"),
+        (frozenset(("på",)), "riktigt"),
+        (frozenset(("i",)), "längden"),
+        (frozenset("ta tar tog tagit".split()), "hand"),
+        (frozenset("ta tar tog tagit".split()), "evigheter"),
+        (frozenset(("hela",)), "vägen"),
+        (frozenset(("i",)), "princip"),
+    ),
+    "da": (
+        (frozenset("har have havde haft".split()), "råd"),
+        (frozenset(("alle",)), "vegne"),
+        (frozenset(("guld",)), "værd"),
+        (frozenset(("på",)), "sigt"),
+        (frozenset(("på",)), "skrømt"),
+        (frozenset(("i",)), "princippet"),
+        (frozenset("tage tager tog taget".split()), "evigheder"),
+    ),
+    "nb": (
+        (frozenset("har ha hadde hatt".split()), "råd"),
+        (frozenset(("på",)), "alvor"),
+        (frozenset(("på",)), "sikt"),
+        (frozenset(("gull",)), "verdt"),
+        (frozenset(("i",)), "prinsippet"),
+        (frozenset("ta tar tok tatt".split()), "evigheter"),
+    ),
+}
+
 # simplemma's known lemma errors (KEYWORDS-NOTES.md, "Pitfalls"): a noun read as a verb
 # form, a definite plural read as another noun, comparatives mapped to their positive.
 # Only general fixes belong here; staff renames can extend it later.

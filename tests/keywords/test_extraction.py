@@ -291,6 +291,16 @@ def test_past_tenses_and_participles_of_verbs_are_not_keywords():
     assert singles("Et sundhedshus med læger", "da") == ["sundhedshus", "læge"]
 
 
+def test_fixed_expressions_give_no_keywords():
+    assert singles("Hyresrätter som vanligt folk har inte råd med, cykelbana hela vägen") == [
+        "hyresrätt",
+        "cykelbana",
+    ]
+    assert singles("Hundelort alle vegne, bussen er guld værd", "da") == ["hundelort", "bus"]
+    # Outside the expression the noun is a keyword ("råd", the council).
+    assert singles("Ungdomarnas råd") == ["ungdom", "råd"]
+
+
 def test_empty_and_symbol_only_input():
     assert extract("", "sv") == AnswerKeywords("other", ())
     assert extract("   🙂🙂 123 !!", "da") == AnswerKeywords("other", ())
