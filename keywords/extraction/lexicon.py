@@ -233,6 +233,23 @@ class Lexicon:
             return "finite"
         return None
 
+    def _deponent(self, lemma: str) -> bool:
+        """A Swedish s-verb or passive ("samlas", "trivas", "misslyckas"): the table lists
+        its past tense in -des/-tes or its supine in -ts ("trivdes", "samlats")."""
+        if self.language != "sv" or not lemma.endswith("as") or len(lemma) < 5:
+            return False
+        table = self.table
+        readings = (lemma, lemma[:-1])  # "samlades" may be listed under "samla"
+        return any(
+            table.get(form) in readings
+            for form in (
+                lemma[:-1] + "des",
+                lemma[:-2] + "des",
+                lemma[:-2] + "tes",
+                lemma[:-1] + "ts",
+            )
+        )
+
     def _is_participle_or_deponent(self, lemma: str) -> bool:
         """Swedish past participles ("försenad" of "försena") and s-verbs ("trives")."""
         if self.language == "sv" and lemma.endswith("ad"):
@@ -376,6 +393,8 @@ class Lexicon:
         verb_form = self._verb_form(surface, lemma)
         if verb_form is not None:
             return lemma, False, verb_form == "participle"
+        if self._deponent(lemma):
+            return lemma, False, False
         if not self.known(surface) and self._misspelt_stopword(surface):
             return surface, False, False
         word_class = self.word_class(surface, lemma)

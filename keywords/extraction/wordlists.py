@@ -303,6 +303,8 @@ LEMMA_OVERRIDES: dict[str, dict[str, str]] = {
     "sv": {
         "buss": "buss",
         "bussen": "buss",
+        "bussar": "buss",
+        "bussarna": "buss",
         "lugn": "lugn",
         "lugnet": "lugn",
         "klotter": "klotter",

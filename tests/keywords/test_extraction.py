@@ -301,6 +301,18 @@ def test_fixed_expressions_give_no_keywords():
     assert singles("Ungdomarnas råd") == ["ungdom", "råd"]
 
 
+def test_swedish_s_verbs_are_not_keywords():
+    assert singles("Hela stan samlas på torget och integrationen har misslyckats") == [
+        "torg",
+        "integration",
+    ]
+    assert singles("Mamma trivs på äldreboendet") == ["äldreboende"]
+
+
+def test_buss_plurals_are_not_read_as_the_verb_bussa():
+    assert singles("Bussar och bussarna") == ["buss"]
+
+
 def test_empty_and_symbol_only_input():
     assert extract("", "sv") == AnswerKeywords("other", ())
     assert extract("   🙂🙂 123 !!", "da") == AnswerKeywords("other", ())
