@@ -9,22 +9,30 @@ Pipeline per answer (see ../shared/KEYWORDS-NOTES.md for the measurements behind
    e-mail addresses, NFC, zero-width characters and soft hyphens, lowercase;
 2. language: the municipality's language unless the answer reads as English or Arabic
    (``"other"`` when no word is recognised at all);
-3. tokenise letters only (digits, emoji and punctuation fall away but still break phrases);
-4. drop stopwords (stopwords-iso plus a short survey stoplist);
-5. lemmatise (simplemma, greedy, but keep words that already are base forms, plus an
-   override table for simplemma's known mistakes);
-6. drop adjectives and verbs with a rough part-of-speech guess from the lemma table;
-7. optionally repair rare misspellings against more frequent words of the same batch;
-8. phrases of up to three words that do not cross stopwords or punctuation.
+3. tokenise letters only (digits, emoji and punctuation fall away but still break phrases),
+   noting where sentences start;
+4. drop stopwords: stopwords-iso plus closed word classes (quantifiers, numerals, kinship
+   terms, auxiliaries, prepositions and adverbs, ...) and fixed expressions ("har råd");
+5. repair unknown words against the lemma table (missing diacritics, one slip);
+6. lemmatise (simplemma, greedy, but keep words that already are base forms, regular
+   plurals of known nouns, plus an override table for simplemma's known mistakes);
+7. drop adjectives and verbs with a rough part-of-speech guess from the lemma table, verb
+   forms by their endings and verbs by their place in the sentence (after "att", a modal,
+   a subject pronoun), and English stretches inside a Nordic answer;
+8. proper names kept whole as written ("Gamla Hamnen", "Ljungsala IF"), names a batch
+   writes inside sentences recognised at sentence starts too;
+9. optionally repair rare misspellings against more frequent words of the same batch;
+10. phrases of up to three words that do not cross stopwords or punctuation.
 
 simplemma's tables cost ~250 MB and a second or two per language to load, so they are
 loaded lazily, once per process; run extraction in the Celery worker, not in web processes.
 
 The steps live in modules of their own: ``text`` (cleaning, tokens), ``languages`` and
-``wordlists`` (language codes, endings, stoplists, overrides), ``lexicon`` (lemma and word
-class), ``detection`` (language), ``candidates`` (keywords and phrases of one answer),
-``typos`` (repair across a batch) and ``merges`` (suggestions for staff). This module is the
-public API callers import.
+``wordlists`` (language codes, endings, stoplists, overrides), ``tables`` and ``lexicon``
+(lemma and word class), ``spelling`` (single-word repair), ``detection`` (language),
+``names``, ``verbs`` (verbs by position), ``candidates`` (keywords and phrases of one
+answer), ``typos`` (repair across a batch) and ``merges`` (suggestions for staff). This
+module is the public API callers import.
 """
 
 from __future__ import annotations

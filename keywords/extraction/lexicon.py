@@ -1,8 +1,5 @@
-"""Per-language word analysis on simplemma's tables: lemma and a rough word class.
-
-simplemma's tables cost ~250 MB and a second or two per language to load, so they are
-loaded lazily, once per process; run extraction in the Celery worker, not in web processes.
-"""
+"""Per-language word analysis on simplemma's tables (tables.py): lemma, a rough word class,
+verb forms, and spelling repair of unknown words (spelling.py)."""
 
 from __future__ import annotations
 
@@ -23,42 +20,10 @@ from keywords.extraction.languages import (
     stopwords,
 )
 from keywords.extraction.spelling import diacritic_variants, repair
+from keywords.extraction.tables import base_forms, inflected_lemmas, lemma_table
 from keywords.extraction.wordlists import LEMMA_OVERRIDES, NOMINALISED_ADJECTIVES
 
 MIN_WORD_LENGTH = 2
-
-
-@cache
-def _lemma_table(language: str):
-    from simplemma.strategies.dictionaries.dictionary_factory import (
-        DEFAULT_DICTIONARY_FACTORY,
-    )
-
-    return DEFAULT_DICTIONARY_FACTORY.get_dictionary(language)
-
-
-def _lemma_pairs(language: str) -> Iterable[tuple[bytes | str, bytes | str]]:
-    table = _lemma_table(language)
-    # simplemma 2 keeps its table as UTF-8 bytes behind a str view; reading the bytes
-    # directly avoids decoding a million entries just to collect the lemmas.
-    raw = getattr(table, "_dict", None)
-    return raw.items() if isinstance(raw, dict) else table.items()
-
-
-def _decoded(words: Iterable[bytes | str]) -> frozenset[str]:
-    return frozenset(w.decode() if isinstance(w, bytes) else w for w in words)
-
-
-@cache
-def _base_forms(language: str) -> frozenset[str]:
-    """Every lemma in simplemma's table: a word that is one is kept as written."""
-    return _decoded({v for _, v in _lemma_pairs(language)})
-
-
-@cache
-def _inflected_lemmas(language: str) -> frozenset[str]:
-    """Lemmas the table lists at least one other form for."""
-    return _decoded({v for k, v in _lemma_pairs(language) if k != v})
 
 
 class Lexicon:
@@ -66,9 +31,9 @@ class Lexicon:
 
     def __init__(self, language: str) -> None:
         self.language = language
-        self.table = _lemma_table(language)
-        self.base_forms = _base_forms(language)
-        self.inflected_lemmas = _inflected_lemmas(language)
+        self.table = lemma_table(language)
+        self.base_forms = base_forms(language)
+        self.inflected_lemmas = inflected_lemmas(language)
         self.stopwords = stopwords(language)
         self.long_stopwords = sorted(w for w in self.stopwords if len(w) >= 5)
         self.overrides = LEMMA_OVERRIDES[language]
