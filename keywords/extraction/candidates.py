@@ -100,11 +100,12 @@ def analyse(text: str, home_language: str) -> Analysis:
         if word[0].islower():
             token = Token(lower, lemma, content, modifier, group, False, False, sentence_start)
         else:
-            capitals = True
             acronym = len(word) > 1 and word.isupper()
             token = Token(
                 lower, lemma, content, modifier, group, not acronym, acronym, sentence_start
             )
+            # Names need a capital inside a sentence or an acronym ("Ljungsala IF").
+            capitals = capitals or acronym or not sentence_start
             if find_names and not acronym and not sentence_start:
                 # A name inside a sentence is a keyword unless it is a well-known place
                 # elsewhere.
@@ -120,7 +121,12 @@ def analyse(text: str, home_language: str) -> Analysis:
                 # A name in an English answer: not a topic keyword.
                 token.content = token.modifier = False
         append(token)
-    if find_names and english is not None:
+    if (
+        find_names
+        and english is not None
+        and not ENGLISH_FUNCTION_WORDS.isdisjoint(lowered)
+        and not (ENGLISH_FUNCTION_WORDS & set(lowered)) <= lexicon.stopwords
+    ):
         _mark_english_runs(analysis.tokens, lexicon, english)
     if find_names and not DIACRITIC.search(text):
         # Typed without diacritics: "pa", "ar", "sa" are "på", "är", "så".
@@ -128,7 +134,8 @@ def analyse(text: str, home_language: str) -> Analysis:
             if token.content and lexicon.stopword_without_diacritics(token.surface):
                 token.content = token.modifier = False
     if find_names:
-        _mark_idioms(analysis.tokens, IDIOMS[lexicon_language])
+        if not lexicon.idiom_nouns.isdisjoint(lowered):
+            _mark_idioms(analysis.tokens, IDIOMS[lexicon_language])
         if capitals:
             mark_names(analysis.tokens, lexicon)
         mark_verbs_by_position(analysis.tokens, lexicon)
@@ -234,7 +241,7 @@ def candidates(tokens: list[Token], language: str) -> tuple[Candidate, ...]:
     seen: dict[str, tuple[list[str], int]] = {}
     names_at = (
         {i: (name, words) for i, name, words in names(tokens)}
-        if any(t.name for t in tokens)
+        if any([t.name for t in tokens])
         else {}
     )
     for i, t in enumerate(tokens):

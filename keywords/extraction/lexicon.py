@@ -21,7 +21,7 @@ from keywords.extraction.languages import (
 )
 from keywords.extraction.spelling import diacritic_variants, repair
 from keywords.extraction.tables import base_forms, inflected_lemmas, lemma_table
-from keywords.extraction.wordlists import LEMMA_OVERRIDES, NOMINALISED_ADJECTIVES
+from keywords.extraction.wordlists import IDIOMS, LEMMA_OVERRIDES, NOMINALISED_ADJECTIVES
 
 MIN_WORD_LENGTH = 2
 
@@ -38,6 +38,7 @@ class Lexicon:
         self.long_stopwords = sorted(w for w in self.stopwords if len(w) >= 5)
         self.overrides = LEMMA_OVERRIDES[language]
         self.nominalised = NOMINALISED_ADJECTIVES[language]
+        self.idiom_nouns = frozenset(noun for _, noun in IDIOMS.get(language, ()))
         self.analyse = lru_cache(maxsize=200_000)(self._analyse)
         # Answers repeat words: the table's lookups decode bytes, a dict of answers does not.
         self._known: dict[str, bool] = {}
