@@ -163,6 +163,10 @@ class Lexicon:
         table = self.table
         if self._forms_of(lemma, PAST_ONLY_SUFFIXES[self.language]):
             return True
+        if lemma[-1:] in ("a", "e") and any(
+            table.get(form) == lemma for form in (lemma[:-1] + "de", lemma[:-1] + "te")
+        ):
+            return True  # "kørte", "stängde": the vowel of the infinitive goes
         if self._forms_of(lemma, NOUN_ONLY_SUFFIXES[self.language]):
             return False
         if self.language == "sv" and lemma.endswith("a"):

@@ -265,6 +265,9 @@ def test_an_infinitive_after_a_modal_or_infinitive_marker_is_not_a_keyword():
 def test_a_finite_verb_after_a_subject_or_relative_pronoun_is_not_a_keyword():
     assert singles("Politikerna som bara bråkar om skolan") == ["politiker", "skola"]
     assert singles("Biblioteket, som lytter til os", "da") == ["bibliotek"]
+    # Danish and Norwegian past tenses drop the infinitive's -e: "kørte", "låste".
+    assert singles("Fjernvarmeværket der kører på flis", "da") == ["fjernvarmeværk", "flis"]
+    assert singles("Vi låser aldri døra", "nb") == ["dør"]
 
 
 def test_a_noun_where_the_verb_slot_is_already_filled_stays_a_keyword():
