@@ -1,0 +1,84 @@
+"""Proper names: local places, clubs and institutions are keywords, kept whole as written.
+
+Scandinavian writes common nouns in lower case, so a capital letter inside a sentence marks
+a name ("på Vallen", "i Storelva"); at the start of a sentence it says nothing. A name is
+kept as written (lowercased), never lemmatised: "Vallen" is not the noun "vall", "Hjortån"
+not "hjortå". Words of one name stay together ("Gamla Hamnen", "Ljungsala IF", "Nordbyen
+skole"). A name the lemma table itself knows with a capital (Göteborg, Aarhus, London) is a
+well-known place elsewhere, where respondents commute or compare with; not a local topic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
+from keywords.extraction.wordlists import NAME_GENERICS
+
+if TYPE_CHECKING:
+    from keywords.extraction.candidates import Analysis, Token
+    from keywords.extraction.lexicon import Lexicon
+
+
+def mark_names(tokens: list[Token], lexicon: Lexicon) -> None:
+    """Extend the names found inside sentences to the words that belong to them.
+
+    - an acronym right after a capitalised word ("Ljungsala IF", "Vesteng IL");
+    - a capitalised word at a sentence start that the table does not know, right before a
+      name ("Kærholm Ålefest"): a known word there is a common noun ("Kulturhuset Remisen");
+    - a lower-case generic right after a name ("Haugmoen skole").
+    """
+    generics = NAME_GENERICS[lexicon.language]
+    for i in range(len(tokens) - 1):
+        current, following = tokens[i], tokens[i + 1]
+        if current.group != following.group:
+            continue
+        if following.acronym and (current.name or current.capitalised):
+            following.name = True
+            _make_name(current, lexicon)
+    for i in range(len(tokens) - 2, -1, -1):
+        current, following = tokens[i], tokens[i + 1]
+        if current.group != following.group or current.name or not following.name:
+            continue
+        if current.capitalised and current.sentence_start:
+            _make_name(current, lexicon)
+    for i in range(len(tokens) - 1):
+        current, following = tokens[i], tokens[i + 1]
+        if current.group == following.group and current.name and following.surface in generics:
+            following.name = True
+            following.content = following.modifier = False
+
+
+def _make_name(token: Token, lexicon: Lexicon) -> None:
+    if token.name or (token.sentence_start and lexicon.known(token.surface)):
+        return
+    token.name = True
+    token.content = token.modifier = False
+
+
+def promote_batch_names(analyses: Iterable[Analysis]) -> None:
+    """A capitalised word at a sentence start is a name when the batch writes it as one
+    inside a sentence elsewhere ("Kvarnsjön" alone, "vid Kvarnsjön" in another answer)."""
+    analyses = list(analyses)
+    seen = {t.surface for a in analyses for t in a.tokens if t.name and not t.sentence_start}
+    if not seen:
+        return
+    for analysis in analyses:
+        for t in analysis.tokens:
+            if t.sentence_start and t.capitalised and not t.name and t.surface in seen:
+                t.name = True
+                t.content = t.modifier = False
+
+
+def names(tokens: list[Token]) -> Iterator[tuple[int, str, int]]:
+    """(index of the first word, name, number of words) for each run of name words."""
+    i, n = 0, len(tokens)
+    while i < n:
+        if not tokens[i].name:
+            i += 1
+            continue
+        j = i + 1
+        while j < n and tokens[j].name and tokens[j].group == tokens[i].group:
+            j += 1
+        yield i, " ".join(t.surface for t in tokens[i:j]), j - i
+        i = j

@@ -1,0 +1,64 @@
+"""Text cleaning and tokens: markup, URLs and e-mail addresses out, letters-only words in."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
+_SCRIPT_STYLE = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]{0,2000}>")
+# A URL ends before trailing punctuation of the sentence it stands in.
+_URL = re.compile(r"(?:https?://|ftp://|www\.)\S+?(?=[.,;:!?)\]]*(?:\s|$))", re.IGNORECASE)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Letters only, hyphenated compounds kept together ("e-tjänster"); a trailing hyphen marks
+# the first part of a coordinated compound ("gång- och cykelvägar").
+_TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*(-?)")
+# An emoji often stands where a full stop would ("i bygda ⚽ Trenerne er frivillige").
+_SENTENCE_END = re.compile(r"[.!?…:\n\u2600-\u27bf\U0001f300-\U0001faff]")
+
+
+def clean_text(text: str) -> str:
+    """Markup-, URL- and e-mail-free, NFC-normalised text (case kept)."""
+    if not text:
+        return ""
+    text = html.unescape(text)
+    text = _SCRIPT_STYLE.sub(" ", text)
+    text = _TAG.sub(" ", text)
+    # Entities decoded from the markup can themselves spell tags ("&lt;b&gt;").
+    text = html.unescape(text)
+    text = _URL.sub(" ", text)
+    text = _EMAIL.sub(" ", text)
+    text = unicodedata.normalize("NFC", text)
+    return text.translate(_ZERO_WIDTH)
+
+
+def tokens(text: str) -> list[tuple[str, int, bool, bool]]:
+    """(word as written, group, truncated, sentence start) for each word of ``text``.
+
+    Groups split at anything but whitespace. A word starts a sentence when it is the first or
+    when what precedes it since the last word ends a sentence or a line (". ! ? … :", a line
+    break as in a bulleted list, or an emoji): only there is a capital no sign of a name.
+    """
+    out: list[tuple[str, int, bool, bool]] = []
+    group = 0
+    last_end = 0
+    for match in _TOKEN.finditer(text):
+        start = match.start()
+        if not out:
+            sentence_start = True
+        else:
+            gap = text[last_end:start]
+            if gap.isspace():
+                sentence_start = "\n" in gap
+            else:
+                sentence_start = _SENTENCE_END.search(gap) is not None
+                group += 1
+        truncated = bool(match.group(1))
+        word = match.group(0)[:-1] if truncated else match.group(0)
+        out.append((word, group, truncated, sentence_start))
+        last_end = match.end()
+        if truncated:
+            group += 1
+    return out
