@@ -31,8 +31,8 @@ The steps live in modules of their own: ``text`` (cleaning, tokens), ``languages
 ``wordlists`` (language codes, endings, stoplists, overrides), ``tables`` and ``lexicon``
 (lemma and word class), ``spelling`` (single-word repair), ``detection`` (language),
 ``names``, ``verbs`` (verbs by position), ``candidates`` (keywords and phrases of one
-answer), ``typos`` (repair across a batch) and ``merges`` (suggestions for staff). This
-module is the public API callers import.
+answer) and ``typos`` (repair across a batch). Merge suggestions for staff are
+keywords.curation.pairs's. This module is the public API callers import.
 """
 
 from __future__ import annotations
@@ -44,7 +44,6 @@ from keywords.extraction.candidates import AnswerKeywords, Candidate, analyse, c
 from keywords.extraction.detection import detect_language
 from keywords.extraction.languages import HOME_LANGUAGES, OTHER, check_language, stopwords
 from keywords.extraction.lexicon import get_lexicon
-from keywords.extraction.merges import MergeSuggestion, suggest_merges
 from keywords.extraction.names import promote_batch_names
 from keywords.extraction.text import clean_text
 from keywords.extraction.typos import apply_repairs, typo_repairs
@@ -54,14 +53,12 @@ __all__ = [
     "OTHER",
     "AnswerKeywords",
     "Candidate",
-    "MergeSuggestion",
     "base_form",
     "clean_text",
     "detect_language",
     "extract",
     "extract_batch",
     "stopwords",
-    "suggest_merges",
 ]
 
 

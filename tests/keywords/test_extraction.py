@@ -13,7 +13,6 @@ from keywords.extraction.extractor import (
     extract,
     extract_batch,
     stopwords,
-    suggest_merges,
 )
 
 
@@ -373,17 +372,6 @@ def test_missing_diacritics_are_restored_when_the_accented_word_is_known():
 def test_a_compound_of_known_words_is_not_respelt():
     assert singles("Skatepark och inomhushall") == ["skatepark", "inomhushall"]
     assert singles("Nya gatlyktor") == ["gatlykta"]
-
-
-def test_merge_suggestions_by_stem_and_similarity():
-    suggestions = suggest_merges(
-        ["cykelväg", "cykelvägar", "bibliotek", "idrottshall", "idrotshall", "skola"], "sv"
-    )
-    pairs = {(s.keyword, s.other, s.reason) for s in suggestions}
-    assert ("cykelväg", "cykelvägar", "stem") in pairs
-    assert ("idrotshall", "idrottshall", "similar") in pairs
-    assert not any("skola" in (s.keyword, s.other) for s in suggestions)
-    assert suggest_merges([], "nb") == []
 
 
 def write_jsonl(path, rows):
