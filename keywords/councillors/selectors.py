@@ -118,11 +118,10 @@ def others_proposals_page(round: CouncillorRound, user, page=1) -> Page | None:
     return Paginator(_active(round).exclude(councillor=user), ROUND_PAGE_SIZE).get_page(page)
 
 
-@dataclass
-class KeywordForCouncillor:
+class _OnTheRoundsList:
+    """A keyword as the round's snapshot (`item`) holds it."""
+
     item: RoundKeyword
-    my_strike: CouncillorProposal | None = None
-    others_strikes: list[CouncillorProposal] = field(default_factory=list)
 
     @property
     def keyword_id(self) -> int:
@@ -135,6 +134,13 @@ class KeywordForCouncillor:
     @property
     def respondents(self) -> int:
         return self.item.respondents
+
+
+@dataclass
+class KeywordForCouncillor(_OnTheRoundsList):
+    item: RoundKeyword
+    my_strike: CouncillorProposal | None = None
+    others_strikes: list[CouncillorProposal] = field(default_factory=list)
 
 
 def round_keywords(
@@ -191,21 +197,9 @@ def round_keywords_for(round: CouncillorRound, user, **filters) -> list[KeywordF
 
 
 @dataclass
-class StrikeGroup:
+class StrikeGroup(_OnTheRoundsList):
     item: RoundKeyword  # annotated with ``strikes``
     proposals: list[CouncillorProposal] = field(default_factory=list)
-
-    @property
-    def keyword_id(self) -> int:
-        return self.item.keyword_id
-
-    @property
-    def label(self) -> str:
-        return self.item.label
-
-    @property
-    def respondents(self) -> int:
-        return self.item.respondents
 
     @property
     def count(self) -> int:
