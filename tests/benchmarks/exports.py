@@ -13,7 +13,8 @@ then, each in a fresh child process so that one measurement's memory does not hi
     its growth over the process before the export, bytes, queries. Requests go through
     the whole request cycle (Django's test client, the body read chunk by chunk);
   - the staff answers list, plain, paged and searched (?q=), as a moderator: median and
-    worst milliseconds over --repeat requests, queries per request, page size, and the
+    worst milliseconds over --repeat requests, median milliseconds waiting for the database
+    and of the process's CPU, queries per request, page size, and the
     responses found (">" when a search's bounded count stopped).
 
     .venv/bin/python tests/benchmarks/exports.py [--responses 100000] [--repeat 7]
@@ -288,14 +289,17 @@ def child_list(setup: dict, repeat: int) -> list[dict]:
     results = []
     for label, params in cases:
         client.get(url, params)  # warm
-        times, counts = [], set()
+        times, db_times, cpu_times, counts = [], [], [], set()
         for _ in range(repeat):
             with CaptureQueriesContext(connection) as queries:
+                cpu = _cpu_s()
                 started = time.perf_counter()
                 response = client.get(url, params)
                 times.append((time.perf_counter() - started) * 1000)
+                cpu_times.append((_cpu_s() - cpu) * 1000)
             assert response.status_code == 200, response.status_code
             counts.add(len(queries))
+            db_times.append(sum(float(q["time"]) for q in queries.captured_queries) * 1000)
         context = response.context
         more = ">" if context.get("more") else ""
         results.append(
@@ -303,6 +307,10 @@ def child_list(setup: dict, repeat: int) -> list[dict]:
                 "case": label,
                 "median_ms": statistics.median(times),
                 "max_ms": max(times),
+                # On a loaded machine the wall time swings; the time spent waiting for the
+                # database and the CPU time of the request's own process swing less.
+                "db_ms": statistics.median(db_times),
+                "cpu_ms": statistics.median(cpu_times),
                 "queries": "/".join(str(c) for c in sorted(counts)),
                 "bytes": len(response.content),
                 "found": f"{more}{context.get('count', context['page'].paginator.count)}",
@@ -344,11 +352,14 @@ def print_exports(env: dict, setup: dict) -> None:
 def print_list(env: dict, setup: dict, repeat: int) -> None:
     print()
     print(f"Answers list (moderator), {repeat} requests each:")
-    print(f"{'case':<30} {'median ms':>9} {'max ms':>7} {'queries':>7} {'KB':>6} {'found':>7}")
+    print(
+        f"{'case':<30} {'median ms':>9} {'max ms':>7} {'db ms':>6} {'cpu ms':>6} "
+        f"{'queries':>7} {'KB':>6} {'found':>7}"
+    )
     for r in run_child(env, "list", json.dumps(setup), str(repeat)):
         print(
-            f"{r['case']:<30} {r['median_ms']:9.1f} {r['max_ms']:7.1f} "
-            f"{r['queries']:>7} {r['bytes'] / 1000:6.0f} {r['found']:>7}"
+            f"{r['case']:<30} {r['median_ms']:9.1f} {r['max_ms']:7.1f} {r['db_ms']:6.1f} "
+            f"{r['cpu_ms']:6.1f} {r['queries']:>7} {r['bytes'] / 1000:6.0f} {r['found']:>7}"
         )
 
 
