@@ -283,7 +283,7 @@ def child_list(setup: dict, repeat: int) -> list[dict]:
     ]
     cases += [(f"q={q}", {"q": q}) for q in SEARCHES]
     cases += [
-        ("q=park page 20", {"q": "park", "page": "20"}),
+        ("q=park page 10 (deepest)", {"q": "park", "page": "10"}),
         ("q=park & channel=interview", {"q": "park", "channel": "interview"}),
     ]
     results = []
