@@ -127,3 +127,17 @@ def test_a_list_within_the_bounds_says_nothing_about_them(client, staff, consult
     submit(consultation, "Parken")
     page = _get(client, staff, consultation)
     assert "1 response" in page.text and "Only the first" not in page.text
+
+
+def test_a_bounded_count_stays_exact_when_responses_match_in_more_than_three_answers(
+    client, moderator, consultation, monkeypatch
+):
+    # The bounded count reads at most (bound + 1) x 3 matching answers; with five questions
+    # all matching, those answers run out before the responses do and are counted again.
+    monkeypatch.setattr(staff_views, "SEARCH_REACHABLE", 4)
+    for position in (4, 5):
+        consultation.questions.create(kind="custom", text=f"Fråga {position}", position=position)
+    _bulk(consultation, 4, "Parken")
+    page = _get(client, moderator, consultation, q="parken")
+    assert "4 responses have an answer containing" in page.text
+    assert "More than" not in page.text
