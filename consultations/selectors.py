@@ -40,6 +40,39 @@ def staff_responses(consultation: Consultation, *, channel: str = "", search: st
     return responses
 
 
+def staff_response_count(
+    consultation: Consultation, *, channel: str = "", search: str = "", bound: int
+) -> tuple[int, bool]:
+    """How many responses staff_responses finds, and whether a search finds more than `bound`.
+
+    Without a search the count is exact: one COUNT over the consultation's responses (about
+    20 ms at 100,000), which staff want to see whole. A search's count is bounded:
+    it reads the matching answers, at most (bound + 1) x 3 of them, as the trigram index
+    (or the table, for a common word) yields them, and counts their distinct responses.
+    Counting every match (an EXISTS join over all of them) was what a search cost."""
+    if not search:
+        return staff_responses(consultation, channel=channel).order_by().count(), False
+    limit = (bound + 1) * 3
+    answers = _answers_containing(search).filter(response__consultation=consultation)
+    if channel:
+        answers = answers.filter(response__channel=channel)
+    sql, params = answers.order_by().values("response_id")[:limit].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*), COUNT(DISTINCT response_id) FROM ({sql}) AS matches",  # noqa: S608 (the ORM's own SQL, parameters apart)
+            params,
+        )
+        read, responses = cursor.fetchone()
+    if responses > bound:
+        return bound, True
+    if read < limit:
+        return responses, False
+    # The answers ran out of room before the responses did (more than three matching
+    # answers per response, on a consultation with more questions): count them all.
+    count = staff_responses(consultation, channel=channel, search=search).order_by().count()
+    return min(count, bound), count > bound
+
+
 # A Python function SQLite calls (registered in apps.py): str.casefold.
 CASEFOLD_FUNCTION = "visionportal_casefold"
 

@@ -12,12 +12,17 @@ then, each in a fresh child process so that one measurement's memory does not hi
     through its view. Each: wall and CPU seconds, first byte, peak RSS of the process and
     its growth over the process before the export, bytes, queries. Requests go through
     the whole request cycle (Django's test client, the body read chunk by chunk);
-  - the staff answers list, plain and searched (?q=), as a moderator: median and worst
-    milliseconds over --repeat requests, and queries per request.
+  - the staff answers list, plain, paged and searched (?q=), as a moderator: median and
+    worst milliseconds over --repeat requests, median milliseconds waiting for the database
+    and of the process's CPU, queries per request, page size, and the
+    responses found (">" when a search's bounded count stopped).
 
     .venv/bin/python tests/benchmarks/exports.py [--responses 100000] [--repeat 7]
+        [--parts exports list] [--database NAME --keep]
 
-Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust). Drops its database at the end.
+Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust). Drops its database at the end,
+unless --keep: then a later run with the same --database reuses it (no build), which is
+what profiling one change after another at size wants.
 """
 
 import argparse
@@ -40,8 +45,9 @@ PG = "postgres://postgres@127.0.0.1:5432"
 DEFAULT_DATA = ROOT.parent / "shared" / "data"
 FORMATS = ("csv", "xlsx", "json")
 # Searches a moderator might type: a common word, a rarer Swedish/Danish/Norwegian one, a
-# partial word, a phrase, a short one matching most answers, and one that finds nothing.
-SEARCHES = ("park", "bibliotek", "cykel", "Grønne områder", "och", "zzyzx-ingenting")
+# partial word, a phrase, a short one matching most answers, a rare one, and one that finds
+# nothing.
+SEARCHES = ("park", "bibliotek", "cykel", "Grønne områder", "och", "tjärnbad", "zzyzx-ingenting")
 
 
 def _texts(data_dir: Path) -> dict[str, list[str]]:
@@ -98,9 +104,15 @@ def child_setup(responses: int, data_dir: Path) -> dict:
     areas = ["", "", "Innerstaden", "Hageby", "Skärblacka", "Eneby", "Krokek"]
     groups = ["young", "older", "student", "working", "new_in_country"]
 
+    written = iter(range(10**9))
+
     def answer_text(kind: str) -> str:
         pool = texts.get(kind) or every_text
         parts = rng.sample(pool, rng.choice((1, 1, 2)))
+        if next(written) % 7919 == 3:
+            # A rare place name (about 40 answers in 300,000), without drawing from rng so
+            # the rest of the data stays as it was.
+            parts.append("Tjärnbadet")
         extra = rng.random()
         if extra < 0.01:
             parts.append("Mejla mig på namn.efternamn@example.se")
@@ -152,6 +164,23 @@ def child_setup(responses: int, data_dir: Path) -> dict:
         "slug": municipality.slug,
         "users": users,
         "setup_s": time.perf_counter() - started,
+    }
+
+
+def child_existing() -> dict | None:
+    """What child_setup returned, read back from a kept database (None if it has none)."""
+    from consultations.models import Consultation
+    from visionportal.models import Membership, Role
+
+    consultation = Consultation.objects.filter(process__municipality__slug="storstad").first()
+    if consultation is None:
+        return None
+    members = Membership.objects.filter(municipality__slug="storstad")
+    return {
+        "consultation": consultation.pk,
+        "slug": "storstad",
+        "users": {role: members.get(role=role).user_id for role in (Role.STAFF, Role.MODERATOR)},
+        "setup_s": 0.0,
     }
 
 
@@ -245,28 +274,46 @@ def child_list(setup: dict, repeat: int) -> list[dict]:
     setup_test_environment()
     client = _client(setup["users"]["moderator"])
     url = reverse("consultations_staff:responses", args=[setup["slug"], setup["consultation"]])
-    cases = [("(no search)", {}), ("(no search) page 1000", {"page": "1000"})]
+    cases = [
+        ("(no search)", {}),
+        ("(no search) page 2", {"page": "2"}),
+        # The deepest page the list reaches (a deeper number shows this one).
+        ("(no search) page 200", {"page": "200"}),
+        ("(no search) page 1000", {"page": "1000"}),
+    ]
     cases += [(f"q={q}", {"q": q}) for q in SEARCHES]
-    cases += [("q=park & channel=interview", {"q": "park", "channel": "interview"})]
+    cases += [
+        ("q=park page 10 (deepest)", {"q": "park", "page": "10"}),
+        ("q=park & channel=interview", {"q": "park", "channel": "interview"}),
+    ]
     results = []
     for label, params in cases:
         client.get(url, params)  # warm
-        times, counts = [], set()
+        times, db_times, cpu_times, counts = [], [], [], set()
         for _ in range(repeat):
             with CaptureQueriesContext(connection) as queries:
+                cpu = _cpu_s()
                 started = time.perf_counter()
                 response = client.get(url, params)
                 times.append((time.perf_counter() - started) * 1000)
+                cpu_times.append((_cpu_s() - cpu) * 1000)
             assert response.status_code == 200, response.status_code
             counts.add(len(queries))
-        found = response.context["page"].paginator.count
+            db_times.append(sum(float(q["time"]) for q in queries.captured_queries) * 1000)
+        context = response.context
+        more = ">" if context.get("more") else ""
         results.append(
             {
                 "case": label,
                 "median_ms": statistics.median(times),
                 "max_ms": max(times),
+                # On a loaded machine the wall time swings; the time spent waiting for the
+                # database and the CPU time of the request's own process swing less.
+                "db_ms": statistics.median(db_times),
+                "cpu_ms": statistics.median(cpu_times),
                 "queries": "/".join(str(c) for c in sorted(counts)),
-                "found": found,
+                "bytes": len(response.content),
+                "found": f"{more}{context.get('count', context['page'].paginator.count)}",
             }
         )
     return results
@@ -305,11 +352,14 @@ def print_exports(env: dict, setup: dict) -> None:
 def print_list(env: dict, setup: dict, repeat: int) -> None:
     print()
     print(f"Answers list (moderator), {repeat} requests each:")
-    print(f"{'case':<30} {'median ms':>9} {'max ms':>7} {'queries':>7} {'found':>7}")
+    print(
+        f"{'case':<30} {'median ms':>9} {'max ms':>7} {'db ms':>6} {'cpu ms':>6} "
+        f"{'queries':>7} {'KB':>6} {'found':>7}"
+    )
     for r in run_child(env, "list", json.dumps(setup), str(repeat)):
         print(
-            f"{r['case']:<30} {r['median_ms']:9.1f} {r['max_ms']:7.1f} "
-            f"{r['queries']:>7} {r['found']:7d}"
+            f"{r['case']:<30} {r['median_ms']:9.1f} {r['max_ms']:7.1f} {r['db_ms']:6.1f} "
+            f"{r['cpu_ms']:6.1f} {r['queries']:>7} {r['bytes'] / 1000:6.0f} {r['found']:>7}"
         )
 
 
@@ -321,6 +371,8 @@ def main():
     parser.add_argument(
         "--parts", nargs="+", choices=["exports", "list"], default=["exports", "list"]
     )
+    parser.add_argument("--database", help="database name (default: a fresh random one)")
+    parser.add_argument("--keep", action="store_true", help="keep the database for reuse")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -331,6 +383,8 @@ def main():
         kind, *rest = args.child
         if kind == "setup":
             result = child_setup(int(rest[0]), Path(rest[1]))
+        elif kind == "existing":
+            result = child_existing()
         elif kind == "export":
             result = child_export(json.loads(rest[0]), rest[1], rest[2])
         else:
@@ -340,7 +394,7 @@ def main():
 
     if not (args.data / "keywords-dev.jsonl").exists():
         sys.exit(f"No keyword development sets in {args.data}: pass --data")
-    db = f"vp_bench_exports_{os.getpid()}_{secrets.token_hex(3)}"
+    db = args.database or f"vp_bench_exports_{os.getpid()}_{secrets.token_hex(3)}"
     env = {
         **os.environ,
         "DATABASE_URL": f"{PG}/{db}",
@@ -353,7 +407,9 @@ def main():
         "CELERY_TASK_ALWAYS_EAGER": "true",
     }
     with psycopg.connect(f"{PG}/postgres", autocommit=True, connect_timeout=5) as conn:
-        conn.execute(f'CREATE DATABASE "{db}"')
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{db}"')
     try:
         subprocess.run(
             [sys.executable, "manage.py", "migrate", "--noinput"],
@@ -363,9 +419,12 @@ def main():
             capture_output=True,
             timeout=300,
         )
-        setup = run_child(env, "setup", str(args.responses), str(args.data))
+        setup = run_child(env, "existing") if exists else None
+        if not setup:
+            setup = run_child(env, "setup", str(args.responses), str(args.data))
+        built = f"built in {setup['setup_s']:.0f} s" if not exists else f"reused from {db}"
         print(
-            f"{args.responses} responses x 3 answers built in {setup['setup_s']:.0f} s; "
+            f"{args.responses} responses x 3 answers {built}; "
             f"{os.cpu_count()} CPUs; PostgreSQL on loopback; Django test client in a fresh "
             "process per export (peak RSS is that process's)."
         )
@@ -374,8 +433,9 @@ def main():
         if "list" in args.parts:
             print_list(env, setup, args.repeat)
     finally:
-        with psycopg.connect(f"{PG}/postgres", autocommit=True, connect_timeout=5) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+        if not args.keep:
+            with psycopg.connect(f"{PG}/postgres", autocommit=True, connect_timeout=5) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
 
 
 if __name__ == "__main__":
