@@ -225,7 +225,7 @@ def _consultation_cells_replace(consultation_id: int) -> None:
             f"SELECT * FROM ({_contributions('k.consultation_id = %s')}) c",
             [consultation_id],
         ),
-        ("ANALYZE keyword_tally_recount", []),
+        (f"ANALYZE keyword_tally_recount, {tally}", []),
         (
             f"DELETE FROM {tally} t WHERE t.consultation_id = %s AND NOT EXISTS "  # noqa: S608
             f"(SELECT 1 FROM keyword_tally_recount c WHERE {same_cell})",
@@ -238,12 +238,14 @@ def _consultation_cells_replace(consultation_id: int) -> None:
             "IS DISTINCT FROM (c.n, c.n_keep, c.n_leave, c.n_miss)",
             [],
         ),
+        # The cells found above are dropped from the recount, which leaves the new ones;
+        # an INSERT that looked itself up row by row went quadratic on a fresh table.
+        (f"DELETE FROM keyword_tally_recount c USING {tally} t WHERE {same_cell}", []),  # noqa: S608
         (
             f"INSERT INTO {tally} (consultation_id, keyword_id, channel, age_band, "  # noqa: S608
             "target_group, respondents, keep, leave, miss) "
             "SELECT %s, c.root, c.channel, c.age_band, c.target_group, c.n, c.n_keep, "
-            "c.n_leave, c.n_miss FROM keyword_tally_recount c "
-            f"WHERE NOT EXISTS (SELECT 1 FROM {tally} t WHERE {same_cell})",
+            "c.n_leave, c.n_miss FROM keyword_tally_recount c",
             [consultation_id],
         ),
         ("DROP TABLE keyword_tally_recount", []),
