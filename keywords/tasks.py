@@ -8,7 +8,7 @@ from celery import shared_task
 
 from keywords.extraction import services
 
-from .models import ExtractionRun
+from .models import ExtractionRun, ExtractionRunPart
 
 
 @shared_task(name="keywords.extract_pending", ignore_result=True)
@@ -19,4 +19,14 @@ def extract_pending() -> int:
 @shared_task(name="keywords.rebuild", ignore_result=True)
 def rebuild(run_id: int) -> str:
     run = ExtractionRun.objects.select_related("consultation__process__municipality").get(pk=run_id)
-    return services.keywords_rebuild(run=run).status
+    if not services.rebuild_in_parts():
+        return services.keywords_rebuild(run=run).status
+    for part in services.keywords_rebuild_split(run=run):
+        rebuild_part.delay(part.pk)
+    return run.status
+
+
+@shared_task(name="keywords.rebuild_part", ignore_result=True)
+def rebuild_part(part_id: int) -> None:
+    part = ExtractionRunPart.objects.select_related("run").get(pk=part_id)
+    services.rebuild_part_extract(part=part)

@@ -16,7 +16,8 @@ from collections.abc import Iterable
 
 from celery import current_app
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from consultations.models import Answer, Consultation, Response
@@ -24,6 +25,7 @@ from keywords import tallies
 from keywords.extraction.extractor import extract_batch
 from keywords.models import (
     ExtractionRun,
+    ExtractionRunPart,
     Keyword,
     KeywordMention,
     KeywordStatus,
@@ -34,6 +36,8 @@ from keywords.models import (
 logger = logging.getLogger(__name__)
 
 REBUILD_CHUNK_SIZE = 2000
+# Worker processes a rebuild is spread over (the deployment runs `celery worker -c 2`).
+REBUILD_PARTS = 2
 PENDING_BATCH_SIZE = 500
 # Seconds: a rebuild saves its progress at most this often (the page polls it).
 PROGRESS_INTERVAL = 2.0
@@ -226,48 +230,161 @@ def extraction_run_start(*, consultation: Consultation, kind: str = RunKind.REBU
     return run
 
 
-def keywords_rebuild(*, run: ExtractionRun, chunk_size: int = REBUILD_CHUNK_SIZE) -> ExtractionRun:
-    """Re-extract every answer of the run's consultation, reporting progress on `run`."""
-    if run.status == RunStatus.DONE:
-        return run  # a redelivered task: the work is done
-    consultation_id = run.consultation_id
-    language = _home_language(consultation_id)
-    answers = Answer.objects.filter(response__consultation_id=consultation_id)
-    answer_ids = list(answers.order_by("pk").values_list("pk", flat=True))
+def _rebuild_begin(run: ExtractionRun) -> list[int]:
+    """Mark the run as running and return the answers it is to extract."""
+    answer_ids = list(
+        Answer.objects.filter(response__consultation_id=run.consultation_id)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     run.status = RunStatus.RUNNING
     run.started_at = timezone.now()
     run.total = len(answer_ids)
     run.processed = 0
     run.error = ""
     run.save(update_fields=["status", "started_at", "total", "processed", "error"])
-    try:
-        saved_at = _clock()
-        # Mentions of answers deleted since the last run go with the answers (CASCADE).
-        for start in range(0, len(answer_ids), chunk_size):
-            chunk = answer_ids[start : start + chunk_size]
-            rows = _answer_rows(answers.filter(pk__in=chunk))
-            if rows:
-                _extract_for_consultation(consultation_id, language, rows, recount=False)
-            # Progress is for a person watching the page: saving it every few seconds
-            # instead of after every chunk spares a write per chunk.
-            if _clock() - saved_at >= PROGRESS_INTERVAL:
-                saved_at = _clock()
-                run.processed = start + len(chunk)
-                run.save(update_fields=["processed"])
-        run.processed = len(answer_ids)
+    return answer_ids
+
+
+def _rebuild_failed(run: ExtractionRun, error: Exception) -> None:
+    ExtractionRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.FAILED,
+        error=f"{type(error).__name__}: {error}"[:2000],
+        finished_at=timezone.now(),
+    )
+
+
+def _extract_in_chunks(run: ExtractionRun, answer_ids: list[int], chunk_size: int, progress):
+    """Extract `answer_ids` chunk by chunk, calling `progress(done)` every few seconds:
+    progress is for a person watching the page, and a write per chunk is wasted."""
+    consultation_id = run.consultation_id
+    language = _home_language(consultation_id)
+    answers = Answer.objects.filter(response__consultation_id=consultation_id)
+    saved_at = _clock()
+    # Mentions of answers deleted since the last run go with the answers (CASCADE).
+    for start in range(0, len(answer_ids), chunk_size):
+        chunk = answer_ids[start : start + chunk_size]
+        rows = _answer_rows(answers.filter(pk__in=chunk))
+        if rows:
+            _extract_for_consultation(consultation_id, language, rows, recount=False)
+        if _clock() - saved_at >= PROGRESS_INTERVAL:
+            saved_at = _clock()
+            progress(start + len(chunk))
+
+
+def _rebuild_finish(run: ExtractionRun) -> None:
+    """Prune and recount once every answer is extracted, then mark the run done; once,
+    however many parts finish at the same moment (the run row is locked and re-read)."""
+    with transaction.atomic():
+        locked = ExtractionRun.objects.select_for_update().select_related("consultation")
+        locked = locked.get(pk=run.pk)
+        if locked.status != RunStatus.RUNNING:
+            return
+        keywords_prune(consultation=locked.consultation)
+        tallies.consultation_tallies_rebuild(consultation_id=locked.consultation_id)
+        locked.status = RunStatus.DONE
+        locked.processed = locked.total
+        locked.finished_at = timezone.now()
+        locked.save(update_fields=["status", "processed", "finished_at"])
+
+
+def keywords_rebuild(*, run: ExtractionRun, chunk_size: int = REBUILD_CHUNK_SIZE) -> ExtractionRun:
+    """Re-extract every answer of the run's consultation in this process, reporting
+    progress on `run` (the demo, eager Celery, SQLite)."""
+    if run.status == RunStatus.DONE:
+        return run  # a redelivered task: the work is done
+    answer_ids = _rebuild_begin(run)
+
+    def progress(done: int) -> None:
+        run.processed = done
         run.save(update_fields=["processed"])
-        keywords_prune(consultation=run.consultation)
-        tallies.consultation_tallies_rebuild(consultation_id=consultation_id)
+
+    try:
+        _extract_in_chunks(run, answer_ids, chunk_size, progress)
+        progress(len(answer_ids))
+        _rebuild_finish(run)
     except Exception as error:
-        run.status = RunStatus.FAILED
-        run.error = f"{type(error).__name__}: {error}"[:2000]
-        run.finished_at = timezone.now()
-        run.save(update_fields=["status", "error", "finished_at"])
+        _rebuild_failed(run, error)
+        run.refresh_from_db()
         raise
-    run.status = RunStatus.DONE
-    run.finished_at = timezone.now()
-    run.save(update_fields=["status", "finished_at"])
+    run.refresh_from_db()
     return run
+
+
+def rebuild_in_parts() -> bool:
+    """A rebuild is spread over the worker processes where they run side by side on one
+    database: PostgreSQL and a real worker (not eager tasks, not SQLite's one writer)."""
+    return connection.vendor == "postgresql" and not current_app.conf.task_always_eager
+
+
+def keywords_rebuild_split(*, run: ExtractionRun, parts: int = REBUILD_PARTS) -> list:
+    """Begin a rebuild to be extracted in `parts` contiguous shares side by side; returns
+    the parts still to extract (a redelivered task gets the same unfinished parts)."""
+    if run.status == RunStatus.DONE:
+        return []
+    existing = list(run.parts.all())
+    if existing:
+        return [part for part in existing if part.done_at is None]
+    answer_ids = _rebuild_begin(run)
+    size = -(-len(answer_ids) // parts) if answer_ids else 1
+    shares = [answer_ids[i : i + size] for i in range(0, len(answer_ids), size)]
+    created = ExtractionRunPart.objects.bulk_create(
+        ExtractionRunPart(
+            run=run, first_answer_id=share[0], last_answer_id=share[-1], answers=len(share)
+        )
+        for share in shares
+    )
+    if not created:  # nothing to extract: prune and recount now
+        try:
+            _rebuild_finish(run)
+        except Exception as error:
+            _rebuild_failed(run, error)
+            raise
+    return created
+
+
+def rebuild_part_extract(*, part, chunk_size: int = REBUILD_CHUNK_SIZE) -> None:
+    """Extract one part of a rebuild; the last part to finish prunes and recounts."""
+    run = part.run
+    if part.done_at is None and run.status == RunStatus.RUNNING:
+        answer_ids = list(
+            Answer.objects.filter(
+                response__consultation_id=run.consultation_id,
+                pk__gte=part.first_answer_id,
+                pk__lte=part.last_answer_id,
+            )
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+
+        def progress(done: int) -> None:
+            # A redelivered part starts again from 0: the sum over parts stays right.
+            part.processed = min(done, part.answers)
+            part.save(update_fields=["processed"])
+            _run_progress_refresh(run)
+
+        try:
+            _extract_in_chunks(run, answer_ids, chunk_size, progress)
+            part.processed = part.answers
+            part.done_at = timezone.now()
+            part.save(update_fields=["processed", "done_at"])
+            _run_progress_refresh(run)
+        except Exception as error:
+            _rebuild_failed(run, error)
+            raise
+    if not run.parts.filter(done_at__isnull=True).exists():
+        try:
+            _rebuild_finish(run)
+        except Exception as error:
+            _rebuild_failed(run, error)
+            raise
+
+
+def _run_progress_refresh(run: ExtractionRun) -> None:
+    done = ExtractionRunPart.objects.filter(run=OuterRef("pk")).values("run")
+    ExtractionRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
+        processed=Coalesce(Subquery(done.annotate(s=Sum("processed")).values("s")), 0)
+    )
 
 
 def pending_responses_extract(*, limit: int = PENDING_BATCH_SIZE) -> int:
