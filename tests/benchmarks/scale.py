@@ -283,6 +283,9 @@ def stop_worker(worker: subprocess.Popen | None) -> None:
     except subprocess.TimeoutExpired:
         os.killpg(worker.pid, signal.SIGKILL)
         worker.wait(timeout=5)
+    import redis
+
+    redis.Redis.from_url(REDIS, socket_connect_timeout=1).flushdb()
 
 
 def extract(*, consultation_id: int, workers: int) -> dict:
