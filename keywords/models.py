@@ -238,6 +238,31 @@ class ExtractionRun(models.Model):
         return self.status in (RunStatus.DONE, RunStatus.FAILED)
 
 
+class ExtractionRunPart(models.Model):
+    """One contiguous share of a rebuild's answers, extracted by one worker process: a
+    rebuild on a real worker is split in parts that run side by side. A part records its
+    own progress, so a redelivered part starts its share again without counting it
+    twice; the run's progress is the sum of its parts'."""
+
+    run = models.ForeignKey(ExtractionRun, on_delete=models.CASCADE, related_name="parts")
+    first_answer_id = models.BigIntegerField()
+    last_answer_id = models.BigIntegerField()
+    answers = models.PositiveIntegerField()
+    processed = models.PositiveIntegerField(default=0)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["run", "first_answer_id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(processed__lte=F("answers")), name="extraction_part_processed_le_all"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.run_id}: {self.first_answer_id}-{self.last_answer_id}"
+
+
 class ActionKind(models.TextChoices):
     ADD = "add", _("Added")
     RENAME = "rename", _("Renamed")

@@ -11,7 +11,7 @@ from consultations.models import Response
 from keywords.curation import suggestions
 from keywords.extraction import services
 
-from .models import ExtractionRun, RunStatus
+from .models import ExtractionRun, ExtractionRunPart, RunStatus
 
 
 @shared_task(name="keywords.extract_pending", ignore_result=True)
@@ -29,10 +29,26 @@ def extract_pending() -> int:
 @shared_task(name="keywords.rebuild", ignore_result=True)
 def rebuild(run_id: int) -> str:
     run = ExtractionRun.objects.select_related("consultation__process__municipality").get(pk=run_id)
-    run = services.keywords_rebuild(run=run)
+    if not services.rebuild_in_parts():
+        return _suggestions_after(services.keywords_rebuild(run=run)).status
+    for part in services.keywords_rebuild_split(run=run):
+        rebuild_part.delay(part.pk)
+    return run.status
+
+
+@shared_task(name="keywords.rebuild_part", ignore_result=True)
+def rebuild_part(part_id: int) -> None:
+    part = ExtractionRunPart.objects.select_related("run").get(pk=part_id)
+    services.rebuild_part_extract(part=part)
+    # The last part to finish completes the run; any part may be it.
+    _suggestions_after(ExtractionRun.objects.get(pk=part.run_id))
+
+
+def _suggestions_after(run: ExtractionRun) -> ExtractionRun:
+    """A finished rebuild changed the keywords: queue their merge suggestions (debounced)."""
     if run.status == RunStatus.DONE:
         suggestions.merge_suggestions_refresh(consultation_id=run.consultation_id)
-    return run.status
+    return run
 
 
 @shared_task(name="keywords.recompute_merge_suggestions", ignore_result=True)

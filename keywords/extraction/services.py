@@ -16,7 +16,8 @@ from collections.abc import Iterable
 
 from celery import current_app
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from consultations.models import Answer, Consultation, Response
@@ -24,6 +25,7 @@ from keywords import tallies
 from keywords.extraction.extractor import extract_batch
 from keywords.models import (
     ExtractionRun,
+    ExtractionRunPart,
     Keyword,
     KeywordMention,
     KeywordStatus,
@@ -33,8 +35,12 @@ from keywords.models import (
 
 logger = logging.getLogger(__name__)
 
-REBUILD_CHUNK_SIZE = 500
+REBUILD_CHUNK_SIZE = 2000
+# Worker processes a rebuild is spread over (the deployment runs `celery worker -c 2`).
+REBUILD_PARTS = 2
 PENDING_BATCH_SIZE = 500
+# Seconds: a rebuild saves its progress at most this often (the page polls it).
+PROGRESS_INTERVAL = 2.0
 # Seconds: at most one extraction sweep is sent per process per interval (see _send_sweep).
 TRIGGER_INTERVAL = 1.0
 # Seconds without sends after a send failed (see _send_sweep).
@@ -43,77 +49,150 @@ _BASE_FORM_LENGTH = Keyword._meta.get_field("base_form").max_length
 _SURFACE_FORM_LENGTH = KeywordMention._meta.get_field("surface_form").max_length
 
 
-def _home_language(consultation: Consultation) -> str:
-    return consultation.process.municipality.default_language
+def _home_language(consultation_id: int) -> str:
+    return Consultation.objects.filter(pk=consultation_id).values_list(
+        "process__municipality__default_language", flat=True
+    )[0]
 
 
 def _extract_for_consultation(
-    consultation: Consultation, answers: list[Answer], *, recount: bool = True
+    consultation_id: int,
+    language: str,
+    answers: list[tuple[int, str, int]],
+    *,
+    recount: bool = True,
 ) -> None:
-    """Recompute the mentions of `answers` (all of `consultation`) in one transaction, and
-    with `recount` the respondent counts of their responses (a rebuild recounts once at
-    the end instead)."""
-    results = extract_batch([a.text for a in answers], _home_language(consultation))
+    """Recompute the mentions of `answers` ((id, text, response id), all of one
+    consultation, in the home `language`) in one transaction, and with `recount` the
+    respondent counts of their responses (a rebuild recounts once at the end instead)."""
+    results = extract_batch([text for _, text, _ in answers], language)
     wanted: dict[tuple[str, int], str] = {}
-    for answer, result in zip(answers, results, strict=True):
+    for (answer_id, _, _), result in zip(answers, results, strict=True):
         for candidate in result.candidates:
             base_form = candidate.keyword[:_BASE_FORM_LENGTH]
             surface = (candidate.surface_forms[0] if candidate.surface_forms else base_form)[
                 :_SURFACE_FORM_LENGTH
             ]
-            wanted.setdefault((base_form, answer.pk), surface)
+            wanted.setdefault((base_form, answer_id), surface)
 
-    base_forms = {base_form for base_form, _ in wanted}
-    answer_ids = [a.pk for a in answers]
-    response_ids = {a.response_id for a in answers} if recount else ()
-    with tallies.responses_recounted(consultation_id=consultation.pk, response_ids=response_ids):
-        # ignore_conflicts: an existing (possibly curated) keyword is left exactly as it is.
-        Keyword.objects.bulk_create(
-            [Keyword(consultation=consultation, base_form=b, label=b) for b in sorted(base_forms)],
-            ignore_conflicts=True,
-        )
-        keyword_ids = dict(
-            Keyword.objects.filter(consultation=consultation, base_form__in=base_forms).values_list(
-                "base_form", "pk"
-            )
-        )
+    answer_ids = [answer_id for answer_id, _, _ in answers]
+    response_ids = {response_id for _, _, response_id in answers} if recount else ()
+    with tallies.responses_recounted(consultation_id=consultation_id, response_ids=response_ids):
+        keyword_ids = _keyword_ids(consultation_id, {base_form for base_form, _ in wanted})
         wanted_pairs = {(keyword_ids[b], a): s for (b, a), s in wanted.items()}
-        existing = KeywordMention.objects.filter(answer_id__in=answer_ids).values_list(
-            "pk", "keyword_id", "answer_id", "keyword__created_by_staff"
-        )
-        stale = [
-            pk
-            for pk, keyword_id, answer_id, by_staff in existing
-            # A link staff made by hand to their own keyword is theirs to undo.
-            if (keyword_id, answer_id) not in wanted_pairs and not by_staff
-        ]
-        if stale:
-            KeywordMention.objects.filter(pk__in=stale).delete()
-        KeywordMention.objects.bulk_create(
-            [
-                KeywordMention(keyword_id=k, answer_id=a, surface_form=s)
-                for (k, a), s in sorted(wanted_pairs.items())
-            ],
+        _mentions_replace(answer_ids, wanted_pairs)
+
+
+def _keyword_ids(consultation_id: int, base_forms: set[str]) -> dict[str, int]:
+    """The keyword of each base form, created where missing. An existing (possibly
+    curated) keyword is left exactly as it is."""
+    ids = _ids_by_base_form(consultation_id, sorted(base_forms))
+    missing = sorted(base_forms - ids.keys())
+    if missing:
+        # Sorted, so two workers creating the same new keywords take their locks in the
+        # same order and wait for each other instead of deadlocking.
+        Keyword.objects.bulk_create(
+            [Keyword(consultation_id=consultation_id, base_form=b, label=b) for b in missing],
             ignore_conflicts=True,
+            batch_size=5000,
         )
+        ids.update(_ids_by_base_form(consultation_id, missing))
+    return ids
 
 
-def _answers(answer_ids: Iterable[int]):
-    return Answer.objects.filter(pk__in=list(answer_ids)).select_related(
-        "response__consultation__process__municipality"
+def _ids_by_base_form(consultation_id: int, base_forms: list[str]) -> dict[str, int]:
+    if connection.vendor == "postgresql":
+        # One array parameter instead of one placeholder per base form.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT base_form, id FROM {Keyword._meta.db_table} "  # noqa: S608
+                "WHERE consultation_id = %s AND base_form = ANY(%s::text[])",
+                [consultation_id, base_forms],
+            )
+            return dict(cursor.fetchall())
+    ids: dict[str, int] = {}
+    keywords = Keyword.objects.filter(consultation_id=consultation_id)
+    for start in range(0, len(base_forms), 5000):
+        chunk = base_forms[start : start + 5000]
+        ids.update(keywords.filter(base_form__in=chunk).values_list("base_form", "pk"))
+    return ids
+
+
+_MENTIONS_REPLACE_SQL = f"""
+    WITH wanted AS (
+        SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::text[])
+            AS w(keyword_id, answer_id, surface_form)
+    ),
+    stale AS (
+        DELETE FROM {KeywordMention._meta.db_table} m
+        USING {Keyword._meta.db_table} k
+        WHERE m.answer_id = ANY(%s::bigint[]) AND k.id = m.keyword_id
+          -- A link staff made by hand to their own keyword is theirs to undo.
+          AND NOT k.created_by_staff
+          AND NOT EXISTS (
+              SELECT 1 FROM wanted
+              WHERE wanted.keyword_id = m.keyword_id AND wanted.answer_id = m.answer_id
+          )
     )
+    INSERT INTO {KeywordMention._meta.db_table} (keyword_id, answer_id, surface_form)
+    SELECT keyword_id, answer_id, surface_form FROM wanted
+    ON CONFLICT (keyword_id, answer_id) DO NOTHING
+"""  # noqa: S608 (only table names are formatted in)
+
+
+def _mentions_replace(answer_ids: list[int], wanted: dict[tuple[int, int], str]) -> None:
+    """Make the mentions of `answer_ids` exactly `wanted` ((keyword, answer) -> surface
+    form), keeping hand-made links to staff keywords and existing rows as they are."""
+    pairs = sorted(wanted.items())
+    if connection.vendor == "postgresql":
+        # One statement, four array parameters: the round trips and the per-row cost of
+        # the ORM were most of a rebuild's time.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _MENTIONS_REPLACE_SQL,
+                [
+                    [k for (k, _), _ in pairs],
+                    [a for (_, a), _ in pairs],
+                    [s for _, s in pairs],
+                    answer_ids,
+                ],
+            )
+        return
+    existing = KeywordMention.objects.filter(answer_id__in=answer_ids).values_list(
+        "pk", "keyword_id", "answer_id", "keyword__created_by_staff"
+    )
+    stale = [
+        pk
+        for pk, keyword_id, answer_id, by_staff in existing
+        if (keyword_id, answer_id) not in wanted and not by_staff
+    ]
+    for start in range(0, len(stale), 5000):
+        KeywordMention.objects.filter(pk__in=stale[start : start + 5000]).delete()
+    KeywordMention.objects.bulk_create(
+        [KeywordMention(keyword_id=k, answer_id=a, surface_form=s) for (k, a), s in pairs],
+        ignore_conflicts=True,
+        batch_size=2000,
+    )
+
+
+def _answer_rows(answers) -> list[tuple[int, str, int]]:
+    return list(answers.order_by("pk").values_list("pk", "text", "response_id"))
 
 
 def answer_keywords_extract(*, answer_ids: Iterable[int]) -> int:
     """Extract keywords from the given answers (any consultations); returns how many."""
-    by_consultation: dict[int, list[Answer]] = defaultdict(list)
-    consultations: dict[int, Consultation] = {}
-    for answer in _answers(answer_ids).order_by("pk"):
-        consultation = answer.response.consultation
-        consultations[consultation.pk] = consultation
-        by_consultation[consultation.pk].append(answer)
-    for pk, answers in by_consultation.items():
-        _extract_for_consultation(consultations[pk], answers)
+    return _answers_extract(Answer.objects.filter(pk__in=list(answer_ids)))
+
+
+def _answers_extract(answers) -> int:
+    by_consultation: dict[int, list[tuple[int, str, int]]] = defaultdict(list)
+    rows = answers.order_by("pk").values_list(
+        "pk", "text", "response_id", "response__consultation_id"
+    )
+    for answer_id, text, response_id, consultation_id in rows:
+        by_consultation[consultation_id].append((answer_id, text, response_id))
+    for consultation_id, answers in by_consultation.items():
+        _extract_for_consultation(consultation_id, _home_language(consultation_id), answers)
     return sum(len(a) for a in by_consultation.values())
 
 
@@ -153,13 +232,10 @@ def extraction_run_start(*, consultation: Consultation, kind: str = RunKind.REBU
     return run
 
 
-def keywords_rebuild(*, run: ExtractionRun, chunk_size: int = REBUILD_CHUNK_SIZE) -> ExtractionRun:
-    """Re-extract every answer of the run's consultation, reporting progress on `run`."""
-    if run.status == RunStatus.DONE:
-        return run  # a redelivered task: the work is done
-    consultation = run.consultation
+def _rebuild_begin(run: ExtractionRun) -> list[int]:
+    """Mark the run as running and return the answers it is to extract."""
     answer_ids = list(
-        Answer.objects.filter(response__consultation=consultation)
+        Answer.objects.filter(response__consultation_id=run.consultation_id)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
@@ -169,27 +245,148 @@ def keywords_rebuild(*, run: ExtractionRun, chunk_size: int = REBUILD_CHUNK_SIZE
     run.processed = 0
     run.error = ""
     run.save(update_fields=["status", "started_at", "total", "processed", "error"])
+    return answer_ids
+
+
+def _rebuild_failed(run: ExtractionRun, error: Exception) -> None:
+    ExtractionRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.FAILED,
+        error=f"{type(error).__name__}: {error}"[:2000],
+        finished_at=timezone.now(),
+    )
+
+
+def _extract_in_chunks(run: ExtractionRun, answer_ids: list[int], chunk_size: int, progress):
+    """Extract `answer_ids` chunk by chunk, calling `progress(done)` every few seconds:
+    progress is for a person watching the page, and a write per chunk is wasted."""
+    consultation_id = run.consultation_id
+    language = _home_language(consultation_id)
+    answers = Answer.objects.filter(response__consultation_id=consultation_id)
+    saved_at = _clock()
+    # Mentions of answers deleted since the last run go with the answers (CASCADE).
+    for start in range(0, len(answer_ids), chunk_size):
+        chunk = answer_ids[start : start + chunk_size]
+        rows = _answer_rows(answers.filter(pk__in=chunk))
+        if rows:
+            _extract_for_consultation(consultation_id, language, rows, recount=False)
+        if _clock() - saved_at >= PROGRESS_INTERVAL:
+            saved_at = _clock()
+            progress(start + len(chunk))
+
+
+def _rebuild_finish(run: ExtractionRun) -> None:
+    """Prune and recount once every answer is extracted, then mark the run done; once,
+    however many parts finish at the same moment (the run row is locked and re-read)."""
+    with transaction.atomic():
+        locked = ExtractionRun.objects.select_for_update().select_related("consultation")
+        locked = locked.get(pk=run.pk)
+        if locked.status != RunStatus.RUNNING:
+            return
+        keywords_prune(consultation=locked.consultation)
+        tallies.consultation_tallies_rebuild(consultation_id=locked.consultation_id)
+        locked.status = RunStatus.DONE
+        locked.processed = locked.total
+        locked.finished_at = timezone.now()
+        locked.save(update_fields=["status", "processed", "finished_at"])
+
+
+def keywords_rebuild(*, run: ExtractionRun, chunk_size: int = REBUILD_CHUNK_SIZE) -> ExtractionRun:
+    """Re-extract every answer of the run's consultation in this process, reporting
+    progress on `run` (the demo, eager Celery, SQLite)."""
+    if run.status == RunStatus.DONE:
+        return run  # a redelivered task: the work is done
+    answer_ids = _rebuild_begin(run)
+
+    def progress(done: int) -> None:
+        run.processed = done
+        run.save(update_fields=["processed"])
+
     try:
-        # Mentions of answers deleted since the last run go with the answers (CASCADE).
-        for start in range(0, len(answer_ids), chunk_size):
-            chunk = answer_ids[start : start + chunk_size]
-            answers = list(_answers(chunk).order_by("pk"))
-            if answers:
-                _extract_for_consultation(consultation, answers, recount=False)
-            run.processed = start + len(chunk)
-            run.save(update_fields=["processed"])
-        keywords_prune(consultation=consultation)
-        tallies.consultation_tallies_rebuild(consultation_id=consultation.pk)
+        _extract_in_chunks(run, answer_ids, chunk_size, progress)
+        progress(len(answer_ids))
+        _rebuild_finish(run)
     except Exception as error:
-        run.status = RunStatus.FAILED
-        run.error = f"{type(error).__name__}: {error}"[:2000]
-        run.finished_at = timezone.now()
-        run.save(update_fields=["status", "error", "finished_at"])
+        _rebuild_failed(run, error)
+        run.refresh_from_db()
         raise
-    run.status = RunStatus.DONE
-    run.finished_at = timezone.now()
-    run.save(update_fields=["status", "finished_at"])
+    run.refresh_from_db()
     return run
+
+
+def rebuild_in_parts() -> bool:
+    """A rebuild is spread over the worker processes where they run side by side on one
+    database: PostgreSQL and a real worker (not eager tasks, not SQLite's one writer)."""
+    return connection.vendor == "postgresql" and not current_app.conf.task_always_eager
+
+
+def keywords_rebuild_split(*, run: ExtractionRun, parts: int = REBUILD_PARTS) -> list:
+    """Begin a rebuild to be extracted in `parts` contiguous shares side by side; returns
+    the parts still to extract (a redelivered task gets the same unfinished parts)."""
+    if run.status == RunStatus.DONE:
+        return []
+    existing = list(run.parts.all())
+    if existing:
+        return [part for part in existing if part.done_at is None]
+    answer_ids = _rebuild_begin(run)
+    size = -(-len(answer_ids) // parts) if answer_ids else 1
+    shares = [answer_ids[i : i + size] for i in range(0, len(answer_ids), size)]
+    created = ExtractionRunPart.objects.bulk_create(
+        ExtractionRunPart(
+            run=run, first_answer_id=share[0], last_answer_id=share[-1], answers=len(share)
+        )
+        for share in shares
+    )
+    if not created:  # nothing to extract: prune and recount now
+        try:
+            _rebuild_finish(run)
+        except Exception as error:
+            _rebuild_failed(run, error)
+            raise
+    return created
+
+
+def rebuild_part_extract(*, part, chunk_size: int = REBUILD_CHUNK_SIZE) -> None:
+    """Extract one part of a rebuild; the last part to finish prunes and recounts."""
+    run = part.run
+    if part.done_at is None and run.status == RunStatus.RUNNING:
+        answer_ids = list(
+            Answer.objects.filter(
+                response__consultation_id=run.consultation_id,
+                pk__gte=part.first_answer_id,
+                pk__lte=part.last_answer_id,
+            )
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+
+        def progress(done: int) -> None:
+            # A redelivered part starts again from 0: the sum over parts stays right.
+            part.processed = min(done, part.answers)
+            part.save(update_fields=["processed"])
+            _run_progress_refresh(run)
+
+        try:
+            _extract_in_chunks(run, answer_ids, chunk_size, progress)
+            part.processed = part.answers
+            part.done_at = timezone.now()
+            part.save(update_fields=["processed", "done_at"])
+            _run_progress_refresh(run)
+        except Exception as error:
+            _rebuild_failed(run, error)
+            raise
+    if not run.parts.filter(done_at__isnull=True).exists():
+        try:
+            _rebuild_finish(run)
+        except Exception as error:
+            _rebuild_failed(run, error)
+            raise
+
+
+def _run_progress_refresh(run: ExtractionRun) -> None:
+    done = ExtractionRunPart.objects.filter(run=OuterRef("pk")).values("run")
+    ExtractionRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
+        processed=Coalesce(Subquery(done.annotate(s=Sum("processed")).values("s")), 0)
+    )
 
 
 def pending_responses_extract(*, limit: int = PENDING_BATCH_SIZE) -> int:
@@ -208,11 +405,7 @@ def pending_responses_extract(*, limit: int = PENDING_BATCH_SIZE) -> int:
             response_ids = list(pending.values_list("pk", flat=True)[:limit])
             if not response_ids:
                 return total
-            answer_keywords_extract(
-                answer_ids=Answer.objects.filter(response_id__in=response_ids).values_list(
-                    "pk", flat=True
-                )
-            )
+            _answers_extract(Answer.objects.filter(response_id__in=response_ids))
             Response.objects.filter(pk__in=response_ids).update(
                 keywords_extracted_at=timezone.now()
             )
