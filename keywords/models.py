@@ -130,7 +130,11 @@ class Keyword(Versioned):
 class KeywordMention(models.Model):
     """One answer mentions one keyword (however often): the link back to the quotes."""
 
-    keyword = models.ForeignKey(Keyword, on_delete=models.CASCADE, related_name="mentions")
+    # No index of its own: the unique (keyword, answer) index serves lookups by keyword, and
+    # every mention extraction writes would otherwise update one index more.
+    keyword = models.ForeignKey(
+        Keyword, on_delete=models.CASCADE, related_name="mentions", db_index=False
+    )
     answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="keyword_mentions")
     surface_form = models.CharField(_("as written"), max_length=200)
 
@@ -158,8 +162,14 @@ class KeywordTally(models.Model):
     band. Kept by keywords.tallies; never written elsewhere.
     """
 
-    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="+")
-    keyword = models.ForeignKey(Keyword, on_delete=models.CASCADE, related_name="tallies")
+    # No indexes of their own: the covering index starts with the consultation and the
+    # unique cell constraint with the keyword, which serve the same lookups.
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    keyword = models.ForeignKey(
+        Keyword, on_delete=models.CASCADE, related_name="tallies", db_index=False
+    )
     channel = models.CharField(max_length=20)
     age_band = models.CharField(max_length=12, blank=True)
     target_group = models.CharField(max_length=24, blank=True)
