@@ -718,7 +718,8 @@ def pages(setup: dict, *, repeat: int) -> None:
         data={"q": "bibliotek", "search": "bibliotek"},
         repeat=n,
     )
-    measure(staff, rows, "who has answered", "get", url("workspace:representation"), repeat=n)
+    representation = url("consultations_staff:representation")
+    measure(staff, rows, "who has answered", "get", representation, repeat=n)
     for fmt in ("csv", "xlsx", "json"):
         measure(
             staff,
