@@ -282,6 +282,12 @@ def test_the_elderly_as_a_group_is_a_keyword_but_not_before_a_noun():
     assert singles("Ensomheten blant eldre", "nb") == ["ensomhet", "eldre"]
 
 
+def test_danish_the_young_as_a_group_has_the_adjective_as_base_form():
+    result = extract("Et værested for de unge og flere unge familier", "da")
+    assert result.single_words == ("værested", "ung", "familie")
+    assert "ung familie" in result.phrases
+
+
 def test_past_tenses_and_participles_of_verbs_are_not_keywords():
     assert singles("Skraldesorteringen er alt for indviklet", "da") == ["skraldesortering"]
     assert singles("Kommunen frågade ingen om vindkraftsparken") == ["vindkraftspark"]
