@@ -24,6 +24,7 @@ from keywords.extraction.tables import base_forms, inflected_lemmas, lemma_table
 from keywords.extraction.wordlists import IDIOMS, LEMMA_OVERRIDES, NOMINALISED_ADJECTIVES
 
 MIN_WORD_LENGTH = 2
+VOWELS = frozenset("aeiouyæøåäö")
 
 
 class Lexicon:
@@ -163,10 +164,13 @@ class Lexicon:
         table = self.table
         if self._forms_of(lemma, PAST_ONLY_SUFFIXES[self.language]):
             return True
-        if lemma[-1:] in ("a", "e") and any(
-            table.get(form) == lemma for form in (lemma[:-1] + "de", lemma[:-1] + "te")
-        ):
-            return True  # "kørte", "stängde": the vowel of the infinitive goes
+        if lemma[-1:] in ("a", "e"):
+            stems = [lemma[:-1]]
+            if len(lemma) > 3 and lemma[-2] == lemma[-3] and lemma[-2] not in VOWELS:
+                stems.append(lemma[:-2])  # "kjente", "kände": a double consonant is written
+                # single before the ending
+            if any(table.get(stem + ending) == lemma for stem in stems for ending in ("de", "te")):
+                return True  # "kørte", "stängde": the vowel of the infinitive goes
         if self._forms_of(lemma, NOUN_ONLY_SUFFIXES[self.language]):
             return False
         if self.language == "sv" and lemma.endswith("a"):

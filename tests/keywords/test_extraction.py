@@ -269,6 +269,12 @@ def test_a_finite_verb_after_a_subject_or_relative_pronoun_is_not_a_keyword():
     assert singles("Vi låser aldri døra", "nb") == ["dør"]
 
 
+def test_a_verb_whose_past_tense_drops_a_double_consonant_is_known_as_a_verb():
+    # "kjenne": "kjente", not "kjennte"; "kjenner" is also a noun (a connoisseur).
+    assert singles("Lærere som kjenner hver elev", "nb") == ["lærer", "elev"]
+    assert singles("Naboer som kjenner hverandre", "nb") == ["nabo"]
+
+
 def test_a_noun_where_the_verb_slot_is_already_filled_stays_a_keyword():
     assert singles("At der er arbejde at få", "da") == ["arbejde"]
     assert singles("Att de lade ner skolan") == ["skola"]
