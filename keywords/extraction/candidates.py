@@ -11,7 +11,7 @@ from keywords.extraction.lexicon import MIN_WORD_LENGTH, Lexicon, get_lexicon
 from keywords.extraction.names import mark_names, names
 from keywords.extraction.spelling import DIACRITIC
 from keywords.extraction.text import clean_text, tokens
-from keywords.extraction.verbs import mark_verbs_by_position
+from keywords.extraction.verbs import mark_present_tense_after_subject, mark_verbs_by_position
 from keywords.extraction.wordlists import ENGLISH_FUNCTION_WORDS, IDIOMS
 
 MAX_PHRASE_WORDS = 3
@@ -139,6 +139,7 @@ def analyse(text: str, home_language: str) -> Analysis:
         if capitals:
             mark_names(analysis.tokens, lexicon)
         mark_verbs_by_position(analysis.tokens, lexicon)
+        mark_present_tense_after_subject(analysis.tokens, lexicon)
     _mark_attributive_adjectives(analysis.tokens, lexicon)
     return analysis
 

@@ -269,6 +269,17 @@ def test_a_finite_verb_after_a_subject_or_relative_pronoun_is_not_a_keyword():
     assert singles("Vi låser aldri døra", "nb") == ["dør"]
 
 
+def test_a_present_tense_right_after_a_noun_is_its_verb():
+    assert singles("Svømmehallen stenger for tidlig", "nb") == ["svømmehall"]
+    assert singles("Butikkerne lukker tidligt om lørdagen", "da") == ["butik"]
+    assert singles("Föreningarna lever på frivilliga") == ["förening"]
+    # A sentence adverb may stand between the subject and its verb.
+    assert singles("Hvor borgerne selv bestemmer over budgettet", "da") == ["borger", "budget"]
+    # A plural after "og" or an adjective is no verb.
+    assert singles("Gamle lærere og nye elever", "nb") == ["lærer", "elev"]
+    assert singles("Bagere og slagtere i byen", "da") == ["bager", "slagter"]
+
+
 def test_a_verb_whose_past_tense_drops_a_double_consonant_is_known_as_a_verb():
     # "kjenne": "kjente", not "kjennte"; "kjenner" is also a noun (a connoisseur).
     assert singles("Lærere som kjenner hver elev", "nb") == ["lærer", "elev"]
