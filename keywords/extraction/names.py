@@ -13,7 +13,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
+from keywords.extraction.languages import DEFINITE_SUFFIXES
+from keywords.extraction.lexicon import get_lexicon
 from keywords.extraction.wordlists import NAME_GENERICS
+
+# A name as the first part of a compound, and the known word after it, are at least this
+# long: "Hjortå" + "festivalen".
+_MIN_NAME_STEM = 4
+_MIN_HEAD = 4
 
 if TYPE_CHECKING:
     from keywords.extraction.candidates import Analysis, Token
@@ -58,16 +65,51 @@ def _make_name(token: Token, lexicon: Lexicon) -> None:
 
 def promote_batch_names(analyses: Iterable[Analysis]) -> None:
     """A capitalised word at a sentence start is a name when the batch writes it as one
-    inside a sentence elsewhere ("Kvarnsjön" alone, "vid Kvarnsjön" in another answer)."""
+    inside a sentence elsewhere ("Kvarnsjön" alone, "vid Kvarnsjön" in another answer), or
+    when it is a compound the table does not know of such a name and a known word: a thing
+    named after a local place is a local name too ("Hjortåfestivalen" of "Hjortån")."""
     analyses = list(analyses)
     seen = {t.surface for a in analyses for t in a.tokens if t.name and not t.sentence_start}
     if not seen:
         return
+    stems: dict[str, set[str]] = {}
     for analysis in analyses:
         for t in analysis.tokens:
-            if t.sentence_start and t.capitalised and not t.name and t.surface in seen:
+            if not (t.sentence_start and t.capitalised and not t.name):
+                continue
+            if t.surface in seen:
                 t.name = True
                 t.content = t.modifier = False
+                continue
+            if analysis.language not in DEFINITE_SUFFIXES:
+                continue
+            language_stems = stems.get(analysis.language)
+            if language_stems is None:
+                language_stems = stems[analysis.language] = _name_stems(seen, analysis.language)
+            if _compound_of_name(t.surface, language_stems, get_lexicon(analysis.language)):
+                t.name = True
+                t.content = t.modifier = False
+
+
+def _name_stems(seen: Iterable[str], language: str) -> set[str]:
+    """Names and names without their definite ending ("hjortån": "hjortå"), as a compound's
+    first part."""
+    stems = set()
+    for name in seen:
+        stems.add(name)
+        for ending in DEFINITE_SUFFIXES[language]:
+            if name.endswith(ending):
+                stems.add(name[: -len(ending)])
+    return {stem for stem in stems if len(stem) >= _MIN_NAME_STEM}
+
+
+def _compound_of_name(surface: str, stems: set[str], lexicon: Lexicon) -> bool:
+    if lexicon.known(surface):
+        return False
+    for cut in range(_MIN_NAME_STEM, len(surface) - _MIN_HEAD + 1):
+        if surface[:cut] in stems and lexicon.known(surface[cut:]):
+            return True
+    return False
 
 
 def names(tokens: list[Token]) -> Iterator[tuple[int, str, int]]:

@@ -190,6 +190,15 @@ def test_a_name_at_a_sentence_start_is_known_from_the_rest_of_the_batch():
     assert extract_batch(["Skolorna", "Skolorna och fritidsgården"], "sv")[0].keywords == ("skola",)
 
 
+def test_a_compound_of_a_batch_name_and_a_known_word_is_a_name_at_a_sentence_start():
+    results = extract_batch(
+        ["Vi fiskar i Lommsjön på sommaren", "Lommsjöbadet och kiosken", "Sommarlovet och badet"],
+        "sv",
+    )
+    assert results[1].single_words == ("lommsjöbadet", "kiosk")
+    assert results[2].single_words == ("sommarlov", "bad")
+
+
 def test_an_emoji_ends_a_sentence_so_the_next_capital_is_no_name():
     assert singles("Hallen i bygda ⚽ Trenerne er frivillige", "nb") == ["hall", "bygd", "trener"]
 
