@@ -112,6 +112,32 @@ def _compound_of_name(surface: str, stems: set[str], lexicon: Lexicon) -> bool:
     return False
 
 
+# Danish names of waters and woods are indefinite ("Gudenå", "Furesø", "Rold Skov") and
+# take the definite ending only in use ("langs Gudenåen"); Swedish and Norwegian names carry
+# it as part of the name ("Hjortån", "Storelva"), as do Danish names of buildings
+# ("Multisalen"). Definite generic -> the indefinite it is named with.
+_DANISH_NATURE_DEFINITES = {
+    "åen": "å",
+    "søen": "sø",
+    "bækken": "bæk",
+    "skoven": "skov",
+    "mosen": "mose",
+    "fjorden": "fjord",
+}
+
+
+def name_form(name: str, language: str) -> str:
+    """The form a name is listed under: Danish "Ravnsåen" is "ravnså", "Rold Skoven" is
+    "rold skov"; a generic alone ("Søen") is left as it is."""
+    if language != "da":
+        return name
+    head, _, last = name.rpartition(" ")
+    for definite, indefinite in _DANISH_NATURE_DEFINITES.items():
+        if last.endswith(definite) and (head or len(last) > len(definite) + 1):
+            return name[: -len(definite)] + indefinite
+    return name
+
+
 def names(tokens: list[Token]) -> Iterator[tuple[int, str, int]]:
     """(index of the first word, name, number of words) for each run of name words."""
     i, n = 0, len(tokens)

@@ -199,6 +199,14 @@ def test_a_compound_of_a_batch_name_and_a_known_word_is_a_name_at_a_sentence_sta
     assert results[2].single_words == ("sommarlov", "bad")
 
 
+def test_danish_names_of_waters_and_woods_are_listed_without_the_definite_ending():
+    assert singles("Stierne langs Lindåen og ved Birkesøen", "da") == ["sti", "lindå", "birkesø"]
+    assert extract("En tur i Rold Skoven", "da").keywords == ("tur", "rold skov")
+    # Buildings keep it, and Swedish and Norwegian names carry it as part of the name.
+    assert singles("Koncerter i Multisalen", "da") == ["koncert", "multisalen"]
+    assert singles("Fisket i Lindån", "sv") == ["fiske", "lindån"]
+
+
 def test_an_emoji_ends_a_sentence_so_the_next_capital_is_no_name():
     assert singles("Hallen i bygda ⚽ Trenerne er frivillige", "nb") == ["hall", "bygd", "trener"]
 
