@@ -25,6 +25,8 @@ from keywords.extraction.wordlists import IDIOMS, LEMMA_OVERRIDES, NOMINALISED_A
 
 MIN_WORD_LENGTH = 2
 VOWELS = frozenset("aeiouyæøåäö")
+# The shortest last part of a compound lemmatised on its own ("avgift" of "p-avgift").
+_MIN_COMPOUND_HEAD = 4
 
 
 class Lexicon:
@@ -287,6 +289,17 @@ class Lexicon:
         lemma = self.lemma(surface)
         if surface in self.overrides:
             return lemma
+        if (
+            len(lemma) > len(surface)
+            and self.language in HOME_LANGUAGES
+            and not self.known(surface)
+        ):
+            # simplemma's greedy guess lengthened an unknown compound ("ladestasjoner" ->
+            # "ladestasjonere", "p-avgift" -> "p-avgifte"): lemmatise its longest known
+            # last part instead ("stasjoner" -> "stasjon").
+            head = self._compound_head(surface)
+            if head is not None:
+                return head
         if self.language in HOME_LANGUAGES and (lemma == surface or not surface.startswith(lemma)):
             # A regular plural of a known noun that simplemma keeps as a word of its own or
             # reads as another noun: "ungdomarna" (ungdom), "vägarna" (not "vägare"); the
@@ -308,6 +321,29 @@ class Lexicon:
                 ):
                     return stem
         return lemma
+
+    def _compound_head(self, surface: str) -> str | None:
+        for cut in range(1, len(surface) - _MIN_COMPOUND_HEAD + 1):
+            head = surface[cut:]
+            if head[0] != "-" and self.known(head):
+                # Compounds are nouns: a plural of a known noun is one ("stasjoner", which
+                # the table also reads as the verb "stasjonere").
+                head_lemma = (
+                    self._singular_of_regular_plural(head)
+                    or self._singular_of_er_plural(head)
+                    or self.lemma_of(head)
+                )
+                if len(head_lemma) <= len(head):
+                    return surface[:cut] + head_lemma
+                return None
+        return None
+
+    def _singular_of_er_plural(self, form: str) -> str | None:
+        stem = form[:-2]
+        if form.endswith(("er", "ar", "or")) and len(stem) >= 3 and stem in self.base_forms:
+            if self._forms_of(stem, ("en", "et")):
+                return stem
+        return None
 
     def _singular_of_regular_plural(self, form: str) -> str | None:
         for ending in REGULAR_PLURAL_SUFFIXES[self.language]:

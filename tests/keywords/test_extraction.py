@@ -40,6 +40,11 @@ def test_compounds_are_lemmatised_on_their_last_part():
     assert singles("Cykelbanorna är smala men cykelbanan vid ån är bred") == ["cykelbana", "å"]
 
 
+def test_an_unknown_compound_is_lemmatised_on_its_known_last_part():
+    # simplemma's greedy guess lengthened these ("ladestasjonere", "p-avgifte").
+    assert singles("Flere ladestasjoner og p-avgift", "nb") == ["ladestasjon", "p-avgift"]
+
+
 def test_a_regular_plural_of_a_known_noun_gets_that_noun_as_lemma():
     assert singles("Vägarna, ungdomarna och kvarteret") == ["väg", "ungdom", "kvarter"]
     assert singles("Mer för ungdommar") == ["ungdom"]
