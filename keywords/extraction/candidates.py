@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from keywords.extraction.detection import detect_language
 from keywords.extraction.languages import HOME_LANGUAGES
 from keywords.extraction.lexicon import MIN_WORD_LENGTH, Lexicon, get_lexicon
-from keywords.extraction.names import mark_names, name_form, names
+from keywords.extraction.names import mark_direction_names, mark_names, name_form, names
 from keywords.extraction.spelling import DIACRITIC
 from keywords.extraction.text import clean_text, tokens
 from keywords.extraction.verbs import mark_present_tense_after_subject, mark_verbs_by_position
@@ -138,6 +138,7 @@ def analyse(text: str, home_language: str) -> Analysis:
             _mark_idioms(analysis.tokens, IDIOMS[lexicon_language])
         if capitals:
             mark_names(analysis.tokens, lexicon)
+        mark_direction_names(analysis.tokens, lexicon)
         mark_verbs_by_position(analysis.tokens, lexicon)
         mark_present_tense_after_subject(analysis.tokens, lexicon)
     _mark_attributive_adjectives(analysis.tokens, lexicon)

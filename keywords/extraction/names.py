@@ -56,6 +56,30 @@ def mark_names(tokens: list[Token], lexicon: Lexicon) -> None:
             following.content = following.modifier = False
 
 
+# Compass points that open local names ("Norrskolan", "Söderhallen", "Nordbyen",
+# "Vesterbro"): a cardinal direction and a common noun, the direction written first.
+_DIRECTIONS = {
+    "sv": ("norr", "söder", "öster", "väster", "nord", "syd", "öst", "väst"),
+    "da": ("nørre", "sønder", "øster", "vester", "nord", "syd", "øst", "vest"),
+    "nb": ("nordre", "søndre", "nord", "sør", "øst", "vest"),
+}
+
+
+def mark_direction_names(tokens: list[Token], lexicon: Lexicon) -> None:
+    """A capitalised word at a sentence start that the table does not know, made of a
+    compass point and a known word, is a local name ("Norrskolan, där mina barn går")."""
+    directions = _DIRECTIONS.get(lexicon.language, ())
+    for t in tokens:
+        if not (t.sentence_start and t.capitalised and not t.name) or lexicon.known(t.surface):
+            continue
+        for direction in directions:
+            rest = t.surface[len(direction) :]
+            if t.surface.startswith(direction) and len(rest) >= _MIN_HEAD and lexicon.known(rest):
+                t.name = True
+                t.content = t.modifier = False
+                break
+
+
 def _make_name(token: Token, lexicon: Lexicon) -> None:
     if token.name or (token.sentence_start and lexicon.known(token.surface)):
         return

@@ -204,6 +204,13 @@ def test_a_compound_of_a_batch_name_and_a_known_word_is_a_name_at_a_sentence_sta
     assert results[2].single_words == ("sommarlov", "bad")
 
 
+def test_a_compass_point_compound_at_a_sentence_start_is_a_local_name():
+    assert singles("Söderhallen och badet") == ["söderhallen", "bad"]
+    # A compound the table knows stays a common noun.
+    assert singles("Nordsidan av sjön") == ["nordsida", "sjö"]
+    assert singles("Vestkysten er smuk", "da") == ["vestkyst"]
+
+
 def test_danish_names_of_waters_and_woods_are_listed_without_the_definite_ending():
     assert singles("Stierne langs Lindåen og ved Birkesøen", "da") == ["sti", "lindå", "birkesø"]
     assert extract("En tur i Rold Skoven", "da").keywords == ("tur", "rold skov")
