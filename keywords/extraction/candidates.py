@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from keywords.extraction.detection import detect_language
 from keywords.extraction.languages import HOME_LANGUAGES
 from keywords.extraction.lexicon import MIN_WORD_LENGTH, Lexicon, get_lexicon
-from keywords.extraction.names import mark_names, names
+from keywords.extraction.names import mark_direction_names, mark_names, name_form, names
 from keywords.extraction.spelling import DIACRITIC
 from keywords.extraction.text import clean_text, tokens
-from keywords.extraction.verbs import mark_verbs_by_position
+from keywords.extraction.verbs import mark_present_tense_after_subject, mark_verbs_by_position
 from keywords.extraction.wordlists import ENGLISH_FUNCTION_WORDS, IDIOMS
 
 MAX_PHRASE_WORDS = 3
@@ -138,7 +138,9 @@ def analyse(text: str, home_language: str) -> Analysis:
             _mark_idioms(analysis.tokens, IDIOMS[lexicon_language])
         if capitals:
             mark_names(analysis.tokens, lexicon)
+        mark_direction_names(analysis.tokens, lexicon)
         mark_verbs_by_position(analysis.tokens, lexicon)
+        mark_present_tense_after_subject(analysis.tokens, lexicon)
     _mark_attributive_adjectives(analysis.tokens, lexicon)
     return analysis
 
@@ -240,7 +242,7 @@ def _phrases(tokens: list[Token]) -> Iterable[tuple[str, tuple[str, ...], int]]:
 def candidates(tokens: list[Token], language: str) -> tuple[Candidate, ...]:
     seen: dict[str, tuple[list[str], int]] = {}
     names_at = (
-        {i: (name, words) for i, name, words in names(tokens)}
+        {i: (name_form(name, language), words) for i, name, words in names(tokens)}
         if any([t.name for t in tokens])
         else {}
     )

@@ -24,6 +24,9 @@ from keywords.extraction.tables import base_forms, inflected_lemmas, lemma_table
 from keywords.extraction.wordlists import IDIOMS, LEMMA_OVERRIDES, NOMINALISED_ADJECTIVES
 
 MIN_WORD_LENGTH = 2
+VOWELS = frozenset("aeiouyæøåäö")
+# The shortest last part of a compound lemmatised on its own ("avgift" of "p-avgift").
+_MIN_COMPOUND_HEAD = 4
 
 
 class Lexicon:
@@ -163,10 +166,13 @@ class Lexicon:
         table = self.table
         if self._forms_of(lemma, PAST_ONLY_SUFFIXES[self.language]):
             return True
-        if lemma[-1:] in ("a", "e") and any(
-            table.get(form) == lemma for form in (lemma[:-1] + "de", lemma[:-1] + "te")
-        ):
-            return True  # "kørte", "stängde": the vowel of the infinitive goes
+        if lemma[-1:] in ("a", "e"):
+            stems = [lemma[:-1]]
+            if len(lemma) > 3 and lemma[-2] == lemma[-3] and lemma[-2] not in VOWELS:
+                stems.append(lemma[:-2])  # "kjente", "kände": a double consonant is written
+                # single before the ending
+            if any(table.get(stem + ending) == lemma for stem in stems for ending in ("de", "te")):
+                return True  # "kørte", "stängde": the vowel of the infinitive goes
         if self._forms_of(lemma, NOUN_ONLY_SUFFIXES[self.language]):
             return False
         if self.language == "sv" and lemma.endswith("a"):
@@ -283,6 +289,17 @@ class Lexicon:
         lemma = self.lemma(surface)
         if surface in self.overrides:
             return lemma
+        if (
+            len(lemma) > len(surface)
+            and self.language in HOME_LANGUAGES
+            and not self.known(surface)
+        ):
+            # simplemma's greedy guess lengthened an unknown compound ("ladestasjoner" ->
+            # "ladestasjonere", "p-avgift" -> "p-avgifte"): lemmatise its longest known
+            # last part instead ("stasjoner" -> "stasjon").
+            head = self._compound_head(surface)
+            if head is not None:
+                return head
         if self.language in HOME_LANGUAGES and (lemma == surface or not surface.startswith(lemma)):
             # A regular plural of a known noun that simplemma keeps as a word of its own or
             # reads as another noun: "ungdomarna" (ungdom), "vägarna" (not "vägare"); the
@@ -304,6 +321,29 @@ class Lexicon:
                 ):
                     return stem
         return lemma
+
+    def _compound_head(self, surface: str) -> str | None:
+        for cut in range(1, len(surface) - _MIN_COMPOUND_HEAD + 1):
+            head = surface[cut:]
+            if head[0] != "-" and self.known(head):
+                # Compounds are nouns: a plural of a known noun is one ("stasjoner", which
+                # the table also reads as the verb "stasjonere").
+                head_lemma = (
+                    self._singular_of_regular_plural(head)
+                    or self._singular_of_er_plural(head)
+                    or self.lemma_of(head)
+                )
+                if len(head_lemma) <= len(head):
+                    return surface[:cut] + head_lemma
+                return None
+        return None
+
+    def _singular_of_er_plural(self, form: str) -> str | None:
+        stem = form[:-2]
+        if form.endswith(("er", "ar", "or")) and len(stem) >= 3 and stem in self.base_forms:
+            if self._forms_of(stem, ("en", "et")):
+                return stem
+        return None
 
     def _singular_of_regular_plural(self, form: str) -> str | None:
         for ending in REGULAR_PLURAL_SUFFIXES[self.language]:

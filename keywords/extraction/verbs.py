@@ -55,6 +55,21 @@ ARTICLES = {
     "nb": frozenset("en ei et ett den det de".split()),
 }
 
+# Adverbs that may stand between a subject and its finite verb ("at kommunen faktisk
+# lytter", "hvor de unge selv bestemmer").
+SENTENCE_ADVERBS = {
+    "sv": frozenset(
+        """faktiskt verkligen bara också alltid aldrig ofta ändå inte redan själv själva
+        fortfarande gärna""".split()
+    ),
+    "da": frozenset(
+        "faktisk virkelig bare også altid aldrig ofte stadig ikke selv allerede gerne jo".split()
+    ),
+    "nb": frozenset(
+        "faktisk virkelig bare også alltid aldri ofte fortsatt ikke selv allerede gjerne jo".split()
+    ),
+}
+
 # How many stopwords may stand between the trigger and the verb ("kan inte längre cykla").
 _GAP = 2
 
@@ -94,6 +109,32 @@ def mark_verbs_by_position(tokens: list[Token], lexicon: Lexicon) -> None:
                 t.content = t.modifier = False
                 if wants_infinitive:
                     _coordinated_infinitive(tokens, j, lexicon)
+            break
+
+
+def mark_present_tense_after_subject(tokens: list[Token], lexicon: Lexicon) -> None:
+    """A present tense right after a noun or a name is its finite verb ("personalet løber",
+    "folk stiller opp", "treningssenteret stenger", "invandrare och svenskar lever").
+
+    Compounds are written as one word, so two nouns rarely stand side by side; a word after
+    a noun, at most a sentence adverb apart, that reads as an -r present tense of a verb
+    (not a noun's plural or definite form, see ``Lexicon.verb_reading``) is the verb.
+    """
+    adverbs = SENTENCE_ADVERBS.get(lexicon.language)
+    if adverbs is None:
+        return
+    n = len(tokens)
+    for i, subject in enumerate(tokens):
+        if not (subject.content or subject.name):
+            continue
+        for j in range(i + 1, min(n, i + 3)):
+            t = tokens[j]
+            if t.group != subject.group or t.name:
+                break
+            if t.surface in adverbs:
+                continue
+            if t.content and t.surface.endswith("r") and lexicon.verb_reading(t.surface, t.lemma):
+                t.content = t.modifier = False
             break
 
 

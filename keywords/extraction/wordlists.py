@@ -243,11 +243,12 @@ SURVEY_STOPWORDS: dict[str, frozenset[str]] = {
 }
 
 # "The elderly", an adjective used as the noun for a group of people ("för oss äldre",
-# "blant eldre"): a keyword when no noun follows ("äldre hus" is a phrase). (The young,
-# "unga"/"unge", were tried too: labelled sets name them "ungdom", so "ung" did not help.)
+# "blant eldre"): a keyword when no noun follows ("äldre hus" is a phrase). Danish "de
+# unge" (the young) is one too, with its base form "ung"; Swedish "unga" is left out
+# (labelled sets name it "ungdom") and Norwegian "unge" is a noun of its own (a kid).
 NOMINALISED_ADJECTIVES: dict[str, dict[str, str]] = {
     "sv": {"äldre": "äldre"},
-    "da": {"ældre": "ældre"},
+    "da": {"ældre": "ældre", "unge": "ung"},
     "nb": {"eldre": "eldre"},
     "en": {},
     "ar": {},

@@ -40,6 +40,11 @@ def test_compounds_are_lemmatised_on_their_last_part():
     assert singles("Cykelbanorna är smala men cykelbanan vid ån är bred") == ["cykelbana", "å"]
 
 
+def test_an_unknown_compound_is_lemmatised_on_its_known_last_part():
+    # simplemma's greedy guess lengthened these ("ladestasjonere", "p-avgifte").
+    assert singles("Flere ladestasjoner og p-avgift", "nb") == ["ladestasjon", "p-avgift"]
+
+
 def test_a_regular_plural_of_a_known_noun_gets_that_noun_as_lemma():
     assert singles("Vägarna, ungdomarna och kvarteret") == ["väg", "ungdom", "kvarter"]
     assert singles("Mer för ungdommar") == ["ungdom"]
@@ -190,6 +195,30 @@ def test_a_name_at_a_sentence_start_is_known_from_the_rest_of_the_batch():
     assert extract_batch(["Skolorna", "Skolorna och fritidsgården"], "sv")[0].keywords == ("skola",)
 
 
+def test_a_compound_of_a_batch_name_and_a_known_word_is_a_name_at_a_sentence_start():
+    results = extract_batch(
+        ["Vi fiskar i Lommsjön på sommaren", "Lommsjöbadet och kiosken", "Sommarlovet och badet"],
+        "sv",
+    )
+    assert results[1].single_words == ("lommsjöbadet", "kiosk")
+    assert results[2].single_words == ("sommarlov", "bad")
+
+
+def test_a_compass_point_compound_at_a_sentence_start_is_a_local_name():
+    assert singles("Söderhallen och badet") == ["söderhallen", "bad"]
+    # A compound the table knows stays a common noun.
+    assert singles("Nordsidan av sjön") == ["nordsida", "sjö"]
+    assert singles("Vestkysten er smuk", "da") == ["vestkyst"]
+
+
+def test_danish_names_of_waters_and_woods_are_listed_without_the_definite_ending():
+    assert singles("Stierne langs Lindåen og ved Birkesøen", "da") == ["sti", "lindå", "birkesø"]
+    assert extract("En tur i Rold Skoven", "da").keywords == ("tur", "rold skov")
+    # Buildings keep it, and Swedish and Norwegian names carry it as part of the name.
+    assert singles("Koncerter i Multisalen", "da") == ["koncert", "multisalen"]
+    assert singles("Fisket i Lindån", "sv") == ["fiske", "lindån"]
+
+
 def test_an_emoji_ends_a_sentence_so_the_next_capital_is_no_name():
     assert singles("Hallen i bygda ⚽ Trenerne er frivillige", "nb") == ["hall", "bygd", "trener"]
 
@@ -269,6 +298,23 @@ def test_a_finite_verb_after_a_subject_or_relative_pronoun_is_not_a_keyword():
     assert singles("Vi låser aldri døra", "nb") == ["dør"]
 
 
+def test_a_present_tense_right_after_a_noun_is_its_verb():
+    assert singles("Svømmehallen stenger for tidlig", "nb") == ["svømmehall"]
+    assert singles("Butikkerne lukker tidligt om lørdagen", "da") == ["butik"]
+    assert singles("Föreningarna lever på frivilliga") == ["förening"]
+    # A sentence adverb may stand between the subject and its verb.
+    assert singles("Hvor borgerne selv bestemmer over budgettet", "da") == ["borger", "budget"]
+    # A plural after "og" or an adjective is no verb.
+    assert singles("Gamle lærere og nye elever", "nb") == ["lærer", "elev"]
+    assert singles("Bagere og slagtere i byen", "da") == ["bager", "slagter"]
+
+
+def test_a_verb_whose_past_tense_drops_a_double_consonant_is_known_as_a_verb():
+    # "kjenne": "kjente", not "kjennte"; "kjenner" is also a noun (a connoisseur).
+    assert singles("Lærere som kjenner hver elev", "nb") == ["lærer", "elev"]
+    assert singles("Naboer som kjenner hverandre", "nb") == ["nabo"]
+
+
 def test_a_noun_where_the_verb_slot_is_already_filled_stays_a_keyword():
     assert singles("At der er arbejde at få", "da") == ["arbejde"]
     assert singles("Att de lade ner skolan") == ["skola"]
@@ -280,6 +326,12 @@ def test_the_elderly_as_a_group_is_a_keyword_but_not_before_a_noun():
     assert result.single_words == ("trygghetsboende", "äldre", "hus")
     assert "äldre hus" in result.phrases
     assert singles("Ensomheten blant eldre", "nb") == ["ensomhet", "eldre"]
+
+
+def test_danish_the_young_as_a_group_has_the_adjective_as_base_form():
+    result = extract("Et værested for de unge og flere unge familier", "da")
+    assert result.single_words == ("værested", "ung", "familie")
+    assert "ung familie" in result.phrases
 
 
 def test_past_tenses_and_participles_of_verbs_are_not_keywords():
