@@ -11,11 +11,22 @@ from .exports import (
     question_headers,
 )
 from .masking import mask_personal_data
-from .models import Answer, Consultation, Response, ResponseTargetGroup
+from .models import Answer, Consultation, Question, Response, ResponseTargetGroup
 
 
 def consultation_questions(consultation: Consultation):
     return list(consultation.questions.all())
+
+
+def answered_question_ids(question_ids) -> set[int]:
+    """Which of these questions have at least one answer: one index probe per question,
+    never a read of their (possibly 100,000) answers."""
+    has_answers = Exists(Answer.objects.filter(question=OuterRef("pk")))
+    return set(
+        Question.objects.filter(pk__in=list(question_ids))
+        .filter(has_answers)
+        .values_list("pk", flat=True)
+    )
 
 
 def staff_responses(consultation: Consultation, *, channel: str = "", search: str = ""):

@@ -14,7 +14,7 @@ from visionportal.models import VisionProcess
 from visionportal.services import version_check, versioned_save
 from visionportal.text import has_visible_text
 
-from . import profile
+from . import profile, selectors
 from .models import (
     AgeBand,
     Answer,
@@ -157,9 +157,7 @@ def consultation_configure(
     versioned_save(current)
 
     removed = [e.question_id for e in questions if e.question_id and e.delete]
-    answered = set(
-        Answer.objects.filter(question_id__in=removed).values_list("question_id", flat=True)
-    )
+    answered = selectors.answered_question_ids(removed)
     if answered:
         raise ValidationError(
             _(

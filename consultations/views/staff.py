@@ -33,7 +33,7 @@ from ..forms import (
     question_field_name,
 )
 from ..masking import mask_personal_data
-from ..models import Answer, Channel, TargetGroup
+from ..models import Channel, TargetGroup
 from .public import _add_service_errors
 
 MODERATION_ROLES = EDITOR_ROLES | {Role.MODERATOR}
@@ -263,11 +263,7 @@ def consultation_edit(request, pk):
             else:
                 messages.success(request, _("The consultation's settings were saved."))
                 return redirect("consultations_staff:edit", request.municipality.slug, pk)
-    answered = set(
-        Answer.objects.filter(question__consultation=consultation)
-        .values_list("question_id", flat=True)
-        .distinct()
-    )
+    answered = selectors.answered_question_ids(q.pk for q in questions)
     return render(
         request,
         "consultations/staff/consultation_edit.html",
