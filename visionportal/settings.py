@@ -133,6 +133,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A query may run no longer than this (milliseconds; 0: no limit). The web service sets it
+# below gunicorn's 30 s timeout: a request gunicorn gives up on must not leave its query
+# running (and holding locks) in the database. Workers and migrations leave it unset.
+DATABASE_STATEMENT_TIMEOUT = env_int("DATABASE_STATEMENT_TIMEOUT", 0)
+if DATABASE_STATEMENT_TIMEOUT < 0:
+    raise ImproperlyConfigured("DATABASE_STATEMENT_TIMEOUT must not be negative")
+if DATABASE_STATEMENT_TIMEOUT and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT}"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "visionportal.User"

@@ -73,3 +73,27 @@ def test_production_configuration_imports(tmp_path):
         }
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_a_statement_timeout_is_passed_to_postgresql_and_refused_when_negative():
+    code = (
+        "import visionportal.settings as s; "
+        "print(s.DATABASES['default'].get('OPTIONS', {}).get('options', ''))"
+    )
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "PYTHONPATH": ".",
+        "SECRET_KEY": "x" * 50,
+        "DATABASE_URL": "postgres://u:p@db:5432/visionportal",
+    }
+
+    def run(**extra):
+        return subprocess.run(
+            [sys.executable, "-c", code], env={**env, **extra}, capture_output=True, text=True
+        )
+
+    assert run(DATABASE_STATEMENT_TIMEOUT="25000").stdout.strip() == "-c statement_timeout=25000"
+    assert run().stdout.strip() == ""
+    refused = run(DATABASE_STATEMENT_TIMEOUT="-1")
+    assert refused.returncode != 0
+    assert "DATABASE_STATEMENT_TIMEOUT must not be negative" in refused.stderr
