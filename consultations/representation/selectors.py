@@ -60,7 +60,9 @@ def target_group_counts_by_channel(consultation) -> dict[str, dict[str, int]]:
     rows = (
         ResponseTargetGroup.objects.filter(response__consultation=consultation)
         .values_list("response__channel", "group")
-        .annotate(n=Count("response", distinct=True))
+        # A response names a group at most once (response_target_group_once), so rows are
+        # respondents: no DISTINCT, which cost 0.2 s of sorting at 100,000 responses.
+        .annotate(n=Count("pk"))
         .order_by()
     )
     for channel, group, count in rows:
