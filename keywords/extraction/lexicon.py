@@ -357,6 +357,7 @@ class Lexicon:
                 return stem
         return None
 
+    @lru_cache(maxsize=50_000)  # noqa: B019 - one Lexicon per language for the process
     def repaired(self, surface: str) -> str | None:
         """The spelling an unknown word stands for: diacritics restored ("affar", "aeldre")
         or one slip undone ("skadegörlesen"); see spelling.py."""
