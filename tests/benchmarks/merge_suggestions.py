@@ -4,7 +4,7 @@
 
 Creates the PostgreSQL database vp_suggestions_bench (dropped at the end unless --keep),
 fills one Swedish consultation with N keywords in bulk: labels built from the words of the
-labelled answers in /work/shared/data/keywords-dev*.jsonl with inflections, compounds,
+labelled answers in ../shared/data/keywords-dev*.jsonl with inflections, compounds,
 two-word phrases and typos, respondents falling off like a Zipf curve (real words and
 inflections ranked ahead of typos), a few percent struck, kept and merged. Then it times:
 
@@ -36,7 +36,8 @@ import psycopg
 ROOT = Path(__file__).resolve().parents[2]
 DATABASE = "vp_suggestions_bench"
 PG = "postgres://postgres@127.0.0.1:5432"
-DEV_SETS = sorted(Path("/work/shared/data").glob("keywords-dev*.jsonl"))
+# The labelled sets beside the repository (../shared/data), as the other benchmarks read them.
+DEV_SETS = sorted((ROOT.parent / "shared" / "data").glob("keywords-dev*.jsonl"))
 WORD = re.compile(r"[^\W\d_]+")
 ENDINGS = ["ar", "en", "er", "or", "na", "erna", "arna", "et", "s", "ning", "ande", "het"]
 
