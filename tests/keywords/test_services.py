@@ -57,6 +57,25 @@ def test_an_edited_answer_loses_the_mentions_it_no_longer_makes(consultation):
     ]
 
 
+def test_re_extraction_keeps_a_staff_link_and_the_mentions_it_finds_again(consultation):
+    respond(consultation, keep="Parkerna och bussarna")
+    services.answer_keywords_extract(answer_ids=answer_ids(consultation))
+    answer = Answer.objects.get()
+    own = Keyword.objects.create(
+        consultation=consultation, base_form="grönska", label="Grönska", created_by_staff=True
+    )
+    KeywordMention.objects.create(keyword=own, answer=answer, surface_form="Parkerna")
+    # An existing mention keeps the form it was first written in.
+    KeywordMention.objects.filter(keyword__base_form="park").update(surface_form="parken")
+    Answer.objects.update(text="Parkerna och torget")
+    services.answer_keywords_extract(answer_ids=answer_ids(consultation))
+    assert sorted(KeywordMention.objects.values_list("keyword__base_form", "surface_form")) == [
+        ("grönska", "Parkerna"),
+        ("park", "parken"),
+        ("torg", "torget"),
+    ]
+
+
 def test_two_answers_of_one_respondent_count_once(consultation):
     respond(consultation, keep="Parkerna", miss="Fler parker")
     respond(consultation, leave="Parken är sliten")
