@@ -274,9 +274,26 @@ def start_worker(concurrency: int) -> subprocess.Popen | None:
     raise RuntimeError("the Celery worker did not start")
 
 
+def worker_idle(timeout: float = 600) -> None:
+    """Wait until the worker has nothing running, queued or scheduled: a finished rebuild
+    still refreshes the planner's statistics and queues merge suggestions, and pages timed
+    afterwards should see what the product would leave behind."""
+    from visionportal.celery import app
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        inspect = app.control.inspect(timeout=1.0)
+        pending = [inspect.active(), inspect.reserved(), inspect.scheduled()]
+        if all(p is not None and not any(p.values()) for p in pending):
+            return
+        time.sleep(1)
+    print("  the worker was still busy when it was stopped")
+
+
 def stop_worker(worker: subprocess.Popen | None) -> None:
     if worker is None:
         return
+    worker_idle()
     os.killpg(worker.pid, signal.SIGTERM)
     try:
         worker.wait(timeout=30)
@@ -288,8 +305,58 @@ def stop_worker(worker: subprocess.Popen | None) -> None:
     redis.Redis.from_url(REDIS, socket_connect_timeout=1).flushdb()
 
 
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of one process (Linux /proc), 0 once it has gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / _TICKS
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    return found
+
+
+def cpu_snapshot(worker: subprocess.Popen | None) -> dict[str, float]:
+    """CPU seconds so far of the worker's processes (the main one and its pool) and of the
+    PostgreSQL backends serving this database (ours excluded): what time.process_time
+    would say inside each of them. Backends that have exited are not counted."""
+    from django.db import connection
+
+    processes = [worker.pid, *_children(worker.pid)] if worker else [os.getpid()]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()"
+        )
+        backends = [pid for (pid,) in cursor.fetchall()]
+    return {
+        "worker": sum(_cpu_seconds(pid) for pid in processes),
+        "postgres": sum(_cpu_seconds(pid) for pid in backends),
+    }
+
+
 def extract(*, consultation_id: int, workers: int) -> dict:
-    """A full rebuild through extraction_run_start (what the staff's button does)."""
+    """A full rebuild through extraction_run_start (what the staff's button does).
+
+    The machine is shared, so wall-clock throughput depends on what else runs. Besides it,
+    the CPU time of the worker processes and of their PostgreSQL backends is measured, once
+    when the parts are done (the share that runs side by side) and once when the run is
+    (the last step, pruning and recounting, runs in one process); with it the throughput of
+    a quiet machine with `workers` cores is estimated as answers / (parallel CPU / workers
+    + serial CPU). The estimate assumes the parts keep the cores evenly busy.
+    """
     from django.db import transaction
 
     from consultations.models import Consultation
@@ -299,36 +366,67 @@ def extract(*, consultation_id: int, workers: int) -> dict:
     worker = start_worker(workers) if os.environ["CELERY_TASK_ALWAYS_EAGER"] == "false" else None
     try:
         consultation = Consultation.objects.get(pk=consultation_id)
+        load_before = os.getloadavg()[0]
+        cpu_start = cpu_snapshot(worker)
         started = time.perf_counter()
         with transaction.atomic():
             run = extraction_run_start(consultation=consultation)
         last_print = started
+        cpu_parts = None
         while True:
             run.refresh_from_db()
             if run.is_finished:
                 break
+            if cpu_parts is None and run.total and run.processed >= run.total:
+                cpu_parts = cpu_snapshot(worker)
             if time.perf_counter() - last_print > 15:
                 last_print = time.perf_counter()
                 print(f"  extraction: {run.processed:,} of {run.total:,} answers", flush=True)
             time.sleep(0.2)
         seconds = time.perf_counter() - started
+        cpu_end = cpu_snapshot(worker)
+        load_after = os.getloadavg()[0]
     finally:
         stop_worker(worker)
     if run.status != "done":
         raise RuntimeError(f"extraction failed: {run.error}")
+    cpu_parts = cpu_parts or cpu_end
     keywords = Keyword.objects.filter(consultation_id=consultation_id).count()
     mentions = KeywordMention.objects.filter(keyword__consultation_id=consultation_id).count()
     where = f"a real worker, -c {workers}" if worker else "in-process (eager)"
+    processes = workers if worker else 1
+    total, rate = run.total, run.total / seconds
     print(
-        f"extraction ({where}): {run.total:,} answers in {seconds:.1f} s = "
-        f"{run.total / seconds:,.0f} answers/s; {keywords:,} keywords, {mentions:,} mentions"
+        f"extraction ({where}): {total:,} answers in {seconds:.1f} s; "
+        f"{keywords:,} keywords, {mentions:,} mentions"
+    )
+    print(
+        f"EXTRACTION END TO END: {rate:,.0f} answers/s with {processes} worker processes "
+        f"({rate / processes:,.0f} answers/s per process); load average "
+        f"{load_before:.1f} before, {load_after:.1f} after, on {os.cpu_count()} cores"
+    )
+    parallel = {k: cpu_parts[k] - cpu_start[k] for k in cpu_start}
+    serial = {k: cpu_end[k] - cpu_parts[k] for k in cpu_start}
+    spent = {k: cpu_end[k] - cpu_start[k] for k in cpu_start}
+    ms = {k: 1000 * v / total for k, v in spent.items()} if total else spent
+    print(
+        f"CPU per answer: {ms['worker']:.3f} ms in the worker processes, "
+        f"{ms['postgres']:.3f} ms in PostgreSQL backends; of all {sum(spent.values()):.1f} s, "
+        f"{sum(serial.values()):.1f} s after the parts (prune and recount, one process)"
+    )
+    quiet_seconds = sum(parallel.values()) / processes + sum(serial.values())
+    quiet = total / quiet_seconds if quiet_seconds else 0.0
+    print(
+        f"QUIET-MACHINE ESTIMATE: {quiet:,.0f} answers/s end to end on {processes} cores "
+        f"(from CPU time, not wall clock: {sum(parallel.values()):.1f} s side by side / "
+        f"{processes} + {sum(serial.values()):.1f} s serial)"
     )
     alone = extractor_alone(consultation_id)
     print(
         f"the extractor alone, one process, here and now: {alone:,.0f} answers/s "
-        f"(end to end is {run.total / seconds / alone:.0%} of it)"
+        f"(end to end per process is {rate / processes / alone:.0%} of it)"
     )
-    return {"seconds": seconds, "answers_per_s": run.total / seconds, "alone": alone}
+    return {"seconds": seconds, "answers_per_s": rate, "alone": alone, "quiet_estimate": quiet}
 
 
 def extractor_alone(consultation_id: int, sample: int = 30_000) -> float:
@@ -343,9 +441,14 @@ def extractor_alone(consultation_id: int, sample: int = 30_000) -> float:
         .values_list("text", flat=True)[:sample]
     )
     extract_batch(texts[:100], "sv")  # the lexicons load once per process
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for start in range(0, len(texts), 2000):
         extract_batch(texts[start : start + 2000], "sv")
+    cpu = time.process_time() - cpu
+    print(
+        f"the extractor alone, one process: {len(texts) / cpu:,.0f} answers/s of CPU time "
+        f"({1000 * cpu / len(texts):.3f} ms per answer)"
+    )
     return len(texts) / (time.perf_counter() - started)
 
 
@@ -788,7 +891,9 @@ def report(rows: list[Row], setup: dict) -> None:
     if extraction:
         print(
             f"extraction: {extraction['answers_per_s']:,.0f} answers/s end to end "
-            f"(the extractor alone: {extraction['alone']:,.0f} answers/s in one process)"
+            f"(quiet-machine estimate from CPU time: "
+            f"{extraction.get('quiet_estimate', 0):,.0f}; the extractor alone: "
+            f"{extraction['alone']:,.0f} answers/s in one process)"
         )
     failed = [r.name for r in rows if r.ms is None]
     if failed:
