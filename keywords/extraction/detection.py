@@ -9,6 +9,25 @@ from keywords.extraction.languages import OTHER
 from keywords.extraction.lexicon import get_lexicon
 
 _ARABIC_LETTER = re.compile(r"[\u0600-\u06ff\u0750-\u077f]")
+_MAX_CACHED = 200_000
+# Per home language: word -> (the home language knows it, English knows it). Every word of
+# every answer is looked up in both; answers repeat words, so one dict lookup answers both.
+_EVIDENCE: dict[str, dict[str, tuple[int, int]]] = {}
+
+
+def _evidence(home_language: str) -> dict[str, tuple[int, int]]:
+    evidence = _EVIDENCE.get(home_language)
+    if evidence is None:
+        evidence = _EVIDENCE[home_language] = {}
+    return evidence
+
+
+def _known_in(word: str, home_language: str) -> tuple[int, int]:
+    home, english = get_lexicon(home_language), get_lexicon("en")
+    return (
+        int(word in home.stopwords or home.known(word)),
+        int(word in english.stopwords or english.known(word)),
+    )
 
 
 def detect_language(words: Sequence[str], home_language: str) -> str:
@@ -22,9 +41,16 @@ def detect_language(words: Sequence[str], home_language: str) -> str:
     arabic = sum(1 for w in words if _ARABIC_LETTER.match(w))
     if arabic * 2 > len(words):
         return "ar"
-    home, english = get_lexicon(home_language), get_lexicon("en")
-    home_known = sum(1 for w in words if w in home.stopwords or home.known(w))
-    english_known = sum(1 for w in words if w in english.stopwords or english.known(w))
+    evidence = _evidence(home_language)
+    home_known = english_known = 0
+    for w in words:
+        known = evidence.get(w)
+        if known is None:
+            known = _known_in(w, home_language)
+            if len(evidence) < _MAX_CACHED:
+                evidence[w] = known
+        home_known += known[0]
+        english_known += known[1]
     if home_known == 0 and english_known == 0:
         return OTHER
     # Scandinavian and English share many words; English must clearly win.
