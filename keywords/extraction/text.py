@@ -24,12 +24,16 @@ def clean_text(text: str) -> str:
     if not text:
         return ""
     text = html.unescape(text)
-    text = _SCRIPT_STYLE.sub(" ", text)
-    text = _TAG.sub(" ", text)
+    # Most answers hold no markup or address: those patterns only run on text with the
+    # character each needs to match.
+    if "<" in text:
+        text = _SCRIPT_STYLE.sub(" ", text)
+        text = _TAG.sub(" ", text)
     # Entities decoded from the markup can themselves spell tags ("&lt;b&gt;").
     text = html.unescape(text)
     text = _URL.sub(" ", text)
-    text = _EMAIL.sub(" ", text)
+    if "@" in text:
+        text = _EMAIL.sub(" ", text)
     text = unicodedata.normalize("NFC", text)
     return text.translate(_ZERO_WIDTH)
 
