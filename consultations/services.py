@@ -22,6 +22,7 @@ from .models import (
     Consultation,
     Question,
     QuestionKind,
+    QuestionTranslation,
     Response,
     ResponseTargetGroup,
     TargetGroup,
@@ -96,11 +97,25 @@ def consultation_create_default(
     consultation.save()
     for position, kind in enumerate((QuestionKind.KEEP, QuestionKind.LEAVE, QuestionKind.MISS)):
         question = wording[kind].format(**fill)
-        Question.objects.create(
+        question_row = Question.objects.create(
             consultation=consultation,
             kind=kind,
             position=position,
             text=wording["lead"].format(question=question, **fill),
+        )
+        # Seed 000's wording exists in every UI language: residents read the questions in
+        # theirs (consultations.question_language). Staff may reword the original later;
+        # the translations are theirs to keep in step.
+        QuestionTranslation.objects.bulk_create(
+            QuestionTranslation(
+                question=question_row,
+                language=other,
+                text=DEFAULT_WORDING[other]["lead"].format(
+                    question=DEFAULT_WORDING[other][kind].format(**fill), **fill
+                ),
+            )
+            for other in DEFAULT_WORDING
+            if other != language
         )
     return consultation
 
