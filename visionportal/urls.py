@@ -78,6 +78,7 @@ workspace_patterns = (
 urlpatterns = [
     path("", include(public_patterns)),
     path("", include("consultations.urls")),
+    path("", include("keywords.results.urls")),
     path("workspace/", include(workspace_patterns)),
     path("workspace/", include("consultations.staff_urls")),
     path("workspace/", include("keywords.urls")),

@@ -2,18 +2,16 @@
 
 import uuid
 
-from django.conf.locale import LANG_INFO
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import translation
-from django.utils.translation import get_language_info
 from django.views.decorators.http import require_GET, require_POST
 
 from visionportal import selectors as process_selectors
 
 from .. import access, selectors, services
 from ..forms import ResponseForm, question_field_name
-from ..question_language import question_wording, split_common_lead
+from ..reading import questions_as_read
 from . import drafts as draft_views
 
 STATUS_TEMPLATE = "consultations/status.html"
@@ -25,59 +23,23 @@ def _url_args(consultation):
     return [process.municipality.slug, process.slug, consultation.pk]
 
 
-def _language_name(code: str) -> str:
-    try:
-        return get_language_info(code)["name_local"]
-    except KeyError:
-        return code
-
-
-def _question_languages(consultation, questions) -> list[str]:
-    """The languages every question can be read in: the original and the complete
-    translations (a half-translated set would mix languages within one form)."""
-    languages = {consultation.language}
-    if questions:
-        complete = None
-        for question in questions:
-            have = {t.language for t in question.translations.all()}
-            complete = have if complete is None else complete & have
-        languages |= complete or set()
-    return sorted(languages)
-
-
 def _render_form(request, consultation, form, **extra):
     """The form with each question in the resident's language when the consultation has
     it (?questions=<code> asks for another, e.g. Arabic, which the UI itself does not have),
     else in the original, with a note saying so."""
-    questions = form.questions
-    available = _question_languages(consultation, questions)
-    asked = request.GET.get("questions", "")
-    ui_language = translation.get_language()
-    if asked in available:
-        wanted, fallback = asked, False
-    elif ui_language in available:
-        wanted, fallback = ui_language, False
-    else:
-        # Half a translation would mix languages within one form: the original, whole.
-        wanted, fallback = consultation.language, True
-    wordings = [
-        question_wording(
-            original=question.text,
-            original_language=consultation.language,
-            translations={t.language: t.text for t in question.translations.all()},
-            wanted=wanted,
-        )
-        for question in questions
-    ]
-    lead, labels = split_common_lead([w.text for w in wordings], consultation.title)
+    read = questions_as_read(
+        consultation,
+        form.questions,
+        ui_language=translation.get_language(),
+        asked=request.GET.get("questions", ""),
+    )
     question_fields = []
-    for question, wording, label in zip(questions, wordings, labels, strict=True):
+    for question, label in read.questions:
         name = question_field_name(question)
         form.fields[name].label = label
         bound = form[name]
-        bound.question_language = wording.language
+        bound.question_language = read.language
         question_fields.append(bound)
-    shown = wordings[0].language if wordings else consultation.language
     return render(
         request,
         FORM_TEMPLATE,
@@ -87,16 +49,12 @@ def _render_form(request, consultation, form, **extra):
             "municipality": consultation.process.municipality,
             "form": form,
             "question_fields": question_fields,
-            "questions_fallback": fallback,
-            # Said once above the questions, unless it is the page's heading.
-            "questions_lead": "" if lead == consultation.title.strip() else lead,
-            "questions_language": shown,
-            "questions_language_name": _language_name(shown),
-            "questions_bidi": get_language_info(shown)["bidi"] if shown in LANG_INFO else False,
-            "questions_query": asked if asked in available else "",
-            "other_question_languages": [
-                {"code": code, "name": _language_name(code)} for code in available if code != shown
-            ],
+            "questions_fallback": read.fallback,
+            "questions_lead": read.lead,
+            "questions_language": read.language,
+            "questions_language_name": read.language_name,
+            "questions_query": read.asked,
+            "other_question_languages": read.others,
             **extra,
         },
     )
