@@ -154,6 +154,9 @@ class ResultsSubscription(models.Model):
     email = models.EmailField(_("e-mail address"))
     # The UI language the resident used, so the e-mail speaks it.
     language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
+    # The address the resident used ("https://host/"; the host passed ALLOWED_HOSTS): the
+    # e-mail's links are built on it, since the worker that sends it has no request.
+    site_url = models.URLField(max_length=200)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
