@@ -12,6 +12,10 @@ from .question_language import question_wording, split_common_lead
 
 
 def language_name(code: str) -> str:
+    from .services import EXTRA_QUESTION_LANGUAGES
+
+    if code in EXTRA_QUESTION_LANGUAGES:
+        return EXTRA_QUESTION_LANGUAGES[code]
     try:
         return get_language_info(code)["name_local"]
     except KeyError:

@@ -128,12 +128,15 @@ def test_the_results_page_in_each_language(demo, new_context, language):
         page.locator("a.button--start").click()
     assert page.url.endswith(_path(consultation, "results/"))
     assert _lang(page) == language
-    assert page.locator("h1").inner_text() == {
-        "sv": "Ni sa, vi gjorde",
-        "da": "I sagde, vi gjorde",
-        "nb": "Dere sa, vi gjorde",
-        "en": "You said, we did",
-    }[language]
+    assert (
+        page.locator("h1").inner_text()
+        == {
+            "sv": "Ni sa, vi gjorde",
+            "da": "I sagde, vi gjorde",
+            "nb": "Dere sa, vi gjorde",
+            "en": "You said, we did",
+        }[language]
+    )
     assert page.locator("#participation-heading").is_visible()
     problems = axe_violations(page)
     assert not problems, "\n".join(problems)
