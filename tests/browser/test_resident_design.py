@@ -140,3 +140,30 @@ def test_the_results_page_in_each_language(demo, new_context, language):
     assert page.locator("#participation-heading").is_visible()
     problems = axe_violations(page)
     assert not problems, "\n".join(problems)
+
+
+def test_receipt_and_results_notice_on_a_phone(demo, new_context):
+    from consultations.models import ResultsSubscription
+
+    page = new_context(language="en", viewport=PHONE).new_page()
+    consultation = _consultation("ishoj")
+    page.goto(_path(consultation))
+    page.locator("textarea").first.fill("Stranden og havnen")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send my answers").click()
+    problems = []
+    assert page.locator(".confirmation__reference strong").inner_text()
+    assert "Stranden og havnen" in page.locator(".receipt-answers").inner_text()
+    problems += axe_violations(page)
+    page.fill("input[name=email]", "resident@example.com")
+    with page.expect_navigation():
+        page.get_by_role("button", name="E-mail me once").click()
+    assert "resident@example.com" in page.locator("main").inner_text()
+    problems += axe_violations(page)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Delete my e-mail address").click()
+    assert not ResultsSubscription.objects.exists()
+    problems += axe_violations(page)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"]
+    assert not problems, "\n".join(problems)

@@ -177,3 +177,16 @@ def test_publishing_a_keyword_list_sends_the_results_emails(
     assert [m.to for m in mail.outbox] == [["a@example.com"]]
     assert re.search(r"/consult/\d+/results/", mail.outbox[0].body)
     assert not ResultsSubscription.objects.exists()
+
+
+def test_once_results_are_out_the_receipt_links_them_instead_of_offering_an_email(
+    client, consultation, staff
+):
+    from keywords.councillors.services import keyword_list_publish
+    from tests.keywords.factories import keyword
+
+    keyword(consultation, "Parker", status="kept")
+    keyword_list_publish(consultation=consultation, by=staff)
+    html = client.get(reverse("consultations:receipt", args=_args(consultation))).text
+    assert "Tell me when the results are out" not in html
+    assert f'{reverse("results:consultation", args=_args(consultation))}">See the results' in html
