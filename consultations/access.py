@@ -25,7 +25,7 @@ def public_consultation(
         .prefetch_related("process__phases")
     )
     if with_questions:
-        consultations = consultations.prefetch_related("questions")
+        consultations = consultations.prefetch_related("questions__translations")
     return get_object_or_404(
         consultations,
         pk=pk,

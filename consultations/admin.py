@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Answer, Consultation, Question, Response
+from .models import Answer, Consultation, Question, QuestionTranslation, Response
 
 
 class QuestionInline(admin.TabularInline):
@@ -18,11 +18,18 @@ class ConsultationAdmin(admin.ModelAdmin):
     inlines = [QuestionInline]
 
 
+class QuestionTranslationInline(admin.TabularInline):
+    model = QuestionTranslation
+    extra = 1
+    fields = ["language", "text"]
+
+
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
     list_display = ["text", "kind", "position", "consultation"]
     list_filter = ["kind"]
     list_select_related = ["consultation"]
+    inlines = [QuestionTranslationInline]
 
 
 class AnswerInline(admin.TabularInline):

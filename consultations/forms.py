@@ -378,3 +378,15 @@ class QuestionEditForm(forms.Form):
 QuestionFormSet = forms.formset_factory(
     QuestionEditForm, extra=2, can_delete=True, max_num=30, validate_max=True
 )
+
+
+class ResultsNoticeForm(forms.Form):
+    """One optional address, on the receipt, apart from the answers form."""
+
+    email = forms.CharField(
+        label=_("Your e-mail address"),
+        max_length=254,
+        required=False,
+        help_text=_("We send one e-mail when the results are published, then delete the address."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )

@@ -118,6 +118,60 @@ class Question(models.Model):
         return self.text
 
 
+class QuestionTranslation(models.Model):
+    """A question's wording in another language: content, written by staff (or the seed-000
+    defaults), not UI. Any language code, not only the UI's: a consultation may reach new
+    arrivals in Arabic or Somali (seed 000's "nya svenskar"), right-to-left included."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(_("language"), max_length=12)
+    text = models.TextField(_("question"), max_length=1000)
+
+    class Meta:
+        verbose_name = _("translated question")
+        verbose_name_plural = _("translated questions")
+        ordering = ["language", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question", "language"], name="question_translation_once_per_language"
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="question_translation_text"),
+        ]
+
+    def __str__(self):
+        return f"{self.language}: {self.text[:60]}"
+
+
+class ResultsSubscription(models.Model):
+    """ "Tell me when the results are out": an e-mail address, kept apart from the answers
+    (no link to a response, so it cannot tie a person to what they wrote), used once when a
+    keyword list is published and then deleted. The resident can delete it earlier through
+    the signed link in the receipt and in the e-mail."""
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="results_subscriptions"
+    )
+    email = models.EmailField(_("e-mail address"))
+    # The UI language the resident used, so the e-mail speaks it.
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
+    # The address the resident used ("https://host/"; the host passed ALLOWED_HOSTS): the
+    # e-mail's links are built on it, since the worker that sends it has no request.
+    site_url = models.URLField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("results notification")
+        verbose_name_plural = _("results notifications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consultation", "email"], name="results_subscription_once_per_address"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.consultation_id}: {self.email}"
+
+
 class Channel(models.TextChoices):
     ONLINE = "online", _("Online")
     INTERVIEW = "interview", _("Interview")

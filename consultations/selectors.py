@@ -188,3 +188,24 @@ def _export_rows(consultation: Consultation, questions, *, batch_size: int):
             .filter(Q(submitted_at__gt=last_at) | Q(pk__gt=last_pk))
             .values_list(*_EXPORT_RESPONSE_FIELDS)[:batch_size]
         )
+
+
+# Cards on the home and municipality pages: the ones closing soonest first.
+OPEN_NOW_MAX = 6
+
+
+def open_now(*, municipality=None, limit: int = OPEN_NOW_MAX) -> list[Consultation]:
+    """Public consultations taking answers now, closing soonest first, at most `limit`.
+
+    Open by their dates in SQL; whether a phase takes answers is checked on the few read
+    (prefetched phases), over a bounded over-read."""
+    consultations = (
+        Consultation.objects.public()
+        .open()
+        .select_related("process__municipality")
+        .prefetch_related("process__phases")
+        .order_by("closes_at", "pk")
+    )
+    if municipality is not None:
+        consultations = consultations.filter(process__municipality=municipality)
+    return [c for c in consultations[: limit * 3] if c.is_open()][:limit]

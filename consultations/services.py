@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from visionportal.models import VisionProcess
 from visionportal.services import version_check, versioned_save
-from visionportal.text import has_visible_text
+from visionportal.text import clean_text, has_visible_text
 
 from . import profile, selectors
 from .models import (
@@ -22,6 +22,7 @@ from .models import (
     Consultation,
     Question,
     QuestionKind,
+    QuestionTranslation,
     Response,
     ResponseTargetGroup,
     TargetGroup,
@@ -96,11 +97,25 @@ def consultation_create_default(
     consultation.save()
     for position, kind in enumerate((QuestionKind.KEEP, QuestionKind.LEAVE, QuestionKind.MISS)):
         question = wording[kind].format(**fill)
-        Question.objects.create(
+        question_row = Question.objects.create(
             consultation=consultation,
             kind=kind,
             position=position,
             text=wording["lead"].format(question=question, **fill),
+        )
+        # Seed 000's wording exists in every UI language: residents read the questions in
+        # theirs (consultations.question_language). Staff may reword the original later;
+        # the translations are theirs to keep in step.
+        QuestionTranslation.objects.bulk_create(
+            QuestionTranslation(
+                question=question_row,
+                language=other,
+                text=DEFAULT_WORDING[other]["lead"].format(
+                    question=DEFAULT_WORDING[other][kind].format(**fill), **fill
+                ),
+            )
+            for other in DEFAULT_WORDING
+            if other != language
         )
     return consultation
 
@@ -568,3 +583,59 @@ def responses_import(*, consultation: Consultation, rows: list[dict], file_sha25
             ) from error
         created_count += created
     return created_count
+
+
+QUESTION_TEXT_MAX = 1000
+# Languages of new arrivals in the Nordic countries that Django does not list by name.
+EXTRA_QUESTION_LANGUAGES = {"so": "Soomaali", "ti": "ትግርኛ"}
+
+
+def question_languages_known() -> list[tuple[str, str]]:
+    """Languages a question can be translated into: every language Django knows by name
+    (Arabic, Somali, Persian, Tigrinya, ...), not only the UI's four."""
+    from django.conf.locale import LANG_INFO
+
+    names = {code: info["name_local"] for code, info in LANG_INFO.items() if "name_local" in info}
+    names.update(EXTRA_QUESTION_LANGUAGES)
+    return sorted(names.items(), key=lambda item: item[1].casefold())
+
+
+@transaction.atomic
+def question_translations_set(
+    *, consultation: Consultation, language: str, texts: dict[int, str]
+) -> int:
+    """Write the consultation's questions in `language`: one text per question id; an empty
+    text removes that question's translation. Returns how many translations it now has.
+    A translation is content like the original: stored as typed (cleaned), escaped on show."""
+    known = dict(question_languages_known())
+    if language not in known:
+        raise ValidationError(_("Choose a language from the list."))
+    if language == consultation.language:
+        raise ValidationError(
+            _("The questions are written in this language already: edit them in the settings.")
+        )
+    questions = {q.pk: q for q in consultation.questions.all()}
+    errors = []
+    cleaned = {}
+    for question_id, text in texts.items():
+        if question_id not in questions:
+            raise ValidationError(_("The questions have changed. Reload the page."))
+        text = clean_text(text)
+        if len(text) > QUESTION_TEXT_MAX:
+            errors.append(
+                _("A translation is too long: at most %(max)d characters.")
+                % {"max": QUESTION_TEXT_MAX}
+            )
+        cleaned[question_id] = text
+    if errors:
+        raise ValidationError(errors)
+    for question_id, text in cleaned.items():
+        if text and has_visible_text(text):
+            QuestionTranslation.objects.update_or_create(
+                question_id=question_id, language=language, defaults={"text": text}
+            )
+        else:
+            QuestionTranslation.objects.filter(question_id=question_id, language=language).delete()
+    return QuestionTranslation.objects.filter(
+        question__consultation=consultation, language=language
+    ).count()

@@ -15,6 +15,7 @@ urlpatterns = [
         name="create",
     ),
     path(f"{_base}settings/", staff.consultation_edit, name="edit"),
+    path(f"{_base}translations/", staff.question_translations, name="translations"),
     path(f"{_base}responses/", staff.responses, name="responses"),
     path(f"{_base}responses/new/", staff.response_create, name="response_create"),
     path(

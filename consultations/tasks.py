@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import drafts, export_jobs
+from . import drafts, export_jobs, notifications
 
 
 @shared_task(name="consultations.clear_expired_drafts")
@@ -13,3 +13,13 @@ def clear_expired_drafts() -> int:
 @shared_task(name="consultations.export_job_run")
 def export_job_run(job_id: int) -> None:
     export_jobs.export_job_run(job_id=job_id)
+
+
+@shared_task(
+    name="consultations.results_subscribers_notify",
+    autoretry_for=(OSError,),
+    retry_backoff=60,
+    max_retries=10,
+)
+def results_subscribers_notify(consultation_id: int) -> int:
+    return notifications.results_subscribers_notify(consultation_id=consultation_id)

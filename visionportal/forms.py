@@ -136,3 +136,17 @@ class PopulationUploadForm(forms.Form):
     year = forms.IntegerField(
         label=_("Year of the figures"), required=False, min_value=1900, max_value=2100
     )
+
+
+class AccentColourForm(forms.Form):
+    accent_colour = forms.CharField(
+        label=_("Accent colour"),
+        required=False,
+        max_length=7,
+        help_text=_(
+            "Used for links, buttons and “we are here” on your public pages. It must have "
+            "a contrast of at least 4.5:1 with white and the pages’ light backgrounds (WCAG AA)."
+        ),
+        widget=forms.TextInput(attrs={"type": "color"}),
+    )
+    use_default = forms.BooleanField(label=_("Use Visionportal's own colour"), required=False)

@@ -5,6 +5,10 @@ from django.conf import settings
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation.trans_real import (
+    get_supported_language_variant,
+    parse_accept_lang_header,
+)
 from redis.exceptions import RedisError
 
 from .caching import TTLCache
@@ -21,12 +25,28 @@ def _municipality_language(slug: str) -> str | None:
     return Municipality.objects.filter(slug=slug).values_list("default_language", flat=True).first()
 
 
-class MunicipalityLanguageMiddleware:
-    """On a municipality's pages, use its default language first.
+def browser_language(accept_language: str) -> str | None:
+    """The first language in an Accept-Language header that the UI has, or None.
 
-    Order of preference: the visitor's explicit choice (language cookie from the switcher),
-    then the municipality's default language, then the browser's Accept-Language (which
-    LocaleMiddleware already applied).
+    Django's own get_language_from_request falls back to LANGUAGE_CODE when nothing
+    matches, which cannot be told apart from a browser asking for English; this says
+    "no match" so the municipality's language can take over.
+    """
+    for code, _quality in parse_accept_lang_header(accept_language or ""):
+        if code == "*":
+            continue
+        try:
+            return get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return None
+
+
+class MunicipalityLanguageMiddleware:
+    """One rule on every page (issue 14): the visitor's explicit choice (the switcher's
+    cookie), else the browser's language when the UI has it, else, on a municipality's
+    pages, the municipality's language. LocaleMiddleware has already applied the first two;
+    this only steps in when neither says anything the UI has.
     """
 
     def __init__(self, get_response):
@@ -38,6 +58,8 @@ class MunicipalityLanguageMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         slug = view_kwargs.get("municipality_slug")
         if not slug or settings.LANGUAGE_COOKIE_NAME in request.COOKIES:
+            return None
+        if browser_language(request.headers.get("Accept-Language", "")):
             return None
         language = _default_language.get(slug, lambda: _municipality_language(slug))
         if language:

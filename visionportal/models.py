@@ -72,6 +72,10 @@ class Municipality(models.Model):
     kolada_id = models.CharField(_("Kolada municipality id"), max_length=4, blank=True)
     website = models.URLField(_("website"), blank=True)
     is_public = models.BooleanField(_("listed publicly"), default=True)
+    # The municipality's own colour on its public pages (links, buttons, the current phase).
+    # Accepted only when it meets WCAG AA contrast (visionportal.services.municipality_
+    # identity_set); empty: Visionportal's own.
+    accent_colour = models.CharField(_("accent colour"), max_length=7, blank=True)
 
     class Meta:
         verbose_name = _("municipality")

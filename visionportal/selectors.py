@@ -72,6 +72,22 @@ class ProcessOverview:
         return [p.phase for p in self.phases if p.status == "current"]
 
     @property
+    def here(self) -> Phase | None:
+        """The one phase "we are here" points at, even when phases overlap (seed 001's three
+        run side by side): the running phase that began last, where the process's newest
+        work is. The others still running are shown as such, not as a second "here"
+        (a stepper with three current steps tells a resident nothing)."""
+        running = self.current_phases
+        if not running:
+            return None
+        return max(running, key=lambda phase: (phase.starts_on, -phase.ends_on.toordinal()))
+
+    @property
+    def also_running(self) -> list[Phase]:
+        here = self.here
+        return [phase for phase in self.current_phases if phase is not here]
+
+    @property
     def is_finished(self) -> bool:
         return bool(self.phases) and all(p.status == "past" for p in self.phases)
 

@@ -1,12 +1,15 @@
 """Writes to the municipality and process core. Views, the admin and commands call these."""
 
 from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from . import contrast
 from .models import (
     Membership,
     Milestone,
@@ -212,3 +215,43 @@ def population_margins_replace(
             )
             for group, population in groups.items()
         )
+
+
+# The page colours an accent colour must be readable on (static/css/visionportal.css:
+# --paper, --paper-alt, --info-bg): links and the current phase sit on each.
+ACCENT_BACKGROUNDS = ("#ffffff", "#f3f5f6", "#e7f1f7")
+
+
+class IdentityError(ValidationError):
+    pass
+
+
+def municipality_accent_set(*, municipality: Municipality, accent_colour: str) -> Municipality:
+    """Set (or with "" clear) the municipality's accent colour, only if it meets WCAG AA
+    (4.5:1, normal text, 1.4.3): white text on it (buttons, "we are here") and it as text
+    (links) on every page background. Refused otherwise, with the measured ratio."""
+    colour = (accent_colour or "").strip().lower()
+    if colour:
+        try:
+            ratios = {bg: contrast.contrast_ratio(colour, bg) for bg in ACCENT_BACKGROUNDS}
+        except ValueError:
+            raise IdentityError(
+                _("Enter the colour as # and six hex digits, like #0b4f6c.")
+            ) from None
+        worst_background, worst = min(ratios.items(), key=lambda item: item[1])
+        if worst < contrast.AA_TEXT:
+            raise IdentityError(
+                _(
+                    "%(colour)s is too light: its contrast with %(background)s is "
+                    "%(ratio)s:1, and WCAG AA needs at least 4.5:1. Choose a darker shade."
+                )
+                % {
+                    "colour": colour,
+                    "background": worst_background,
+                    # Rounded down: never show "4.50" for a ratio that fails.
+                    "ratio": number_format(int(worst * 100) / 100, 2),
+                }
+            )
+    municipality.accent_colour = colour
+    municipality.save(update_fields=["accent_colour"])
+    return municipality

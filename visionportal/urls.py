@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path, register_converter
 
-from .views import accounts, health, members, population, public, workspace
+from .views import accounts, health, identity, members, population, public, workspace
 
 
 class ProcessPartKind:
@@ -21,6 +21,7 @@ public_patterns = (
         path("", public.home, name="home"),
         path("accessibility/", public.accessibility_statement, name="accessibility"),
         path("m/<slug:municipality_slug>/", public.municipality_detail, name="municipality"),
+        path("m/<slug:municipality_slug>/theme.css", identity.theme_css, name="theme"),
         path(
             "m/<slug:municipality_slug>/<slug:process_slug>/",
             public.process_detail,
@@ -35,6 +36,7 @@ workspace_patterns = (
         path("", workspace.home, name="home"),
         path("<slug:municipality_slug>/", workspace.municipality, name="municipality"),
         path("<slug:municipality_slug>/members/", members.members, name="members"),
+        path("<slug:municipality_slug>/identity/", identity.identity, name="identity"),
         path(
             "<slug:municipality_slug>/members/<int:membership_pk>/change/",
             members.member_change,
@@ -78,6 +80,7 @@ workspace_patterns = (
 urlpatterns = [
     path("", include(public_patterns)),
     path("", include("consultations.urls")),
+    path("", include("keywords.results.urls")),
     path("workspace/", include(workspace_patterns)),
     path("workspace/", include("consultations.staff_urls")),
     path("workspace/", include("keywords.urls")),

@@ -7,6 +7,7 @@ only editors (staff, admins) enter, import and export.
 
 import copy
 import uuid
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -437,3 +438,67 @@ def import_confirm(request, pk):
         % {"created": created, "skipped": skipped},
     )
     return redirect(_list_url(request, consultation))
+
+
+@member_required(EDITOR_ROLES)
+@require_http_methods(["GET", "POST"])
+def question_translations(request, pk):
+    """The questions in other languages (issue 14): residents read them in their UI language
+    when present; others (Arabic, Somali, ...) are offered on the form."""
+    consultation = access.consultation_for_member(request, pk)
+    questions = list(consultation.questions.prefetch_related("translations"))
+    languages = services.question_languages_known()
+    names = dict(languages)
+    language = request.POST.get("language") or request.GET.get("language", "")
+    if language not in names or language == consultation.language:
+        language = ""
+    errors = []
+    if request.method == "POST":
+        texts = {
+            q.pk: request.POST.get(f"text_{q.pk}", "")[: services.QUESTION_TEXT_MAX * 4]
+            for q in questions
+        }
+        try:
+            services.question_translations_set(
+                consultation=consultation, language=request.POST.get("language", ""), texts=texts
+            )
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            messages.success(
+                request,
+                _("The questions in %(language)s were saved.")
+                % {"language": names.get(language, language)},
+            )
+            url = reverse("consultations_staff:translations", args=[request.municipality.slug, pk])
+            return redirect(f"{url}?{urlencode({'language': language})}")
+    existing = {}
+    for question in questions:
+        for translation in question.translations.all():
+            existing.setdefault(translation.language, {})[question.pk] = translation.text
+    rows = [
+        {
+            "question": question,
+            "text": request.POST.get(f"text_{question.pk}", "")
+            if errors
+            else existing.get(language, {}).get(question.pk, ""),
+        }
+        for question in questions
+    ]
+    return render(
+        request,
+        "consultations/staff/question_translations.html",
+        {
+            "consultation": consultation,
+            "translation_languages": [(c, n) for c, n in languages if c != consultation.language],
+            "language": language,
+            "language_name": names.get(language, ""),
+            "translated": sorted(
+                ((code, names.get(code, code), len(texts)) for code, texts in existing.items()),
+                key=lambda item: item[1].casefold(),
+            ),
+            "rows": rows,
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )

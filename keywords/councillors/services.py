@@ -38,6 +38,7 @@ import datetime
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
@@ -45,6 +46,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consultations.models import Consultation
+from consultations.tasks import results_subscribers_notify
 from keywords.councillors import round_list
 from keywords.models import (
     CouncillorProposal,
@@ -486,4 +488,9 @@ def keyword_list_publish(
             item.position = position
         KeywordListItem.objects.bulk_create(items)
         keyword_list.accepted_proposals.set(accepted)
+        # Residents who asked to hear about the results get their one e-mail. `robust`:
+        # a broker outage never undoes a publish; the addresses wait for the next one.
+        transaction.on_commit(
+            partial(results_subscribers_notify.delay, consultation.pk), robust=True
+        )
     return keyword_list

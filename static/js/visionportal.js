@@ -15,6 +15,15 @@ document.addEventListener("htmx:afterSwap", (event) => {
   }
 });
 
+// A page that loads with an error summary (a failed submit without htmx) starts there:
+// browsers honour its autofocus only sometimes (not after a back/forward restore).
+document.addEventListener("DOMContentLoaded", () => {
+  const summary = document.querySelector("[data-error-summary]");
+  if (summary && document.activeElement !== summary) {
+    summary.focus();
+  }
+});
+
 // Live character counts under each answer. The server's length check stays the authority;
 // this only helps the resident see it coming. Each count joins the field's description (read
 // on focus); the one polite live region speaks only when an answer nears, reaches or passes

@@ -45,9 +45,20 @@ def test_form_shows_the_questions_as_labelled_textareas_with_length_hints(client
     page = client.get(_urls(consultation)["form"])
     assert page.status_code == 200
     html = page.content.decode()
+    # Seed 000's questions come in every UI language: an English page reads them in English,
+    # their shared lead ("Think of ... in 9 years:") said once above them, not in each label.
+    english = {
+        "keep": "What should we take with us of what is good today?",
+        "leave": "What should we leave behind of what is not good today?",
+        "miss": "What should Norrköping be that you miss today?",
+    }
+    assert (
+        '<p class="question-lead" lang="en" dir="auto">Think of Norrköping in 9 years</p>' in html
+    )
     for question in consultation.questions.all():
         field_id = f"id_question_{question.pk}"
-        assert f'<label for="{field_id}" lang="sv" dir="auto">{question.text}</label>' in html
+        label = english[question.kind]
+        assert f'<label for="{field_id}" lang="en" dir="auto">{label}</label>' in html
         textarea = re.search(rf'<textarea[^>]*id="{field_id}"[^>]*>', html).group(0)
         assert 'maxlength="2000"' in textarea
         assert 'dir="auto"' in textarea

@@ -162,3 +162,27 @@ class TestProcessOverview:
             )
         overview = process_overview(process, today=d(2026, 11, 23))
         assert [p.name for p in overview.current_phases] == ["Fase 1", "Fase 2"]
+        # One "we are here": the running phase that began last; the other is still running.
+        assert overview.here.name == "Fase 2"
+        assert [p.name for p in overview.also_running] == ["Fase 1"]
+
+    def test_overlapping_phases_show_one_we_are_here_on_the_page(self, client, ishoj):
+        process = VisionProcess.objects.create(
+            municipality=ishoj, title="V", slug="v", is_public=True
+        )
+        today = timezone.localdate()
+        for name, days_ago in [("Fase 1", 300), ("Fase 2", 100), ("Fase 3", 10)]:
+            Phase.objects.create(
+                process=process,
+                kind="other",
+                name=name,
+                starts_on=today - datetime.timedelta(days=days_ago),
+                ends_on=today + datetime.timedelta(days=days_ago),
+            )
+        client.cookies["django_language"] = "en"
+        text = client.get(reverse("public:process", args=["ishoj", "v"])).text
+        assert text.count('aria-current="step"') == 1
+        assert text.count(">We are here</span>") == 2  # the summary and the step itself
+        assert text.count(">Still running</span>") == 2
+        current = text.index('aria-current="step"')
+        assert text.index("Fase 3", current) < text.index("</li>", current)
