@@ -44,6 +44,7 @@ urlpatterns = [
     path(f"{_base}rounds/<int:round_pk>/", round_views.round_result, name="round_result"),
     path(f"{_base}rounds/<int:round_pk>/close/", round_views.round_close, name="round_close"),
     path(f"{_base}published/new/", round_views.list_publish, name="list_publish"),
+    path(f"{_base}published/review/", round_views.list_publish_review, name="list_publish_review"),
     path(f"{_base}published/<int:version>/", round_views.list_version, name="list_version"),
     path(
         "<slug:municipality_slug>/councillor-rounds/",
