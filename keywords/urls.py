@@ -17,6 +17,7 @@ urlpatterns = [
     path(f"{_base}add/", views.keyword_add, name="add"),
     path(f"{_base}merge/", views.keyword_merge, name="merge"),
     path(f"{_base}select/", views.keyword_select, name="select"),
+    path(f"{_base}merge/review/", views.keyword_merge_review, name="merge_review"),
     path(f"{_base}suggestions/", views.keyword_suggestions, name="suggestions"),
     path(
         f"{_base}suggestions/recompute/",

@@ -51,7 +51,7 @@ def parker(consultation):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_curation_pages_are_for_editors_of_that_municipality(
-    client, request, consultation, park, staff, role
+    client, request, consultation, park, parker, staff, role
 ):
     action = curation.keyword_rename(keyword=park, label="Parken", by=staff)
     client = _client_for(client, request, role)
@@ -60,6 +60,7 @@ def test_curation_pages_are_for_editors_of_that_municipality(
         url("answers", consultation, park.pk),
         url("history", consultation),
         url("suggestions", consultation),
+        url("merge_review", consultation) + f"?keywords={park.pk}:2&keywords={parker.pk}:1",
     ):
         response = client.get(page)
         try:
