@@ -210,10 +210,8 @@ def test_answer_times_are_written_in_the_pages_language(
     """Issue 14: "16 Maj 2015" (an English pattern with a Swedish month) in every language."""
     import datetime
 
-    from django.utils import timezone
-
     response = Response.objects.create(consultation=consultation, idempotency_key=uuid.uuid4())
-    at = timezone.make_aware(datetime.datetime(2015, 5, 16, 14, 30))
+    at = datetime.datetime(2015, 5, 16, 12, 30, tzinfo=datetime.UTC)
     Response.objects.filter(pk=response.pk).update(submitted_at=at)
     client.force_login(staff)
     client.cookies["django_language"] = language
