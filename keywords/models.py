@@ -570,6 +570,7 @@ class KeywordListItem(models.Model):
 class SuggestionReason(models.TextChoices):
     STEM = "stem", _("Same stem")
     SIMILAR = "similar", _("Similar spelling")
+    PHRASE = "phrase", _("A phrase of the same word")
 
 
 class MergeSuggestion(models.Model):

@@ -17,6 +17,7 @@ urlpatterns = [
     path(f"{_base}add/", views.keyword_add, name="add"),
     path(f"{_base}merge/", views.keyword_merge, name="merge"),
     path(f"{_base}select/", views.keyword_select, name="select"),
+    path(f"{_base}merge/review/", views.keyword_merge_review, name="merge_review"),
     path(f"{_base}suggestions/", views.keyword_suggestions, name="suggestions"),
     path(
         f"{_base}suggestions/recompute/",
@@ -44,6 +45,7 @@ urlpatterns = [
     path(f"{_base}rounds/<int:round_pk>/", round_views.round_result, name="round_result"),
     path(f"{_base}rounds/<int:round_pk>/close/", round_views.round_close, name="round_close"),
     path(f"{_base}published/new/", round_views.list_publish, name="list_publish"),
+    path(f"{_base}published/review/", round_views.list_publish_review, name="list_publish_review"),
     path(f"{_base}published/<int:version>/", round_views.list_version, name="list_version"),
     path(
         "<slug:municipality_slug>/councillor-rounds/",

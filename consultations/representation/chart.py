@@ -4,9 +4,29 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+
+LABEL_LINE = 24  # characters on one line of a group's label (the label area is 190 units)
+
+
+def label_lines(label: str, width: int = LABEL_LINE) -> list[str]:
+    """A group's label broken at spaces into lines of at most `width` characters (a longer
+    word keeps a line of its own): the whole label is drawn, never cut off."""
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def percent(value: Decimal) -> str:
+    """A share as the table beside the chart shows it: the page's locale, one decimal."""
+    return f"{number_format(value, decimal_pos=1, use_l10n=True)} %"
 
 
 @dataclass(frozen=True)
@@ -22,9 +42,11 @@ def gap_chart(rows: list[ChartRow], *, title: str, dimension: str) -> str:
     figures) above the respondent share. The table next to it is the text alternative;
     every text is escaped."""
     with_population = any(r.population_share is not None for r in rows)
-    label_width, bar_width, top = 170, 380, 34
-    row_height = 40 if with_population else 24
-    height = top + row_height * len(rows) + 8
+    label_width, bar_width, top = 190, 380, 34
+    base_height = 40 if with_population else 24
+    labels = [label_lines(r.label) for r in rows]
+    heights = [max(base_height, 15 * len(lines) + 10) for lines in labels]
+    height = top + sum(heights) + 8
     scale = max(
         [float(r.population_share) for r in rows if r.population_share is not None]
         + [float(r.respondent_share) for r in rows if r.respondent_share is not None]
@@ -57,19 +79,21 @@ def gap_chart(rows: list[ChartRow], *, title: str, dimension: str) -> str:
         f'<rect x="{legend_x}" y="6" width="14" height="10" fill="#1d5fa8"/>'
         f'<text x="{legend_x + 20}" y="15" font-size="12">{escape(_("Respondents"))}</text>'
     )
-    for index, row in enumerate(rows):
-        y = top + index * row_height
+    y = top
+    for row, lines, row_height in zip(rows, labels, heights, strict=True):
         respondent_y = y + 19 if with_population else y + 2
-        parts.append(
-            f'<text x="{label_width - 8}" y="{y + (20 if with_population else 14)}" '
-            f'font-size="13" text-anchor="end">{escape(row.label[:28])}</text>'
+        first = y + (20 if with_population else 14) - 7 * (len(lines) - 1)
+        spans = "".join(
+            f'<tspan x="{label_width - 8}" y="{max(first + 15 * n, y + 12)}">{escape(line)}</tspan>'
+            for n, line in enumerate(lines)
         )
+        parts.append(f'<text font-size="13" text-anchor="end">{spans}</text>')
         if with_population:
             population_width = bar_width * float(row.population_share) / scale
             parts.append(
                 f'<rect x="{label_width}" y="{y + 2}" width="{population_width:.1f}" height="14" '
                 f'fill="#8a8f98"/><text x="{label_width + population_width + 4:.1f}" '
-                f'y="{y + 14}" font-size="11">{row.population_share} %</text>'
+                f'y="{y + 14}" font-size="11">{percent(row.population_share)}</text>'
             )
         if row.suppressed:
             parts.append(
@@ -82,7 +106,8 @@ def gap_chart(rows: list[ChartRow], *, title: str, dimension: str) -> str:
                 f'<rect x="{label_width}" y="{respondent_y}" width="{respondent_width:.1f}" '
                 f'height="14" fill="#1d5fa8"/><text '
                 f'x="{label_width + respondent_width + 4:.1f}" y="{respondent_y + 12}" '
-                f'font-size="11">{row.respondent_share} %</text>'
+                f'font-size="11">{percent(row.respondent_share)}</text>'
             )
+        y += row_height
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every interpolated text is escaped above

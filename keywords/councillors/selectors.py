@@ -405,8 +405,11 @@ class ListDiff:
 def keyword_list_diff(new: KeywordList, old: KeywordList | None) -> ListDiff:
     """What changed from `old` to `new`. An item is the same item when it points at the
     same keyword (then a new label is a rename) or, without a keyword, has the same label."""
-    new_items = list(new.items.all())
-    old_items = list(old.items.all()) if old else []
+    return items_diff(list(new.items.all()), list(old.items.all()) if old else [])
+
+
+def items_diff(new_items: list[KeywordListItem], old_items: list[KeywordListItem]) -> ListDiff:
+    """keyword_list_diff on items, published or only planned (the publish preview)."""
 
     def identity(item):
         return ("k", item.keyword_id) if item.keyword_id else ("l", label_key(item.label))

@@ -22,7 +22,10 @@ Decisions, so the views, the sorting game and the decision pack can rely on them
   (``created`` is False). Withdraw first to change a reason.
 - **Publishing** a round's result takes the round's snapshot (labels and counts as the
   councillors saw them), minus the accepted strikes, plus the accepted additions.
-  Publishing without a round takes the curated list as it is now.
+  Publishing without naming a round publishes the latest closed round nobody has
+  published yet (every proposal accepted unless staff choose), else the curated list as
+  it is now. One plan (``keyword_list_plan``) is both the preview staff confirm and what
+  is published, whichever page they publish from (issue 14).
 - **Publishing** freezes label, origin and respondent count per item. Staff accept strikes
   per keyword and additions per normalised label; the accepted proposals are recorded on
   the list. Publishing again without naming a round carries the previous version's round
@@ -386,6 +389,152 @@ class Acceptance:
         return cls(frozenset(int(s) for s in strikes), frozenset(label_key(a) for a in additions))
 
 
+def pending_round(consultation: Consultation) -> CouncillorRound | None:
+    """The latest closed round when no version was published from it yet: what the
+    councillors decided last and nobody has published. Publishing without naming a round
+    publishes this one (its proposals accepted unless staff choose otherwise), so the
+    rounds overview and the round's page can never publish different lists."""
+    latest = CouncillorRound.objects.filter(consultation=consultation, closed_at__isnull=False)
+    latest = latest.order_by("-closed_at", "-pk").first()
+    if latest is None or KeywordList.objects.filter(source_round=latest).exists():
+        return None
+    return latest
+
+
+def accept_every_proposal(round: CouncillorRound) -> Acceptance:
+    """Every active proposal of the round, as the round's page ticks them by default."""
+    active = CouncillorProposal.objects.filter(round=round, withdrawn_at__isnull=True)
+    return Acceptance.of(
+        strikes=[p.keyword_id for p in active if p.kind == ProposalKind.STRIKE],
+        additions=[p.label for p in active if p.kind == ProposalKind.ADD],
+    )
+
+
+@dataclass
+class PublicationPlan:
+    """What publishing would make, before it is made: the one computation behind the
+    preview and the publish itself."""
+
+    consultation: Consultation
+    round: CouncillorRound | None  # the round whose snapshot is the source, if any
+    round_named: bool  # False: no round was named and the pending one was taken
+    snapshot: bool  # the round's snapshot is the source (else the curated list as it is)
+    version: int  # the version this would become
+    previous: KeywordList | None
+    items: list[KeywordListItem]
+    accepted: list[CouncillorProposal]
+    struck: list[str]  # labels left out because an accepted strike struck them
+    added: list[str]  # labels the accepted additions put at the end
+    clashes: list[str]  # labels more than one keyword carries: publishing is refused
+
+    @property
+    def error(self):
+        if not self.clashes:
+            return None
+        return _(
+            "More than one keyword is called %(labels)s. Merge or rename them in the "
+            "keyword table before publishing."
+        ) % {"labels": ", ".join(f"“{label}”" for label in self.clashes)}
+
+
+def keyword_list_plan(
+    *,
+    consultation: Consultation,
+    round: CouncillorRound | None = None,
+    accept: Acceptance | None = None,
+) -> PublicationPlan:
+    """The list a publish would make, without writing anything.
+
+    With ``round``: that (closed) round's snapshot decides, minus the strikes and plus the
+    additions in ``accept`` (None accepts none). Without: the pending round (see
+    ``pending_round``) with ``accept`` or else every proposal; with no pending round, the
+    curated list as it is now, the latest version's accepted proposals carried forward.
+    """
+    previous = KeywordList.objects.filter(consultation=consultation).first()
+    round_named = round is not None
+    if round is None:
+        round = pending_round(consultation)
+        if round is not None and accept is None:
+            accept = accept_every_proposal(round)
+    if round is not None:
+        if round.consultation_id != consultation.pk:
+            raise RoundError(_("That round belongs to another consultation."))
+        round.refresh_from_db(fields=["closed_at"])
+        if round.is_open:
+            raise RoundError(_("Close the round before you publish its result."))
+        accept = accept or Acceptance()
+        # Earlier rounds' decisions stand; this round's are decided afresh.
+        carried = (
+            [p for p in previous.accepted_proposals.all() if p.round_id != round.pk]
+            if previous
+            else []
+        )
+        accepted = carried + [
+            p
+            for p in CouncillorProposal.objects.filter(round=round, withdrawn_at__isnull=True)
+            if (p.kind == ProposalKind.STRIKE and p.keyword_id in accept.strikes)
+            or (p.kind == ProposalKind.ADD and label_key(p.label) in accept.additions)
+        ]
+        source_round = round
+    else:
+        _check_unrounded_list_size(consultation)
+        if previous is not None:
+            source_round = previous.source_round
+            accepted = list(previous.accepted_proposals.all())
+        else:
+            source_round, accepted = None, []
+
+    struck_ids = {p.keyword_id for p in accepted if p.kind == ProposalKind.STRIKE}
+    items: list[KeywordListItem] = []
+    seen: set[str] = set()
+    clashes: list[str] = []
+    struck: list[str] = []
+    for keyword_id, label, respondents, by_staff in _publish_source(round, consultation):
+        key = label_key(label)
+        if keyword_id in struck_ids:
+            struck.append(label)
+            continue
+        if key in seen:
+            # Two keywords residents would read as one (a rename, then new answers):
+            # publishing one would silently drop the other and its respondents.
+            clashes.append(label)
+            continue
+        seen.add(key)
+        items.append(
+            KeywordListItem(
+                keyword_id=keyword_id,
+                label=label,
+                origin=ItemOrigin.STAFF if by_staff else ItemOrigin.CURATED,
+                respondents=respondents,
+            )
+        )
+    added: list[str] = []
+    for proposal in accepted:
+        key = label_key(proposal.label)
+        if proposal.kind != ProposalKind.ADD or key in seen:
+            continue
+        seen.add(key)
+        added.append(proposal.label)
+        items.append(
+            KeywordListItem(label=proposal.label, origin=ItemOrigin.COUNCILLOR, respondents=0)
+        )
+    for position, item in enumerate(items, start=1):
+        item.position = position
+    return PublicationPlan(
+        consultation=consultation,
+        round=source_round,
+        round_named=round_named,
+        snapshot=round is not None,
+        version=(previous.version if previous else 0) + 1,
+        previous=previous,
+        items=items,
+        accepted=accepted,
+        struck=struck,
+        added=added,
+        clashes=clashes,
+    )
+
+
 def keyword_list_publish(
     *,
     consultation: Consultation,
@@ -393,13 +542,11 @@ def keyword_list_publish(
     round: CouncillorRound | None = None,
     accept: Acceptance | None = None,
     note: str = "",
+    expected_version: int | None = None,
 ) -> KeywordList:
-    """Publish a new version: the round's snapshot (or without a round, the curated list
-    as it is now), minus the accepted strikes, plus the accepted additions, each item
-    frozen as of now.
-
-    With ``round``: that (closed) round's proposals decide; ``accept`` None accepts none.
-    Without: the latest version's round and accepted proposals carry forward.
+    """Publish a new version: what ``keyword_list_plan`` shows for the same arguments,
+    each item frozen as of now. ``expected_version`` is the version the preview showed:
+    when someone published in between, the preview is stale and publishing is refused.
     """
     note = clean_text(note)
     if len(note) > NOTE_MAX:
@@ -407,87 +554,28 @@ def keyword_list_publish(
     with transaction.atomic():
         # Lock the consultation so two publishes get consecutive versions, not a clash.
         Consultation.objects.select_for_update().filter(pk=consultation.pk).first()
-        previous = KeywordList.objects.filter(consultation=consultation).first()
-        if round is not None:
-            if round.consultation_id != consultation.pk:
-                raise RoundError(_("That round belongs to another consultation."))
-            round.refresh_from_db(fields=["closed_at"])
-            if round.is_open:
-                raise RoundError(_("Close the round before you publish its result."))
-            accept = accept or Acceptance()
-            # Earlier rounds' decisions stand; this round's are decided afresh.
-            carried = (
-                [p for p in previous.accepted_proposals.all() if p.round_id != round.pk]
-                if previous
-                else []
-            )
-            accepted = carried + [
-                p
-                for p in CouncillorProposal.objects.filter(round=round, withdrawn_at__isnull=True)
-                if (p.kind == ProposalKind.STRIKE and p.keyword_id in accept.strikes)
-                or (p.kind == ProposalKind.ADD and label_key(p.label) in accept.additions)
-            ]
-            source_round = round
-        else:
-            _check_unrounded_list_size(consultation)
-            if previous is not None:
-                source_round = previous.source_round
-                accepted = list(previous.accepted_proposals.all())
-            else:
-                source_round, accepted = None, []
-
-        struck = {p.keyword_id for p in accepted if p.kind == ProposalKind.STRIKE}
-        items: list[KeywordListItem] = []
-        seen: set[str] = set()
-        clashes: list[str] = []
-        for keyword_id, label, respondents, by_staff in _publish_source(round, consultation):
-            key = label_key(label)
-            if keyword_id in struck:
-                continue
-            if key in seen:
-                # Two keywords residents would read as one (a rename, then new answers):
-                # publishing one would silently drop the other and its respondents.
-                clashes.append(label)
-                continue
-            seen.add(key)
-            items.append(
-                KeywordListItem(
-                    keyword_id=keyword_id,
-                    label=label,
-                    origin=ItemOrigin.STAFF if by_staff else ItemOrigin.CURATED,
-                    respondents=respondents,
-                )
-            )
-        if clashes:
+        plan = keyword_list_plan(consultation=consultation, round=round, accept=accept)
+        if expected_version is not None and plan.version != expected_version:
             raise RoundError(
                 _(
-                    "More than one keyword is called %(labels)s. Merge or rename them in the "
-                    "keyword table before publishing."
+                    "Version %(version)d was published while you were reviewing. "
+                    "Review the list again before publishing."
                 )
-                % {"labels": ", ".join(f"“{label}”" for label in clashes)}
+                % {"version": plan.version - 1}
             )
-        for proposal in accepted:
-            key = label_key(proposal.label)
-            if proposal.kind != ProposalKind.ADD or key in seen:
-                continue
-            seen.add(key)
-            items.append(
-                KeywordListItem(label=proposal.label, origin=ItemOrigin.COUNCILLOR, respondents=0)
-            )
-
-        version = (previous.version if previous else 0) + 1
+        if plan.error:
+            raise RoundError(plan.error)
         keyword_list = KeywordList.objects.create(
             consultation=consultation,
-            version=version,
-            source_round=source_round,
+            version=plan.version,
+            source_round=plan.round,
             note=note,
             published_by=by,
         )
-        for position, item in enumerate(items, start=1):
+        for item in plan.items:
             item.keyword_list = keyword_list
-            item.position = position
-        KeywordListItem.objects.bulk_create(items)
-        keyword_list.accepted_proposals.set(accepted)
+        KeywordListItem.objects.bulk_create(plan.items)
+        keyword_list.accepted_proposals.set(plan.accepted)
         # Residents who asked to hear about the results get their one e-mail. `robust`:
         # a broker outage never undoes a publish; the addresses wait for the next one.
         transaction.on_commit(

@@ -88,7 +88,7 @@ def _render_round_staff(request, consultation, *, data=None, open_form=None, sta
             "open_round": open_round,
             "open_form": open_form or RoundOpenForm(),
             "versions": selectors.keyword_list_versions(consultation),
-            "publish_form": PublishForm(),
+            "pending_round": services.pending_round(consultation),
         }
         response = render(request, "keywords/round_staff.html", context, status=status)
     patch_vary_headers(response, ("HX-Request",))
@@ -148,7 +148,6 @@ def round_result(request, pk, round_pk):
             "strike_pages": _page_links(request, result.strikes, "page"),
             "addition_pages": _page_links(request, result.additions, "additions_page"),
             "withdrawn_pages": _page_links(request, result.withdrawn, "withdrawn_page"),
-            "publish_form": PublishForm(),
             "published": round.published_lists.order_by("-version"),
         },
     )
@@ -168,28 +167,76 @@ def _ids(values) -> list[int]:
     return [int(v) for v in values if is_id(v)]
 
 
+def _publish_choice(request, data, consultation):
+    """The round and the accepted proposals a review or a publish names. A round's page
+    sends its ticked proposals (none ticked accepts none); the overview names neither, and
+    the service then takes the pending round with every proposal accepted."""
+    round_pk = data.get("round", "")
+    round = round_for_member(request, int(round_pk), consultation) if is_id(round_pk) else None
+    if round_pk and round is None:
+        raise Http404
+    accept = None
+    if round is not None:
+        accept = services.Acceptance.of(
+            strikes=_ids(data.getlist("strike")), additions=data.getlist("add")
+        )
+    return round, accept
+
+
+def _pinned(plan) -> list[tuple[str, object]]:
+    """The review's plan as form fields, so the publish makes exactly the list reviewed
+    even if another round closes in between (a new version in between is refused)."""
+    if not plan.snapshot:
+        return []
+    fields: list[tuple[str, object]] = [("round", plan.round.pk)]
+    for proposal in plan.accepted:
+        if proposal.round_id != plan.round.pk:
+            continue
+        if proposal.kind == "strike":
+            fields.append(("strike", proposal.keyword_id))
+        else:
+            fields.append(("add", proposal.label))
+    return list(dict.fromkeys(fields))
+
+
+@require_GET
+@member_required(EDITOR_ROLES)
+def list_publish_review(request, pk):
+    """What publishing will make, shown before it is made; both "Publish" forms (the
+    round's page and the rounds overview) lead here, and only here publishes."""
+    consultation = consultation_for_member(request, pk)
+    round, accept = _publish_choice(request, request.GET, consultation)
+    context = {"consultation": consultation, "publish_form": PublishForm()}
+    try:
+        plan = services.keyword_list_plan(consultation=consultation, round=round, accept=accept)
+    except services.RoundError as error:
+        context["error"] = error.message
+        return render(request, "keywords/publish_review.html", context, status=400)
+    previous = list(plan.previous.items.order_by("position", "pk")) if plan.previous else []
+    context |= {
+        "plan": plan,
+        "diff": selectors.items_diff(plan.items, previous),
+        "pinned": _pinned(plan),
+        "error": plan.error,
+    }
+    return render(request, "keywords/publish_review.html", context)
+
+
 @require_POST
 @member_required(EDITOR_ROLES)
 def list_publish(request, pk):
     consultation = consultation_for_member(request, pk)
-    round_pk = request.POST.get("round", "")
-    round = round_for_member(request, int(round_pk), consultation) if is_id(round_pk) else None
-    if round_pk and round is None:
-        raise Http404
+    round, accept = _publish_choice(request, request.POST, consultation)
     form = PublishForm(request.POST)
-    back = (
-        redirect("keywords:round_result", request.municipality.slug, pk, round.pk)
-        if round
-        else redirect("keywords:round_staff", request.municipality.slug, pk)
+    review = reverse("keywords:list_publish_review", args=[request.municipality.slug, pk])
+    query = urlencode(
+        [(key, value) for key in ("round", "strike", "add") for value in request.POST.getlist(key)]
     )
+    back = redirect(f"{review}?{query}" if query else review)
     if not form.is_valid():
         messages.error(request, _("The note is too long."))
         return back
-    accept = None
-    if round is not None:
-        accept = services.Acceptance.of(
-            strikes=_ids(request.POST.getlist("strike")), additions=request.POST.getlist("add")
-        )
+    expected = request.POST.get("expected_version", "")
     try:
         keyword_list = services.keyword_list_publish(
             consultation=consultation,
@@ -197,6 +244,7 @@ def list_publish(request, pk):
             accept=accept,
             by=request.user,
             note=form.cleaned_data["note"],
+            expected_version=int(expected) if is_id(expected) else None,
         )
     except services.RoundError as error:
         messages.error(request, error.message)

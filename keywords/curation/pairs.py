@@ -1,6 +1,7 @@
 """Pairs of keywords that may mean the same, for staff to merge or dismiss. Pure: no ORM.
 
-Two rules (../shared/KEYWORDS-NOTES.md, section 10), never applied silently:
+Three rules (../shared/KEYWORDS-NOTES.md, section 10, and issue 14), never applied
+silently:
 
 - **stem**: every word has the same Snowball stem ("cykelväg" / "cykelvägar"). Blocked by
   the stem itself, so this is one pass over the keywords. A stem shared by very many
@@ -15,6 +16,10 @@ Two rules (../shared/KEYWORDS-NOTES.md, section 10), never applied silently:
   was in b. Only strings sharing such a piece are compared, and the comparison is the
   same ``fuzz.ratio``, so the result is exactly what comparing every pair would give
   (tests/keywords/test_suggestion_pairs.py checks this against brute force).
+- **phrase**: a phrase of two or three words ends in a word that is a keyword of its own
+  ("fler bostad" / "bostad", "levande stadskärna" / "stadskärna"), compared by stem. One
+  dictionary lookup per phrase, so linear. What a person sees at once, and neither rule
+  above finds: the stems differ, and the spelling is only ~70% alike.
 
 The keywords come in priority order (most respondents first); a pair is returned with
 its keys in that order, so ``pair.first`` is the likelier merge target.
@@ -29,6 +34,7 @@ from dataclasses import dataclass
 
 STEM = "stem"
 SIMILAR = "similar"
+PHRASE = "phrase"
 MIN_SIMILARITY = 88.0
 STEM_GROUP_LIMIT = 20
 
@@ -71,9 +77,9 @@ def suggested_pairs(
     min_similarity: float = MIN_SIMILARITY,
     stem_group_limit: int = STEM_GROUP_LIMIT,
 ) -> list[SuggestedPair]:
-    """Pairs among `keywords` (key -> text, in priority order) with a shared stem or a
-    similar spelling; a pair found by both counts as a shared stem. Sorted by the keys'
-    positions in the input."""
+    """Pairs among `keywords` (key -> text, in priority order) with a shared stem, a
+    similar spelling, or one a phrase ending in the other; a pair found by more than one
+    rule counts as the first of these. Sorted by the keys' positions in the input."""
     keys = list(keywords)
     texts = [keywords[k] for k in keys]
     found: dict[tuple[int, int], SuggestedPair] = {}
@@ -82,7 +88,30 @@ def suggested_pairs(
     for i, j, score in similar_spelling(texts, min_similarity=min_similarity):
         if (i, j) not in found:
             found[(i, j)] = SuggestedPair(keys[i], keys[j], SIMILAR, score)
+    for i, j in _phrase_heads(texts, language):
+        if (i, j) not in found:
+            found[(i, j)] = SuggestedPair(keys[i], keys[j], PHRASE, 100.0)
     return [found[ij] for ij in sorted(found)]
+
+
+def _phrase_heads(texts: list[str], language: str) -> list[tuple[int, int]]:
+    """(i, j), i < j, where one text is a phrase of 2–3 words whose last word has the
+    stem of the other, a single word (the first such word in priority order)."""
+    stemmer = _stemmer(language)
+    single: dict[str, int] = {}
+    phrases: list[tuple[int, str]] = []
+    for i, text in enumerate(texts):
+        words = text.split()
+        if len(words) == 1:
+            single.setdefault(stemmer.stemWord(words[0]), i)
+        elif len(words) <= 3:
+            phrases.append((i, stemmer.stemWord(words[-1])))
+    pairs = []
+    for i, head in phrases:
+        j = single.get(head)
+        if j is not None:
+            pairs.append((min(i, j), max(i, j)))
+    return pairs
 
 
 def _same_stem(texts: list[str], language: str, limit: int) -> list[tuple[int, int]]:

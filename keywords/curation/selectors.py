@@ -25,6 +25,7 @@ from keywords.models import (
     MergeSuggestion,
     MergeSuggestionDismissal,
     MergeSuggestionState,
+    SuggestionReason,
 )
 
 ORDERS = ("respondents", "label")
@@ -441,7 +442,8 @@ class SuggestionItem:
 def merge_suggestions(consultation: Consultation, page: int | str = 1) -> Page:
     """The stored pairs (keywords.curation.suggestions), a page at a time, pairs of two
     large keywords first. Pairs where either keyword was merged away or struck since they
-    were computed are left out; the one with more respondents is the suggested target."""
+    were computed are left out; the one with more respondents is the suggested target,
+    except that a phrase always merges into its last word."""
     # Out of play: a hashed NOT IN over the few merged and struck keywords (an index scan)
     # lets the database walk the stored pairs in page order and stop at the page, where
     # joining every pair to check both keywords' status cost ~8,000 lookups at 60,000.
@@ -461,6 +463,9 @@ def merge_suggestions(consultation: Consultation, page: int | str = 1) -> Page:
         keep, merge = sorted(
             (pair.keyword_a, pair.keyword_b), key=lambda k: (-k.respondents, k.label, k.pk)
         )
+        if pair.reason == SuggestionReason.PHRASE and len(keep.base_form.split()) > 1:
+            # "fler bostad" merges into "bostad", even when more people wrote the phrase.
+            keep, merge = merge, keep
         items.append(SuggestionItem(keep, merge, pair.reason, pair.score))
     result.object_list = items
     return result

@@ -33,6 +33,7 @@ from keywords.curation.forms import (
     VersionForm,
     is_id,
 )
+from keywords.models import KeywordStatus
 from visionportal.access import EDITOR_ROLES, member_required
 
 TABLE = "keywords/keyword_list.html"
@@ -346,7 +347,53 @@ def keyword_select(request, pk):
     page = request.POST.get("page", "")
     if is_id(page):
         params["page"] = page
+    if request.POST.get("review"):
+        # "Merge the ticked keywords": on to the review, which names what merges into what.
+        ticks = params.getlist("keywords")
+        params.pop("keywords", None)
+        back = _workbench_path(request, consultation) + (f"?{params.urlencode()}" if params else "")
+        review = reverse("keywords:merge_review", args=[request.municipality.slug, pk])
+        query = QueryDict(mutable=True)
+        query.setlist("keywords", ticks)
+        query["next"] = back
+        return redirect(f"{review}?{query.urlencode()}")
     return redirect(_workbench_path(request, consultation) + f"?{params.urlencode()}")
+
+
+@require_GET
+@member_required(EDITOR_ROLES)
+def keyword_merge_review(request, pk):
+    """The merge before it happens: only the ticked keywords to choose from, each choice
+    saying which keywords would merge into which. Changes nothing; its form posts to
+    keyword_merge."""
+    consultation = consultation_for_member(request, pk)
+    ticks = _ticked(request.GET.getlist("keywords"))
+    workbench = _workbench_path(request, consultation)
+    back = request.GET.get("next", "")
+    if not back.startswith(workbench + "?") or "#" in back:
+        back = workbench  # only this consultation's workbench: no open redirect
+    keywords = [
+        k
+        for k in selectors.selected_keywords(consultation, ticks)
+        if k.merged_into_id is None and k.status != KeywordStatus.STRUCK
+    ]
+    if len(keywords) < 2:
+        messages.error(request, _("Tick at least two keywords to merge."))
+        return redirect(back)
+    # The likeliest keyword to keep first, chosen: the one most residents used.
+    keywords.sort(key=lambda k: (-k.respondents, k.label.casefold(), k.pk))
+    options = [(k, [other for other in keywords if other.pk != k.pk]) for k in keywords]
+    return render(
+        request,
+        "keywords/merge_review.html",
+        {
+            "consultation": consultation,
+            "options": options,
+            "ticks": [ticks[k.pk] for k in keywords],
+            "back": back,
+            "reason_max": MergeForm.base_fields["reason"].max_length,
+        },
+    )
 
 
 @require_POST

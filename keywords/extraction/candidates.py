@@ -209,12 +209,19 @@ def _mark_attributive_adjectives(tokens: list[Token], lexicon: Lexicon) -> None:
             current.modifier = True
 
 
+# The comparatives respondents put before what they want, as the lexicon lemmatises them
+# (wordlists.LEMMA_OVERRIDES): stopwords that used to open phrases ("fler bostad").
+SURVEY_COMPARATIVES = frozenset({"fler", "mer", "bättre", "flere", "mere", "bedre"})
+
+
 def _phrases(tokens: list[Token]) -> Iterable[tuple[str, tuple[str, ...], int]]:
     """Runs of up to three words ending in a content word, within one group.
 
-    Modifiers (adjectives, participles, "fler/mer/bättre") may open a phrase, content words
-    may follow each other ("levande stadskärna", "fler bostäder"); a stopword, punctuation
-    or a non-keyword ends the run.
+    Modifiers (adjectives, participles) may open a phrase, content words may follow each
+    other ("levande stadskärna", "billig bolig"); a stopword, punctuation or a non-keyword
+    ends the run. A survey comparative ("fler", "mer", "bättre") ends it too: "fler
+    bostäder" says what residents want more of, which is the keyword "bostad" itself; as a
+    phrase it split one topic into two keywords for staff to merge (issue 14).
     """
     n = len(tokens)
     for end in range(n):
@@ -226,6 +233,8 @@ def _phrases(tokens: list[Token]) -> Iterable[tuple[str, tuple[str, ...], int]]:
         while i >= 0 and len(words) < MAX_PHRASE_WORDS:
             t = tokens[i]
             if t.group != last.group or not (t.content or t.modifier):
+                break
+            if not t.content and t.lemma in SURVEY_COMPARATIVES:
                 break
             if any(t.lemma == w.lemma for w in words):
                 break  # "bibliotek bibliotek"

@@ -172,3 +172,33 @@ def test_staff_see_how_many_keywords_a_threshold_gives_then_open_the_round(
         page.get_by_role("button", name="Open the round").click()
     round = CouncillorRound.objects.get()
     assert [k.label for k in round.keywords.order_by("position")] == ["Parker", "Kollektivtrafik"]
+
+
+@pytest.mark.parametrize("entry", ["overview", "round page"])
+def test_both_publish_buttons_lead_to_one_review_that_publishes_what_it_shows(
+    new_context, staff, councillor, round, entry
+):
+    """Issue 14: the overview's button once published a different list from the round's."""
+    page = new_context(language="en").new_page()
+    park = round.consultation.keywords.get(label="Parker")
+    services.proposal_strike(round=round, councillor=councillor, keyword=park, reason="x")
+    services.round_close(round=round, by=staff)
+    sign_in(page, staff.email)
+    base = f"/workspace/norrkoping/consultations/{round.consultation.pk}/keywords/"
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(f"{base}rounds/" if entry == "overview" else f"{base}rounds/{round.pk}/")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Review the list before publishing").click()
+    assert "/published/review/" in page.url
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Review version 1")
+    expect(page.locator("del", has_text="Parker")).to_be_visible()
+    expect(page.locator("ins", has_text="Hamnen 🚢")).to_be_visible()
+    assert_no_axe_violations(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.get_by_label("Note (what changed and why)").fill("Efter KS")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Publish version 1").click()
+    assert page.url.endswith(f"{base}published/1/")
+    published = round.consultation.keyword_lists.get()
+    labels = [item.label for item in published.items.all()]
+    assert "Parker" not in labels and labels[-1] == "Hamnen 🚢"

@@ -120,20 +120,26 @@ def test_keyboard_only_without_javascript_strike_then_merge(new_context, staff, 
     assert bilko.status == KeywordStatus.STRUCK
     assert KeywordAction.objects.get(kind="strike").reason == "Handlar om trafik, inte om visionen"
 
-    # Merge "cykelväg" into "park" (odd, but easy to find): tick with Space, choose the
-    # target with the arrow keys, submit with Enter.
+    # Merge "cykelväg" into "park" (odd, but easy to find): tick both with Space, go on to
+    # the review, choose the keyword to keep with the arrow keys, submit with Enter.
     cykel = kw(consultation, "cykelväg")
     page.goto(base(consultation))
     tab_to(f"document.activeElement.id === 'merge-{cykel.pk}'")
     page.keyboard.press("Space")
-    tab_to("document.activeElement.id === 'id_into'")
-    for _ in range(40):
-        if page.evaluate("document.activeElement.selectedOptions[0].text") == "park":
+    tab_to(f"document.activeElement.id === 'merge-{park.pk}'")
+    page.keyboard.press("Space")
+    tab_to("document.activeElement.matches('#merge-form button[name=review]')")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "/merge/review/" in page.url
+    tab_to("document.activeElement.name === 'into'")
+    for _ in range(3):
+        if page.evaluate("document.activeElement.value") == str(park.pk):
             break
         page.keyboard.press("ArrowDown")
     else:
-        pytest.fail("could not choose the target with the arrow keys")
-    tab_to("document.activeElement.matches('#merge-form button[type=submit]')")
+        pytest.fail("could not choose the keyword to keep with the arrow keys")
+    tab_to("document.activeElement.matches('.merge-review button[type=submit]')")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert "Merged into “park”." in page.locator(".messages").inner_text()
@@ -146,8 +152,11 @@ def test_without_javascript_merge_split_and_undo(new_context, staff, consultatio
     park, gron = kw(consultation, "park"), kw(consultation, "grönområde")
     page.goto(base(consultation))
     page.get_by_label("Select “grönområde” for merging").check()
-    page.get_by_label("Merge into").select_option(label="park")
-    page.locator("#merge-form").get_by_label("Reason (optional)").fill("Samma sak")
+    page.get_by_label("Select “park” for merging").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Merge the ticked keywords").click()
+    page.get_by_role("radio", name=re.compile("park")).check()
+    page.get_by_label("Reason (optional)").fill("Samma sak")
     with page.expect_navigation():
         page.get_by_role("button", name="Merge", exact=True).click()
     assert "Merged into “park”." in page.locator(".messages").inner_text()
@@ -247,3 +256,33 @@ def test_search_as_you_type_swaps_the_table_and_keeps_the_ticked_keywords(
     assert page.get_by_text("Ticked on other pages or filters").is_visible()
     assert page.evaluate("window.__samePage") is True, "searching caused a full page load"
     assert page.errors == [], page.errors
+
+
+def test_the_merge_review_names_what_merges_into_what_at_375_px(new_context, staff, consultation):
+    """Issue 14: the choice lists only the ticked keywords, and says the outcome."""
+    page = new_context(language="en").new_page()
+    page.set_viewport_size({"width": 375, "height": 800})
+    sign_in(page, staff.email)
+    from tests.keywords.factories import keyword
+
+    bostad = keyword(consultation, "bostad", respondents=7)
+    keyword(consultation, "fler bostad", respondents=3)
+    page.goto(base(consultation))
+    page.get_by_label("Select “fler bostad” for merging").check()
+    page.get_by_label("Select “bostad” for merging").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Merge the ticked keywords").click()
+    radios = page.get_by_role("radio")
+    assert radios.count() == 2  # only the ticked ones, never "park"
+    keep = page.get_by_role("radio", name=re.compile("“bostad”"))
+    assert keep.is_checked()  # the one most residents used
+    outcome = page.locator(f"#into-{bostad.pk}-outcome")
+    assert outcome.inner_text() == "Merges into it: “fler bostad”"
+    assert keep.get_attribute("aria-describedby") == f"into-{bostad.pk}-outcome"
+    assert_no_axe_violations(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    with page.expect_navigation():
+        page.get_by_role("button", name="Merge", exact=True).click()
+    assert "Merged into “bostad”." in page.locator(".messages").inner_text()
+    assert kw(consultation, "fler bostad").merged_into_id == bostad.pk
+    assert kw(consultation, "park").merged_into_id is None

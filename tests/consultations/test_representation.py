@@ -186,4 +186,23 @@ def test_a_small_group_of_one_channel_cannot_be_worked_out_from_the_other_views(
     assert ">18<" in everyone and ">28<" in everyone
     assert ">3<" not in interviews and ">8<" not in interviews
     assert ">15<" not in online and ">20<" not in online
-    assert "not shown" in online
+    assert "Nothing can be shown for these groups yet." in online
+
+
+def test_with_too_few_respondents_the_page_says_so_instead_of_a_grid_of_hidden_groups(
+    client, staff, process
+):
+    """Issue 14: one respondent gave "at least 0 respondents" and every row "not shown"."""
+    from tests.consultations.factories import open_consultation
+    from tests.keywords.factories import respond
+
+    consultation = open_consultation(process)
+    respond(consultation, keep="Parker", age_band="25-44")
+    client.cookies["django_language"] = "en"
+    client.force_login(staff)
+    page = client.get(
+        reverse("consultations_staff:representation", args=["norrkoping", consultation.pk])
+    ).text
+    assert "Nothing can be shown for these groups yet." in page
+    assert "At least 0" not in page
+    assert ">not shown<" not in page

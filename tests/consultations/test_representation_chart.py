@@ -7,11 +7,12 @@ from consultations.representation.chart import ChartRow, gap_chart
 
 
 def _bars(svg):
-    """(width, fill) of every bar, in order; the legend's swatches are 14 wide."""
+    """(width, fill) of every bar, in order (bars start after the 190-unit label area);
+    the legend's swatches are 14 wide."""
     return [
         (float(w), fill)
         for w, fill in re.findall(
-            r'<rect x="170" y="\d+" width="([\d.]+)" height="14" fill="(#\w+)"/>', svg
+            r'<rect x="190" y="\d+" width="([\d.]+)" height="14" fill="(#\w+)"/>', svg
         )
     ]
 
@@ -50,3 +51,28 @@ def test_every_text_is_escaped():
     )
     assert "<script>" not in svg
     assert svg.count("&lt;script&gt;") == 2  # the title and the label (cut to 28 characters)
+
+
+def test_long_group_labels_are_drawn_whole_on_several_lines():
+    """Issue 14: labels were cut at 28 characters."""
+    from consultations.representation.chart import label_lines
+
+    label = "Nyanlända och personer med annat modersmål"
+    lines = label_lines(label)
+    assert " ".join(lines) == label and all(len(line) <= 24 for line in lines)
+    svg = gap_chart(
+        [ChartRow(label, None, Decimal("12.5"), False)], title="t", dimension="target_groups"
+    )
+    for line in lines:
+        assert f">{line}</tspan>" in svg
+
+
+def test_shares_in_the_chart_use_the_pages_number_format():
+    from django.utils import translation
+
+    row = ChartRow("Centrum", Decimal("40.0"), Decimal("12.5"), False)
+    with translation.override("sv"):
+        svg = gap_chart([row], title="t", dimension="area")
+    assert "12,5 %" in svg and "40,0 %" in svg
+    with translation.override("en"):
+        assert "12.5 %" in gap_chart([row], title="t", dimension="area")

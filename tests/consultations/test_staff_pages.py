@@ -199,3 +199,21 @@ def test_list_query_count_does_not_grow_with_responses(
         submit(consultation, f"Fler {index}", "Mer", channel="workshop")
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+@pytest.mark.parametrize(
+    "language,expected", [("sv", "16 maj 2015"), ("da", "16. maj 2015"), ("nb", "16. mai 2015")]
+)
+def test_answer_times_are_written_in_the_pages_language(
+    client, staff, consultation, language, expected
+):
+    """Issue 14: "16 Maj 2015" (an English pattern with a Swedish month) in every language."""
+    import datetime
+
+    response = Response.objects.create(consultation=consultation, idempotency_key=uuid.uuid4())
+    at = datetime.datetime(2015, 5, 16, 12, 30, tzinfo=datetime.UTC)
+    Response.objects.filter(pk=response.pk).update(submitted_at=at)
+    client.force_login(staff)
+    client.cookies["django_language"] = language
+    page = client.get(staff_url("responses", consultation)).text
+    assert expected in page and "Maj 2015" not in page

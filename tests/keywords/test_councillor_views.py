@@ -538,3 +538,99 @@ def test_the_pages_take_as_many_queries_for_1000_keywords_as_for_10(
             url = staff_url("round_result", consultation, round.pk)
             counts.append(_queries(client, staff, url))
     assert counts[0] == counts[1]
+
+
+# --- one publish path, two entry points (issue 14) -------------------------------------------
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_the_publish_review_is_for_editors_of_that_municipality(
+    client, request, consultation, round, staff, role
+):
+    services.round_close(round=round, by=staff)
+    client = _client_for(client, request, role)
+    _check(client, "get", staff_url("list_publish_review", consultation), STAFF_VIEW, role)
+    assert not KeywordList.objects.exists()  # reviewing never publishes
+
+
+@pytest.fixture
+def second_round_closed(client, staff, councillor, consultation, published, keywords):
+    """Version 1 is published; a second round struck "Parker" and added "Hållbar tillväxt"
+    and is closed, not yet published (what the demo's staff found)."""
+    second = services.round_open(consultation=consultation, by=staff, title="Runda 2")
+    services.proposal_strike(round=second, councillor=councillor, keyword=keywords[0], reason="a")
+    services.proposal_add(round=second, councillor=councillor, label="Hållbar tillväxt", reason="b")
+    services.round_close(round=second, by=staff)
+    client.force_login(staff)
+    return second
+
+
+def _publish_from_review(client, review_url):
+    """Open the review, then post its form exactly as the page renders it."""
+    import re
+
+    page = client.get(review_url)
+    assert page.status_code == 200
+    form = page.text.split('id="publish-form"', 1)[1].split("</form>", 1)[0]
+    data: dict[str, list[str]] = {}
+    for name, value in re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form):
+        data.setdefault(name, []).append(value)
+    data["note"] = ["KS beslut"]
+    return page, client.post(staff_url("list_publish", consultation_of(review_url)), data)
+
+
+def consultation_of(url):
+    from consultations.models import Consultation
+
+    return Consultation.objects.get(pk=int(url.split("/consultations/")[1].split("/")[0]))
+
+
+def test_publishing_from_the_overview_shows_and_publishes_the_closed_rounds_decisions(
+    client, consultation, second_round_closed
+):
+    overview = client.get(staff_url("round_staff", consultation)).text
+    assert "is closed and not yet published" in overview
+    assert staff_url("list_publish_review", consultation) in overview
+    page, response = _publish_from_review(client, staff_url("list_publish_review", consultation))
+    assert "Review version 2 before publishing" in page.text
+    assert '<del dir="auto">Parker</del>' in page.text
+    assert '<ins dir="auto">Hållbar tillväxt</ins>' in page.text
+    assert response["Location"] == staff_url("list_version", consultation, 2)
+    v2 = KeywordList.objects.get(version=2)
+    assert [i.label for i in v2.items.all()] == ["Kollektivtrafik", "Strömmen", "Hållbar tillväxt"]
+    assert v2.note == "KS beslut" and v2.source_round == second_round_closed
+
+
+def test_publishing_from_the_rounds_page_reviews_the_ticked_proposals_first(
+    client, consultation, second_round_closed, keywords
+):
+    round_page = client.get(staff_url("round_result", consultation, second_round_closed.pk)).text
+    assert staff_url("list_publish_review", consultation) in round_page
+    # Untick the strike, keep the addition: the review and the version say the same.
+    query = f"?round={second_round_closed.pk}&add=hållbar+tillväxt"
+    page, response = _publish_from_review(
+        client, staff_url("list_publish_review", consultation) + query
+    )
+    assert "<del" not in page.text and '<ins dir="auto">Hållbar tillväxt</ins>' in page.text
+    assert response["Location"] == staff_url("list_version", consultation, 2)
+    v2 = KeywordList.objects.get(version=2)
+    labels = [i.label for i in v2.items.all()]
+    assert sorted(labels[:3]) == ["Kollektivtrafik", "Parker", "Strömmen"]
+    assert labels[3] == "Hållbar tillväxt"
+
+
+def test_a_review_gone_stale_is_refused_and_shown_again(
+    client, staff, consultation, second_round_closed
+):
+    url = staff_url("list_publish_review", consultation)
+    page = client.get(url).text
+    assert 'name="expected_version" value="2"' in page
+    services.keyword_list_publish(consultation=consultation, by=staff)  # a colleague, first
+    response = client.post(
+        staff_url("list_publish", consultation),
+        {"expected_version": 2, "round": second_round_closed.pk},
+        follow=True,
+    )
+    assert "Version 2 was published while you were reviewing." in response.text
+    assert "Review version 3 before publishing" in response.text
+    assert KeywordList.objects.count() == 2

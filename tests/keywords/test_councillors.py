@@ -739,3 +739,83 @@ def test_a_rebuild_keeps_a_keyword_a_councillor_struck_after_its_last_mention_go
     river.refresh_from_db()
     assert not river.mentions.exists()
     assert CouncillorProposal.objects.get().keyword == river
+
+
+# --- one publish path (issue 14) ------------------------------------------------------------
+
+
+def _second_round_with_park_struck_and_an_addition(
+    round, consultation, keywords, councillor, staff
+):
+    """Version 1 published from the first round; a second round, closed but not yet
+    published, in which a councillor struck "Parker" and added "Hållbar tillväxt"."""
+    services.round_close(round=round, by=staff)
+    services.keyword_list_publish(
+        consultation=consultation, round=round, accept=accept_all(round), by=staff
+    )
+    second = services.round_open(consultation=consultation, by=staff, title="Runda 2")
+    services.proposal_strike(
+        round=second, councillor=councillor, keyword=keywords["park"], reason="Finns redan"
+    )
+    services.proposal_add(
+        round=second, councillor=councillor, label="Hållbar tillväxt", reason="Saknas"
+    )
+    services.round_close(round=second, by=staff)
+    return second
+
+
+def test_publishing_without_naming_the_closed_round_still_applies_its_proposals(
+    round, consultation, keywords, councillor, staff
+):
+    """The rounds overview names no round: it used to publish the curated list with the
+    first round's decisions, keeping the struck "Parker" and dropping the addition."""
+    second = _second_round_with_park_struck_and_an_addition(
+        round, consultation, keywords, councillor, staff
+    )
+    v2 = services.keyword_list_publish(consultation=consultation, by=staff)
+    assert [i.label for i in v2.items.all()] == [
+        "Kollektivtrafik",
+        "Strömmen",
+        "Hållbar tillväxt",
+    ]
+    assert v2.source_round == second
+
+
+def test_both_entry_points_publish_the_same_list(round, consultation, keywords, councillor, staff):
+    second = _second_round_with_park_struck_and_an_addition(
+        round, consultation, keywords, councillor, staff
+    )
+    from_overview = services.keyword_list_plan(consultation=consultation)
+    from_round = services.keyword_list_plan(
+        consultation=consultation, round=second, accept=accept_all(second)
+    )
+    assert from_overview.round == from_round.round == second
+    assert [i.label for i in from_overview.items] == [i.label for i in from_round.items]
+    assert from_overview.struck == from_round.struck == ["Parker"]
+    assert from_overview.added == from_round.added == ["Hållbar tillväxt"]
+    assert from_overview.version == 2
+
+
+def test_the_previewed_version_is_the_one_published_or_it_is_refused(
+    round, consultation, keywords, councillor, staff
+):
+    _second_round_with_park_struck_and_an_addition(round, consultation, keywords, councillor, staff)
+    plan = services.keyword_list_plan(consultation=consultation)
+    services.keyword_list_publish(consultation=consultation, by=staff)  # someone else, first
+    with pytest.raises(RoundError, match="published while you"):
+        services.keyword_list_publish(
+            consultation=consultation, by=staff, expected_version=plan.version
+        )
+    assert KeywordList.objects.filter(consultation=consultation).count() == 2
+
+
+def test_once_the_latest_round_is_published_the_overview_carries_its_decisions(
+    round, consultation, keywords, councillor, staff
+):
+    _second_round_with_park_struck_and_an_addition(round, consultation, keywords, councillor, staff)
+    services.keyword_list_publish(consultation=consultation, by=staff)
+    keywords["bus"].label = "Bussar"
+    keywords["bus"].save()
+    plan = services.keyword_list_plan(consultation=consultation)
+    assert [i.label for i in plan.items] == ["Bussar", "Strömmen", "Hållbar tillväxt"]
+    assert plan.struck == ["Parker"] and plan.added == ["Hållbar tillväxt"]

@@ -51,7 +51,7 @@ def parker(consultation):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_curation_pages_are_for_editors_of_that_municipality(
-    client, request, consultation, park, staff, role
+    client, request, consultation, park, parker, staff, role
 ):
     action = curation.keyword_rename(keyword=park, label="Parken", by=staff)
     client = _client_for(client, request, role)
@@ -60,6 +60,7 @@ def test_curation_pages_are_for_editors_of_that_municipality(
         url("answers", consultation, park.pk),
         url("history", consultation),
         url("suggestions", consultation),
+        url("merge_review", consultation) + f"?keywords={park.pk}:2&keywords={parker.pk}:1",
     ):
         response = client.get(page)
         try:
@@ -504,3 +505,12 @@ def test_a_tampered_merge_choice_is_refused_not_an_error_page(english, staff, co
         response = english.post(url("merge", consultation), {"keywords": keywords, "into": park.pk})
         assert response.status_code == 400, keywords
     assert not KeywordAction.objects.exists()
+
+
+def test_the_history_column_is_headed_with_the_noun_not_the_verb(client, staff, consultation, park):
+    """Issue 14: "Change" was translated as the language switcher's button ("Byt")."""
+    curation.keyword_rename(keyword=park, label="Parken", by=staff)
+    client.force_login(staff)
+    client.cookies["django_language"] = "sv"
+    page = client.get(url("history", consultation)).text
+    assert '<th scope="col">Ändring</th>' in page

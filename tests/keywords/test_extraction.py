@@ -74,14 +74,39 @@ def test_adjectives_verbs_and_adverbs_are_dropped():
 def test_phrases_do_not_cross_stopwords_or_punctuation():
     result = extract("Levande stadskärna och fler bostäder, tack. Ny idrottshall", "sv")
     assert result.single_words == ("stadskärna", "bostad", "idrottshall")
-    assert result.phrases == ("levande stadskärna", "fler bostad", "ny idrottshall")
+    assert result.phrases == ("levande stadskärna", "ny idrottshall")
     assert extract("Biblioteket, parkerna", "sv").phrases == ()
 
 
 def test_phrase_keeps_its_surface_form_and_word_count():
-    result = extract("Fler bostäder", "sv")
-    assert result.candidates[-1] == Candidate("fler bostad", ("fler bostäder",), 2)
+    result = extract("Levande stadskärnor", "sv")
+    assert result.candidates[-1] == Candidate("levande stadskärna", ("levande stadskärnor",), 2)
     assert result.candidates[-1].is_phrase
+
+
+@pytest.mark.parametrize(
+    "text,language,keyword",
+    [
+        ("Fler bostäder", "sv", "bostad"),
+        ("Fler jobb för unga", "sv", "jobb"),
+        ("Mer personal i hemtjänsten", "sv", "personal"),
+        ("Bättre cykelbanor", "sv", "cykelbana"),
+        ("Flere cykelstier", "da", "cykelsti"),
+        ("Mere kultur", "da", "kultur"),
+        ("Flere arbeidsplasser", "nb", "arbeidsplass"),
+    ],
+)
+def test_a_survey_comparative_never_opens_a_phrase_of_its_own(text, language, keyword):
+    """Issue 14: "fler bostad" beside "bostad" split one topic into two keywords."""
+    result = extract(text, language)
+    assert keyword in result.single_words
+    assert not any(p.split()[0] in ("fler", "mer", "bättre", "flere", "mere", "bedre")
+                   for p in result.phrases)  # fmt: skip
+
+
+def test_after_a_comparative_an_adjective_still_opens_the_phrase():
+    (phrase,) = extract("Flere billige boliger", "da").phrases
+    assert phrase.startswith("billig") and phrase.endswith(" bolig")
 
 
 def test_danish_answer_with_soft_hyphen_and_zero_width_space():
@@ -111,7 +136,7 @@ def test_html_script_and_style_content_are_removed():
     )
     result = extract(text, "sv")
     assert result.single_words == ("bostad", "park")
-    assert result.phrases == ("fler bostad",)
+    assert result.phrases == ()
 
 
 def test_urls_and_emails_are_removed():

@@ -8,6 +8,7 @@ import pytest
 from rapidfuzz import fuzz, process
 
 from keywords.curation.pairs import (
+    PHRASE,
     SIMILAR,
     STEM,
     SuggestedPair,
@@ -30,8 +31,35 @@ def test_pairs_by_shared_stem_and_by_similar_spelling_in_input_order():
     }
     assert suggested_pairs(keywords, "sv") == [
         SuggestedPair(1, 2, STEM, 100.0),
+        SuggestedPair(1, 7, PHRASE, 100.0),
+        SuggestedPair(1, 8, PHRASE, 100.0),
         SuggestedPair(4, 5, SIMILAR, 2 * 10 / 21 * 100),
         SuggestedPair(7, 8, STEM, 100.0),
+    ]
+
+
+def test_a_phrase_pairs_with_the_keyword_it_ends_in_as_a_person_sees_at_once():
+    """Issue 14: none of these was suggested (different stems, ~70% alike)."""
+    keywords = {
+        1: "bostad",
+        2: "fler bostad",
+        3: "jobb",
+        4: "fler jobb",
+        5: "cykelbana",
+        6: "fler cykelbanor",
+        7: "stadskärna",
+        8: "levande stadskärna",
+        9: "park",
+        10: "parkering",  # not a phrase, and not "park" with a word in front
+        11: "liv i stadskärna i centrum",  # longer than a phrase
+    }
+    pairs = [(p.first, p.second) for p in suggested_pairs(keywords, "sv") if p.reason == PHRASE]
+    assert pairs == [(1, 2), (3, 4), (5, 6), (7, 8)]
+
+
+def test_a_phrase_pairs_with_a_later_single_word_too():
+    assert suggested_pairs({"a": "levande stadskärna", "b": "stadskärna"}, "sv") == [
+        SuggestedPair("a", "b", PHRASE, 100.0)
     ]
 
 

@@ -466,3 +466,23 @@ def test_hostile_labels_are_inert_on_the_page(english, staff, consultation):
     page = english.get(url("suggestions", consultation)).text
     assert "<script>alert" not in page
     assert "&lt;script&gt;" in page
+
+
+def test_a_phrase_is_suggested_into_its_last_word_even_with_more_respondents(
+    consultation, english, staff
+):
+    """Issue 14: "fler bostad" / "bostad" and "levande stadskärna" / "stadskärna"."""
+    kw(consultation, "bostad", 4)
+    kw(consultation, "fler bostad", 9)
+    kw(consultation, "stadskärna", 6)
+    kw(consultation, "levande stadskärna", 2)
+    suggestions.merge_suggestions_recompute(consultation_id=consultation.pk)
+    page = selectors.merge_suggestions(consultation)
+    assert [(s.merge.base_form, s.keep.base_form, s.reason) for s in page.object_list] == [
+        ("fler bostad", "bostad", "phrase"),
+        ("levande stadskärna", "stadskärna", "phrase"),
+    ]
+    english.force_login(staff)
+    text = english.get(url("suggestions", consultation)).text
+    assert "A phrase of the same word" in text
+    assert "Merge “fler bostad” into “bostad”" in text

@@ -318,15 +318,27 @@ def test_a_row_lists_a_bounded_number_of_merged_keywords(client, staff, consulta
     assert "and 3 more" in client.get(url("list", consultation)).text
 
 
-def test_the_merge_target_choices_are_bounded_to_the_page_and_the_ticked(
-    client, staff, consultation, monkeypatch
-):
-    monkeypatch.setattr(selectors, "ROWS_PER_PAGE", 2)
+def test_the_merge_review_offers_only_the_ticked_keywords(client, staff, consultation):
     made = grow(consultation, 6)
     client.force_login(staff)
-    page = client.get(url("list", consultation), {"keywords": f"{made[-1].pk}:1"}).text
-    options = page.split('id="id_into"')[1].split("</select>")[0]
-    assert options.count("<option") == 1 + 2 + 1  # the prompt, the page, the ticked one
+    ticks = [f"{made[0].pk}:1", f"{made[-1].pk}:1"]
+    selected = client.post(url("select", consultation), {"keywords": ticks, "review": "1"})
+    page = client.get(selected["Location"]).text
+    assert page.count('type="radio" name="into"') == 2
+    assert f'value="{made[0].pk}"' in page and f'value="{made[-1].pk}"' in page
+    assert f'value="{made[1].pk}"' not in page
+
+
+def test_the_merge_review_needs_two_ticked_keywords_and_sends_back_only_to_the_workbench(
+    client, staff, consultation
+):
+    made = grow(consultation, 2)
+    client.force_login(staff)
+    response = client.get(
+        url("merge_review", consultation),
+        {"keywords": [f"{made[0].pk}:1"], "next": "https://evil.example/"},
+    )
+    assert response["Location"] == url("list", consultation)
 
 
 def test_search_uses_the_trigram_index_on_postgresql(consultation):
