@@ -182,3 +182,22 @@ def test_a_full_game_keyboard_only_without_javascript(new_context, round):
         .values_list("choice", flat=True)
     )
     assert choices == [SortChoice.NOT_WANT, SortChoice.NOT_WANT, SortChoice.WANT]
+
+
+def test_the_staff_sorting_pages_have_no_axe_violations(new_context, round, staff):
+    from .conftest import sign_in
+
+    player = services.sort_participant_start(round=round, channel="online", device_class="phone")
+    services.sort_vote_cast(participant=player, item_id=player.deck[0], choice=1)
+    problems = []
+    for language in ("sv", "en"):
+        page = new_context(language=language).new_page()
+        sign_in(page, staff.email)
+        for path in (
+            f"/workspace/norrkoping/processes/{round.process.pk}/sorting/",
+            f"/workspace/norrkoping/processes/{round.process.pk}/sorting/{round.pk}/",
+        ):
+            response = page.goto(path)
+            assert response.status == 200, path
+            problems += axe_violations(page)
+    assert not problems, "\n".join(problems)
