@@ -669,3 +669,38 @@ class MergeSuggestionState(models.Model):
 
     def __str__(self):
         return f"{self.consultation_id}: {self.computed_at}"
+
+
+# The sorting game's models live with the game (keywords/sorting/); imported here by name so
+# Django registers them with the keywords app.
+from keywords.sorting.models import (  # noqa: E402
+    DeviceClass,
+    DevicePlaceKind,
+    SortChannel,
+    SortChoice,
+    SortGroupCount,
+    SortGroupSession,
+    SortingDevice,
+    SortingRound,
+    SortingRoundItem,
+    SortParticipant,
+    SortParticipantTargetGroup,
+    SortVote,
+    SortVoteBatch,
+)
+
+__all__ = [
+    "DeviceClass",
+    "DevicePlaceKind",
+    "SortChannel",
+    "SortChoice",
+    "SortGroupCount",
+    "SortGroupSession",
+    "SortingDevice",
+    "SortingRound",
+    "SortingRoundItem",
+    "SortParticipant",
+    "SortParticipantTargetGroup",
+    "SortVote",
+    "SortVoteBatch",
+]
