@@ -703,3 +703,8 @@ __all__ = [
     "SortVote",
     "SortVoteBatch",
 ]
+
+# The sorting game's stored results (keywords/sorting/result_models.py), registered likewise.
+from keywords.sorting.result_models import SortResultSnapshot  # noqa: E402
+
+__all__ += ["SortResultSnapshot"]
