@@ -1,15 +1,16 @@
-from django.urls import path
+from django.urls import include, path
 
 from keywords.councillors import views as round_views
 from keywords.curation import views
 from keywords.extraction import views as extraction_views
+from keywords.sorting import views_results as sorting_results
 
 app_name = "keywords"
 
 _base = "<slug:municipality_slug>/consultations/<int:pk>/keywords/"
 _mine = "<slug:municipality_slug>/councillor-rounds/<int:round_pk>/"
 
-urlpatterns = [
+staff_patterns = [
     path(_base, views.keyword_list, name="list"),
     path(f"{_base}rebuild/", extraction_views.keyword_rebuild, name="rebuild"),
     path(f"{_base}runs/<int:run_pk>/", extraction_views.run_progress, name="run"),
@@ -63,3 +64,38 @@ urlpatterns = [
         name="councillor_withdraw",
     ),
 ]
+
+# The sorting round's results (keywords/sorting/views_results.py): staff and public pages,
+# exports, and the progress of an aggregation.
+_results = "<slug:municipality_slug>/processes/<int:pk>/sorting/<int:round_pk>/results/"
+staff_patterns += [
+    path(_results, sorting_results.sorting_results, name="sorting_results"),
+    path(
+        f"{_results}compute/",
+        sorting_results.sorting_results_compute,
+        name="sorting_results_compute",
+    ),
+    path(
+        f"{_results}runs/<int:snapshot_pk>/",
+        sorting_results.sorting_results_run,
+        name="sorting_results_run",
+    ),
+    path(
+        f"{_results}export.<str:fmt>",
+        sorting_results.sorting_results_export,
+        name="sorting_results_export",
+    ),
+]
+_public_results = "m/<slug:municipality_slug>/<slug:process_slug>/sort/<int:round_pk>/results/"
+public_results_patterns = [
+    path(_public_results, sorting_results.sorting_results_public, name="sorting_results_public"),
+    path(
+        f"{_public_results}export.<str:fmt>",
+        sorting_results.sorting_results_public_export,
+        name="sorting_results_public_export",
+    ),
+]
+
+# Staff pages live under /workspace/, the residents' pages beside the other public ones;
+# one namespace for both.
+urlpatterns = [path("workspace/", include(staff_patterns)), *public_results_patterns]
