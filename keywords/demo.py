@@ -17,6 +17,7 @@ from keywords.extraction.services import answer_keywords_extract
 from visionportal.models import Membership, Role, User
 
 from .models import Keyword
+from .sorting.results_demo import extend_demo as sorting_results_demo
 
 # (channel, age band, keep, leave, miss): in the words residents used in 2015.
 ANSWERS = [
@@ -84,7 +85,7 @@ def extend_demo(municipalities):
     # the demo councillor can strike and add, and staff can close it and publish version 2.
     # It was opened on the first day of the 2015 timeline's councillors' phase (a round
     # opens only during one, visionportal.phases) and is still open: its last day is ahead.
-    councillors.keyword_list_publish(
+    published = councillors.keyword_list_publish(
         consultation=consultation, by=staff, note="Den sammanställda listan före rundan."
     )
     first = councillors.round_open(
@@ -106,3 +107,6 @@ def extend_demo(municipalities):
     councillors.proposal_add(
         round=first, councillor=other, label="Hållbar tillväxt", reason="Saknas helt."
     )
+
+    # The residents' sorting of the published list in 2015, closed, with its results.
+    sorting_results_demo(consultation=consultation, keyword_list=published, staff=staff)
