@@ -214,8 +214,9 @@ def rank_items(
     generator = random.Random(seed)  # noqa: S311 (statistical draws, not secrets)
     posteriors = [(c.wants + BETA_PRIOR, c.not_wants + BETA_PRIOR) for c in counts]
     contenders = _contenders(posteriors, top)
+    draw = {i: _drawer(generator, *posteriors[i]) for i in contenders}
     for _ in range(draws if counts else 0):
-        drawn = {i: generator.betavariate(*posteriors[i]) for i in contenders}
+        drawn = {i: sample() for i, sample in draw.items()}
         for i in sorted(drawn, key=drawn.__getitem__, reverse=True)[:top]:
             in_top[i] += 1
     return [
@@ -230,6 +231,21 @@ def rank_items(
         )
         for rank, i in enumerate(order, start=1)
     ]
+
+
+# From this many pseudo-answers on each side, a Beta posterior is drawn as the normal with
+# its mean and variance: the two differ by less than 0.01 in any quantile there (skewness
+# below 0.2), far less than the draws' own noise in P(top 10), and a normal draw costs a
+# third of a Beta draw (two gamma draws), which matters at 200 keywords × 1,000s of draws.
+NORMAL_DRAWS_FROM = 30.0
+
+
+def _drawer(generator: random.Random, a: float, b: float):
+    if min(a, b) < NORMAL_DRAWS_FROM:
+        return lambda: generator.betavariate(a, b)
+    mean = a / (a + b)
+    spread = math.sqrt(a * b / ((a + b) ** 2 * (a + b + 1.0)))
+    return lambda: generator.gauss(mean, spread)
 
 
 def _contenders(posteriors: Sequence[tuple[float, float]], top: int) -> list[int]:
