@@ -3,6 +3,8 @@ from django.urls import include, path
 from keywords.councillors import views as round_views
 from keywords.curation import views
 from keywords.extraction import views as extraction_views
+from keywords.sorting import public_views as sort_views
+from keywords.sorting import staff_views as sorting_staff
 from keywords.sorting import views_results as sorting_results
 
 app_name = "keywords"
@@ -65,9 +67,37 @@ staff_patterns = [
     ),
 ]
 
+# The sorting game (keywords/sorting/): staff pages per process, and the residents' game.
+_sorting = "<slug:municipality_slug>/processes/<int:pk>/sorting/"
+staff_patterns += [
+    path(_sorting, sorting_staff.sorting_rounds, name="sorting_rounds"),
+    path(f"{_sorting}new/", sorting_staff.sorting_round_new, name="sorting_round_new"),
+    path(f"{_sorting}<int:round_pk>/", sorting_staff.sorting_round, name="sorting_round"),
+    path(
+        f"{_sorting}<int:round_pk>/open/",
+        sorting_staff.sorting_round_open,
+        name="sorting_round_open",
+    ),
+    path(
+        f"{_sorting}<int:round_pk>/close/",
+        sorting_staff.sorting_round_close,
+        name="sorting_round_close",
+    ),
+]
+
+_play = "m/<slug:municipality_slug>/<slug:process_slug>/sort/<int:round_pk>/"
+public_patterns = [
+    path(_play, sort_views.sort_play, name="sort_play"),
+    # Under the game's path, so the player's cookie (scoped to it) travels with these.
+    path(f"{_play}start/", sort_views.sort_start, name="sort_start"),
+    path(f"{_play}vote/", sort_views.sort_vote, name="sort_vote"),
+    path(f"{_play}undo/", sort_views.sort_undo, name="sort_undo"),
+    path(f"{_play}finish/", sort_views.sort_finish, name="sort_finish"),
+]
+
 # The sorting round's results (keywords/sorting/views_results.py): staff and public pages,
 # exports, and the progress of an aggregation.
-_results = "<slug:municipality_slug>/processes/<int:pk>/sorting/<int:round_pk>/results/"
+_results = f"{_sorting}<int:round_pk>/results/"
 staff_patterns += [
     path(_results, sorting_results.sorting_results, name="sorting_results"),
     path(
@@ -86,11 +116,10 @@ staff_patterns += [
         name="sorting_results_export",
     ),
 ]
-_public_results = "m/<slug:municipality_slug>/<slug:process_slug>/sort/<int:round_pk>/results/"
-public_results_patterns = [
-    path(_public_results, sorting_results.sorting_results_public, name="sorting_results_public"),
+public_patterns += [
+    path(f"{_play}results/", sorting_results.sorting_results_public, name="sorting_results_public"),
     path(
-        f"{_public_results}export.<str:fmt>",
+        f"{_play}results/export.<str:fmt>",
         sorting_results.sorting_results_public_export,
         name="sorting_results_public_export",
     ),
@@ -98,4 +127,4 @@ public_results_patterns = [
 
 # Staff pages live under /workspace/, the residents' pages beside the other public ones;
 # one namespace for both.
-urlpatterns = [path("workspace/", include(staff_patterns)), *public_results_patterns]
+urlpatterns = [path("workspace/", include(staff_patterns)), *public_patterns]

@@ -25,7 +25,6 @@ from .models import (
     SortGroupCount,
     SortGroupSession,
     SortingDevice,
-    SortingRound,
     SortingRoundItem,
     SortParticipant,
     SortVote,
@@ -71,31 +70,13 @@ def _answer(rng, appeal, age) -> int:
     return 1 if rng.random() < 1.0 / (1.0 + math.exp(-logit)) else -1
 
 
-def extend_demo(*, consultation, keyword_list, staff):
+def extend_demo(*, round, staff):
+    """Votes for the demo's closed 2015 round (keywords.demo creates it), then its results."""
     rng = random.Random(2015)  # noqa: S311 (demo data, not secrets)
-    tz = timezone.get_current_timezone()
-    opens = datetime.datetime(2015, 8, 1, 8, tzinfo=tz)
-    closes = datetime.datetime(2015, 10, 31, 20, tzinfo=tz)
-    items = list(keyword_list.items.order_by("position", "pk"))
+    opens, closes = round.opens_at, round.closes_at
+    items = list(round.keyword_list.items.order_by("position", "pk"))
     if len(items) < 2:
         return None
-    round = SortingRound.objects.create(
-        process=consultation.process,
-        keyword_list=keyword_list,
-        title="Sortera nyckelorden 2015",
-        intro="Vilka ord ska känneteckna Norrköping 2035? Sortera korten: ska, ska inte, "
-        "eller hoppa över.",
-        opens_at=opens,
-        closes_at=closes,
-        deck_size=min(10, len(items)),
-        kiosk_open=True,
-        workplace_open=True,
-        created_by=staff,
-        opened_at=opens,
-        opened_by=staff,
-        closed_at=closes,
-        closed_by=staff,
-    )
     appeal = _appeal(rng, [i.label for i in items])
     shown = dict.fromkeys((i.pk for i in items), 0)
     players, answers = [], []
@@ -160,10 +141,6 @@ def extend_demo(*, consultation, keyword_list, staff):
         device.save(update_fields=["votes"])
     _meeting(rng, round, items, appeal, staff)
     round_items = list(SortingRoundItem.objects.filter(round=round))
-    if not round_items:
-        round_items = SortingRoundItem.objects.bulk_create(
-            SortingRoundItem(round=round, item=item) for item in items
-        )
     for round_item in round_items:
         round_item.times_shown = shown[round_item.item_id]
     SortingRoundItem.objects.bulk_update(round_items, ["times_shown"])
