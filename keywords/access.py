@@ -12,7 +12,14 @@ from django.shortcuts import get_object_or_404
 
 from consultations.models import Consultation
 
-from .models import CouncillorProposal, CouncillorRound, ExtractionRun, Keyword, KeywordAction
+from .models import (
+    CouncillorProposal,
+    CouncillorRound,
+    ExtractionRun,
+    Keyword,
+    KeywordAction,
+    SortingRound,
+)
 
 
 def keyword_of(consultation: Consultation, keyword_pk: int) -> Keyword:
@@ -43,4 +50,27 @@ def own_proposal(request, round: CouncillorRound, proposal_pk: int) -> Councillo
     for them (404)."""
     return get_object_or_404(
         CouncillorProposal, pk=proposal_pk, round=round, councillor=request.user
+    )
+
+
+def sorting_round_for_member(request, round_pk: int, process) -> SortingRound:
+    """A sorting round of the member's process, or 404 (also another municipality's)."""
+    return get_object_or_404(
+        SortingRound.objects.select_related("keyword_list__consultation", "process"),
+        pk=round_pk,
+        process=process,
+        process__municipality=request.municipality,
+    )
+
+
+def public_sorting_round(*, municipality_slug: str, process_slug: str, pk: int) -> SortingRound:
+    """An opened round of a published process of a public municipality, or 404; with the
+    process's phases (its status depends on them) and the list's consultation (its areas)."""
+    return get_object_or_404(
+        SortingRound.objects.public()
+        .select_related("process__municipality", "keyword_list__consultation")
+        .prefetch_related("process__phases"),
+        pk=pk,
+        process__slug=process_slug,
+        process__municipality__slug=municipality_slug,
     )

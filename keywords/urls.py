@@ -1,15 +1,17 @@
-from django.urls import path
+from django.urls import include, path
 
 from keywords.councillors import views as round_views
 from keywords.curation import views
 from keywords.extraction import views as extraction_views
+from keywords.sorting import public_views as sort_views
+from keywords.sorting import staff_views as sorting_staff
 
 app_name = "keywords"
 
 _base = "<slug:municipality_slug>/consultations/<int:pk>/keywords/"
 _mine = "<slug:municipality_slug>/councillor-rounds/<int:round_pk>/"
 
-urlpatterns = [
+staff_patterns = [
     path(_base, views.keyword_list, name="list"),
     path(f"{_base}rebuild/", extraction_views.keyword_rebuild, name="rebuild"),
     path(f"{_base}runs/<int:run_pk>/", extraction_views.run_progress, name="run"),
@@ -63,3 +65,35 @@ urlpatterns = [
         name="councillor_withdraw",
     ),
 ]
+
+# The sorting game (keywords/sorting/): staff pages per process, and the residents' game.
+_sorting = "<slug:municipality_slug>/processes/<int:pk>/sorting/"
+staff_patterns += [
+    path(_sorting, sorting_staff.sorting_rounds, name="sorting_rounds"),
+    path(f"{_sorting}new/", sorting_staff.sorting_round_new, name="sorting_round_new"),
+    path(f"{_sorting}<int:round_pk>/", sorting_staff.sorting_round, name="sorting_round"),
+    path(
+        f"{_sorting}<int:round_pk>/open/",
+        sorting_staff.sorting_round_open,
+        name="sorting_round_open",
+    ),
+    path(
+        f"{_sorting}<int:round_pk>/close/",
+        sorting_staff.sorting_round_close,
+        name="sorting_round_close",
+    ),
+]
+
+_play = "m/<slug:municipality_slug>/<slug:process_slug>/sort/<int:round_pk>/"
+public_patterns = [
+    path(_play, sort_views.sort_play, name="sort_play"),
+    # Under the game's path, so the player's cookie (scoped to it) travels with these.
+    path(f"{_play}start/", sort_views.sort_start, name="sort_start"),
+    path(f"{_play}vote/", sort_views.sort_vote, name="sort_vote"),
+    path(f"{_play}undo/", sort_views.sort_undo, name="sort_undo"),
+    path(f"{_play}finish/", sort_views.sort_finish, name="sort_finish"),
+]
+
+# Staff pages live under /workspace/, the residents' pages beside the other public ones;
+# one namespace for both.
+urlpatterns = [path("workspace/", include(staff_patterns)), *public_patterns]

@@ -80,7 +80,7 @@ urlpatterns = [
     path("", include("consultations.urls")),
     path("workspace/", include(workspace_patterns)),
     path("workspace/", include("consultations.staff_urls")),
-    path("workspace/", include("keywords.urls")),
+    path("", include("keywords.urls")),
     # Before allauth's own: the same URL and name, with a clear answer when mail is down.
     path("accounts/password/reset/", accounts.password_reset, name="account_reset_password"),
     path("accounts/", include("allauth.urls")),

@@ -1,0 +1,207 @@
+"""The residents' sorting game, online: one card at a time.
+
+Without JavaScript every card is a plain form whose POST redirects back to the game (303),
+so a reload never resends an answer. With htmx the same forms post in the background and
+the ``game`` partial of play.html swaps in, with a polite status line saying what
+happened (an out-of-band swap into the live region that stays on the page).
+
+The player is a random token in a signed cookie scoped to the round's path: no account,
+no session row, nothing personal. A lost or expired cookie means a new game; the page says
+so rather than failing.
+"""
+
+from django.contrib import messages
+from django.core import signing
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from keywords.access import public_sorting_round
+
+from . import selectors, services
+from .devices import device_class
+from .forms import FinishForm, VoteForm
+from .models import SortChannel, SortParticipant
+
+COOKIE = "vp_sort"
+# Long enough for a round that runs for weeks; the token is worthless once it closes.
+COOKIE_MAX_AGE = 60 * 60 * 24 * 90
+
+
+def _play_url(round) -> str:
+    return reverse(
+        "keywords:sort_play", args=[round.process.municipality.slug, round.process.slug, round.pk]
+    )
+
+
+def _salt(round) -> str:
+    return f"keywords.sorting.player.{round.pk}"
+
+
+def _participant(request, round) -> SortParticipant | None:
+    try:
+        token = request.get_signed_cookie(COOKIE, salt=_salt(round), max_age=COOKIE_MAX_AGE)
+    except (KeyError, signing.BadSignature):
+        return None
+    return SortParticipant.objects.filter(
+        token=token, round=round, channel=SortChannel.ONLINE
+    ).first()
+
+
+def _round(municipality_slug, process_slug, round_pk):
+    return public_sorting_round(
+        municipality_slug=municipality_slug, process_slug=process_slug, pk=round_pk
+    )
+
+
+def _context(request, round, participant, *, finish_form=None, announcement="", error=""):
+    status = round.status()
+    context = {
+        "round": round,
+        "process": round.process,
+        "municipality": round.process.municipality,
+        "status": status,
+        "online_open": round.online_open,
+        "participant": participant,
+        "results_url": selectors.public_results_url(round),
+        "announcement": announcement,
+        "error": error,
+        "refusal": services.refusal_for_status(status) if status != "open" else "",
+    }
+    if participant is not None:
+        participant.round = round
+        state = selectors.game_state(participant)
+        context["state"] = state
+        if state.card is None and participant.finished_at is None:
+            context["finish_form"] = finish_form or FinishForm(round=round)
+    return context
+
+
+def _respond(request, round, participant, **kwargs):
+    """After a POST: the game partial for htmx, else back to the page (303)."""
+    if request.htmx:
+        context = _context(request, round, participant, **kwargs)
+        response = render(request, "keywords/sorting/play.html#game", context)
+        patch_vary_headers(response, ("HX-Request",))
+        return response
+    if kwargs.get("error"):
+        messages.error(request, kwargs["error"])
+    return redirect(_play_url(round), permanent=False)
+
+
+def _lost(request, round):
+    """A POST without a (valid) player cookie: the game expired or cookies were cleared."""
+    messages.info(
+        request,
+        _(
+            "We could not find your game: it may have expired, or cookies were cleared. "
+            "You can start a new game."
+        ),
+    )
+    if request.htmx:
+        return HttpResponseClientRedirect(_play_url(round))
+    return redirect(_play_url(round))
+
+
+@require_GET
+def sort_play(request, municipality_slug, process_slug, round_pk):
+    round = _round(municipality_slug, process_slug, round_pk)
+    participant = _participant(request, round)
+    response = render(request, "keywords/sorting/play.html", _context(request, round, participant))
+    # The page shows this player's card: never from a shared cache.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+def sort_start(request, municipality_slug, process_slug, round_pk):
+    round = _round(municipality_slug, process_slug, round_pk)
+    participant = _participant(request, round)
+    if participant is None or participant.finished_at is not None:
+        try:
+            participant = services.sort_participant_start(
+                round=round,
+                channel=SortChannel.ONLINE,
+                device_class=device_class(request.headers.get("User-Agent")),
+            )
+        except services.SortingError as error:
+            messages.error(request, error.message)
+            return redirect(_play_url(round))
+    # A double click on "Start" finds the game the first click started (its cookie came back).
+    response = redirect(_play_url(round))
+    response.set_signed_cookie(
+        COOKIE,
+        str(participant.token),
+        salt=_salt(round),
+        max_age=COOKIE_MAX_AGE,
+        path=_play_url(round),
+        secure=request.is_secure(),
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+@require_POST
+def sort_vote(request, municipality_slug, process_slug, round_pk):
+    round = _round(municipality_slug, process_slug, round_pk)
+    participant = _participant(request, round)
+    if participant is None:
+        return _lost(request, round)
+    participant.round = round
+    form = VoteForm(request.POST)
+    if not form.is_valid():
+        return _respond(request, round, participant, error=_("Choose one of the answers."))
+    try:
+        services.sort_vote_cast(
+            participant=participant,
+            item_id=form.cleaned_data["item"],
+            choice=form.cleaned_data["choice"],
+        )
+    except services.SortingError as error:
+        return _respond(request, round, participant, error=error.message)
+    return _respond(request, round, participant, announcement=_("Answer saved."))
+
+
+@require_POST
+def sort_undo(request, municipality_slug, process_slug, round_pk):
+    round = _round(municipality_slug, process_slug, round_pk)
+    participant = _participant(request, round)
+    if participant is None:
+        return _lost(request, round)
+    participant.round = round
+    try:
+        undone = services.sort_vote_undo(participant=participant)
+    except services.SortingError as error:
+        return _respond(request, round, participant, error=error.message)
+    announcement = _("Last answer undone.") if undone else _("There is nothing to undo.")
+    return _respond(request, round, participant, announcement=announcement)
+
+
+@require_POST
+def sort_finish(request, municipality_slug, process_slug, round_pk):
+    round = _round(municipality_slug, process_slug, round_pk)
+    participant = _participant(request, round)
+    if participant is None:
+        return _lost(request, round)
+    participant.round = round
+    form = FinishForm(request.POST, round=round)
+    if not form.is_valid():
+        if request.htmx:
+            return _respond(request, round, participant, finish_form=form)
+        response = render(
+            request,
+            "keywords/sorting/play.html",
+            _context(request, round, participant, finish_form=form),
+            status=400,
+        )
+        return response
+    try:
+        services.sort_participant_finish(participant=participant, **form.profile())
+    except services.SortingError as error:
+        return _respond(request, round, participant, error=error.message)
+    participant.refresh_from_db(fields=["finished_at"])
+    return _respond(request, round, participant, announcement=_("Thank you! Your game is done."))

@@ -1,0 +1,340 @@
+"""Writing the sorting game: rounds (staff) and plays (residents).
+
+Decisions, so the views, the kiosk and the results can rely on them:
+
+- **A round is on one published list version of a consultation of its own process**; its
+  items (SortingRoundItem) are fixed when it is created, one per list item. The list cannot
+  change once the round is opened: the votes name its items.
+- **Opening is gated by the phases** (visionportal.phases, SORT_KEYWORDS), as the
+  councillors' round is; taking votes needs the round open by its dates *and* such a phase
+  running (SortingRound.status), so residents see a clear page outside it.
+- **Dealing** (sort_deck_deal) weighs each item by 1/(times shown + 1) and counts the
+  exposure in the same transaction; nothing about answers goes in.
+- **One answer per player and card**: answering a card again replaces the answer (a double
+  submit of the same answer changes nothing); undo deletes the player's latest answer, so
+  that card is the next one shown again. Finished plays take no more answers.
+- Refusals raise SortingError with a translated message for the person who tried.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+import uuid
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from consultations import profile
+from consultations.models import AgeBand, TargetGroup
+from visionportal.models import VisionProcess
+from visionportal.phases import Capability, process_allows, refusal_reason
+from visionportal.services import version_check, versioned_save
+
+from . import dealing
+from .models import (
+    DECK_SIZE_MAX,
+    SortChannel,
+    SortChoice,
+    SortingDevice,
+    SortingRound,
+    SortingRoundItem,
+    SortParticipant,
+    SortParticipantTargetGroup,
+    SortVote,
+)
+
+TITLE_MAX = 200
+INTRO_MAX = 5000
+
+# The settings staff may change with sorting_round_update (and give to create).
+ROUND_SETTINGS = (
+    "title",
+    "intro",
+    "opens_at",
+    "closes_at",
+    "deck_size",
+    "offer_skip",
+    "online_open",
+    "kiosk_open",
+    "workplace_open",
+    "ask_age_band",
+    "ask_area",
+    "ask_target_groups",
+)
+
+_system_random = random.SystemRandom()
+
+
+class SortingError(Exception):
+    def __init__(self, message):
+        self.message = message
+        super().__init__(message)
+
+
+def _clean_settings(fields: dict, *, items: int) -> dict:
+    fields = dict(fields)
+    title = " ".join(str(fields.get("title") or "").split())
+    if not title:
+        raise SortingError(_("Give the round a title."))
+    if len(title) > TITLE_MAX:
+        raise SortingError(
+            _("Shorten the title to at most %(max)d characters.") % {"max": TITLE_MAX}
+        )
+    fields["title"] = title
+    intro = str(fields.get("intro") or "").replace("\x00", "").strip()
+    if len(intro) > INTRO_MAX:
+        raise SortingError(
+            _("Shorten the introduction to at most %(max)d characters.") % {"max": INTRO_MAX}
+        )
+    fields["intro"] = intro
+    opens_at, closes_at = fields.get("opens_at"), fields.get("closes_at")
+    if opens_at is None or closes_at is None:
+        raise SortingError(_("Give the round an opening and a closing time."))
+    if closes_at <= opens_at:
+        raise SortingError(_("The round must close after it opens."))
+    deck_size = fields.get("deck_size")
+    if deck_size is None or not 1 <= deck_size <= DECK_SIZE_MAX:
+        raise SortingError(
+            _("Each player sorts between 1 and %(max)d keywords.") % {"max": DECK_SIZE_MAX}
+        )
+    if deck_size > items:
+        raise SortingError(
+            _("The list has %(items)d keywords: each player can sort at most that many.")
+            % {"items": items}
+        )
+    return fields
+
+
+@transaction.atomic
+def sorting_round_create(*, process: VisionProcess, keyword_list, by, **fields) -> SortingRound:
+    """A draft round on `keyword_list` (a published version of a consultation of
+    `process`), with one SortingRoundItem per list item. Settings: ROUND_SETTINGS; the
+    model's defaults for those not given."""
+    unknown = set(fields) - set(ROUND_SETTINGS)
+    if unknown:
+        raise ValueError(f"not round settings: {sorted(unknown)}")
+    if keyword_list.consultation.process_id != process.pk:
+        raise SortingError(_("That keyword list belongs to another process."))
+    items = list(keyword_list.items.values_list("pk", flat=True))
+    if not items:
+        raise SortingError(_("That keyword list is empty: there is nothing to sort."))
+    fields.setdefault("deck_size", min(20, len(items)))
+    fields = _clean_settings(fields, items=len(items))
+    round = SortingRound(process=process, keyword_list=keyword_list, created_by=by, **fields)
+    round.save()
+    SortingRoundItem.objects.bulk_create(SortingRoundItem(round=round, item_id=pk) for pk in items)
+    return round
+
+
+@transaction.atomic
+def sorting_round_update(*, round: SortingRound, expected_version: int | None, **fields):
+    """Save staff's settings, refused (StaleVersion) over a colleague's newer save."""
+    unknown = set(fields) - set(ROUND_SETTINGS)
+    if unknown:
+        raise ValueError(f"not round settings: {sorted(unknown)}")
+    current = SortingRound.objects.select_for_update().get(pk=round.pk)
+    version_check(current, expected_version)
+    items = SortingRoundItem.objects.filter(round=current).count()
+    merged = {name: getattr(current, name) for name in ROUND_SETTINGS} | fields
+    for name, value in _clean_settings(merged, items=items).items():
+        setattr(current, name, value)
+    versioned_save(current)
+    return current
+
+
+@transaction.atomic
+def sorting_round_open(*, round: SortingRound, by, at: datetime.datetime | None = None):
+    """Open the round for votes (from its opening time). Only while the process has a
+    running phase that enables sorting; opening an open round changes nothing."""
+    at = at or timezone.now()
+    current = SortingRound.objects.select_for_update().select_related("process").get(pk=round.pk)
+    if current.closed_at is not None:
+        raise SortingError(_("This round is closed. Create a new round to sort again."))
+    if current.opened_at is not None:
+        return current
+    if not process_allows(current.process, Capability.SORT_KEYWORDS, at=at):
+        raise SortingError(
+            _("The round cannot open now. %(reason)s")
+            % {"reason": refusal_reason(current.process, Capability.SORT_KEYWORDS, at=at)}
+        )
+    current.opened_at, current.opened_by = at, by
+    versioned_save(current, update_fields=["opened_at", "opened_by"])
+    return current
+
+
+@transaction.atomic
+def sorting_round_close(*, round: SortingRound, by, at: datetime.datetime | None = None):
+    """Close the round: it takes no more votes on any channel. Closing twice is a no-op."""
+    current = SortingRound.objects.select_for_update().get(pk=round.pk)
+    if current.opened_at is None:
+        raise SortingError(_("This round was never opened; there is nothing to close."))
+    if current.closed_at is None:
+        current.closed_at, current.closed_by = at or timezone.now(), by
+        versioned_save(current, update_fields=["closed_at", "closed_by"])
+    return current
+
+
+def refusal_for_status(status: str) -> str:
+    return {
+        "draft": _("This round has not been opened yet."),
+        "upcoming": _("This round has not opened yet."),
+        "outside_phase": _("This round is not taking answers at the moment."),
+        "closed": _("This round is closed. Thank you for your interest!"),
+    }.get(status, _("This round is not taking answers."))
+
+
+def _check_open(round: SortingRound, channel: str, at) -> None:
+    status = round.status(at)
+    if status != "open":
+        raise SortingError(refusal_for_status(status))
+    if not round.channel_open(channel):
+        raise SortingError(_("This round is not taking answers this way at the moment."))
+
+
+def sort_deck_deal(
+    *, round: SortingRound, size: int | None = None, rng: random.Random | None = None
+) -> list[int]:
+    """A deck of KeywordListItem ids for one player (see dealing.deal), counting the
+    exposure of the dealt items. Call inside the transaction that stores the deck."""
+    size = round.deck_size if size is None else size
+    shown = dict(SortingRoundItem.objects.filter(round=round).values_list("item_id", "times_shown"))
+    deck = dealing.deal(shown, size, rng or _system_random)
+    if deck:
+        SortingRoundItem.objects.filter(round=round, item_id__in=deck).update(
+            times_shown=F("times_shown") + 1
+        )
+    return deck
+
+
+@transaction.atomic
+def sort_participant_start(
+    *,
+    round: SortingRound,
+    channel: str,
+    device_class: str,
+    device: SortingDevice | None = None,
+    rng: random.Random | None = None,
+    at: datetime.datetime | None = None,
+) -> SortParticipant:
+    """A new play with its deck dealt. Kiosk plays name their (not retired) device."""
+    at = at or timezone.now()
+    _check_open(round, channel, at)
+    if channel == SortChannel.KIOSK:
+        if device is None or device.round_id != round.pk or device.retired_at is not None:
+            raise SortingError(_("This kiosk is no longer in use."))
+    elif device is not None:
+        raise ValueError("only kiosk plays have a device")
+    return SortParticipant.objects.create(
+        round=round,
+        token=uuid.uuid4(),
+        channel=channel,
+        device=device,
+        device_class=device_class,
+        deck=sort_deck_deal(round=round, rng=rng),
+        started_at=at,
+    )
+
+
+def _check_playing(participant: SortParticipant, at) -> None:
+    if participant.finished_at is not None:
+        raise SortingError(_("You have already finished this game. Thank you!"))
+    _check_open(participant.round, participant.channel, at)
+
+
+def sort_vote_cast(
+    *,
+    participant: SortParticipant,
+    item_id: int,
+    choice: int,
+    at: datetime.datetime | None = None,
+    batch=None,
+) -> SortVote:
+    """The player's answer to one card of their deck; replaces an earlier answer to it.
+    The same answer again (a double submit) changes nothing."""
+    at = at or timezone.now()
+    _check_playing(participant, at)
+    if choice not in SortChoice.values:
+        raise SortingError(_("Choose one of the answers."))
+    if choice == SortChoice.SKIP and not participant.round.offer_skip:
+        raise SortingError(_("This round has no “skip”: choose one of the answers."))
+    try:
+        position = participant.deck.index(item_id) + 1
+    except ValueError:
+        raise SortingError(_("That keyword is not in your game.")) from None
+    with transaction.atomic():
+        vote, created = SortVote.objects.select_for_update().get_or_create(
+            participant=participant,
+            item_id=item_id,
+            defaults={
+                "round_id": participant.round_id,
+                "channel": participant.channel,
+                "choice": choice,
+                "position": position,
+                "cast_at": at,
+                "batch": batch,
+            },
+        )
+        if not created and vote.choice != choice:
+            vote.choice, vote.cast_at = choice, at
+            vote.save(update_fields=["choice", "cast_at"])
+    return vote
+
+
+@transaction.atomic
+def sort_vote_undo(
+    *, participant: SortParticipant, at: datetime.datetime | None = None
+) -> SortVote | None:
+    """Take back the player's latest answer (None when there is none): that card is shown
+    again next."""
+    _check_playing(participant, at or timezone.now())
+    vote = (
+        SortVote.objects.select_for_update()
+        .filter(participant=participant)
+        .order_by("-cast_at", "-pk")
+        .first()
+    )
+    if vote is not None:
+        vote.delete()
+    return vote
+
+
+@transaction.atomic
+def sort_participant_finish(
+    *,
+    participant: SortParticipant,
+    age_band: str = "",
+    area: str = "",
+    target_groups: Iterable[str] = (),
+    at: datetime.datetime | None = None,
+) -> SortParticipant:
+    """End the play with the optional profile answers (only those the round asks are
+    kept). Finishing twice changes nothing: the first answers stand."""
+    at = at or timezone.now()
+    current = (
+        SortParticipant.objects.select_for_update()
+        .select_related("round__process", "round__keyword_list__consultation")
+        .get(pk=participant.pk)
+    )
+    if current.finished_at is not None:
+        return current
+    round = current.round
+    _check_open(round, current.channel, at)
+    age_band = age_band if round.ask_age_band else ""
+    area = area if round.ask_area else ""
+    groups = sorted(set(target_groups)) if round.ask_target_groups else []
+    if age_band and age_band not in AgeBand.values:
+        raise SortingError(_("Choose one of the age bands."))
+    if area and profile.area_value(round.keyword_list.consultation, area) != area:
+        raise SortingError(_("The list of areas has changed. Choose your area again."))
+    if any(group not in TargetGroup.values for group in groups):
+        raise SortingError(_("Choose only groups from the list."))
+    current.age_band, current.area, current.finished_at = age_band, area, at
+    current.save(update_fields=["age_band", "area", "finished_at"])
+    SortParticipantTargetGroup.objects.bulk_create(
+        SortParticipantTargetGroup(participant=current, group=group) for group in groups
+    )
+    return current
