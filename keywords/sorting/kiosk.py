@@ -30,6 +30,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -60,11 +61,14 @@ RESERVE_DECKS = 3
 # The most votes one upload may carry (a tablet sends each finished play at once; after a
 # long outage it sends its queue in batches of this size).
 BATCH_MAX_VOTES = 500
-# Seconds without a touch before the kiosk returns to its start screen. A play left
-# without JavaScript takes no more answers this long after its last one (plus a margin),
-# so the next visitor cannot page back into it.
+# Seconds without a touch before the kiosk asks "are you still there?", and how long
+# that question stays before the kiosk returns to its start screen (WCAG 2.2.1: a warning
+# and at least 20 seconds to continue with one touch). Settings SORTING_KIOSK_IDLE_SECONDS
+# and SORTING_KIOSK_IDLE_WARNING_SECONDS may change them. A play takes no more answers
+# this long after its last one (plus a margin), so without JavaScript (no timer) the next
+# visitor cannot carry on with, or page back into, an abandoned play either.
 IDLE_SECONDS = 90
-PLAY_EXPIRES_AFTER = datetime.timedelta(seconds=IDLE_SECONDS + 30)
+IDLE_WARNING_SECONDS = 20
 # A tablet that was offline when the round closed still delivers what was played before
 # the close, for this long.
 LATE_UPLOAD_GRACE = datetime.timedelta(days=7)
@@ -72,6 +76,18 @@ LATE_UPLOAD_GRACE = datetime.timedelta(days=7)
 
 class KioskRetired(SortingError):
     pass
+
+
+def idle_seconds() -> int:
+    return int(getattr(settings, "SORTING_KIOSK_IDLE_SECONDS", IDLE_SECONDS))
+
+
+def idle_warning_seconds() -> int:
+    return int(getattr(settings, "SORTING_KIOSK_IDLE_WARNING_SECONDS", IDLE_WARNING_SECONDS))
+
+
+def play_expires_after() -> datetime.timedelta:
+    return datetime.timedelta(seconds=idle_seconds() + idle_warning_seconds() + 30)
 
 
 def _clean_text(value, *, limit: int, empty_message: str | None, too_long: str) -> str:
@@ -206,7 +222,7 @@ def kiosk_play_expired(participant: SortParticipant, at=None) -> bool:
         .values_list("cast_at", flat=True)
         .first()
     )
-    return at - max(last or participant.started_at, participant.started_at) > PLAY_EXPIRES_AFTER
+    return at - max(last or participant.started_at, participant.started_at) > play_expires_after()
 
 
 def kiosk_next_card(participant: SortParticipant) -> tuple[int, int] | None:

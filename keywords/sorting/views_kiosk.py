@@ -5,8 +5,10 @@ decks and upload its queue (keywords/sorting/kiosk.py explains both).
 Nothing about a player is kept between players: no session, no cookie of the game (the
 play's token is in the URL of its own pages only, and a play takes no more answers once
 finished or idle, so paging back reaches nothing); every page is ``no-store`` so the
-browser's history keeps no copy either. Idle plays return to the start screen by a
-meta refresh without JavaScript, and by the script's timer with it.
+browser's history keeps no copy either. With the script, an idle play is asked "are you
+still there?" and then returns to the start screen. Without it there is no timer (a meta
+refresh would end a slow reader's game unannounced, WCAG 2.2.1): the card page shows only
+the next keyword, and the next visitor's first touch of an idle play leads to the start.
 """
 
 from __future__ import annotations
@@ -70,7 +72,8 @@ def _page(request, device, *, status=200, **context):
         "process": device.round.process,
         "state": state,
         "refusal": refusal,
-        "idle_seconds": kiosk.IDLE_SECONDS,
+        "idle_seconds": kiosk.idle_seconds(),
+        "idle_warning_seconds": kiosk.idle_warning_seconds(),
         "reserve": kiosk.RESERVE_DECKS,
         **context,
     }

@@ -16,6 +16,9 @@
   if (!root || !window.fetch || !window.localStorage || !window.crypto) return;
 
   var idleMs = parseInt(root.getAttribute("data-idle"), 10) * 1000;
+  var warningMs = parseInt(root.getAttribute("data-idle-warning"), 10) * 1000;
+  var idleNote = document.getElementById("kiosk-idle");
+  var serverPlay = root.hasAttribute("data-server-play");
   var reserveSize = parseInt(root.getAttribute("data-reserve"), 10);
   var queueKey = "vp-kiosk-queue:" + root.getAttribute("data-device");
   var queueLine = document.getElementById("kiosk-queue");
@@ -105,10 +108,26 @@
       .catch(function () { dealing = false; });
   }
 
+  /* Idle: first a warning with a "continue" button (WCAG 2.2.1), then the start screen.
+     On the plain form's card page (a play dealt by the server) the start screen is a
+     page load; the server no longer takes answers for that play after the timeout. */
   function touch() {
-    if (!play) return;
+    if (!play && !serverPlay) return;
     clearTimeout(idleTimer);
-    idleTimer = setTimeout(function () { endPlay(false); }, idleMs);
+    idleNote.hidden = true;
+    idleTimer = setTimeout(warn, idleMs);
+  }
+
+  function warn() {
+    idleNote.hidden = false;
+    idleNote.querySelector("button").focus();
+    idleTimer = setTimeout(giveUp, warningMs);
+  }
+
+  function giveUp() {
+    idleNote.hidden = true;
+    if (play) endPlay(false);
+    else window.location.assign(root.getAttribute("data-home-url"));
   }
 
   function render() {
@@ -153,6 +172,7 @@
 
   function endPlay(complete) {
     clearTimeout(idleTimer);
+    idleNote.hidden = true;
     if (play.votes.length || complete) {
       var queue = loadQueue();
       queue.push({ key: uuid4(), votes: play.votes, finished: complete ? [play.p] : [] });
@@ -196,21 +216,28 @@
       if (button.hasAttribute("data-undo")) undo();
       else if (button.hasAttribute("data-choice")) choose(parseInt(button.getAttribute("data-choice"), 10));
     });
-    document.addEventListener("keydown", function (event) {
-      touch();
-      if (!play || event.altKey || event.ctrlKey || event.metaKey) return;
-      var button = null;
-      if (event.key === "u" || event.key === "U") button = stage.querySelector("[data-undo]:not([hidden])");
-      else if (/^[123]$/.test(event.key)) button = stage.querySelectorAll("[data-choice]")[parseInt(event.key, 10) - 1];
-      if (button) {
-        event.preventDefault();
-        button.click();
-      }
-    });
-    document.addEventListener("pointerdown", touch);
   }
 
+  document.addEventListener("keydown", function (event) {
+    touch();
+    if (!play || event.altKey || event.ctrlKey || event.metaKey) return;
+    var button = null;
+    if (event.key === "u" || event.key === "U") button = stage.querySelector("[data-undo]:not([hidden])");
+    else if (/^[123]$/.test(event.key)) button = stage.querySelectorAll("[data-choice]")[parseInt(event.key, 10) - 1];
+    if (button) {
+      event.preventDefault();
+      button.click();
+    }
+  });
+  document.addEventListener("pointerdown", touch);
+  idleNote.querySelector("button").addEventListener("click", function () {
+    touch();
+    var card = (stage && stage.querySelector("[data-keyword]")) || document.querySelector(".kiosk-choice");
+    if (card) card.focus();
+  });
+
   showQueue(loadQueue());
+  touch();
   flush();
   refill();
   window.addEventListener("online", function () { flush(); refill(); });

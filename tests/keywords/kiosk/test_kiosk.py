@@ -301,7 +301,9 @@ def test_a_whole_game_with_plain_forms_returns_to_the_start(client, device):
         card = client.get(response["Location"])
         assert card.status_code == 200
         assert f"Card {n} of 4".encode() in card.content
-        assert b'http-equiv="refresh"' in card.content  # the idle reset without JavaScript
+        # No timed refresh (WCAG 2.2.1); the script's idle timer knows this is a play.
+        assert b'http-equiv="refresh"' not in card.content
+        assert b"data-server-play" in card.content
         response = client.post(
             reverse("keywords:kiosk_vote", args=[device.token, play.token]),
             {"item": item_id, "choice": 1},
@@ -335,7 +337,7 @@ def test_an_idle_play_takes_no_more_answers(client, device):
     client.post(reverse("keywords:kiosk_start", args=[device.token]))
     play = SortParticipant.objects.get(device=device)
     SortParticipant.objects.filter(pk=play.pk).update(
-        started_at=timezone.now() - kiosk.PLAY_EXPIRES_AFTER - datetime.timedelta(seconds=1)
+        started_at=timezone.now() - kiosk.play_expires_after() - datetime.timedelta(seconds=1)
     )
     response = client.post(
         reverse("keywords:kiosk_vote", args=[device.token, play.token]),
