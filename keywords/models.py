@@ -672,6 +672,7 @@ class MergeSuggestionState(models.Model):
 
 # The sorting game's models live with the game (keywords/sorting/); imported here by name so
 # Django registers them with the keywords app.
+from keywords.sorting.integrity_models import SortExclusion  # noqa: E402
 from keywords.sorting.models import (  # noqa: E402
     DeviceClass,
     DevicePlaceKind,
@@ -693,6 +694,7 @@ __all__ = [
     "DevicePlaceKind",
     "SortChannel",
     "SortChoice",
+    "SortExclusion",
     "SortGroupCount",
     "SortGroupSession",
     "SortingDevice",

@@ -128,3 +128,8 @@ public_patterns += [
 # Staff pages live under /workspace/, the residents' pages beside the other public ones;
 # one namespace for both.
 urlpatterns = [path("workspace/", include(staff_patterns)), *public_patterns]
+
+# --- Kiosks, workplace meetings, review and exclusions (keywords/sorting/kiosk_urls.py) ---
+from keywords.sorting import kiosk_urls  # noqa: E402
+
+urlpatterns += [path("workspace/", include(kiosk_urls.staff_patterns)), *kiosk_urls.public_patterns]

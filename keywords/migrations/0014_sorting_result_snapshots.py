@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('keywords', '0012_sorting_game'),
+        ('keywords', '0013_sorting_exclusion_audit'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
