@@ -16,6 +16,7 @@ from consultations.models import Answer, Channel, Consultation, Response
 from keywords.councillors import services as councillors
 from keywords.extraction.services import answer_keywords_extract
 from keywords.sorting import services as sorting
+from keywords.sorting.results_demo import extend_demo as sorting_results_demo
 from visionportal.models import Membership, Role, User
 
 from .models import Keyword
@@ -108,7 +109,10 @@ def extend_demo(municipalities):
     councillors.proposal_add(
         round=first, councillor=other, label="Hållbar tillväxt", reason="Saknas helt."
     )
-    _closed_sorting_round(consultation, staff)
+    round = _closed_sorting_round(consultation, staff)
+    if round is not None:
+        # Played online, on kiosks and at a workplace meeting, with its results snapshot.
+        sorting_results_demo(round=round, staff=staff)
 
 
 def _closed_sorting_round(consultation, staff):
@@ -118,7 +122,7 @@ def _closed_sorting_round(consultation, staff):
     keyword_list = consultation.keyword_lists.order_by("version").first()
     items = keyword_list.items.count()
     if not items:
-        return
+        return None
     opens_at = datetime.datetime(2015, 8, 1, 8, tzinfo=tz)
     round = sorting.sorting_round_create(
         process=consultation.process,
@@ -134,3 +138,4 @@ def _closed_sorting_round(consultation, staff):
         workplace_open=True,
     )
     sorting.sorting_round_open(round=round, by=staff, at=opens_at)
+    return round

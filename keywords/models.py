@@ -673,6 +673,7 @@ class MergeSuggestionState(models.Model):
 
 # The sorting game's models live with the game (keywords/sorting/); imported here by name so
 # Django registers them with the keywords app.
+from keywords.sorting.integrity_models import SortExclusion  # noqa: E402
 from keywords.sorting.models import (  # noqa: E402
     DeviceClass,
     DevicePlaceKind,
@@ -694,6 +695,7 @@ __all__ = [
     "DevicePlaceKind",
     "SortChannel",
     "SortChoice",
+    "SortExclusion",
     "SortGroupCount",
     "SortGroupSession",
     "SortingDevice",
@@ -704,3 +706,8 @@ __all__ = [
     "SortVote",
     "SortVoteBatch",
 ]
+
+# The sorting game's stored results (keywords/sorting/result_models.py), registered likewise.
+from keywords.sorting.result_models import SortResultSnapshot  # noqa: E402
+
+__all__ += ["SortResultSnapshot"]

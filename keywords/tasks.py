@@ -54,3 +54,7 @@ def _suggestions_after(run: ExtractionRun) -> ExtractionRun:
 @shared_task(name="keywords.recompute_merge_suggestions", ignore_result=True)
 def recompute_merge_suggestions(consultation_id: int) -> int:
     return suggestions.merge_suggestions_recompute(consultation_id=consultation_id)
+
+
+# The sorting results' tasks live with the game; imported so the worker registers them.
+from keywords.sorting import result_tasks  # noqa: E402, F401

@@ -5,6 +5,7 @@ from keywords.curation import views
 from keywords.extraction import views as extraction_views
 from keywords.sorting import public_views as sort_views
 from keywords.sorting import staff_views as sorting_staff
+from keywords.sorting import views_results as sorting_results
 
 app_name = "keywords"
 
@@ -96,6 +97,41 @@ public_patterns = [
     path(f"{_play}finish/", sort_views.sort_finish, name="sort_finish"),
 ]
 
+# The sorting round's results (keywords/sorting/views_results.py): staff and public pages,
+# exports, and the progress of an aggregation.
+_results = f"{_sorting}<int:round_pk>/results/"
+staff_patterns += [
+    path(_results, sorting_results.sorting_results, name="sorting_results"),
+    path(
+        f"{_results}compute/",
+        sorting_results.sorting_results_compute,
+        name="sorting_results_compute",
+    ),
+    path(
+        f"{_results}runs/<int:snapshot_pk>/",
+        sorting_results.sorting_results_run,
+        name="sorting_results_run",
+    ),
+    path(
+        f"{_results}export.<str:fmt>",
+        sorting_results.sorting_results_export,
+        name="sorting_results_export",
+    ),
+]
+public_patterns += [
+    path(f"{_play}results/", sorting_results.sorting_results_public, name="sorting_results_public"),
+    path(
+        f"{_play}results/export.<str:fmt>",
+        sorting_results.sorting_results_public_export,
+        name="sorting_results_public_export",
+    ),
+]
+
 # Staff pages live under /workspace/, the residents' pages beside the other public ones;
 # one namespace for both.
 urlpatterns = [path("workspace/", include(staff_patterns)), *public_patterns]
+
+# --- Kiosks, workplace meetings, review and exclusions (keywords/sorting/kiosk_urls.py) ---
+from keywords.sorting import kiosk_urls  # noqa: E402
+
+urlpatterns += [path("workspace/", include(kiosk_urls.staff_patterns)), *kiosk_urls.public_patterns]

@@ -196,6 +196,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "keywords.extract_pending",
         "schedule": 60,
     },
+    # Sorting rounds that are open get fresh results when their votes changed (pages read
+    # the latest snapshot; they never count votes themselves).
+    "refresh-sorting-results": {
+        "task": "keywords.sorting_refresh_results",
+        "schedule": 15 * 60,
+    },
     "clear-expired-sessions": {
         "task": "visionportal.clear_expired_sessions",
         "schedule": 6 * 60 * 60,

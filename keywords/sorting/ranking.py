@@ -67,11 +67,35 @@ def beta_cdf(x: float, a: float, b: float) -> float:
 
 
 def beta_quantile(q: float, a: float, b: float) -> float:
-    """The x with beta_cdf(x, a, b) = q, by bisection (the cdf is monotone)."""
+    """The x with beta_cdf(x, a, b) = q: Newton steps on the cdf (its derivative is the
+    density) inside a bracket that bisection narrows whenever a step leaves it. A few
+    cdf evaluations instead of a hundred matter when a round ranks hundreds of items
+    with thousands of answers each (the continued fraction is slow there)."""
     low, high = 0.0, 1.0
-    for _ in range(100):
+    log_norm = math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b)
+    mean = a / (a + b)
+    spread = math.sqrt(a * b / ((a + b) ** 2 * (a + b + 1.0)))
+    x = min(max(mean + spread * _normal_quantile(q), 1e-9), 1.0 - 1e-9)
+    for _ in range(200):
+        error = beta_cdf(x, a, b) - q
+        if error < 0:
+            low = x
+        else:
+            high = x
+        if high - low < 1e-13 or abs(error) < 1e-14:
+            break
+        density = math.exp(log_norm + (a - 1.0) * math.log(x) + (b - 1.0) * math.log1p(-x))
+        step = x - error / density if density > 0 else low - 1.0
+        x = step if low < step < high else (low + high) / 2.0
+    return x
+
+
+def _normal_quantile(q: float) -> float:
+    """The standard normal quantile (a starting point only: bisection on erfc)."""
+    low, high = -10.0, 10.0
+    for _ in range(60):
         middle = (low + high) / 2.0
-        if beta_cdf(middle, a, b) < q:
+        if 0.5 * math.erfc(-middle / math.sqrt(2.0)) < q:
             low = middle
         else:
             high = middle
@@ -189,9 +213,11 @@ def rank_items(
     in_top = [0] * len(counts)
     generator = random.Random(seed)  # noqa: S311 (statistical draws, not secrets)
     posteriors = [(c.wants + BETA_PRIOR, c.not_wants + BETA_PRIOR) for c in counts]
+    contenders = _contenders(posteriors, top)
+    draw = {i: _drawer(generator, *posteriors[i]) for i in contenders}
     for _ in range(draws if counts else 0):
-        drawn = [generator.betavariate(a, b) for a, b in posteriors]
-        for i in sorted(range(len(drawn)), key=drawn.__getitem__, reverse=True)[:top]:
+        drawn = {i: sample() for i, sample in draw.items()}
+        for i in sorted(drawn, key=drawn.__getitem__, reverse=True)[:top]:
             in_top[i] += 1
     return [
         RankedItem(
@@ -205,6 +231,38 @@ def rank_items(
         )
         for rank, i in enumerate(order, start=1)
     ]
+
+
+# From this many pseudo-answers on each side, a Beta posterior is drawn as the normal with
+# its mean and variance: the two differ by less than 0.01 in any quantile there (skewness
+# below 0.2), far less than the draws' own noise in P(top 10), and a normal draw costs a
+# third of a Beta draw (two gamma draws), which matters at 200 keywords × 1,000s of draws.
+NORMAL_DRAWS_FROM = 30.0
+
+
+def _drawer(generator: random.Random, a: float, b: float):
+    if min(a, b) < NORMAL_DRAWS_FROM:
+        return lambda: generator.betavariate(a, b)
+    mean = a / (a + b)
+    spread = math.sqrt(a * b / ((a + b) ** 2 * (a + b + 1.0)))
+    return lambda: generator.gauss(mean, spread)
+
+
+def _contenders(posteriors: Sequence[tuple[float, float]], top: int) -> list[int]:
+    """The items that can reach the top `top` in a posterior draw: those whose mean plus
+    eight standard deviations reaches the `top`-th largest mean minus eight. The others
+    would enter the top with a probability far below one in a million per draw, so only
+    the contenders are drawn (a list of 200 items has a few dozen)."""
+    if len(posteriors) <= top:
+        return list(range(len(posteriors)))
+    means, spreads = [], []
+    for a, b in posteriors:
+        means.append(a / (a + b))
+        spreads.append(math.sqrt(a * b / ((a + b) ** 2 * (a + b + 1.0))))
+    floor = sorted((m - 8.0 * s for m, s in zip(means, spreads, strict=True)), reverse=True)[
+        top - 1
+    ]
+    return [i for i, (m, s) in enumerate(zip(means, spreads, strict=True)) if m + 8.0 * s >= floor]
 
 
 # --- order effects ----------------------------------------------------------------------------

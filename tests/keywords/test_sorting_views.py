@@ -284,8 +284,11 @@ def test_a_full_game_without_javascript(client, round):
         2,
         3,
     ]
-    # No results page exists yet, so no link to one.
-    assert "See the results" not in page
+    # The end page links to the public results (keywords.sorting.views_results).
+    results = reverse(
+        "keywords:sorting_results_public", args=["norrkoping", round.process.slug, round.pk]
+    )
+    assert f'href="{results}">See the results so far' in page
 
 
 def test_a_double_submit_stores_one_answer_and_undo_brings_the_card_back(client, round):

@@ -1,0 +1,92 @@
+"""Stored results of a sorting round: snapshots the Celery aggregation writes and the
+results pages, exports and the later decision pack read (pages never count votes).
+
+A snapshot is immutable once done: a new aggregation makes a new row, so a decision pack
+that cites a snapshot keeps citing the same figures. Its progress while it is computed
+lives on the same row, for the page that polls it.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from keywords.sorting.models import SortingRound
+
+
+class SnapshotStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Computing")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class SnapshotTrigger(models.TextChoices):
+    STAFF = "staff", _("Requested by staff")
+    SCHEDULE = "schedule", _("Scheduled refresh")
+
+
+class SortResultSnapshotQuerySet(models.QuerySet):
+    def done(self):
+        return self.filter(status=SnapshotStatus.DONE)
+
+    def latest_done(self, round):
+        return self.done().filter(round=round).order_by("-finished_at", "-pk").first()
+
+
+class SortResultSnapshot(models.Model):
+    round = models.ForeignKey(
+        SortingRound, on_delete=models.CASCADE, related_name="result_snapshots"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=SnapshotStatus.choices, default=SnapshotStatus.QUEUED
+    )
+    trigger = models.CharField(
+        _("trigger"), max_length=10, choices=SnapshotTrigger.choices, default=SnapshotTrigger.STAFF
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    steps_total = models.PositiveSmallIntegerField(default=1)
+    steps_done = models.PositiveSmallIntegerField(default=0)
+    # What went in: the counts that identify the votes counted (a refresh skips a round
+    # whose inputs have not changed) and the parameters of the statistics.
+    inputs = models.JSONField(default=dict, blank=True)
+    votes = models.PositiveIntegerField(_("votes counted"), default=0)
+    participants = models.PositiveIntegerField(_("players counted"), default=0)
+    group_participants = models.PositiveIntegerField(
+        _("workplace meeting participants counted"), default=0
+    )
+    # The results (keywords.sorting.results.compute_results), JSON as the pages read it.
+    data = models.JSONField(default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    objects = SortResultSnapshotQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("sorting result snapshot")
+        verbose_name_plural = _("sorting result snapshots")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(steps_done__lte=F("steps_total")),
+                name="sort_result_snapshot_progress",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=SnapshotStatus.DONE) | Q(finished_at__isnull=False),
+                name="sort_result_snapshot_done_has_time",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["round", "status", "-finished_at"], name="sort_result_latest"),
+        ]
+
+    def __str__(self):
+        return f"{self.round_id}: {self.status} {self.finished_at or self.created_at}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (SnapshotStatus.DONE, SnapshotStatus.FAILED)

@@ -1,0 +1,16 @@
+"""Celery tasks of the sorting results: thin, idempotent, named explicitly, JSON arguments.
+Progress lives on the snapshot row, so results are ignored."""
+
+from celery import shared_task
+
+from . import aggregation
+
+
+@shared_task(name="keywords.sorting_aggregate_round", ignore_result=True)
+def aggregate_round(snapshot_id: int) -> str:
+    return aggregation.result_snapshot_compute(snapshot_id=snapshot_id).status
+
+
+@shared_task(name="keywords.sorting_refresh_results", ignore_result=True)
+def refresh_results() -> int:
+    return len(aggregation.result_snapshots_refresh())

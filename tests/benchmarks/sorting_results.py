@@ -1,0 +1,327 @@
+"""Benchmark: sorting results at a million votes (not part of the test suite).
+
+    createdb -h 127.0.0.1 -U postgres vp_sortresults_bench
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/vp_sortresults_bench SECRET_KEY=bench \\
+        ALLOWED_HOSTS=testserver .venv/bin/python tests/benchmarks/sorting_results.py [VOTES]
+    dropdb -h 127.0.0.1 -U postgres vp_sortresults_bench
+
+Builds a round on a 200-keyword list with VOTES (default 1,000,000) votes from VOTES / 20
+players (20 cards each; online, three kiosks; age band, area and, for one in five, target
+groups; each keyword with its own appeal) and two workplace meetings, all with
+generate_series in the database. Then, in the same run and on the same warm table:
+
+- the plain ``SELECT item, choice, count(*) ... GROUP BY item, choice`` over the round's
+  included votes (the baseline), median of 3;
+- the whole aggregation (every count, groups, weighting to age and area margins by raking,
+  Wilson and Beta intervals, P(top 10) by 1,000 seeded draws, order-effect test,
+  consensus / divisive with Benjamini–Hochberg) as the Celery task runs it, median of 3,
+  with its database and Python parts, and the ratio to the baseline (target ≤ 1.5 ×);
+- the staff and public results pages with the Django test client: median of 5 warm
+  requests (target < 300 ms).
+
+``uptime`` is printed before and after: the machine is shared, so the load says how much
+of the wall time was waiting for a core.
+"""
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "visionportal.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+
+settings.STORAGES = {
+    **settings.STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+import datetime  # noqa: E402
+
+from allauth.mfa.totp.internal.auth import TOTP  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from consultations.services import consultation_create_default  # noqa: E402
+from keywords.models import ItemOrigin, KeywordList, KeywordListItem  # noqa: E402
+from keywords.sorting import aggregation  # noqa: E402
+from keywords.sorting.models import (  # noqa: E402
+    DevicePlaceKind,
+    SortGroupCount,
+    SortGroupSession,
+    SortingDevice,
+    SortingRound,
+    SortingRoundItem,
+    SortParticipant,
+    SortParticipantTargetGroup,
+    SortVote,
+)
+from keywords.sorting.result_models import SortResultSnapshot  # noqa: E402
+from keywords.sorting.results import compute_results  # noqa: E402
+from visionportal.models import (  # noqa: E402
+    Country,
+    Membership,
+    Municipality,
+    PopulationMargin,
+    Role,
+    User,
+    VisionProcess,
+)
+
+ITEMS = 200
+CARDS = 20
+AGES = ["16-24", "25-44", "45-64", "65-79", "80+"]
+AREAS = ["Inre staden", "Hageby", "Navestad", "Skärblacka", "Landsbygden"]
+
+
+def uptime(label):
+    load = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()  # noqa: S607
+    print(f"uptime {label}: {load}")
+
+
+def build(votes: int):
+    call_command("migrate", verbosity=0)
+    municipality = Municipality.objects.create(
+        name="Norrköping", slug="norrkoping", country=Country.SWEDEN, default_language="sv"
+    )
+    process = VisionProcess.objects.create(
+        municipality=municipality,
+        title="Vision 2035",
+        slug="vision-2035",
+        target_year=2035,
+        is_public=True,
+    )
+    now = timezone.now()
+    consultation = consultation_create_default(
+        process=process,
+        opens_at=now - datetime.timedelta(days=90),
+        closes_at=now - datetime.timedelta(days=60),
+        language="sv",
+    )
+    keyword_list = KeywordList.objects.create(consultation=consultation, version=1)
+    KeywordListItem.objects.bulk_create(
+        KeywordListItem(
+            keyword_list=keyword_list,
+            label=f"nyckelord {i:03d}",
+            origin=ItemOrigin.CURATED,
+            position=i,
+        )
+        for i in range(1, ITEMS + 1)
+    )
+    round = SortingRound.objects.create(
+        process=process,
+        keyword_list=keyword_list,
+        title="Sortera nyckelorden",
+        opens_at=now - datetime.timedelta(days=30),
+        closes_at=now - datetime.timedelta(days=1),
+        opened_at=now - datetime.timedelta(days=30),
+        closed_at=now - datetime.timedelta(days=1),
+        kiosk_open=True,
+        workplace_open=True,
+    )
+    SortingRoundItem.objects.bulk_create(
+        SortingRoundItem(round=round, item=item) for item in keyword_list.items.all()
+    )
+    for group, population in zip(AGES, [14000, 38000, 36000, 22000, 8000], strict=True):
+        PopulationMargin.objects.create(
+            municipality=municipality, dimension="age_band", group=group, population=population
+        )
+    for group, population in zip(AREAS, [30000, 25000, 20000, 15000, 28000], strict=True):
+        PopulationMargin.objects.create(
+            municipality=municipality, dimension="area", group=group, population=population
+        )
+    devices = [
+        SortingDevice.objects.create(round=round, name=name, place_kind=kind, token=f"bench-{i}").pk
+        for i, (name, kind) in enumerate(
+            [
+                ("Stadsbiblioteket", DevicePlaceKind.LIBRARY),
+                ("Hageby bibliotek", DevicePlaceKind.LIBRARY),
+                ("Mirum Galleria", DevicePlaceKind.SHOPPING_CENTRE),
+            ]
+        )
+    ]
+    players = votes // CARDS
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT setseed(0.2035)")
+        # Players: a quarter at the kiosks; three in four give an age band, most an area.
+        cursor.execute(
+            f"""
+            INSERT INTO {SortParticipant._meta.db_table}
+                (round_id, token, channel, device_id, device_class, deck, started_at,
+                 finished_at, age_band, area)
+            SELECT %s, gen_random_uuid(),
+                   CASE WHEN g %% 4 = 0 THEN 'kiosk' ELSE 'online' END,
+                   CASE WHEN g %% 4 = 0 THEN (%s::int[])[1 + (g / 4) %% 3] END,
+                   CASE WHEN g %% 4 = 0 THEN 'tablet' WHEN g %% 3 = 0 THEN 'desktop'
+                        ELSE 'phone' END,
+                   '[]'::jsonb, now() - interval '10 days', now() - interval '10 days',
+                   CASE WHEN random() < 0.75 THEN (%s::text[])[1 + (g * 7) %% 5] ELSE '' END,
+                   CASE WHEN random() < 0.7 THEN (%s::text[])[1 + (g * 3 + g / 5) %% 5] ELSE '' END
+            FROM generate_series(1, %s) g
+            """,  # noqa: S608 (table names from the models; values are parameters)
+            [round.pk, devices, AGES, AREAS, players],
+        )
+        cursor.execute(
+            f"""
+            INSERT INTO {SortParticipantTargetGroup._meta.db_table} (participant_id, "group")
+            SELECT id, (ARRAY['student','working','older','family_with_children'])[1 + id %% 4]
+            FROM {SortParticipant._meta.db_table} WHERE round_id = %s AND id %% 5 = 0
+            """,  # noqa: S608
+            [round.pk],
+        )
+        # Votes: 20 distinct cards per player; each keyword's appeal rises with its number,
+        # older players like odd keywords more; 6 % skipped; a few votes excluded.
+        cursor.execute(
+            f"""
+            WITH items AS (
+                SELECT array_agg(id ORDER BY id) AS ids FROM {KeywordListItem._meta.db_table}
+                WHERE keyword_list_id = %s
+            )
+            INSERT INTO {SortVote._meta.db_table}
+                (round_id, participant_id, item_id, channel, choice, position, cast_at, excluded)
+            SELECT p.round_id, p.id, items.ids[1 + (p.id * 37 + k * 10) %% {ITEMS}], p.channel,
+                   CASE WHEN random() < 0.06 THEN 0
+                        WHEN random() < 0.15 + 0.7 * ((p.id * 37 + k * 10) %% {ITEMS}) / {ITEMS}.0
+                             + CASE WHEN p.age_band IN ('65-79', '80+')
+                                     AND (p.id * 37 + k * 10) %% 2 = 1 THEN 0.1 ELSE 0 END
+                        THEN 1 ELSE -1 END,
+                   k + 1, p.started_at, random() < 0.002
+            FROM {SortParticipant._meta.db_table} p, generate_series(0, {CARDS - 1}) k, items
+            WHERE p.round_id = %s
+            """,  # noqa: S608
+            [keyword_list.pk, round.pk],
+        )
+    for name, people in (("Stadsbyggnadskontoret", 24), ("Räddningstjänsten", 15)):
+        session = SortGroupSession.objects.create(round=round, name=name, participants=people)
+        SortGroupCount.objects.bulk_create(
+            SortGroupCount(
+                session=session,
+                item=item,
+                want=people // 2,
+                not_want=people // 3,
+                skip=people - people // 2 - people // 3,
+                position=position,
+            )
+            for position, item in enumerate(keyword_list.items.all()[:CARDS], start=1)
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    print(
+        f"{SortVote.objects.count():,} votes from {players:,} players built in "
+        f"{time.perf_counter() - started:.1f} s"
+    )
+    staff = User.objects.create_user(email="staff@bench.test", password="x")
+    TOTP.activate(staff, "JBSWY3DPEHPK3PXP")
+    Membership.objects.create(user=staff, municipality=municipality, role=Role.STAFF)
+    return round, staff
+
+
+def median_of(runs, work):
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def plain_group_by(round):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT item_id, choice, COUNT(*) FROM {SortVote._meta.db_table} "  # noqa: S608
+            "WHERE round_id = %s AND NOT excluded GROUP BY item_id, choice",
+            [round.pk],
+        )
+        return cursor.fetchall()
+
+
+def main():
+    votes = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    uptime("before")
+    round, staff = build(votes)
+    plain_group_by(round)  # warm the cache
+    baseline = median_of(3, lambda: plain_group_by(round))
+    counting = median_of(3, lambda: aggregation.round_counts(round))
+    counts = aggregation.round_counts(round)
+    margins, area_groups = aggregation.population_inputs(round)
+    statistics_part = median_of(
+        3, lambda: compute_results(counts, margins=margins, area_groups=area_groups)
+    )
+
+    def whole():
+        snapshot = SortResultSnapshot.objects.create(round=round, steps_total=aggregation.STEPS)
+        aggregation.result_snapshot_compute(snapshot_id=snapshot.pk)
+
+    whole_time = median_of(3, whole)
+    snapshot = aggregation.latest_snapshot(round)
+    print(
+        f"\nSnapshot: {snapshot.votes:,} votes, {snapshot.participants:,} players, "
+        f"weighting {snapshot.data['weighting']}"
+    )
+    print("\n| step | median of 3 | × plain GROUP BY |")
+    print("|---|---|---|")
+    for name, seconds in (
+        ("plain GROUP BY item, choice", baseline),
+        ("counting (all groupings, players, target groups, meetings)", counting),
+        ("statistics in Python (ranking, draws, weighting, groups)", statistics_part),
+        ("whole aggregation as the task runs it", whole_time),
+    ):
+        print(f"| {name} | {seconds * 1000:.0f} ms | {seconds / baseline:.2f} |")
+
+    client = Client(HTTP_ACCEPT_LANGUAGE="sv")
+    client.force_login(staff)
+    slug, process = "norrkoping", round.process
+    pages = [
+        ("staff results", reverse("keywords:sorting_results", args=[slug, process.pk, round.pk])),
+        (
+            "staff results by age band",
+            reverse("keywords:sorting_results", args=[slug, process.pk, round.pk]) + "?by=age_band",
+        ),
+        (
+            "public results",
+            reverse("keywords:sorting_results_public", args=[slug, process.slug, round.pk]),
+        ),
+        (
+            "public results by area",
+            reverse("keywords:sorting_results_public", args=[slug, process.slug, round.pk])
+            + "?by=area",
+        ),
+        (
+            "public CSV export",
+            reverse(
+                "keywords:sorting_results_public_export", args=[slug, process.slug, round.pk, "csv"]
+            ),
+        ),
+    ]
+    print("\n| page | median of 5 | bytes | status |")
+    print("|---|---|---|---|")
+    for name, url in pages:
+
+        def get(url=url):
+            response = client.get(url)
+            if response.streaming:
+                return b"".join(response.streaming_content), response.status_code
+            return response.content, response.status_code
+
+        get()
+        median = median_of(5, get)
+        body, status = get()
+        print(f"| {name} | {median * 1000:.0f} ms | {len(body) / 1024:.0f} KB | {status} |")
+    uptime("after")
+
+
+if __name__ == "__main__":
+    main()
