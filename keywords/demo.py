@@ -1,6 +1,7 @@
 """The keywords part of the demo: Norrköping's 2015 answers (seed 000) become keywords,
 the curated list is published as version 1, and the councillors' round is open with a
-colleague's strike and addition, for the demo councillor to try.
+colleague's strike and addition, for the demo councillor to try. Version 1 also has the
+2015 sorting round, closed (its phase ended), for staff to look at.
 
 Runs after the consultations part, which rewrites the demo consultations whole (their
 keywords, rounds and lists go with them), so running it again never duplicates.
@@ -14,6 +15,7 @@ from django.utils import timezone
 from consultations.models import Answer, Channel, Consultation, Response
 from keywords.councillors import services as councillors
 from keywords.extraction.services import answer_keywords_extract
+from keywords.sorting import services as sorting
 from visionportal.models import Membership, Role, User
 
 from .models import Keyword
@@ -106,3 +108,29 @@ def extend_demo(municipalities):
     councillors.proposal_add(
         round=first, councillor=other, label="Hållbar tillväxt", reason="Saknas helt."
     )
+    _closed_sorting_round(consultation, staff)
+
+
+def _closed_sorting_round(consultation, staff):
+    """Seed 000's sorting step as it ran in 2015: opened on the first day of the timeline's
+    sorting phase (a round opens only during one) and closed when the phase ended."""
+    tz = timezone.get_current_timezone()
+    keyword_list = consultation.keyword_lists.order_by("version").first()
+    items = keyword_list.items.count()
+    if not items:
+        return
+    opens_at = datetime.datetime(2015, 8, 1, 8, tzinfo=tz)
+    round = sorting.sorting_round_create(
+        process=consultation.process,
+        keyword_list=keyword_list,
+        by=staff,
+        title="Vilka ord ska prägla Norrköping 2035?",
+        intro="Sortera nyckelorden från kommuninvånarnas svar: ska de prägla Norrköping 2035 "
+        "eller inte? Det tar ett par minuter.",
+        opens_at=opens_at,
+        closes_at=datetime.datetime(2015, 10, 31, 20, tzinfo=tz),
+        deck_size=min(20, items),
+        kiosk_open=True,
+        workplace_open=True,
+    )
+    sorting.sorting_round_open(round=round, by=staff, at=opens_at)

@@ -1,6 +1,7 @@
 """Forms of the sorting game: they parse input; keywords.sorting.services decides."""
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from consultations import profile
@@ -8,7 +9,7 @@ from consultations.forms import DateTimeInput
 from consultations.models import AgeBand, TargetGroup
 from visionportal.forms import VersionedForm
 
-from .models import SortChoice, SortingRound
+from .models import DECK_SIZE_MAX, SortChoice, SortingRound
 
 ROUND_FIELDS = [
     "title",
@@ -41,7 +42,9 @@ class RoundSettingsForm(VersionedForm):
 
     def __init__(self, *args, keyword_lists=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["deck_size"].widget.attrs.update(min=1, max=200)
+        deck_size = self.fields["deck_size"]
+        deck_size.validators += [MinValueValidator(1), MaxValueValidator(DECK_SIZE_MAX)]
+        deck_size.widget.attrs.update(min=1, max=DECK_SIZE_MAX)
         if keyword_lists is not None:
             self.fields = {
                 "keyword_list": forms.TypedChoiceField(
@@ -63,6 +66,14 @@ class RoundSettingsForm(VersionedForm):
                 ),
                 **self.fields,
             }
+
+    def clean(self):
+        # Said here, in words, before the model's check constraint would say it in its own.
+        cleaned = super().clean()
+        opens_at, closes_at = cleaned.get("opens_at"), cleaned.get("closes_at")
+        if opens_at and closes_at and closes_at <= opens_at:
+            self.add_error("closes_at", _("The round must close after it opens."))
+        return cleaned
 
     def settings(self) -> dict:
         return {name: self.cleaned_data[name] for name in ROUND_FIELDS}

@@ -89,11 +89,13 @@ class SortingRound(Versioned):
         related_name="sorting_rounds",
         verbose_name=_("vision process"),
     )
-    # RESTRICT: a list with rounds stays (its items carry the votes); deleting the whole
-    # consultation or process still takes everything with it.
+    # A published list is never deleted on its own (a change publishes a new version); it
+    # goes only with its consultation, and the rounds and votes on it go with it (as every
+    # answer does). The list items' RESTRICT below then keeps any other delete of an item
+    # that votes name from succeeding.
     keyword_list = models.ForeignKey(
         "keywords.KeywordList",
-        on_delete=models.RESTRICT,
+        on_delete=models.CASCADE,
         related_name="sorting_rounds",
         verbose_name=_("published keyword list"),
     )

@@ -302,3 +302,16 @@ def test_live_counts_per_channel_and_device_class(round):
     assert [(r.channel, r.device_class, r.players, r.finished) for r in counts.rows] == [
         ("online", "phone", 2, 1)
     ]
+
+
+@pytest.mark.django_db
+def test_the_demo_has_norrkopings_2015_round_closed_once_over():
+    from keywords.sorting.models import SortingRound
+    from visionportal.demo import load_demo
+
+    load_demo()
+    load_demo()  # rewrites, never duplicates
+    round = SortingRound.objects.get()
+    assert round.process.municipality.slug == "norrkoping"
+    assert round.status() == "closed" and round.opened_at is not None
+    assert round.items.count() == round.keyword_list.items.count() > 0

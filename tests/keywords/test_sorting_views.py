@@ -470,3 +470,40 @@ def test_the_game_page_stays_within_40_kilobytes_transferred(client, round, caps
         )
     assert len(html) < 15 * 1024
     assert total < 40 * 1024
+
+
+@pytest.mark.parametrize(
+    "fields,message",
+    [
+        ({"closes_at": "2029-12-01T10:00"}, "The round must close after it opens."),
+        ({"deck_size": 500}, "less than or equal to 200"),
+        ({"title": ""}, "This field is required."),
+    ],
+)
+def test_bad_settings_get_a_message_in_words(client, staff, process, round, fields, message):
+    client.force_login(staff)
+    data = {
+        "version": round.version,
+        "title": "Runda",
+        "opens_at": "2030-01-01T10:00",
+        "closes_at": "2030-02-01T10:00",
+        "deck_size": 2,
+    } | fields
+    response = client.post(staff_url("sorting_round", process, round.pk), data)
+    assert response.status_code == 400
+    assert message in response.text
+    assert "Constraint" not in response.text
+
+
+def test_a_vote_takes_a_bounded_number_of_queries(client, round, django_assert_max_num_queries):
+    player = _start(client, round)
+    client.post(play_url(round, "sort_vote"), {"item": player.deck[0], "choice": "1"})
+    # Round, phases, player; the vote (two savepoints around a locked read and the insert);
+    # then the next card (answered items, its label): 11, whatever the deck size.
+    with django_assert_max_num_queries(11):
+        response = client.post(
+            play_url(round, "sort_vote"),
+            {"item": player.deck[1], "choice": "1"},
+            HTTP_HX_REQUEST="true",
+        )
+    assert "Card 3 of 3" in response.text
