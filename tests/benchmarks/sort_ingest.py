@@ -271,7 +271,8 @@ def main():
         )
         print(
             f"{sb.CONNECTIONS} connections, {sb.THREADS} wrk threads, {args.duration} s per run "
-            f"after {args.warmup} s warm-up (on its own requests); {os.cpu_count()} CPUs; CONN_MAX_AGE=60"
+            f"after {args.warmup} s warm-up (on its own requests); {os.cpu_count()} CPUs; "
+            "CONN_MAX_AGE=60"
         )
         print("uptime before:", uptime())
         for workers in args.workers:
