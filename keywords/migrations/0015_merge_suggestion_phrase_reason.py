@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('keywords', '0011_mentions_and_tallies_without_redundant_indexes'),
+        ('keywords', '0014_sorting_result_snapshots'),
     ]
 
     operations = [
