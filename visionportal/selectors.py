@@ -7,6 +7,8 @@ from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from .models import (
+    ADOPTING_OUTCOMES,
+    DecisionBody,
     Membership,
     Milestone,
     Municipality,
@@ -14,6 +16,7 @@ from .models import (
     PopulationDimension,
     PopulationMargin,
     Track,
+    VisionDecision,
     VisionProcess,
 )
 
@@ -123,3 +126,17 @@ def population_figures(municipality: Municipality) -> list[dict]:
         total = sum(m.population for m in rows)
         dimensions.append({"value": value, "label": label, "rows": rows, "total": total})
     return dimensions
+
+
+def adopted_vision(process: VisionProcess) -> VisionDecision | None:
+    """The council decision that adopted the process's vision (the latest, if the council
+    adopted a revised text later), with its adopted text loaded; None while no council has
+    adopted one. A board decision prepares, the council adopts (seed 000: KS, then KF)."""
+    return (
+        VisionDecision.objects.filter(
+            process=process, body=DecisionBody.COUNCIL, outcome__in=ADOPTING_OUTCOMES
+        )
+        .select_related("adopted_version", "process__municipality")
+        .order_by("-meeting_date", "-pk")
+        .first()
+    )
