@@ -17,6 +17,7 @@ from keywords.extraction.services import answer_keywords_extract
 from visionportal.models import Membership, Role, User
 
 from .models import Keyword
+from .vision import demo as vision_demo
 
 # (channel, age band, keep, leave, miss): in the words residents used in 2015.
 ANSWERS = [
@@ -106,3 +107,6 @@ def extend_demo(municipalities):
     councillors.proposal_add(
         round=first, councillor=other, label="Hållbar tillväxt", reason="Saknas helt."
     )
+
+    # The vision drafted from these keywords and the council's decision on it.
+    vision_demo.extend_demo(municipalities)

@@ -499,3 +499,60 @@ class VisionDecision(models.Model):
         if self.case_number:
             parts.append(self.case_number)
         return ", ".join(parts)
+
+
+class PackStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Being generated")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class DecisionPack(models.Model):
+    """A numbered PDF decision pack of a process for the councillors, with what it was made
+    from (`inputs`: the keyword list versions, the proposal version, the staff's note on the
+    representation gaps), so it can be made again from the same sources.
+
+    The PDF is in the default storage under `file_name`, never at a public URL; only staff
+    and councillors of the municipality download it (keywords.vision.pack.views)."""
+
+    process = models.ForeignKey(
+        VisionProcess, on_delete=models.CASCADE, related_name="decision_packs"
+    )
+    number = models.PositiveIntegerField(_("version"))
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
+    inputs = models.JSONField(_("made from"), default=dict)
+    status = models.CharField(
+        _("status"), max_length=10, choices=PackStatus.choices, default=PackStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    stage = models.CharField(_("stage"), max_length=120, blank=True)
+    file_name = models.CharField(max_length=300, blank=True, editable=False)
+    file_size = models.PositiveIntegerField(default=0, editable=False)
+    pages = models.PositiveIntegerField(_("pages"), default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("decision pack")
+        verbose_name_plural = _("decision packs")
+        ordering = ["process", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["process", "number"], name="pack_number_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.process} – {self.number}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (PackStatus.DONE, PackStatus.FAILED)

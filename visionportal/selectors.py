@@ -9,15 +9,18 @@ from django.utils import timezone
 from .models import (
     ADOPTING_OUTCOMES,
     DecisionBody,
+    DecisionPack,
     Membership,
     Milestone,
     Municipality,
+    PackStatus,
     Phase,
     PopulationDimension,
     PopulationMargin,
     Track,
     VisionDecision,
     VisionProcess,
+    VisionProposal,
 )
 
 
@@ -92,7 +95,12 @@ def process_overview(process: VisionProcess, today: datetime.date | None = None)
         .prefetch_related(
             "phases",
             "tracks",
-            Prefetch("milestones", queryset=Milestone.objects.select_related("track")),
+            Prefetch(
+                "milestones",
+                queryset=Milestone.objects.select_related(
+                    "track", "decision__process__municipality"
+                ),
+            ),
         )
         .get()
     )
@@ -139,4 +147,23 @@ def adopted_vision(process: VisionProcess) -> VisionDecision | None:
         .select_related("adopted_version", "process__municipality")
         .order_by("-meeting_date", "-pk")
         .first()
+    )
+
+
+def ready_decision_packs(municipality: Municipality, *, limit: int = 20):
+    """The municipality's finished decision packs, newest first (the councillors' list)."""
+    return (
+        DecisionPack.objects.filter(process__municipality=municipality, status=PackStatus.DONE)
+        .select_related("process")
+        .order_by("-finished_at", "-pk")[:limit]
+    )
+
+
+def shared_proposals(municipality: Municipality, *, limit: int = 20):
+    return (
+        VisionProposal.objects.filter(
+            process__municipality=municipality, shared_with_councillors=True
+        )
+        .select_related("process")
+        .order_by("-updated_at")[:limit]
     )

@@ -349,4 +349,6 @@ LOGGING = {
     "filters": {"one_line_refusals": {"()": "visionportal.logfilters.OneLineRefusals"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["one_line_refusals"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # WeasyPrint logs every rendering step at INFO; its warnings (a refused URL) stay.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }
