@@ -2,11 +2,21 @@
 pages in a real browser: zero axe violations, and the editor, a decision and a pack done
 with the keyboard and without JavaScript."""
 
+import datetime
+
 import pytest
 
+from keywords.vision.packs import pack_request
 from tests.keywords.vision_factories import answered_consultation
-from visionportal.models import DecisionPack, PackStatus, ProposalVersion, VisionDecision
-from visionportal.proposals.services import proposal_save, proposal_share
+from visionportal.models import (
+    DecisionBody,
+    DecisionOutcome,
+    DecisionPack,
+    PackStatus,
+    ProposalVersion,
+    VisionDecision,
+)
+from visionportal.proposals.services import decision_record, proposal_save, proposal_share
 
 from .conftest import assert_no_axe_violations, sign_in
 
@@ -30,6 +40,16 @@ def drafted(process, staff):
 
 
 def test_the_vision_pages_have_no_axe_violations(new_context, staff, drafted):
+    decision_record(
+        process=drafted,
+        body=DecisionBody.COUNCIL,
+        meeting_date=datetime.date(2015, 12, 14),
+        outcome=DecisionOutcome.ADOPTED,
+        case_number="KS 2015/0363",
+        by=staff,
+    )
+    pack_request(process=drafted, by=staff, language="sv")  # eager in tests: ready at once
+    assert DecisionPack.objects.get().status == PackStatus.DONE
     page = new_context(language="sv").new_page()
     sign_in(page, staff.email)
     base = f"/workspace/norrkoping/processes/{drafted.pk}"
@@ -41,6 +61,8 @@ def test_the_vision_pages_have_no_axe_violations(new_context, staff, drafted):
         f"{base}/vision/compare/?from=1&to=2",
         f"{base}/decisions/",
         f"{base}/packs/",
+        f"{base}/packs/1/",
+        f"/m/norrkoping/{drafted.slug}/",
     ):
         response = page.goto(path)
         assert response.status == 200, path
@@ -69,22 +91,21 @@ def test_staff_without_javascript_save_a_draft_record_a_decision_and_generate_a_
     page.select_option("select[name=outcome]", "adopted")
     page.get_by_role("button", name="Record the decision").press("Enter")
     assert VisionDecision.objects.get().adopted_version.number == 3
-    assert_no_axe_violations(page)
 
     page.goto(f"{base}/packs/")
-    page.get_by_role("button", name="Generate decision pack").press("Enter")
+    # Eager in tests, so the request renders the whole PDF: seconds on a loaded machine.
+    page.set_default_navigation_timeout(90_000)
+    page.get_by_role("button", name="Generate decision pack").press("Enter", timeout=90_000)
     # Eager in tests: the pack is ready when its page opens.
     assert page.url.endswith(f"{base}/packs/1/")
     pack = DecisionPack.objects.get()
     assert pack.status == PackStatus.DONE, pack.error
     link = page.get_by_role("link", name="Download the PDF, version 1")
     assert link.is_visible()
-    assert_no_axe_violations(page)
 
     public = new_context(language="sv").new_page()
     public.goto(f"/m/norrkoping/{drafted.slug}/")
     assert "Kommunfullmäktige 2015-12-14, § 215, KS 2015/0363" in public.content()
-    assert_no_axe_violations(public)
 
 
 def test_the_pack_page_polls_its_progress_with_htmx(new_context, staff, drafted):
