@@ -38,6 +38,12 @@ COPY . .
 RUN SECRET_KEY=collectstatic-build-only-not-a-secret \
     python manage.py collectstatic --no-input
 
+# Generated files (decision packs) go to the one directory the app user may write; compose
+# mounts a volume here, which takes this directory's owner when first created.
+ENV MEDIA_ROOT=/var/lib/visionportal/media
+RUN mkdir -p /var/lib/visionportal/media \
+    && chown visionportal:visionportal /var/lib/visionportal/media
+
 # The code and collected static files stay owned by root and read-only for the app user.
 USER visionportal:visionportal
 

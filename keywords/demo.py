@@ -20,6 +20,7 @@ from keywords.sorting.results_demo import extend_demo as sorting_results_demo
 from visionportal.models import Membership, Role, User
 
 from .models import Keyword
+from .vision import demo as vision_demo
 
 # (channel, age band, keep, leave, miss): in the words residents used in 2015.
 ANSWERS = [
@@ -113,6 +114,9 @@ def extend_demo(municipalities):
     if round is not None:
         # Played online, on kiosks and at a workplace meeting, with its results snapshot.
         sorting_results_demo(round=round, staff=staff)
+
+    # The vision drafted from these keywords and the council's decision on it.
+    vision_demo.extend_demo(municipalities)
 
 
 def _closed_sorting_round(consultation, staff):

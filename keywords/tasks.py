@@ -56,5 +56,12 @@ def recompute_merge_suggestions(consultation_id: int) -> int:
     return suggestions.merge_suggestions_recompute(consultation_id=consultation_id)
 
 
+@shared_task(name="keywords.decision_pack_generate", ignore_result=True, acks_late=True)
+def decision_pack_generate(pack_id: int, notify_url: str = "") -> str:
+    from keywords.vision.packs import pack_generate
+
+    return pack_generate(pack_id=pack_id, notify_url=notify_url).status
+
+
 # The sorting results' tasks live with the game; imported so the worker registers them.
 from keywords.sorting import result_tasks  # noqa: E402, F401

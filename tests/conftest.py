@@ -45,6 +45,21 @@ def _empty_process_caches():
     clear_all()
 
 
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_directory(settings, tmp_path):
+    """Generated files (decision packs) go to a directory of the test's own, never into the
+    repository's media/ or a developer's MEDIA_ROOT."""
+    media = tmp_path / "media"
+    settings.MEDIA_ROOT = media
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": media},
+        },
+    }
+
+
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 

@@ -260,6 +260,15 @@ class Milestone(Versioned):
         related_name="milestones",
         verbose_name=_("track"),
     )
+    # A decision milestone names the decision taken there, so the timeline shows it.
+    decision = models.ForeignKey(
+        "VisionDecision",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="milestones",
+        verbose_name=_("decision"),
+    )
 
     class Meta:
         verbose_name = _("milestone")
@@ -309,3 +318,245 @@ class PopulationMargin(models.Model):
 
     def __str__(self):
         return f"{self.municipality} {self.dimension} {self.group}: {self.population}"
+
+
+class VisionProposal(Versioned):
+    """The vision text staff draft for a process (seed 000, step 3). One per process.
+
+    `title` and `text` are the current draft; every save also keeps a ProposalVersion, so
+    any two drafts can be compared and a decision can point at the exact text it adopted.
+    `version` (Versioned) is the optimistic lock of the editor and equals the number of the
+    latest ProposalVersion."""
+
+    process = models.OneToOneField(VisionProcess, on_delete=models.CASCADE, related_name="proposal")
+    title = models.CharField(_("title"), max_length=200)
+    # Sanitised HTML (visionportal.proposals.sanitise): paragraphs, emphasis and lists only.
+    text = models.TextField(_("vision text"), max_length=50000)
+    shared_with_councillors = models.BooleanField(
+        _("shared with councillors"),
+        default=False,
+        help_text=_("Councillors of the municipality can read the drafts and comment on them."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("vision proposal")
+        verbose_name_plural = _("vision proposals")
+
+    def __str__(self):
+        return self.title
+
+
+class ProposalVersion(models.Model):
+    """One saved draft of a proposal, never changed afterwards."""
+
+    proposal = models.ForeignKey(VisionProposal, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("vision text"), max_length=50000)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    # What the version was saved for: an edit in the editor, or the text a decision adopted.
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("saved at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("proposal version")
+        verbose_name_plural = _("proposal versions")
+        ordering = ["proposal", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "number"], name="proposal_version_number_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.title} (v{self.number})"
+
+
+class ProposalComment(models.Model):
+    """A councillor's or staff member's comment on one version of a shared proposal."""
+
+    version = models.ForeignKey(ProposalVersion, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    # The party at the time of commenting: a councillor's comment is on record.
+    party = models.CharField(_("party"), max_length=80, blank=True)
+    body = models.TextField(_("comment"), max_length=5000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("proposal comment")
+        verbose_name_plural = _("proposal comments")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.body[:60]
+
+
+class DecisionBody(models.TextChoices):
+    """Which political body decided. The names differ per country (decision_body_name)."""
+
+    BOARD = "board", _("Municipal board")
+    COUNCIL = "council", _("Municipal council")
+
+
+# The bodies' own names: proper names of the country's institutions, shown as they are
+# whatever the page's language (a Danish council is "byrådet" also on an English page).
+DECISION_BODY_NAMES = {
+    Country.SWEDEN: {
+        DecisionBody.BOARD: "Kommunstyrelsen",
+        DecisionBody.COUNCIL: "Kommunfullmäktige",
+    },
+    Country.DENMARK: {DecisionBody.BOARD: "Økonomiudvalget", DecisionBody.COUNCIL: "Byrådet"},
+    Country.NORWAY: {DecisionBody.BOARD: "Formannskapet", DecisionBody.COUNCIL: "Kommunestyret"},
+}
+
+
+def decision_body_name(body: str, country: str) -> str:
+    """The local name of `body` in `country` (e.g. "Kommunfullmäktige" for SE's council)."""
+    return DECISION_BODY_NAMES.get(country, {}).get(body) or str(DecisionBody(body).label)
+
+
+class DecisionOutcome(models.TextChoices):
+    ADOPTED = "adopted", _("Adopted")
+    AMENDED = "amended", _("Adopted with amendments")
+    RETURNED = "returned", _("Returned for further work")
+    REJECTED = "rejected", _("Rejected")
+
+
+# Outcomes after which the process has a vision.
+ADOPTING_OUTCOMES = frozenset({DecisionOutcome.ADOPTED, DecisionOutcome.AMENDED})
+
+
+class VisionDecision(models.Model):
+    """A political decision on the proposal: who decided, when, under which case and
+    paragraph, and what. An adopting decision points at the text it adopted, frozen as a
+    ProposalVersion (PROTECT: the adopted text can never be deleted from under it)."""
+
+    process = models.ForeignKey(VisionProcess, on_delete=models.CASCADE, related_name="decisions")
+    body = models.CharField(_("decided by"), max_length=10, choices=DecisionBody.choices)
+    meeting_date = models.DateField(_("meeting date"))
+    case_number = models.CharField(_("case number"), max_length=60, blank=True)
+    paragraph = models.CharField(
+        _("paragraph (§)"), max_length=20, blank=True, help_text=_("For example 215.")
+    )
+    outcome = models.CharField(_("outcome"), max_length=10, choices=DecisionOutcome.choices)
+    adopted_version = models.ForeignKey(
+        ProposalVersion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions",
+        verbose_name=_("adopted text"),
+    )
+    notes = models.TextField(_("notes"), blank=True, max_length=5000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["-meeting_date", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(outcome__in=["adopted", "amended"]) | Q(adopted_version__isnull=False),
+                name="decision_adopting_has_text",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.body_name} {self.meeting_date:%Y-%m-%d}"
+
+    @property
+    def body_name(self) -> str:
+        return decision_body_name(self.body, self.process.municipality.country)
+
+    @property
+    def is_adopting(self) -> bool:
+        return self.outcome in ADOPTING_OUTCOMES
+
+    @property
+    def reference(self) -> str:
+        """ "Kommunfullmäktige 2015-12-14, § 215, KS 2015/0363": as minutes cite it."""
+        parts = [f"{self.body_name} {self.meeting_date.isoformat()}"]
+        if self.paragraph:
+            parts.append(f"§ {self.paragraph}")
+        if self.case_number:
+            parts.append(self.case_number)
+        return ", ".join(parts)
+
+
+class PackStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Being generated")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class DecisionPack(models.Model):
+    """A numbered PDF decision pack of a process for the councillors, with what it was made
+    from (`inputs`: the keyword list versions, the proposal version, the staff's note on the
+    representation gaps), so it can be made again from the same sources.
+
+    The PDF is in the default storage under `file_name`, never at a public URL; only staff
+    and councillors of the municipality download it (keywords.vision.pack.views)."""
+
+    process = models.ForeignKey(
+        VisionProcess, on_delete=models.CASCADE, related_name="decision_packs"
+    )
+    number = models.PositiveIntegerField(_("version"))
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
+    inputs = models.JSONField(_("made from"), default=dict)
+    status = models.CharField(
+        _("status"), max_length=10, choices=PackStatus.choices, default=PackStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    stage = models.CharField(_("stage"), max_length=120, blank=True)
+    file_name = models.CharField(max_length=300, blank=True, editable=False)
+    file_size = models.PositiveIntegerField(default=0, editable=False)
+    pages = models.PositiveIntegerField(_("pages"), default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("decision pack")
+        verbose_name_plural = _("decision packs")
+        ordering = ["process", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["process", "number"], name="pack_number_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.process} – {self.number}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (PackStatus.DONE, PackStatus.FAILED)

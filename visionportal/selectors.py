@@ -7,14 +7,20 @@ from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from .models import (
+    ADOPTING_OUTCOMES,
+    DecisionBody,
+    DecisionPack,
     Membership,
     Milestone,
     Municipality,
+    PackStatus,
     Phase,
     PopulationDimension,
     PopulationMargin,
     Track,
+    VisionDecision,
     VisionProcess,
+    VisionProposal,
 )
 
 
@@ -105,7 +111,12 @@ def process_overview(process: VisionProcess, today: datetime.date | None = None)
         .prefetch_related(
             "phases",
             "tracks",
-            Prefetch("milestones", queryset=Milestone.objects.select_related("track")),
+            Prefetch(
+                "milestones",
+                queryset=Milestone.objects.select_related(
+                    "track", "decision__process__municipality"
+                ),
+            ),
         )
         .get()
     )
@@ -139,3 +150,36 @@ def population_figures(municipality: Municipality) -> list[dict]:
         total = sum(m.population for m in rows)
         dimensions.append({"value": value, "label": label, "rows": rows, "total": total})
     return dimensions
+
+
+def adopted_vision(process: VisionProcess) -> VisionDecision | None:
+    """The council decision that adopted the process's vision (the latest, if the council
+    adopted a revised text later), with its adopted text loaded; None while no council has
+    adopted one. A board decision prepares, the council adopts (seed 000: KS, then KF)."""
+    return (
+        VisionDecision.objects.filter(
+            process=process, body=DecisionBody.COUNCIL, outcome__in=ADOPTING_OUTCOMES
+        )
+        .select_related("adopted_version", "process__municipality")
+        .order_by("-meeting_date", "-pk")
+        .first()
+    )
+
+
+def ready_decision_packs(municipality: Municipality, *, limit: int = 20):
+    """The municipality's finished decision packs, newest first (the councillors' list)."""
+    return (
+        DecisionPack.objects.filter(process__municipality=municipality, status=PackStatus.DONE)
+        .select_related("process")
+        .order_by("-finished_at", "-pk")[:limit]
+    )
+
+
+def shared_proposals(municipality: Municipality, *, limit: int = 20):
+    return (
+        VisionProposal.objects.filter(
+            process__municipality=municipality, shared_with_councillors=True
+        )
+        .select_related("process")
+        .order_by("-updated_at")[:limit]
+    )

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path, register_converter
 
-from .views import accounts, health, identity, members, population, public, workspace
+from .views import accounts, health, identity, members, population, proposals, public, workspace
 
 
 class ProcessPartKind:
@@ -73,6 +73,31 @@ workspace_patterns = (
             name="part_delete",
         ),
         path("<slug:municipality_slug>/population/", population.population, name="population"),
+        path(
+            "<slug:municipality_slug>/processes/<int:pk>/vision/versions/",
+            proposals.proposal_versions,
+            name="proposal_versions",
+        ),
+        path(
+            "<slug:municipality_slug>/processes/<int:pk>/vision/versions/<int:number>/",
+            proposals.proposal_version,
+            name="proposal_version",
+        ),
+        path(
+            "<slug:municipality_slug>/processes/<int:pk>/vision/compare/",
+            proposals.proposal_diff,
+            name="proposal_diff",
+        ),
+        path(
+            "<slug:municipality_slug>/processes/<int:pk>/vision/share/",
+            proposals.proposal_share,
+            name="proposal_share",
+        ),
+        path(
+            "<slug:municipality_slug>/processes/<int:pk>/decisions/",
+            proposals.decisions,
+            name="decisions",
+        ),
     ],
     "workspace",
 )
@@ -84,6 +109,7 @@ urlpatterns = [
     path("workspace/", include(workspace_patterns)),
     path("workspace/", include("consultations.staff_urls")),
     path("", include("keywords.urls")),
+    path("workspace/", include("keywords.vision.urls")),
     # Before allauth's own: the same URL and name, with a clear answer when mail is down.
     path("accounts/password/reset/", accounts.password_reset, name="account_reset_password"),
     path("accounts/", include("allauth.urls")),

@@ -34,7 +34,11 @@ def process_detail(request, municipality_slug, process_slug):
     return render(
         request,
         "visionportal/public/process_detail.html",
-        {"overview": selectors.process_overview(process), "municipality": process.municipality},
+        {
+            "overview": selectors.process_overview(process),
+            "municipality": process.municipality,
+            "adopted": selectors.adopted_vision(process),
+        },
     )
 
 

@@ -52,10 +52,16 @@ def municipality(request):
         # Moderators reach the answers from here (editors do from each process page).
         processes = list(processes.prefetch_related("consultations"))
         moderated = [c for process in processes for c in process.consultations.all()]
+    councillor_packs, shared_proposals = [], []
+    if request.membership.role == Role.COUNCILLOR:
+        councillor_packs = selectors.ready_decision_packs(request.municipality)
+        shared_proposals = selectors.shared_proposals(request.municipality)
     return render(
         request,
         "visionportal/workspace/municipality.html",
         {
+            "councillor_packs": councillor_packs,
+            "shared_proposals": shared_proposals,
             "processes": processes,
             "can_edit": request.membership.role in EDITOR_ROLES,
             "moderating": moderating,

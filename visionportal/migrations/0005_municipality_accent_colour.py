@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('visionportal', '0002_population_margins'),
+        ('visionportal', '0004_decision_packs'),
     ]
 
     operations = [
