@@ -12,8 +12,9 @@ The rule for one indicator, from its series of (year, value) and its desired dir
    - target (only with a target value): the latest value reaches it (>= for INCREASE,
      <= for DECREASE, within 2 % for KEEP) -> +1, else -1.
    - comparison (only with a comparison value of the same year as the latest value): the
-     latest value is better than it in the desired direction -> +1, worse -> -1, equal (or
-     KEEP, where better has no meaning) -> 0.
+     latest value is better than it in the desired direction -> +1, worse -> -1, equal
+     -> 0. KEEP has no comparison signal: a level kept is neither better nor worse than
+     the country's.
 3. No signal other than 0 -> NO_DATA ("not enough data to judge"). Every non-zero signal
    +1 and none 0 -> ON_TRACK; every one -1 and none 0 -> OFF_TRACK; anything else MIXED.
    A reached target decides alone: ON_TRACK whatever the trend (the goal is met).
@@ -83,7 +84,7 @@ def assess(
 
     comparison_signal = None
     other = (comparison or {}).get(latest_year)
-    if other is not None:
+    if other is not None and direction != KEEP:
         comparison_signal = _better(direction, latest, other)
 
     signals = [s for s in (trend, target_signal, comparison_signal) if s is not None]

@@ -44,7 +44,8 @@ def series(*values, start=2018):
         (INCREASE, [1, 2], None, {2018: D(3)}, ON_TRACK, (1, None, None)),  # other year
         (KEEP, [100, D("101.9")], None, None, ON_TRACK, (1, None, None)),
         (KEEP, [100, D("102.1")], None, None, OFF_TRACK, (-1, None, None)),
-        (KEEP, [100, 100], D(100), {2019: D(50)}, ON_TRACK, (1, 1, 0)),
+        (KEEP, [100, 100], D(100), {2019: D(50)}, ON_TRACK, (1, 1, None)),
+        (KEEP, [100, 100], None, {2019: D(50)}, ON_TRACK, (1, None, None)),
         (INCREASE, [2, 2], None, {2019: D(2)}, NO_DATA, (0, None, 0)),
     ],
 )
