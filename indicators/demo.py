@@ -331,8 +331,33 @@ def _norberg(municipality):
         )
 
 
+ISHOJ_TEXT = (
+    "<p>Den 27. februar 2024 godkendte byrådet en vision 2035 med overskriften "
+    "\u201cFælles om mulighedernes Ishøj\u201d. Med vedtagelsen af visionen sætter Ishøj Byråd "
+    "en overordnet retning for udviklingen af Ishøj som kommune og lokalsamfund.</p>"
+)
+
+
 def _ishoj(municipality):
     process = VisionProcess.objects.get(municipality=municipality, slug="vision-2035")
+    if adopted_vision(process) is None:
+        # Seed 001 quotes the decision, not the vision's full text: the record holds what
+        # the seed says.
+        staff = User.objects.filter(email="staff@ishoj.demo").first()
+        proposal_save(
+            process=process,
+            title="Vision 2035 – Fælles om mulighedernes Ishøj",
+            text=ISHOJ_TEXT,
+            by=staff,
+            expected_version=0,
+        )
+        decision_record(
+            process=process,
+            body=DecisionBody.COUNCIL,
+            meeting_date=datetime.date(2024, 2, 27),
+            outcome=DecisionOutcome.ADOPTED,
+            by=staff,
+        )
     if process.initiatives.exists():
         return
     services.initiative_save(

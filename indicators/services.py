@@ -255,8 +255,9 @@ def catalogue_store(metas: Iterable[kolada.KpiMeta], *, complete: bool) -> int:
     """Insert or update key figures. With `complete` (the whole catalogue was read), a
     key figure we hold that is no longer in it is marked retired, never deleted."""
     now = timezone.now()
+    metas = list(metas)
     seen = []
-    existing = {k.id: k for k in KoladaKpi.objects.all()}
+    existing = KoladaKpi.objects.in_bulk([meta.id for meta in metas])
     new, changed = [], []
     fields = [
         "title",
