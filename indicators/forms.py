@@ -6,6 +6,7 @@ from visionportal.models import Track
 
 from .models import (
     CaseKind,
+    ComparisonKind,
     Direction,
     Effect,
     Goal,
@@ -64,6 +65,26 @@ class IndicatorForm(VersionedForm):
         self.fields["direction"].initial = Direction.INCREASE
         if self.instance.pk:
             del self.fields["kpi_id"]
+
+
+class ComparisonForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=ComparisonKind.choices)
+    kolada_id = forms.RegexField(
+        label=_("Kolada id"),
+        regex=r"^(G\d{1,10}|\d{4})$",
+        help_text=_("A municipality's four digits (0581) or a group's id (G176199)."),
+        error_messages={"invalid": _("Write four digits, or G and digits.")},
+    )
+    title = forms.CharField(label=_("Name"), max_length=200)
+
+    def clean(self):
+        data = super().clean()
+        kolada_id, kind = data.get("kolada_id", ""), data.get("kind")
+        if kolada_id and (kolada_id.startswith("G") != (kind == ComparisonKind.GROUP)):
+            raise forms.ValidationError(
+                _("A group's id starts with G; a municipality's has four digits.")
+            )
+        return data
 
 
 class OverrideForm(forms.Form):

@@ -32,6 +32,11 @@ urlpatterns = [
     path(P + "indicators/<int:indicator_pk>/", staff.indicator_detail, name="indicator"),
     path(P + "indicators/<int:indicator_pk>/status/", staff.indicator_override, name="override"),
     path(P + "indicators/<int:indicator_pk>/values/", staff.own_value_set, name="own_value"),
+    path(
+        P + "indicators/<int:indicator_pk>/comparisons/",
+        staff.comparison_add,
+        name="comparison_add",
+    ),
     path(P + "kolada/import/", staff.import_start, name="import_start"),
     path(P + "kolada/import/<int:run_pk>/", staff.run_detail, name="run"),
     path(P + "kolada/<str:kpi_id>/successor/", staff.kpi_successor, name="kpi_successor"),

@@ -18,6 +18,7 @@ from .. import selectors, services
 from ..forms import (
     AreaForm,
     CaseForm,
+    ComparisonForm,
     FreezeForm,
     GoalForm,
     IndicatorForm,
@@ -267,6 +268,7 @@ def indicator_detail(request, pk, indicator_pk):
             "form": form,
             "can_edit": can_edit,
             "override_form": OverrideForm(),
+            "comparison_form": ComparisonForm(),
             "value_form": OwnValueForm() if indicator.kind == IndicatorKind.OWN else None,
             "overrides": indicator.overrides.select_related("by")[:20],
         },
@@ -289,6 +291,20 @@ def indicator_override(request, pk, indicator_pk):
         messages.success(request, _("The status was recorded with your reason."))
     else:
         messages.error(request, _("Write why you change the status."))
+    return redirect("indicators:indicator", request.municipality.slug, process.pk, indicator.pk)
+
+
+@require_POST
+@member_required(EDITOR_ROLES)
+def comparison_add(request, pk, indicator_pk):
+    process = process_for_member(request, pk)
+    indicator = _indicator_of(process, indicator_pk)
+    form = ComparisonForm(request.POST)
+    if form.is_valid():
+        services.comparison_add(indicator=indicator, **form.cleaned_data)
+        messages.success(request, _("Added."))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return redirect("indicators:indicator", request.municipality.slug, process.pk, indicator.pk)
 
 

@@ -72,6 +72,11 @@ def _post_actions(t):
             lambda: OwnValue.objects.filter(period=2024).exists(),
         ),
         (
+            url("comparison_add", t["indicator"].pk),
+            {"kind": "group", "kolada_id": "G176199", "title": "Liknande kommuner"},
+            lambda: t["indicator"].comparisons.filter(kolada_id="G176199").exists(),
+        ),
+        (
             url("area_create"),
             {"title": "Nytänkande"},
             lambda: StrategicArea.objects.filter(title="Nytänkande").exists(),

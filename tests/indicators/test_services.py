@@ -155,3 +155,23 @@ def test_an_own_measure_takes_values_and_a_kolada_one_does_not(tree):
     with pytest.raises(ValidationError):
         services.own_value_set(indicator=tree["indicator"], period=2023, total=Decimal(1))
     assert Indicator.objects.get(pk=tree["own"].pk).own_values.count() == 1
+
+
+def test_a_comparison_needs_a_matching_id(db):
+    from indicators.forms import ComparisonForm
+
+    assert ComparisonForm({"kind": "group", "kolada_id": "G176199", "title": "x"}).is_valid()
+    assert ComparisonForm({"kind": "peer", "kolada_id": "0581", "title": "x"}).is_valid()
+    assert not ComparisonForm({"kind": "peer", "kolada_id": "G176199", "title": "x"}).is_valid()
+    assert not ComparisonForm({"kind": "peer", "kolada_id": "<b>", "title": "x"}).is_valid()
+
+
+def test_group_comparisons_are_imported_and_charted(tree, stub):
+    services.comparison_add(
+        indicator=tree["indicator"], kind="peer", kolada_id="1962", title="Norberg"
+    )
+    services.import_run_execute(tree["run"], client_factory=_client(stub))
+    node = follow_up_tree(tree["process"]).areas[0].goals[0].indicators[0]
+    assert node.comparison_labels == ["Sweden", "Norberg"]
+    assert dict((r.year, r.comparisons[1]) for r in node.rows)[2022] == Decimal("78.260870")
+    assert node.svg.count("<polyline") == 5  # total, women, men, the country, Norberg
