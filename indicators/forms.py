@@ -111,6 +111,19 @@ class OwnValueForm(forms.Form):
         return data
 
 
+class OwnValuesUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("Columns: year, total, and if you have them women and men."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 200_000:
+            raise forms.ValidationError(_("The file is too large (at most 200 kB)."))
+        return upload
+
+
 class FreezeForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=PeriodKind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)

@@ -244,6 +244,27 @@ def own_value_set(
     return value
 
 
+def own_values_import(*, indicator: Indicator, data: bytes, by) -> int:
+    """All of a CSV file's values or none (own_values.parse raises with every problem)."""
+    from .own_values import parse
+
+    if indicator.kind != IndicatorKind.OWN:
+        raise TreeError(_("Values of a Kolada key figure come from Kolada."))
+    values = parse(data)
+    with transaction.atomic():
+        for period, (total, women, men) in values.items():
+            own_value_set(
+                indicator=indicator,
+                period=period,
+                total=total,
+                women=women,
+                men=men,
+                source=ValueSource.IMPORT,
+                by=by,
+            )
+    return len(values)
+
+
 # --- the Kolada catalogue and values ----------------------------------------------------
 def catalogue_rows_offline() -> Iterable[dict]:
     with gzip.open(FIXTURES / "kpi_catalogue_v3.csv.gz", "rt", encoding="utf-8") as stream:

@@ -33,6 +33,11 @@ urlpatterns = [
     path(P + "indicators/<int:indicator_pk>/status/", staff.indicator_override, name="override"),
     path(P + "indicators/<int:indicator_pk>/values/", staff.own_value_set, name="own_value"),
     path(
+        P + "indicators/<int:indicator_pk>/values/upload/",
+        staff.own_values_upload,
+        name="own_values_upload",
+    ),
+    path(
         P + "indicators/<int:indicator_pk>/comparisons/",
         staff.comparison_add,
         name="comparison_add",

@@ -25,6 +25,7 @@ from ..forms import (
     InitiativeForm,
     OverrideForm,
     OwnValueForm,
+    OwnValuesUploadForm,
 )
 from ..models import (
     FollowUpPeriod,
@@ -50,6 +51,7 @@ def _error_text(error: ValidationError) -> str:
 def tree(request, pk):
     process = process_for_member(request, pk)
     follow_up = selectors.follow_up_tree(process, charts=False)
+    selectors.attach_links(follow_up, process)
     return render(
         request,
         "indicators/tree.html",
@@ -270,6 +272,7 @@ def indicator_detail(request, pk, indicator_pk):
             "override_form": OverrideForm(),
             "comparison_form": ComparisonForm(),
             "value_form": OwnValueForm() if indicator.kind == IndicatorKind.OWN else None,
+            "upload_form": OwnValuesUploadForm() if indicator.kind == IndicatorKind.OWN else None,
             "overrides": indicator.overrides.select_related("by")[:20],
         },
     )
@@ -323,6 +326,33 @@ def own_value_set(request, pk, indicator_pk):
             messages.success(request, _("The value was saved."))
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("indicators:indicator", request.municipality.slug, process.pk, indicator.pk)
+
+
+@require_POST
+@member_required(EDITOR_ROLES)
+def own_values_upload(request, pk, indicator_pk):
+    from ..own_values import ParseError
+
+    process = process_for_member(request, pk)
+    indicator = _indicator_of(process, indicator_pk)
+    form = OwnValuesUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    else:
+        try:
+            count = services.own_values_import(
+                indicator=indicator, data=form.cleaned_data["file"].read(), by=request.user
+            )
+        except ParseError as error:
+            for line, problem in error.problems[:10]:
+                messages.error(
+                    request, _("Line %(line)s: %(problem)s") % {"line": line, "problem": problem}
+                )
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, _("%(count)s values were imported.") % {"count": count})
     return redirect("indicators:indicator", request.municipality.slug, process.pk, indicator.pk)
 
 

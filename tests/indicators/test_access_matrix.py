@@ -1,6 +1,7 @@
 """Role × municipality matrix for every indicators view."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from indicators.models import Goal, OwnValue, StatusOverride, StrategicArea
@@ -70,6 +71,11 @@ def _post_actions(t):
             url("own_value", t["own"].pk),
             {"period": 2024, "total": "14"},
             lambda: OwnValue.objects.filter(period=2024).exists(),
+        ),
+        (
+            url("own_values_upload", t["own"].pk),
+            {"file": SimpleUploadedFile("v.csv", b"year,total\n2019,7\n")},
+            lambda: OwnValue.objects.filter(period=2019).exists(),
         ),
         (
             url("comparison_add", t["indicator"].pk),
