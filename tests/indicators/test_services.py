@@ -175,3 +175,31 @@ def test_group_comparisons_are_imported_and_charted(tree, stub):
     assert node.comparison_labels == ["Sweden", "Norberg"]
     assert dict((r.year, r.comparisons[1]) for r in node.rows)[2022] == Decimal("78.260870")
     assert node.svg.count("<polyline") == 5  # total, women, men, the country, Norberg
+
+
+def test_the_nightly_refresh_starts_one_import_per_following_process(
+    tree, stub, settings, django_capture_on_commit_callbacks
+):
+    from indicators.tasks import refresh_all
+
+    settings.KOLADA_BASE_URL, settings.KOLADA_MIN_INTERVAL = stub.url, 0
+    tree["run"].delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert refresh_all() == 1
+    assert [r.status for r in tree["process"].kolada_imports.all()] == [RunStatus.DONE]
+
+
+def test_hostile_text_is_escaped_on_the_public_page(client, tree, staff):
+    services.status_override(
+        indicator=tree["indicator"],
+        status="off_track",
+        reason="<script>alert(1)</script>",
+        by=staff,
+    )
+    services.indicator_update(
+        indicator=tree["indicator"], expected_version=tree["indicator"].version
+    )
+    response = client.get("/m/norrkoping/vision-2035/vision/")
+    body = response.content.decode()
+    assert "<script>alert(1)</script>" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
