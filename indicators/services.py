@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -429,7 +430,7 @@ def import_run_execute(
     if run.is_finished:
         return run
     process = run.process
-    plan = import_plan(process, years=_settings_years(), this_year=timezone.localdate().year)
+    plan = import_plan(process, years=settings.KOLADA_YEARS, this_year=timezone.localdate().year)
     ImportRun.objects.filter(pk=run.pk).update(
         status=RunStatus.RUNNING, total=len(plan.kpis), processed=0, started_at=timezone.now()
     )
@@ -472,12 +473,6 @@ def import_run_execute(
         )
     run.refresh_from_db()
     return run
-
-
-def _settings_years() -> int:
-    from django.conf import settings
-
-    return settings.KOLADA_YEARS
 
 
 # --- follow-up snapshots ----------------------------------------------------------------
