@@ -1,6 +1,7 @@
 """Demo data built from the seeds: Norrköping's Vision 2035 (seed 000) with its real 2015
-timeline, and Ishøj's realisation of its Vision 2035 (seed 001) with overlapping phases
-and three tracks. Running it again updates the same rows; it never duplicates.
+timeline, Ishøj's realisation of its Vision 2035 (seed 001) with overlapping phases
+and three tracks, and Norberg's adopted "Tillsammans för Norberg 2030" (seed 003).
+Running it again updates the same rows; it never duplicates.
 
 Later apps extend the demo by adding their own functions to DEMO_EXTENSIONS.
 """
@@ -55,6 +56,8 @@ DEMO_ACCOUNTS = [
     DemoAccount("moderator@norrkoping.demo", "norrkoping", Role.MODERATOR),
     DemoAccount("staff@ishoj.demo", "ishoj", Role.STAFF),
     DemoAccount("councillor@ishoj.demo", "ishoj", Role.COUNCILLOR, "Eksempelpartiet"),
+    DemoAccount("staff@norberg.demo", "norberg", Role.STAFF),
+    DemoAccount("councillor@norberg.demo", "norberg", Role.COUNCILLOR, "Exempelpartiet"),
 ]
 SUPERUSER_EMAIL = "root@visionportal.demo"
 
@@ -260,12 +263,8 @@ def _ishoj():
         ],
         milestones=[
             (d(2024, 2, 27), "Byrådet godkender vision 2035", "", political),
-            (
-                d(2024, 3, 19),
-                "Byrådet tager stilling til partnerskab med Center for Sundt Liv og Trivsel",
-                "Et eksempel på et nyt initiativ og et flagskib.",
-                political,
-            ),
+            # The partnership with Center for Sundt Liv og Trivsel (19 March 2024) is an
+            # initiative, not a milestone: the indicators app's demo records it as one.
             (
                 d(2024, 5, 29),
                 "Kick off-møde med kommunens råd",
@@ -281,6 +280,34 @@ def _ishoj():
         ],
     )
     return ishoj
+
+
+def _norberg():
+    """Seed 003: Norberg's adopted vision "Tillsammans för Norberg 2030". The indicators
+    app's demo adds the decision, the strategic areas, goals and key figures."""
+    norberg, _ = Municipality.objects.update_or_create(
+        slug="norberg",
+        defaults={
+            "name": "Norberg",
+            "country": Country.SWEDEN,
+            "default_language": "sv",
+            "kolada_id": "1962",
+            "website": "https://www.norberg.se/",
+        },
+    )
+    _process(
+        norberg,
+        "tillsammans-for-norberg-2030",
+        title="Tillsammans för Norberg 2030",
+        target_year=2030,
+        is_public=True,
+        summary=(
+            "Norberg – en liten kommun med många hjältar i hjärtat av Bergslagen. Antagen av "
+            "kommunfullmäktige den 9 december 2019, § 270. Mål och nyckeltal antagna av "
+            "kommunstyrelsen den 25 november 2019, § 298."
+        ),
+    )
+    return norberg
 
 
 def _population_margins(norrkoping):
@@ -328,7 +355,7 @@ def _demo_totp(user):
 
 @transaction.atomic
 def load_demo() -> list[tuple[str, str, str]]:
-    municipalities = {"norrkoping": _norrkoping(), "ishoj": _ishoj()}
+    municipalities = {"norrkoping": _norrkoping(), "ishoj": _ishoj(), "norberg": _norberg()}
     credentials = _accounts(municipalities)
     _population_margins(municipalities["norrkoping"])
     for extend in DEMO_EXTENSIONS:

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -44,6 +45,16 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}") from exc
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return float(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}") from exc
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     value = os.environ.get(name)
     if value is None or value == "":
@@ -66,6 +77,7 @@ INSTALLED_APPS = [
     "visionportal",
     "consultations",
     "keywords",
+    "indicators",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -207,11 +219,28 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 6 * 60 * 60,
     },
     # Residents' unsent drafts: old ones and those of closed consultations.
+    # Kolada publishes through the year; a nightly refresh keeps the follow-up current.
+    "refresh-kolada-values": {
+        "task": "indicators.refresh_all",
+        "schedule": crontab(hour=3, minute=17),
+    },
     "clear-expired-drafts": {
         "task": "consultations.clear_expired_drafts",
         "schedule": 6 * 60 * 60,
     },
 }
+
+# --- Kolada (indicators/kolada.py) ---------------------------------------------------------
+# Only the import tasks call it; the demo and the tests never do (tests point it at a local
+# stub). Every request has a timeout, transient failures are retried with backoff, and
+# requests are spaced by at least KOLADA_MIN_INTERVAL seconds.
+KOLADA_BASE_URL = env_str("KOLADA_BASE_URL", "https://api.kolada.se/v3")
+KOLADA_TIMEOUT = env_float("KOLADA_TIMEOUT", 20.0)
+KOLADA_RETRIES = env_int("KOLADA_RETRIES", 3)
+KOLADA_BACKOFF = env_float("KOLADA_BACKOFF", 1.0)
+KOLADA_MIN_INTERVAL = env_float("KOLADA_MIN_INTERVAL", 0.2)
+# How many years back an import asks for.
+KOLADA_YEARS = env_int("KOLADA_YEARS", 10)
 
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "en"

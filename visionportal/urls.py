@@ -106,10 +106,12 @@ urlpatterns = [
     path("", include(public_patterns)),
     path("", include("consultations.urls")),
     path("", include("keywords.results.urls")),
+    path("", include(("indicators.urls_public", "indicators_public"))),
     path("workspace/", include(workspace_patterns)),
     path("workspace/", include("consultations.staff_urls")),
     path("", include("keywords.urls")),
     path("workspace/", include("keywords.vision.urls")),
+    path("workspace/", include("indicators.urls")),
     # Before allauth's own: the same URL and name, with a clear answer when mail is down.
     path("accounts/password/reset/", accounts.password_reset, name="account_reset_password"),
     path("accounts/", include("allauth.urls")),

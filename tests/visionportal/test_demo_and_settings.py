@@ -15,11 +15,15 @@ def test_demo_refuses_to_run_outside_debug(db, settings):
     assert not Municipality.objects.exists()
 
 
-def test_demo_creates_two_municipalities_with_every_role_and_is_repeatable(db, settings):
+def test_demo_creates_three_municipalities_with_every_role_and_is_repeatable(db, settings):
     settings.DEBUG = True
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    assert set(Municipality.objects.values_list("slug", flat=True)) == {"norrkoping", "ishoj"}
+    assert set(Municipality.objects.values_list("slug", flat=True)) == {
+        "norrkoping",
+        "ishoj",
+        "norberg",
+    }
     norrkoping = VisionProcess.objects.get(municipality__slug="norrkoping", slug="vision-2035")
     assert [str(m.date) for m in norrkoping.milestones.all()][-3:] == [
         "2015-11-16",

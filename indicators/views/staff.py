@@ -1,0 +1,487 @@
+"""The workspace's follow-up pages: the tree, indicators, Kolada imports, frozen periods,
+initiatives and council cases. Every view runs through access.member_required (404 for
+other municipalities, 403 for wrong roles); reading is for every member, changing for
+editors (staff, admins)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from visionportal.access import EDITOR_ROLES, member_required, process_for_member
+from visionportal.selectors import adopted_vision
+from visionportal.services import StaleVersion
+
+from .. import selectors, services
+from ..forms import (
+    AreaForm,
+    CaseForm,
+    ComparisonForm,
+    FreezeForm,
+    GoalForm,
+    IndicatorForm,
+    InitiativeForm,
+    OverrideForm,
+    OwnValueForm,
+    OwnValuesUploadForm,
+)
+from ..models import (
+    FollowUpPeriod,
+    Goal,
+    ImportRun,
+    Indicator,
+    IndicatorKind,
+    Initiative,
+    KoladaKpi,
+    StrategicArea,
+)
+
+
+def _tree_url(request, process):
+    return reverse("indicators:tree", args=[request.municipality.slug, process.pk])
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+@member_required()
+def tree(request, pk):
+    process = process_for_member(request, pk)
+    follow_up = selectors.follow_up_tree(process, charts=False)
+    selectors.attach_links(follow_up, process)
+    return render(
+        request,
+        "indicators/tree.html",
+        {
+            "process": process,
+            "decision": adopted_vision(process),
+            "tree": follow_up,
+            "can_edit": request.membership.role in EDITOR_ROLES,
+            "retired": selectors.retired_followed_kpis(process),
+            "runs": process.kolada_imports.all()[:3],
+            "periods": selectors.periods_of(process),
+            "initiatives": selectors.initiatives_of(process),
+            "cases": selectors.council_cases_of(process),
+            "freeze_form": FreezeForm(),
+        },
+    )
+
+
+def _form_page(request, *, process, form, heading, back=None):
+    return render(
+        request,
+        "indicators/form.html",
+        {
+            "process": process,
+            "form": form,
+            "heading": heading,
+            "back": back or _tree_url(request, process),
+        },
+    )
+
+
+@member_required(EDITOR_ROLES)
+def area_create(request, pk):
+    process = process_for_member(request, pk)
+    form = AreaForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.area_create(process=process, **form.model_fields())
+        except ValidationError as error:
+            form.add_error(None, _error_text(error))
+        else:
+            messages.success(request, _("Added."))
+            return redirect(_tree_url(request, process))
+    return _form_page(request, process=process, form=form, heading=_("Add a strategic area"))
+
+
+@member_required(EDITOR_ROLES)
+def area_edit(request, pk, area_pk):
+    process = process_for_member(request, pk)
+    area = get_object_or_404(StrategicArea, pk=area_pk, process=process)
+    form = AreaForm(request.POST or None, instance=area)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.area_update(
+                area=area, expected_version=form.cleaned_data["version"] or 0, **form.model_fields()
+            )
+        except (StaleVersion, ValidationError) as error:
+            form.add_error(
+                None, str(error) if isinstance(error, StaleVersion) else _error_text(error)
+            )
+        else:
+            messages.success(request, _("Your changes were saved."))
+            return redirect(_tree_url(request, process))
+    return _form_page(request, process=process, form=form, heading=_("Edit the strategic area"))
+
+
+@member_required(EDITOR_ROLES)
+def goal_create(request, pk):
+    process = process_for_member(request, pk)
+    form = GoalForm(
+        request.POST or None, process=process, initial={"area": request.GET.get("area")}
+    )
+    form.fields["number"].required = False
+    if request.method == "POST" and form.is_valid():
+        fields = form.model_fields()
+        try:
+            services.goal_create(
+                area=fields["area"],
+                title=fields["title"],
+                number=fields["number"],
+                committee=fields["committee"],
+                officer=fields["responsible_officer"],
+            )
+        except ValidationError as error:
+            form.add_error(None, _error_text(error))
+        else:
+            messages.success(request, _("Added."))
+            return redirect(_tree_url(request, process))
+    return _form_page(request, process=process, form=form, heading=_("Add a goal"))
+
+
+@member_required(EDITOR_ROLES)
+def goal_edit(request, pk, goal_pk):
+    process = process_for_member(request, pk)
+    goal = get_object_or_404(Goal, pk=goal_pk, process=process)
+    form = GoalForm(request.POST or None, instance=goal, process=process)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.goal_update(
+                goal=goal, expected_version=form.cleaned_data["version"] or 0, **form.model_fields()
+            )
+        except StaleVersion as error:
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            form.add_error(None, _error_text(error))
+        else:
+            messages.success(request, _("Your changes were saved."))
+            return redirect(_tree_url(request, process))
+    return _form_page(request, process=process, form=form, heading=_("Edit the goal"))
+
+
+MOVABLE = {"area": StrategicArea, "goal": Goal, "indicator": Indicator}
+
+
+@require_POST
+@member_required(EDITOR_ROLES)
+def move(request, pk, kind, item_pk):
+    process = process_for_member(request, pk)
+    model = MOVABLE[kind]
+    scope = {"process": process} if kind != "indicator" else {"goal__process": process}
+    item = get_object_or_404(model, pk=item_pk, **scope)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = -1
+    try:
+        services.tree_move(item=item, expected_version=version, up=request.POST.get("to") == "up")
+    except StaleVersion as error:
+        messages.error(request, str(error))
+    return redirect(f"{_tree_url(request, process)}#{kind}-{item.pk}")
+
+
+@member_required(EDITOR_ROLES)
+def indicator_create(request, pk, goal_pk):
+    process = process_for_member(request, pk)
+    goal = get_object_or_404(Goal, pk=goal_pk, process=process)
+    form = IndicatorForm(request.POST or None)
+    query = request.GET.get("q", "")
+    if request.method == "POST" and form.is_valid():
+        kpi_id = form.cleaned_data["kpi_id"].strip().upper()
+        kpi = KoladaKpi.objects.filter(id=kpi_id).first() if kpi_id else None
+        if kpi_id and kpi is None:
+            form.add_error("kpi_id", _("Kolada has no key figure %(id)s.") % {"id": kpi_id})
+        else:
+            fields = form.model_fields()
+            comment = fields.pop("comment")
+            try:
+                indicator = services.indicator_create(goal=goal, kpi=kpi, **fields)
+                if comment:
+                    services.indicator_update(
+                        indicator=indicator, expected_version=indicator.version, comment=comment
+                    )
+            except ValidationError as error:
+                form.add_error(None, _error_text(error))
+            else:
+                messages.success(request, _("Added."))
+                return redirect(_tree_url(request, process))
+    return render(
+        request,
+        "indicators/indicator_form.html",
+        {
+            "process": process,
+            "goal": goal,
+            "form": form,
+            "query": query,
+            "results": selectors.kpi_search(query),
+        },
+    )
+
+
+def _indicator_of(process, indicator_pk):
+    return get_object_or_404(
+        Indicator.objects.select_related("goal", "kpi"), pk=indicator_pk, goal__process=process
+    )
+
+
+def _node_for(process, indicator):
+    follow_up = selectors.follow_up_tree(process)
+    for area in follow_up.areas:
+        for goal in area.goals:
+            for node in goal.indicators:
+                if node.indicator.pk == indicator.pk:
+                    return node
+    raise AssertionError("an indicator of the process is in its tree")
+
+
+@member_required()
+def indicator_detail(request, pk, indicator_pk):
+    process = process_for_member(request, pk)
+    indicator = _indicator_of(process, indicator_pk)
+    can_edit = request.membership.role in EDITOR_ROLES
+    form = IndicatorForm(request.POST or None, instance=indicator)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.indicator_update(
+                    indicator=indicator,
+                    expected_version=form.cleaned_data["version"] or 0,
+                    **form.model_fields(),
+                )
+            except StaleVersion as error:
+                form.add_error(None, str(error))
+            except ValidationError as error:
+                form.add_error(None, _error_text(error))
+            else:
+                messages.success(request, _("Your changes were saved."))
+                return redirect(request.path)
+    return render(
+        request,
+        "indicators/indicator_detail.html",
+        {
+            "process": process,
+            "node": _node_for(process, indicator),
+            "form": form,
+            "can_edit": can_edit,
+            "override_form": OverrideForm(),
+            "comparison_form": ComparisonForm(),
+            "value_form": OwnValueForm() if indicator.kind == IndicatorKind.OWN else None,
+            "upload_form": OwnValuesUploadForm() if indicator.kind == IndicatorKind.OWN else None,
+            "overrides": indicator.overrides.select_related("by")[:20],
+        },
+    )
+
+
+@require_POST
+@member_required(EDITOR_ROLES)
+def indicator_override(request, pk, indicator_pk):
+    process = process_for_member(request, pk)
+    indicator = _indicator_of(process, indicator_pk)
+    form = OverrideForm(request.POST)
+    if form.is_valid():
+        services.status_override(
+            indicator=indicator,
+            status=form.cleaned_data["status"],
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+        )
+        messages.success(request, _("The status was recorded with your reason."))
+    else:
+        messages.error(request, _("Write why you change the status."))
+    return redirect("indicators:indicator", request.municipality.slug, process.pk, indicator.pk)
+
+
+@require_POST
+@member_required(EDITOR_ROLES)
+def comparison_add(request, pk, indicator_pk):
+    process = process_for_member(request, pk)
+    indicator = _indicator_of(process, indicator_pk)
+    form = ComparisonForm(request.POST)
+    if form.is_valid():
+        services.comparison_add(indicator=indicator, **form.cleaned_data)
+        messages.success(request, _("Added."))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("indicators:indicator", request.municipality.slug, process.pk, indicator.pk)
+
+
+@require_POST
+@member_required(EDITOR_ROLES)
+def own_value_set(request, pk, indicator_pk):
+    process = process_for_member(request, pk)
+    indicator = _indicator_of(process, indicator_pk)
+    form = OwnValueForm(request.POST)
+    if form.is_valid():
+        try:
+            services.own_value_set(indicator=indicator, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, _("The value was saved."))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("indicators:indicator", request.municipality.slug, process.pk, indicator.pk)
+
+
+@require_POST
+@member_required(EDITOR_ROLES)
+def own_values_upload(request, pk, indicator_pk):
+    from ..own_values import ParseError
+
+    process = process_for_member(request, pk)
+    indicator = _indicator_of(process, indicator_pk)
+    form = OwnValuesUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    else:
+        try:
+            count = services.own_values_import(
+                indicator=indicator, data=form.cleaned_data["file"].read(), by=request.user
+            )
+        except ParseError as error:
+            for line, problem in error.problems[:10]:
+                messages.error(
+                    request, _("Line %(line)s: %(problem)s") % {"line": line, "problem": problem}
+                )
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, _("%(count)s values were imported.") % {"count": count})
+    return redirect("indicators:indicator", request.municipality.slug, process.pk, indicator.pk)
+
+
+@require_POST
+@member_required(EDITOR_ROLES)
+def import_start(request, pk):
+    process = process_for_member(request, pk)
+    if not request.municipality.kolada_id:
+        messages.error(request, _("The municipality has no Kolada id; ask an administrator."))
+        return redirect(_tree_url(request, process))
+    run = services.import_run_start(process=process)
+    return redirect("indicators:run", request.municipality.slug, process.pk, run.pk)
+
+
+@member_required(EDITOR_ROLES)
+def run_detail(request, pk, run_pk):
+    process = process_for_member(request, pk)
+    run = get_object_or_404(ImportRun, pk=run_pk, process=process)
+    template = "indicators/run.html#progress" if request.htmx else "indicators/run.html"
+    return render(request, template, {"process": process, "run": run})
+
+
+@require_POST
+@member_required(EDITOR_ROLES)
+def kpi_successor(request, pk, kpi_id):
+    process = process_for_member(request, pk)
+    kpi = get_object_or_404(
+        KoladaKpi, id=kpi_id, retired_at__isnull=False, indicators__goal__process=process
+    )
+    successor_id = request.POST.get("successor", "").strip().upper()
+    successor = KoladaKpi.objects.filter(id=successor_id, retired_at__isnull=True).first()
+    if successor is None:
+        messages.error(
+            request, _("Kolada has no current key figure %(id)s.") % {"id": successor_id[:12]}
+        )
+    else:
+        try:
+            moved = services.kpi_map_successor(kpi=kpi, successor=successor, move_indicators=True)
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(
+                request,
+                _("%(old)s is now followed as %(new)s (%(count)s indicators).")
+                % {"old": kpi.id, "new": successor.id, "count": moved},
+            )
+    return redirect(_tree_url(request, process))
+
+
+@require_POST
+@member_required(EDITOR_ROLES)
+def freeze(request, pk):
+    process = process_for_member(request, pk)
+    form = FreezeForm(request.POST)
+    if form.is_valid():
+        try:
+            period = services.follow_up_freeze(
+                process=process, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, _("The follow-up was frozen."))
+            return redirect("indicators:period", request.municipality.slug, process.pk, period.pk)
+    else:
+        messages.error(request, _("Give the follow-up a title, for example “Annual report 2024”."))
+    return redirect(_tree_url(request, process))
+
+
+@member_required()
+def period_detail(request, pk, period_pk):
+    process = process_for_member(request, pk)
+    period = get_object_or_404(FollowUpPeriod, pk=period_pk, process=process)
+    return render(
+        request,
+        "indicators/period.html",
+        {"process": process, "period": period, "entries": selectors.period_entries(period)},
+    )
+
+
+@member_required(EDITOR_ROLES)
+def initiative_edit(request, pk, initiative_pk=None):
+    process = process_for_member(request, pk)
+    instance = (
+        get_object_or_404(Initiative, pk=initiative_pk, process=process) if initiative_pk else None
+    )
+    form = InitiativeForm(request.POST or None, instance=instance, process=process)
+    if request.method == "POST" and form.is_valid():
+        fields = form.model_fields()
+        goals = fields.pop("goals")
+        try:
+            services.initiative_save(
+                process=process,
+                goals=goals,
+                instance=instance,
+                expected_version=form.cleaned_data["version"] or 0,
+                **fields,
+            )
+        except StaleVersion as error:
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            form.add_error(None, _error_text(error))
+        else:
+            messages.success(request, _("Your changes were saved."))
+            return redirect(f"{_tree_url(request, process)}#initiatives")
+    heading = _("Edit the initiative") if instance else _("Add an initiative")
+    return _form_page(request, process=process, form=form, heading=heading)
+
+
+@member_required(EDITOR_ROLES)
+def case_create(request, pk):
+    process = process_for_member(request, pk)
+    form = CaseForm(request.POST or None, goals=process.goals.order_by("number")[:100])
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.council_case_record(
+                process=process,
+                kind=data["kind"],
+                title=data["title"],
+                meeting_date=data["meeting_date"],
+                reference=data["reference"],
+                effects=form.effects(),
+            )
+        except ValidationError as error:
+            form.add_error(None, _error_text(error))
+        else:
+            messages.success(request, _("Added."))
+            return redirect(f"{_tree_url(request, process)}#cases")
+    return _form_page(
+        request, process=process, form=form, heading=_("Record an agenda item or budget decision")
+    )
