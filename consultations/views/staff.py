@@ -34,7 +34,7 @@ from ..forms import (
     question_field_name,
 )
 from ..masking import mask_personal_data
-from ..models import Channel, TargetGroup
+from ..models import AgeBand, Channel, TargetGroup
 from .public import _add_service_errors
 
 MODERATION_ROLES = EDITOR_ROLES | {Role.MODERATOR}
@@ -395,12 +395,20 @@ def _import_upload(request, pk):
     )
 
 
+def _choice_label(choices, value: str) -> str:
+    return str(dict(choices.choices).get(value, value))
+
+
 def _masked_profile(row: dict) -> dict:
-    """A preview row with its free-text profile fields masked like the answers."""
+    """A preview row with its free-text profile fields masked like the answers, and its
+    coded fields as the labels staff know ("Interview", "25–44"), not the codes (issue 14)."""
     return {
         **row,
         "group_label": mask_personal_data(row["group_label"]),
-        "area": mask_personal_data(row["area"]),
+        "area": mask_personal_data(profile.area_label(row["area"])) if row["area"] else "",
+        "channel": _choice_label(Channel, row["channel"]),
+        "age_band": _choice_label(AgeBand, row["age_band"]) if row["age_band"] else "",
+        "target_groups": [_choice_label(TargetGroup, g) for g in row.get("target_groups") or []],
     }
 
 

@@ -192,6 +192,9 @@ def test_upload_preview_confirm_and_reimport(client, staff, consultation):
     assert preview.status_code == 200
     assert "2 rows can be imported" in preview.text
     assert "Ungdomsrådet" in preview.text
+    # Labels staff know, not the file's codes (issue 14).
+    assert "<td>Interview</td>" in preview.text and "<td>Focus group</td>" in preview.text
+    assert "25–44" in preview.text and "25-44" not in preview.text
     assert not Response.objects.exists()
     sha = importing.file_sha256(GOOD_CSV)
     done = client.post(staff_url("import_confirm", consultation), {"sha256": sha})

@@ -149,7 +149,8 @@ def test_upload_preview_shows_the_profile(client, staff, consultation):
     )
     assert page.status_code == 200
     assert "3 rows can be imported" in page.text
-    assert "student" in page.text and "Hageby" in page.text
+    # The target group as staff read it ("Student"), not the file's code (issue 14).
+    assert "· Student" in page.text and "Hageby" in page.text
     upload = client.get(staff_url("import", consultation))
     assert "<code>target_groups</code>" in upload.text  # the column help names the new ones
     assert "<code>preferred_language</code>" in upload.text
