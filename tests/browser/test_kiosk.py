@@ -162,3 +162,37 @@ def test_a_retired_kiosk_shows_a_clear_page(new_context, device, staff):
     assert response.status == 410
     expect(page.get_by_role("heading", level=1)).to_have_text("This kiosk is no longer in use")
     assert_no_axe_violations(page)
+
+
+def test_the_staff_pages_of_kiosks_meetings_and_review_have_no_axe_violations(
+    new_context, device, staff
+):
+    from keywords.sorting import integrity, workplace
+
+    from .conftest import set_language_cookie, sign_in
+
+    round = device.round
+    round.workplace_open = True
+    round.save(update_fields=["workplace_open"])
+    meeting = workplace.group_session_create(round=round, name="Kansliet", participants=8, by=staff)
+    [play] = kiosk.kiosk_decks_deal(device=device, count=1)
+    integrity.votes_exclude(round=round, by=staff, reason="Prov", participant=play)
+    base = f"/workspace/norrkoping/processes/{round.process_id}/sorting/{round.pk}/"
+    problems = []
+    # One sign-in: a second one within the same 30 s would reuse the TOTP code (refused).
+    context = new_context()
+    page = context.new_page()
+    sign_in(page, staff.email)
+    for language in ("sv", "en"):
+        set_language_cookie(context, page.url, language)
+        for path in (
+            "kiosks/",
+            "meetings/",
+            f"meetings/{meeting.pk}/",
+            f"meetings/{meeting.pk}/screen/",
+            "review/",
+        ):
+            response = page.goto(base + path)
+            assert response.status == 200, path
+            problems += axe_violations(page)
+    assert not problems, "\n".join(problems)
