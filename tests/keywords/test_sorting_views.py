@@ -510,3 +510,18 @@ def test_a_vote_takes_a_bounded_number_of_queries(client, round, django_assert_m
             HTTP_HX_REQUEST="true",
         )
     assert "Card 3 of 3" in response.text
+
+
+@pytest.mark.urls("tests.keywords.sorting_results_urls")
+def test_the_end_and_the_closed_page_link_to_the_results_once_they_exist(client, round, staff):
+    results = reverse(
+        "keywords:sorting_results_public", args=["norrkoping", round.process.slug, round.pk]
+    )
+    player = _start(client, round)
+    for item in player.deck:
+        client.post(play_url(round, "sort_vote"), {"item": item, "choice": "1"})
+    client.post(play_url(round, "sort_finish"), {})
+    assert f'href="{results}"' in client.get(play_url(round)).text
+    services.sorting_round_close(round=round, by=staff)
+    client.cookies.pop("vp_sort")
+    assert f'href="{results}"' in client.get(play_url(round)).text
