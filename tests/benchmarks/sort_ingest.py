@@ -1,0 +1,318 @@
+"""Sorting-game vote ingest under load: gunicorn + PostgreSQL on loopback, driven by wrk.
+
+Not a test: it prints numbers. In one gunicorn (sync workers, CONN_MAX_AGE=60) it drives
+  (a) /bench/insert, the submit benchmark's bare view inserting one row (the baseline),
+  (b) kiosk uploads: POST k/<token>/batch/ with BATCH_PLAYS finished plays of DECK cards
+      each (100 votes), every request a new batch of new votes from one of DEVICES kiosks,
+  (c) single online votes: the real game's plain-form POST (vote on one card, 302 back to
+      the game), every request a new (player, card) with the player's signed cookie and a
+      valid CSRF pair,
+and prints req/s and votes/s for (b) and (c), the ratios to (a), and checks that the votes
+stored equal the successful requests' votes (wrk does not count requests in flight when it
+stops). It prints `uptime` before and after: the machine is shared.
+
+    .venv/bin/python tests/benchmarks/sort_ingest.py [--workers 2] [--duration 15]
+
+Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust) and wrk (apt-get install -y wrk).
+Creates and drops its own database. Targets (issue 10): (b) >= 2,000 votes/s;
+(c) >= 0.5 x (a) req/s.
+"""
+
+import argparse
+import json
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psycopg
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import submit_benchmark as sb  # noqa: E402
+
+SERVER = HERE / "sort_ingest_server"
+DEVICES, BATCH_PLAYS, DECK, ITEMS = 64, 5, 20, 200
+KIOSK_PLAYS, ONLINE_PLAYS = 9000, 1200
+
+SETUP = """
+import datetime, json, random, sys, uuid
+import django
+django.setup()
+from django.core import signing
+from django.utils import timezone
+from consultations.services import consultation_create_default
+from keywords.models import ItemOrigin, KeywordList, KeywordListItem
+from keywords.sorting import dealing
+from keywords.sorting.models import (SortingDevice, SortingRound, SortingRoundItem,
+    SortParticipant)
+from keywords.sorting.public_views import COOKIE, _salt
+from visionportal.models import Municipality, Phase, PhaseKind, VisionProcess
+
+DEVICES, BATCH_PLAYS, DECK, ITEMS, KIOSK_PLAYS, ONLINE_PLAYS = (int(a) for a in sys.argv[1:7])
+m = Municipality.objects.create(name="Benchby", slug="benchby", country="SE",
+                                default_language="sv")
+p = VisionProcess.objects.create(municipality=m, title="Vision", slug="vision", is_public=True)
+now = timezone.now()
+today = timezone.localdate()
+Phase.objects.create(process=p, kind=PhaseKind.SORTING, name="Sortera",
+                     starts_on=today - datetime.timedelta(days=1),
+                     ends_on=today + datetime.timedelta(days=30))
+c = consultation_create_default(process=p, opens_at=now - datetime.timedelta(days=9),
+    closes_at=now - datetime.timedelta(days=2), language="sv")
+kl = KeywordList.objects.create(consultation=c, version=1)
+KeywordListItem.objects.bulk_create(
+    KeywordListItem(keyword_list=kl, label=f"nyckelord {i}", origin=ItemOrigin.CURATED,
+                    position=i) for i in range(1, ITEMS + 1))
+r = SortingRound.objects.create(process=p, keyword_list=kl, title="Sortera",
+    opens_at=now - datetime.timedelta(days=1), closes_at=now + datetime.timedelta(days=30),
+    opened_at=now - datetime.timedelta(days=1), deck_size=DECK, kiosk_open=True)
+items = list(kl.items.values_list("pk", flat=True))
+SortingRoundItem.objects.bulk_create(SortingRoundItem(round=r, item_id=i) for i in items)
+devices = SortingDevice.objects.bulk_create(
+    SortingDevice(round=r, name=f"Kiosk {n}", place_kind="library", token=f"bench{n:04d}x" * 3)
+    for n in range(DEVICES))
+rng = random.Random(2035)
+shown = dict.fromkeys(items, 0)
+
+def deal():
+    deck = dealing.deal(shown, DECK, rng)
+    for i in deck:
+        shown[i] += 1
+    return deck
+
+kiosk = [SortParticipant(round=r, token=uuid.uuid4(), channel="kiosk",
+                         device=devices[n % DEVICES], device_class="tablet", deck=deal())
+         for n in range(KIOSK_PLAYS)]
+SortParticipant.objects.bulk_create(kiosk, batch_size=2000)
+online = [SortParticipant(round=r, token=uuid.uuid4(), channel="online",
+                          device_class="phone", deck=deal()) for _ in range(ONLINE_PLAYS)]
+SortParticipant.objects.bulk_create(online, batch_size=2000)
+rows = SortingRoundItem.objects.filter(round=r)
+for row in rows:
+    row.times_shown = shown[row.item_id]
+SortingRoundItem.objects.bulk_update(rows, ["times_shown"])
+
+batches, by_device = [], {}
+for play in kiosk:
+    by_device.setdefault(play.device_id, []).append(play)
+tokens = {d.pk: d.token for d in devices}
+stamp = int(now.timestamp() * 1000)
+for device_id, plays in by_device.items():
+    for start in range(0, len(plays) - BATCH_PLAYS + 1, BATCH_PLAYS):
+        group = plays[start:start + BATCH_PLAYS]
+        body = {"key": str(uuid.uuid4()),
+                "votes": [{"p": str(pl.token), "i": i, "c": rng.choice((1, -1, 0)),
+                           "t": stamp} for pl in group for i in pl.deck],
+                "finished": [str(pl.token) for pl in group]}
+        batches.append((f"/k/{tokens[device_id]}/batch/", json.dumps(body, separators=(",", ":"))))
+rng.shuffle(batches)
+signer = signing.get_cookie_signer(salt=COOKIE + _salt(r))
+votes = [(signer.sign(str(pl.token)), i) for pl in online for i in pl.deck]
+rng.shuffle(votes)
+from django.db import connection
+with connection.cursor() as cursor:
+    cursor.execute("CREATE TABLE bench_insert (id bigserial PRIMARY KEY, "
+                   "created_at timestamptz NOT NULL DEFAULT now(), payload text NOT NULL)")
+print(json.dumps({"play": f"/m/benchby/vision/sort/{r.pk}/", "batches": batches,
+                  "votes": votes}))
+"""
+
+# Each run takes requests START..STOP of the pool (the warm-up its own slice), so no run
+# repeats another's batch or vote; past STOP it would wrap, which the stored-votes check
+# would show as a mismatch.
+LUA_BATCH = """
+local i = nil
+function request()
+  if i == nil or i > STOP then i = START + id - 1 end
+  local path, body = PATHS[i], BODIES[i]
+  i = i + THREADS_N
+  return wrk.format("POST", path, {["Content-Type"] = "application/json"}, body)
+end
+"""
+
+LUA_VOTE = """
+local i = nil
+function request()
+  if i == nil or i > STOP then i = START + id - 1 end
+  local headers = {["Content-Type"] = "application/x-www-form-urlencoded",
+                   ["Cookie"] = "csrftoken=" .. CSRF_COOKIE .. "; vp_sort=" .. SIGNED[i],
+                   ["X-CSRFToken"] = CSRF_TOKEN}
+  local body = "csrfmiddlewaretoken=" .. CSRF_TOKEN .. "&item=" .. CARDS[i] .. "&choice=1"
+  i = i + THREADS_N
+  return wrk.format("POST", PATH, headers, body)
+end
+"""
+
+
+def lua_strings(name, values):
+    # Long brackets: JSON and signed cookies go in verbatim, no escaping.
+    return f"{name} = {{\n" + ",\n".join(f"[==[{v}]==]" for v in values) + "\n}\n"
+
+
+def uptime():
+    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+
+
+def bench(workers, *, env, dsn, setup, duration, warmup):
+    port = sb.free_port()
+    log = tempfile.TemporaryFile()
+    proc = subprocess.Popen(
+        [sb.PYTHON, "-m", "gunicorn", "--chdir", str(sb.ROOT)]
+        + ["--pythonpath", f"{sb.HERE},{SERVER}"]
+        + ["-w", str(workers), "-b", f"127.0.0.1:{port}", "--timeout", "30", "-k", "sync"]
+        + ["--log-level", "warning", "bench_wsgi:application"],
+        cwd=sb.ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        sb.wait_until_up(port, proc)
+        base = f"http://127.0.0.1:{port}"
+        # The game page has the start form: a CSRF cookie and a masked token.
+        cookie, token = sb.mint_csrf(port, setup["play"])
+        threads = f"THREADS_N = {sb.THREADS}\n"
+        batch_lua = (
+            "EXPECT = 200\n"
+            + threads
+            + lua_strings("PATHS", [p for p, _b in setup["batches"]])
+            + lua_strings("BODIES", [b for _p, b in setup["batches"]])
+        )
+        vote_lua = (
+            f'EXPECT = 302\nPATH = "{setup["play"]}vote/"\n{threads}'
+            f'CSRF_COOKIE = "{cookie}"\nCSRF_TOKEN = "{token}"\n'
+            + lua_strings("SIGNED", [s for s, _i in setup["votes"]])
+            + "CARDS = {"
+            + ",".join(str(i) for _s, i in setup["votes"])
+            + "}\n"
+        )
+        n_batches, n_votes = len(setup["batches"]), len(setup["votes"])
+        results = {}
+        for name, url, script, lua, table, pool in (
+            ("a insert", f"{base}/bench/insert", "", "EXPECT = 200\n", "bench_insert", 0),
+            ("b kiosk batches", base, LUA_BATCH, batch_lua, "keywords_sortvote", n_batches),
+            ("c online votes", base, LUA_VOTE, vote_lua, "keywords_sortvote", n_votes),
+        ):
+            split = pool * 4 // 5
+            sb.wrk(url, script, warmup, extra_lua=f"START = {split + 1}\nSTOP = {pool}\n" + lua)
+            before = sb.settled_count(dsn, table)
+            measured = f"START = 1\nSTOP = {split}\n" + lua
+            result = sb.summarise(sb.wrk(url, script, duration, extra_lua=measured))
+            result["stored"] = sb.settled_count(dsn, table) - before
+            results[name] = result
+        return results
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=5)
+        log.seek(0)
+        tail = log.read().decode(errors="replace").strip().splitlines()[-5:]
+        if tail:
+            print("  gunicorn log (last lines):", *tail, sep="\n    ")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--workers", type=int, nargs="+", default=[2])
+    parser.add_argument("--duration", type=int, default=15)
+    parser.add_argument("--warmup", type=int, default=3)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is missing: apt-get install -y wrk")
+    db = f"vp_bench_sort_{os.getpid()}_{secrets.token_hex(3)}"
+    dsn = f"{sb.PG}/{db}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": dsn,
+        "DJANGO_SETTINGS_MODULE": "settings_sort_ingest",
+        "PYTHONPATH": os.pathsep.join([str(SERVER), str(sb.HERE), str(sb.ROOT)]),
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "CONN_MAX_AGE": "60",
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false",
+        "SECURE_SSL_REDIRECT": "false",
+    }
+    redis_db = sb.claim_redis_db()
+    if redis_db is None:
+        env.update(REDIS_URL="", CELERY_TASK_ALWAYS_EAGER="true")
+        print("No free Redis database: the rate-limit counters use the local-memory cache.")
+    else:
+        number = redis_db.connection_pool.connection_kwargs["db"]
+        env.update(REDIS_URL=f"{sb.REDIS}/{number}", CELERY_TASK_ALWAYS_EAGER="false")
+    with psycopg.connect(f"{sb.PG}/postgres", autocommit=True, connect_timeout=5) as conn:
+        conn.execute(f'CREATE DATABASE "{db}"')
+    try:
+        sb.run([sb.PYTHON, "manage.py", "migrate", "--noinput"], env=env, timeout=300)
+        started = time.monotonic()
+        out = sb.run(
+            [sb.PYTHON, "-c", SETUP]
+            + [str(n) for n in (DEVICES, BATCH_PLAYS, DECK, ITEMS, KIOSK_PLAYS, ONLINE_PLAYS)],
+            env=env,
+            timeout=600,
+        ).stdout
+        setup = json.loads(out.splitlines()[-1])
+        print(
+            f"setup {time.monotonic() - started:.0f} s: {ITEMS} keywords, deck {DECK}, "
+            f"{len(setup['batches'])} kiosk batches of {BATCH_PLAYS * DECK} votes from "
+            f"{DEVICES} kiosks, {len(setup['votes'])} online (player, card) pairs"
+        )
+        print(
+            f"{sb.CONNECTIONS} connections, {sb.THREADS} wrk threads, {args.duration} s per run "
+            f"after {args.warmup} s warm-up (on its own requests); {os.cpu_count()} CPUs; "
+            "CONN_MAX_AGE=60"
+        )
+        print("uptime before:", uptime())
+        for workers in args.workers:
+            results = bench(
+                workers, env=env, dsn=dsn, setup=setup, duration=args.duration, warmup=args.warmup
+            )
+            print(f"gunicorn, {workers} sync workers:")
+            rows = {"a insert": 1, "b kiosk batches": BATCH_PLAYS * DECK, "c online votes": 1}
+            for name, r in results.items():
+                print(
+                    f"  {name}: {r['rps']:8.1f} req/s  {r['rps'] * rows[name]:9.1f} rows/s  "
+                    f"p50 {r['p50_ms']:6.1f} ms  p99 {r['p99_ms']:6.1f} ms  ok {r['ok']}  "
+                    f"failed {r['failed']}  rows stored {r['stored']}"
+                )
+            a, b, c = results["a insert"], results["b kiosk batches"], results["c online votes"]
+            b_votes = b["rps"] * BATCH_PLAYS * DECK
+            print(
+                f"  kiosk batches: {b_votes:,.0f} votes/s (target >= 2,000); "
+                f"{b_votes / a['rps']:.2f} x the bare insert's rows/s"
+            )
+            print(
+                f"  online votes: {c['rps']:,.0f} votes/s; ratio to bare insert "
+                f"{c['rps'] / a['rps']:.2f} (target >= 0.5)"
+            )
+            for name, r, size in (("kiosk", b, BATCH_PLAYS * DECK), ("online", c, 1)):
+                # Requests wrk gave up on (timeouts) or still in flight at its stop may
+                # have been stored; anything beyond those would be a vote counted twice.
+                expected, slack = r["ok"] * size, (sb.CONNECTIONS + r["failed"]) * size
+                ok = expected <= r["stored"] <= expected + slack
+                print(
+                    f"  {name}: votes stored {r['stored']} vs successful requests' votes "
+                    f"{expected}: " + ("consistent" if ok else "MISMATCH")
+                )
+        print("uptime after:", uptime())
+    finally:
+        if redis_db is not None:
+            redis_db.flushdb()
+        with psycopg.connect(f"{sb.PG}/postgres", autocommit=True, connect_timeout=5) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    main()
