@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from visionportal.files import store_file
 from visionportal.models import DecisionPack, Membership, PackStatus, Role, VisionProcess
 
-from . import render
 from .contents import pack_inputs, pack_sections, resolve_sources
 
 logger = logging.getLogger(__name__)
@@ -78,6 +77,10 @@ def pack_generate(*, pack_id: int, notify_url: str = "") -> DecisionPack:
     pack = DecisionPack.objects.select_related("process__municipality").get(pk=pack_id)
     if not claimed:
         return pack
+    # Imported here, not with the module: loading WeasyPrint (pango, its stylesheets) takes
+    # seconds, and web processes import this module for the pack pages without rendering.
+    from . import render
+
     try:
         with translation.override(pack.language):
             _progress(pack, 5, _("Reading the sources"))
