@@ -151,13 +151,21 @@ def assert_no_axe_violations(page):
         pytest.fail("\n".join(lines), pytrace=False)
 
 
-def totp_code(secret=TOTP_SECRET):
+# The TOTP window each account last signed in with: allauth refuses a code used before.
+_TOTP_WINDOWS_USED: dict[str, int] = {}
+
+
+def totp_code(secret=TOTP_SECRET, *, account=""):
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
-    # allauth accepts only the current 30 s window: do not hand out a code about to expire.
-    if time.time() % 30 > 28:
+    # allauth accepts only the current 30 s window: do not hand out a code about to expire,
+    # nor one this account has already used (a second sign-in in the same window).
+    if time.time() % 30 > 28 or _TOTP_WINDOWS_USED.get(account) == int(time.time() // 30):
         time.sleep(30 - time.time() % 30 + 0.1)
-    return format_hotp_value(hotp_value(secret, int(time.time() // 30)))
+    window = int(time.time() // 30)
+    if account:
+        _TOTP_WINDOWS_USED[account] = window
+    return format_hotp_value(hotp_value(secret, window))
 
 
 def sign_in(page, email, *, check=None):
@@ -174,7 +182,7 @@ def sign_in(page, email, *, check=None):
     assert "/2fa/authenticate/" in page.url, f"expected the TOTP step, got {page.url}"
     if check:
         check(page)
-    page.fill("input[name=code]", totp_code())
+    page.fill("input[name=code]", totp_code(account=email))
     with page.expect_navigation():
         page.locator("input[name=code]").press("Enter")
     assert page.url.endswith("/workspace/"), f"sign-in did not reach the workspace: {page.url}"
