@@ -15,7 +15,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
-from .models import Membership, Role, VisionProcess
+from .models import DecisionPack, Membership, ProposalVersion, Role, VisionProcess, VisionProposal
 
 EDITOR_ROLES = frozenset({Role.ADMIN, Role.STAFF})
 MFA_REQUIRED_ROLES = frozenset({Role.ADMIN, Role.STAFF})
@@ -81,6 +81,25 @@ def process_for_member(request, pk: int) -> VisionProcess:
 def process_part_of(process: VisionProcess, model, pk: int):
     """A phase, track or milestone (`model`) of the member's `process`, or 404."""
     return get_object_or_404(model, pk=pk, process=process)
+
+
+def proposal_of(process: VisionProcess) -> VisionProposal:
+    """The vision proposal of the member's `process`, or 404 while none is written."""
+    return get_object_or_404(VisionProposal, process=process)
+
+
+def proposal_version_of(proposal: VisionProposal, number: int) -> ProposalVersion:
+    """Version `number` of `proposal`, or 404."""
+    return get_object_or_404(
+        ProposalVersion.objects.select_related("author"), proposal=proposal, number=number
+    )
+
+
+def decision_pack_of(process: VisionProcess, number: int) -> DecisionPack:
+    """Decision pack `number` of the member's `process`, or 404."""
+    return get_object_or_404(
+        DecisionPack.objects.select_related("requested_by"), process=process, number=number
+    )
 
 
 def membership_for_member(request, pk: int) -> Membership:

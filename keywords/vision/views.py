@@ -4,13 +4,18 @@ of the municipality, nobody else)."""
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from visionportal.access import EDITOR_ROLES, member_required, process_for_member
+from visionportal.access import (
+    EDITOR_ROLES,
+    decision_pack_of,
+    member_required,
+    process_for_member,
+)
 from visionportal.files import protected_download
 from visionportal.models import DecisionPack, PackStatus, Role, VisionProposal
 from visionportal.proposals.forms import PackForm, ProposalForm
@@ -133,18 +138,12 @@ def pack_generate(request, pk):
     return redirect("vision:pack", request.municipality.slug, pk, pack.number)
 
 
-def _pack_of(process, number) -> DecisionPack:
-    return get_object_or_404(
-        DecisionPack.objects.select_related("requested_by"), process=process, number=number
-    )
-
-
 @require_GET
 @vary_on_headers("HX-Request")
 @member_required(PACK_READER_ROLES)
 def pack_progress(request, pk, number):
     process = process_for_member(request, pk)
-    pack = _pack_of(process, number)
+    pack = decision_pack_of(process, number)
     template = "keywords/vision/pack.html"
     if request.htmx:
         template += "#progress"
@@ -157,7 +156,7 @@ def pack_download(request, pk, number):
     """The PDF, for staff and councillors of the municipality only (member_required gives
     404 to everyone else, 403 to moderators)."""
     process = process_for_member(request, pk)
-    pack = _pack_of(process, number)
+    pack = decision_pack_of(process, number)
     if pack.status != PackStatus.DONE:
         raise Http404
     return protected_download(

@@ -8,12 +8,18 @@ The editor itself (with the keywords to draw on) is keywords.vision.views.propos
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from ..access import EDITOR_ROLES, member_required, process_for_member
-from ..models import ProposalVersion, Role, VisionDecision, VisionProposal
+from ..access import (
+    EDITOR_ROLES,
+    member_required,
+    process_for_member,
+    proposal_of,
+    proposal_version_of,
+)
+from ..models import Role, VisionDecision, VisionProposal
 from ..proposals import services
 from ..proposals.diff import version_diff
 from ..proposals.forms import CommentForm, DecisionForm
@@ -54,17 +60,11 @@ def proposal_versions(request, pk):
     )
 
 
-def _version_of(proposal, number) -> ProposalVersion:
-    return get_object_or_404(
-        ProposalVersion.objects.select_related("author"), proposal=proposal, number=number
-    )
-
-
 @member_required(READER_ROLES)
 def proposal_version(request, pk, number):
     """One version, its comments and the comment form (POST adds a comment)."""
     proposal = proposal_for_reader(request, pk)
-    version = _version_of(proposal, number)
+    version = proposal_version_of(proposal, number)
     form = CommentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -109,7 +109,7 @@ def proposal_diff(request, pk):
         old_number = numbers[1] if len(numbers) > 1 else new_number
     if new_number is None:
         raise Http404
-    old, new = _version_of(proposal, old_number), _version_of(proposal, new_number)
+    old, new = proposal_version_of(proposal, old_number), proposal_version_of(proposal, new_number)
     return render(
         request,
         "visionportal/workspace/proposal_diff.html",
@@ -129,7 +129,7 @@ def proposal_diff(request, pk):
 @member_required(EDITOR_ROLES)
 def proposal_share(request, pk):
     process = process_for_member(request, pk)
-    proposal = get_object_or_404(VisionProposal, process=process)
+    proposal = proposal_of(process)
     shared = request.POST.get("shared") == "1"
     services.proposal_share(proposal=proposal, shared=shared)
     messages.success(
