@@ -57,12 +57,18 @@ def browser():
         browser.close()
 
 
+# The TOTP window each account last signed in with in this test: allauth refuses a code
+# used before (it remembers it in the cache, cleared between tests).
+_TOTP_WINDOWS_USED: dict[str, int] = {}
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """allauth keeps rate-limit counters and used TOTP codes in the (process-wide) cache."""
     from django.core.cache import cache
 
     cache.clear()
+    _TOTP_WINDOWS_USED.clear()
     yield
     cache.clear()
 
@@ -149,10 +155,6 @@ def assert_no_axe_violations(page):
     lines = axe_violations(page)
     if lines:
         pytest.fail("\n".join(lines), pytrace=False)
-
-
-# The TOTP window each account last signed in with: allauth refuses a code used before.
-_TOTP_WINDOWS_USED: dict[str, int] = {}
 
 
 def totp_code(secret=TOTP_SECRET, *, account=""):
