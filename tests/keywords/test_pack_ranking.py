@@ -233,3 +233,30 @@ def test_the_editor_shows_no_ranking_without_results(client, staff, pack_process
     client.cookies["django_language"] = "en"
     body = client.get(reverse("vision:proposal", args=["norrkoping", pack_process.pk])).content
     assert b"ranking-top" not in body
+
+
+def test_the_ranking_chart_is_a_tagged_figure_with_alternative_text(
+    sorted_round, pack_process, staff, django_capture_on_commit_callbacks
+):
+    import io
+
+    from pypdf import PdfReader
+
+    pack = _request(pack_process, staff, "en", django_capture_on_commit_callbacks)
+    root = PdfReader(io.BytesIO(stored_pdf(pack))).trailer["/Root"]
+    alts = []
+
+    def walk(node, depth=0):
+        node = node.get_object()
+        if depth > 60 or not hasattr(node, "get"):
+            return
+        if node.get("/S") == "/Figure":
+            alts.append(str(node.get("/Alt", "")))
+        children = node.get("/K")
+        if children is None:
+            return
+        for child in children if isinstance(children, list) else [children]:
+            walk(child, depth + 1)
+
+    walk(root["/StructTreeRoot"])
+    assert any(alt.startswith("The 3 highest-ranked keywords") for alt in alts), alts
