@@ -515,7 +515,8 @@ class PackStatus(models.TextChoices):
 class DecisionPack(models.Model):
     """A numbered PDF decision pack of a process for the councillors, with what it was made
     from (`inputs`: the keyword list versions, the proposal version, the staff's note on the
-    representation gaps), so it can be made again from the same sources.
+    representation gaps; `result_snapshot`: the sorting results), so it can be made again
+    from the same sources.
 
     The PDF is in the default storage under `file_name`, never at a public URL; only staff
     and councillors of the municipality download it (keywords.vision.pack.views)."""
@@ -526,6 +527,18 @@ class DecisionPack(models.Model):
     number = models.PositiveIntegerField(_("version"))
     language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
     inputs = models.JSONField(_("made from"), default=dict)
+    # The sorting game's result snapshot the ranking section prints (None: no round had
+    # results when the pack was requested). Snapshots are immutable, so a pack made again
+    # prints the same figures; a deleted round takes its snapshots with it, and the pack
+    # is then made without the section rather than blocking the delete.
+    result_snapshot = models.ForeignKey(
+        "keywords.SortResultSnapshot",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sorting result snapshot"),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=PackStatus.choices, default=PackStatus.QUEUED
     )

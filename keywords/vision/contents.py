@@ -2,8 +2,9 @@
 
 SECTIONS is the pack's table of contents: each Section has an anchor, a translated title,
 the template that prints it, and a function giving that template its data (None leaves the
-section out). A new section (the sorting game's ranking, once its result snapshot exists)
-is one more entry here and one more template in templates/keywords/pack/.
+section out). A new section is one more entry here and one more template in
+templates/keywords/pack/; the sorting game's ranking is one, left out when the pack has no
+result snapshot.
 """
 
 from collections.abc import Callable
@@ -22,7 +23,8 @@ from visionportal.models import (
 )
 
 from ..models import CouncillorProposal, Keyword, KeywordList, KeywordStatus
-from . import sources
+from ..sorting.result_models import SortResultSnapshot
+from . import ranking, sources
 
 KEYWORDS_PER_QUESTION = 15
 QUOTES_PER_KEYWORD = 2
@@ -41,6 +43,7 @@ class PackSource:
     keyword_lists: dict[int, KeywordList | None]
     proposal_version: ProposalVersion | None
     gaps_note: str
+    result_snapshot: SortResultSnapshot | None = None
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,11 @@ def resolve_sources(pack: DecisionPack) -> PackSource:
         keyword_lists=keyword_lists,
         proposal_version=proposal_version,
         gaps_note=inputs.get("gaps_note") or "",
+        result_snapshot=(
+            SortResultSnapshot.objects.select_related("round").get(pk=pack.result_snapshot_id)
+            if pack.result_snapshot_id
+            else None
+        ),
     )
 
 
@@ -111,7 +119,21 @@ def _summary(source: PackSource) -> dict:
         "answers": sum(t["answers"] for t in totals),
         "listed_keywords": listed,
         "proposal_version": source.proposal_version,
+        "ranking": _ranking_totals(source),
     }
+
+
+def _ranking_totals(source: PackSource) -> dict | None:
+    if not ranking.usable(source.result_snapshot):
+        return None
+    snapshot = source.result_snapshot
+    return {"round": snapshot.round, "totals": snapshot.data["totals"]}
+
+
+def _ranking(source: PackSource) -> dict | None:
+    return ranking.ranking_summary(
+        source.result_snapshot, top=ranking.PACK_TOP, chart_id="pack-ranking-chart"
+    )
 
 
 def _how_asked(source: PackSource) -> dict:
@@ -262,6 +284,7 @@ SECTIONS: list[Section] = [
         _who_answered,
     ),
     Section("keywords", _("Keywords per question"), "keywords/pack/keywords.html", _keywords),
+    Section("ranking", _("How residents prioritised"), "keywords/pack/ranking.html", _ranking),
     Section(
         "councillors",
         _("The councillors' strikes and additions"),

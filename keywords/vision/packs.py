@@ -15,6 +15,7 @@ from visionportal.files import store_file
 from visionportal.models import DecisionPack, Membership, PackStatus, Role, VisionProcess
 
 from .contents import pack_inputs, pack_sections, resolve_sources
+from .ranking import ranking_snapshot
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +27,8 @@ STALE_RUNNING = timezone.timedelta(minutes=10)
 def pack_request(
     *, process: VisionProcess, by, language: str, gaps_note: str = "", notify_url: str = ""
 ) -> DecisionPack:
-    """A new numbered pack of `process`, made from the sources as they are now; its
+    """A new numbered pack of `process`, made from the sources as they are now (the
+    sorting results: keywords.vision.ranking.ranking_snapshot); its
     generation is queued once the transaction commits."""
     from ..tasks import decision_pack_generate
 
@@ -39,6 +41,7 @@ def pack_request(
             number=(latest or 0) + 1,
             language=language,
             inputs=pack_inputs(process, gaps_note=gaps_note.strip()),
+            result_snapshot=ranking_snapshot(process),
             requested_by=by,
         )
         transaction.on_commit(lambda: decision_pack_generate.delay(pack.pk, notify_url))

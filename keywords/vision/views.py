@@ -24,7 +24,7 @@ from visionportal.selectors import adopted_vision
 from visionportal.services import StaleVersion
 
 from . import packs as pack_services
-from . import sources
+from . import ranking, sources
 
 PACK_READER_ROLES = EDITOR_ROLES | {Role.COUNCILLOR}
 PACKS_SHOWN = 50
@@ -75,6 +75,11 @@ def proposal_edit(request, pk):
                 for c in consultations
             ],
             "adopted": adopted_vision(process),
+            "ranking": ranking.ranking_summary(
+                ranking.ranking_snapshot(process),
+                top=ranking.EDITOR_TOP,
+                chart_id="editor-ranking-chart",
+            ),
         },
         status=status,
     )

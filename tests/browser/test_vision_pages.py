@@ -120,3 +120,22 @@ def test_the_pack_page_polls_its_progress_with_htmx(new_context, staff, drafted)
         "() => document.querySelector('#pack-progress-bar').getAttribute('value') === '100'"
     )
     assert page.get_by_role("alert").is_visible()
+
+
+def test_the_editor_with_the_sorting_ranking_has_no_axe_violations(new_context, staff, drafted):
+    from keywords.sorting import aggregation
+    from tests.keywords.sorting_factories import bare_round, published_list
+    from tests.keywords.sorting_results_data import play
+
+    round = bare_round(published_list(drafted, ["Trygghet", "Kollektivtrafik", "<b>Hamnen</b>"]))
+    for i in range(6):
+        play(round, {"Trygghet": 1, "Kollektivtrafik": -1 if i % 2 else 1, "<b>Hamnen</b>": 0})
+    aggregation.result_snapshot_request(round=round)  # on commit, eager in tests
+    page = new_context(language="sv").new_page()
+    sign_in(page, staff.email)
+    page.goto(f"/workspace/norrkoping/processes/{drafted.pk}/vision/")
+    ranking = page.locator("ol.ranking-top li")
+    assert ranking.count() == 3
+    assert ranking.first.inner_text().startswith("Trygghet")
+    assert "<b>Hamnen</b>" in ranking.nth(2).inner_text()
+    assert_no_axe_violations(page)

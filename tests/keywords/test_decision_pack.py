@@ -257,6 +257,7 @@ def test_sections_are_a_list_a_new_section_can_join():
         "how-asked",
         "who-answered",
         "keywords",
+        "ranking",
         "councillors",
         "proposal",
         "timeline",
