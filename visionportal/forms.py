@@ -150,3 +150,23 @@ class AccentColourForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "color"}),
     )
     use_default = forms.BooleanField(label=_("Use Visionportal's own colour"), required=False)
+
+
+class LogoForm(forms.Form):
+    logo = forms.FileField(
+        label=_("Logo file"),
+        required=False,
+        help_text=_(
+            "PNG, JPEG or WebP, at most 1 MB. It is shown at most 400 × 160 pixels; "
+            "information stored in the file, such as where a photo was taken, is removed."
+        ),
+        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+    )
+    alt = forms.CharField(
+        label=_("Text alternative"),
+        max_length=150,
+        help_text=_(
+            "Read aloud instead of the logo to people who cannot see it: usually the "
+            "municipality's name as the logo shows it."
+        ),
+    )

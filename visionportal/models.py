@@ -76,6 +76,10 @@ class Municipality(models.Model):
     # Accepted only when it meets WCAG AA contrast (visionportal.services.municipality_
     # identity_set); empty: Visionportal's own.
     accent_colour = models.CharField(_("accent colour"), max_length=7, blank=True)
+    # The logo on its public pages: a clean PNG in the default storage (visionportal.logos),
+    # named by its content hash, which is also in its public URL (so it is cached for good).
+    logo = models.CharField(_("logo"), max_length=255, blank=True)
+    logo_alt = models.CharField(_("logo text alternative"), max_length=150, blank=True)
 
     class Meta:
         verbose_name = _("municipality")
@@ -84,6 +88,11 @@ class Municipality(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def logo_digest(self) -> str:
+        """ "logos/12/3f9a….png" -> "3f9a…": the version in the logo's public URL."""
+        return self.logo.rsplit("/", 1)[-1].removesuffix(".png") if self.logo else ""
 
 
 class Role(models.TextChoices):

@@ -2,14 +2,16 @@
 
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from . import contrast
+from . import contrast, files, logos
 from .models import (
     Membership,
     Milestone,
@@ -254,4 +256,62 @@ def municipality_accent_set(*, municipality: Municipality, accent_colour: str) -
             )
     municipality.accent_colour = colour
     municipality.save(update_fields=["accent_colour"])
+    return municipality
+
+
+LOGO_ERRORS = {
+    "too_large": gettext_lazy("The file is larger than 1 MB. Save the logo smaller and try again."),
+    "svg": gettext_lazy("SVG logos cannot be used. Upload the logo as PNG, JPEG or WebP."),
+    "wrong_type": gettext_lazy(
+        "The file is not a PNG, JPEG or WebP image. Upload the logo in one of them."
+    ),
+    "bomb": gettext_lazy(
+        "The image has too many pixels (more than 16 million). Save it smaller and try again."
+    ),
+    "corrupt": gettext_lazy(
+        "The image could not be read; the file may be damaged. Save it again and retry."
+    ),
+}
+
+
+def _logo_error(code: str) -> IdentityError:
+    # Translated when raised (the request's language), not at import.
+    return IdentityError(str(LOGO_ERRORS[code]))
+
+
+def municipality_logo_set(
+    *, municipality: Municipality, data: bytes | None, alt: str
+) -> Municipality:
+    """Set the logo from an upload's bytes (cleaned by visionportal.logos) and its text
+    alternative; with data None, only the text alternative changes (there must be a logo).
+    The text alternative defaults to the municipality's name."""
+    alt = " ".join((alt or "").split())[:150] or municipality.name
+    old = municipality.logo
+    if data is not None:
+        try:
+            clean = logos.clean_logo(data)
+        except logos.LogoError as error:
+            raise _logo_error(error.code) from None
+        name = f"logos/{municipality.pk}/{clean.digest}.png"
+        # Content-addressed: the same logo uploaded again is already there (the storage
+        # would otherwise save a copy under another name).
+        if not default_storage.exists(name):
+            name = files.store_file(name=name, content=clean.png)
+        municipality.logo = name
+    elif not municipality.logo:
+        raise IdentityError(_("Choose a logo file to upload."))
+    municipality.logo_alt = alt
+    municipality.save(update_fields=["logo", "logo_alt"])
+    if old and old != municipality.logo:
+        transaction.on_commit(lambda: files.delete_file(old))
+    return municipality
+
+
+def municipality_logo_remove(*, municipality: Municipality) -> Municipality:
+    old = municipality.logo
+    municipality.logo = ""
+    municipality.logo_alt = ""
+    municipality.save(update_fields=["logo", "logo_alt"])
+    if old:
+        transaction.on_commit(lambda: files.delete_file(old))
     return municipality

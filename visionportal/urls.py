@@ -16,12 +16,28 @@ class ProcessPartKind:
 
 register_converter(ProcessPartKind, "part")
 
+
+class HexDigest:
+    """A logo's content hash (visionportal.logos.CleanLogo.digest)."""
+
+    regex = "[0-9a-f]{16}"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(HexDigest, "hex")
+
 public_patterns = (
     [
         path("", public.home, name="home"),
         path("accessibility/", public.accessibility_statement, name="accessibility"),
         path("m/<slug:municipality_slug>/", public.municipality_detail, name="municipality"),
         path("m/<slug:municipality_slug>/theme.css", identity.theme_css, name="theme"),
+        path("m/<slug:municipality_slug>/logo-<hex:digest>.png", identity.logo, name="logo"),
         path(
             "m/<slug:municipality_slug>/<slug:process_slug>/",
             public.process_detail,
@@ -37,6 +53,12 @@ workspace_patterns = (
         path("<slug:municipality_slug>/", workspace.municipality, name="municipality"),
         path("<slug:municipality_slug>/members/", members.members, name="members"),
         path("<slug:municipality_slug>/identity/", identity.identity, name="identity"),
+        path("<slug:municipality_slug>/identity/logo/", identity.logo_set, name="logo_set"),
+        path(
+            "<slug:municipality_slug>/identity/logo/remove/",
+            identity.logo_remove,
+            name="logo_remove",
+        ),
         path(
             "<slug:municipality_slug>/members/<int:membership_pk>/change/",
             members.member_change,

@@ -2,13 +2,26 @@
 keyboard-only use and narrow screens."""
 
 import datetime
+import io
 
 import pytest
+from PIL import Image, ImageDraw
 
+from visionportal import services
 from visionportal.demo import load_demo
 from visionportal.models import Milestone, Municipality, Phase, PhaseKind, VisionProcess
 
 from .conftest import LANGUAGES, assert_no_axe_violations, axe_violations
+
+
+# A 600 × 200 wordmark-like logo: dark blue with a white band (scaled to 400 × 133 on upload).
+def logo_png():
+    image = Image.new("RGB", (600, 200), (11, 79, 108))
+    ImageDraw.Draw(image).rectangle((40, 80, 560, 120), fill=(255, 255, 255))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
 
 PUBLIC_PAGES = [
     "/",
@@ -191,3 +204,33 @@ def test_process_page_has_no_horizontal_scroll_at_320px(demo, new_context, path)
     page.goto(path)
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     assert scroll_width <= 320, f"{path} is {scroll_width}px wide at a 320px viewport"
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_public_pages_with_a_logo_show_it_and_have_no_axe_violations(demo, new_context, language):
+    norrkoping = Municipality.objects.get(slug="norrkoping")
+    services.municipality_logo_set(
+        municipality=norrkoping, data=logo_png(), alt="Norrköpings kommun"
+    )
+    paths = ["/m/norrkoping/", "/m/norrkoping/vision-2035/"]
+    # Under the real Content-Security-Policy: the logo loads from its own URL (img-src 'self').
+    page = new_context(language=language, bypass_csp=False).new_page()
+    for path in paths:
+        page.goto(path)
+        logo = page.get_by_role("link", name="Norrköpings kommun")
+        assert logo.count() == 1, path
+        image = page.locator("header .municipality-logo img")
+        assert image.evaluate("img => img.complete && img.naturalWidth") == 400, path
+        # At most 3rem high in the header.
+        assert image.bounding_box()["height"] <= 48, path
+    # On a phone the header still fits (no sideways scrolling), and axe finds nothing. (375 px:
+    # at 320 px the English language switcher alone is wider than the page, logo or not.)
+    page = new_context(language=language, viewport={"width": 375, "height": 667}).new_page()
+    problems = []
+    for path in paths:
+        page.goto(path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 375:
+            problems.append(f"{path} is {width}px wide at 375px with a logo")
+        problems += axe_violations(page)
+    assert not problems, "\n".join(problems)

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from .conftest import axe_violations
+from .test_public_pages import logo_png
 
 PHONE = {"width": 375, "height": 800}
 # Bounded crawl: the demo's workspace has fewer pages than this.
@@ -100,3 +101,34 @@ def test_no_workspace_page_scrolls_sideways_at_375_px_and_none_has_axe_violation
     for part in ("/keywords/", "/answers/", "/processes/", "/rounds/"):
         assert any(part in path for path in visited), (part, visited)
     assert not problems, "\n".join(problems)
+
+
+def test_an_admin_uploads_previews_and_removes_the_logo(demo_admin, tmp_path):
+    page = demo_admin
+    page.set_viewport_size(PHONE)
+    page.goto("/workspace/norrkoping/identity/")
+    # A text file named .png is refused with its message; the title says there is an error.
+    fake = tmp_path / "logo.png"
+    fake.write_text("not an image\n")
+    page.set_input_files("#id_logo", str(fake))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Upload logo").click()
+    assert "is not a PNG, JPEG or WebP image" in page.locator("main").inner_text()
+    assert page.title().startswith("Error:")
+    # A real logo: saved, previewed with its text alternative, no axe violations.
+    real = tmp_path / "real.png"
+    real.write_bytes(logo_png())
+    page.set_input_files("#id_logo", str(real))
+    page.fill("#id_alt", "Norrköpings kommun")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Upload logo").click()
+    preview = page.get_by_role("img", name="Norrköpings kommun")
+    assert preview.evaluate("img => img.complete && img.naturalWidth") == 400
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], _wide(page)
+    problems = axe_violations(page)
+    assert not problems, "\n".join(problems)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Remove logo").click()
+    assert page.get_by_role("img", name="Norrköpings kommun").count() == 0
+    assert "Your pages have no logo yet." in page.locator("main").inner_text()
