@@ -5,24 +5,17 @@ The token lives in a cookie scoped to the consultation's pages: HttpOnly, SameSi
 Secure outside development, gone when the consultation closes or after DRAFT_KEEP_DAYS.
 """
 
-import logging
-import time
-
-from allauth.account.adapter import get_adapter
 from django.conf import settings
-from django.core.cache import cache
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.views.decorators.http import require_POST
-from redis.exceptions import RedisError
+
+from visionportal import ratelimits
 
 from .. import access, drafts, selectors
 from ..forms import ResponseForm, question_field_name
-
-logger = logging.getLogger(__name__)
 
 DRAFT_CONTROLS = "consultations/_draft_controls.html"
 STATUS_TEMPLATE = "consultations/status.html"
@@ -118,32 +111,13 @@ def _profile_fields(form: ResponseForm) -> dict:
 
 
 def _client_key(request) -> str:
-    try:
-        ip = get_adapter(request).get_client_ip(request)
-    except (PermissionDenied, ImproperlyConfigured):
-        # No address, or fewer X-Forwarded-For entries than TRUSTED_PROXY_COUNT (a request
-        # that did not come through the proxies): limited together, never a 500.
-        ip = ""
-    # Keyed with the secret: the cache never holds a readable (or guessable) IP address.
-    return salted_hmac("consultations.draft-client", ip).hexdigest()[:32]
+    return ratelimits.client_key(request, purpose="consultations.draft-client")
 
 
 def _over_limit(scope: str, key: str, *, limit: int, window: int) -> bool:
-    """A fixed-window counter in the cache, like allauth's login limits keep theirs."""
-    bucket = f"vp:draft-rate:{scope}:{key}:{int(time.time() // window)}"
-    try:
-        cache.add(bucket, 0, timeout=window + 5)
-        try:
-            count = cache.incr(bucket)
-        except ValueError:  # expired between add and incr
-            cache.set(bucket, 1, timeout=window + 5)
-            count = 1
-    except RedisError as error:
-        # Fail open: with the cache down a resident's draft is still saved. The limit only
-        # keeps the endpoint from being used as storage, and each draft stays capped.
-        logger.warning("Cache unavailable, draft rate limit skipped (%s)", type(error).__name__)
-        return False
-    return count > limit
+    # Fails open: with the cache down a resident's draft is still saved. The limit only
+    # keeps the endpoint from being used as storage, and each draft stays capped.
+    return ratelimits.over_limit(f"vp:draft-rate:{scope}", key, limit=limit, window=window)
 
 
 def _rate_limited(request, token) -> bool:

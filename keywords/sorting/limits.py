@@ -1,9 +1,8 @@
 """Rate limits of the sorting game's public endpoints, per client and per kiosk.
 
-The project's approach (consultations' draft autosave, allauth's sign-in limits): a
-fixed-window counter in the cache, the client named by a keyed digest of its address so
-the cache never holds a readable IP address, and failing open when the cache is down
-(a vote is worth more than the limit; the burst detection still sees what got through).
+The project's one mechanism (visionportal/ratelimits.py, also behind consultations' draft
+autosave): a fixed-window counter in the cache, the client a keyed digest of its address,
+failing open when the cache is down (the burst detection still sees what got through).
 
 The limits are generous for people and tight for scripts: a person sorts a card in two
 to three seconds; a kiosk uploads a finished play at a time. settings.SORTING_RATE_LIMITS
@@ -12,17 +11,9 @@ may override any of them ({name: (count, seconds)}), e.g. for the ingest benchma
 
 from __future__ import annotations
 
-import logging
-import time
-
-from allauth.account.adapter import get_adapter
 from django.conf import settings
-from django.core.cache import cache
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied
-from django.utils.crypto import salted_hmac
-from redis.exceptions import RedisError
 
-logger = logging.getLogger(__name__)
+from visionportal import ratelimits
 
 DEFAULT_LIMITS = {
     # Kiosk uploads and deck requests, per tablet and per client address.
@@ -40,30 +31,13 @@ def _limit(name: str) -> tuple[int, int]:
 
 
 def client_key(request) -> str:
-    try:
-        ip = get_adapter(request).get_client_ip(request)
-    except (PermissionDenied, ImproperlyConfigured):
-        # No address, or a request that did not come through the trusted proxies: limited
-        # together, never a 500.
-        ip = ""
-    return salted_hmac("keywords.sorting.client", ip).hexdigest()[:32]
+    return ratelimits.client_key(request, purpose="keywords.sorting.client")
 
 
 def over_limit(name: str, key: str) -> bool:
     """Count one use of `name` by `key`; True once the window's count passes the limit."""
     limit, window = _limit(name)
-    bucket = f"vp:sort-rate:{name}:{key}:{int(time.time() // window)}"
-    try:
-        cache.add(bucket, 0, timeout=window + 5)
-        try:
-            count = cache.incr(bucket)
-        except ValueError:  # expired between add and incr
-            cache.set(bucket, 1, timeout=window + 5)
-            count = 1
-    except RedisError as error:
-        logger.warning("Cache unavailable, sorting rate limit skipped (%s)", type(error).__name__)
-        return False
-    return count > limit
+    return ratelimits.over_limit(f"vp:sort-rate:{name}", key, limit=limit, window=window)
 
 
 def kiosk_limited(request, device, kind: str) -> bool:
