@@ -82,7 +82,7 @@ def pack_generate(*, pack_id: int, notify_url: str = "") -> DecisionPack:
         return pack
     # Imported here, not with the module: loading WeasyPrint (pango, its stylesheets) takes
     # seconds, and web processes import this module for the pack pages without rendering.
-    from . import render
+    from visionportal import pdf as render
 
     try:
         with translation.override(pack.language):

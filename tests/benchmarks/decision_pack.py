@@ -241,9 +241,9 @@ def main() -> None:
 
     from weasyprint import HTML
 
-    from keywords.vision import render
     from keywords.vision.contents import pack_inputs
     from keywords.vision.packs import pack_generate, pack_html
+    from visionportal import pdf as render
 
     # Warm-up: WeasyPrint's first document loads fonts and its user-agent stylesheet.
     HTML(string="<p>warm</p>").write_pdf()

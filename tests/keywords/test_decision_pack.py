@@ -14,12 +14,12 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from keywords.models import KeywordList
-from keywords.vision import render
 from keywords.vision.contents import SECTIONS
 from keywords.vision.packs import pack_generate, pack_request
 from tests.conftest import IN_CI
 from tests.keywords.vision_factories import PAYLOADS, answered_consultation
 from tests.visionportal.test_access_matrix import ROLES, _assert_outcome, _client_for
+from visionportal import pdf as render
 from visionportal.models import (
     DecisionBody,
     DecisionOutcome,

@@ -1,4 +1,5 @@
-"""HTML to tagged PDF with WeasyPrint: the one module that renders PDFs.
+"""HTML to tagged PDF with WeasyPrint: the one module that renders PDFs (decision packs,
+follow-up reports, workshop outputs).
 
 WeasyPrint fetches whatever a document links to (stylesheets, images, fonts) through its
 URL fetcher. Ours serves only the app's own fonts and stylesheet, under the `vp-static:`
