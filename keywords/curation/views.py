@@ -117,6 +117,11 @@ def _table_page(request, consultation, *, status=200, **extra):
     query = params.copy()
     query.pop("keywords", None)
     context = {
+        # The count bars compare each count with the page's largest (no query: the rows
+        # are in hand); a row re-rendered by htmx gets the scale back from the table.
+        "bar_scale": bar_scale(page.object_list),
+        "active_filters": sum(1 for name in FOLDED_FILTERS if filters.get(name))
+        + (filters["order"] != "respondents"),
         "consultation": consultation,
         "form": form if params else KeywordFilterForm(),
         "page": page,
@@ -152,6 +157,23 @@ def keyword_list(request, pk):
     return _table_page(request, consultation)
 
 
+# The filters folded into the bar's disclosure (the search stays in view).
+FOLDED_FILTERS = ("status", "question_kind", "channel", "age_band", "target_group")
+
+
+def bar_scale(rows) -> int:
+    """The largest count on a page of rows: the length of a full count bar."""
+    return max((max(row.respondents, *row.by_kind.values(), 0) for row in rows), default=0)
+
+
+def _posted_scale(request, row) -> int:
+    """The page's bar scale, which htmx sends from the table (hx-vals); a missing or
+    forged one falls back to the row's own largest count."""
+    value = request.POST.get("bar_scale", "")
+    own = bar_scale([row])
+    return max(int(value), own) if is_id(value) else own
+
+
 def _first_error(form) -> str:
     if "version" in form.errors:
         return _("The form is out of date. Reload the page and try again.")
@@ -171,6 +193,7 @@ def _row_response(request, consultation, keyword, *, message="", edited=None):
         "row": row,
         "list_url": _workbench_path(request, consultation),
         "here": _list_url(request, consultation, drop=["keywords"]),
+        "bar_scale": _posted_scale(request, row),
         "status_message": message,
         "oob": True,
     }
