@@ -9,7 +9,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from visionportal.forms import VersionedForm
+from visionportal.forms import DateTimeInput, VersionedForm
 
 from . import profile
 from .models import AgeBand, Channel, Consultation, TargetGroup
@@ -262,13 +262,6 @@ class ImportUploadForm(forms.Form):
 
 class ImportConfirmForm(forms.Form):
     sha256 = forms.RegexField(regex=r"^[0-9a-f]{64}$", widget=forms.HiddenInput)
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
 class ConsultationCreateForm(forms.Form):

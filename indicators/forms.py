@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from visionportal.forms import VersionedForm
+from visionportal.forms import DateInput, VersionedForm
 from visionportal.models import Track
 
 from .models import (
@@ -147,8 +147,8 @@ class InitiativeForm(VersionedForm):
             "is_public",
         ]
         widgets = {
-            "starts_on": forms.DateInput(attrs={"type": "date"}),
-            "ends_on": forms.DateInput(attrs={"type": "date"}),
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
             "goals": forms.CheckboxSelectMultiple,
         }
 
@@ -162,7 +162,7 @@ class CaseForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=CaseKind.choices)
     title = forms.CharField(label=_("Title"), max_length=300)
     meeting_date = forms.DateField(
-        label=_("Meeting date"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Meeting date"), widget=DateInput()
     )
     reference = forms.CharField(label=_("Case number"), max_length=100, required=False)
 

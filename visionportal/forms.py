@@ -4,11 +4,21 @@ from django.utils.translation import gettext_lazy as _
 from .models import Milestone, Phase, Role, Track, VisionProcess
 
 
+# Date fields are the browser's date pickers everywhere (issue 14). Their values are ISO
+# whatever the page's language: a date input shows the date the user's way but only takes
+# "2026-12-03" (a Danish "03.12.2026" would leave it empty), and both forms parse ISO.
 class DateInput(forms.DateInput):
     input_type = "date"
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
 class VersionedForm(forms.ModelForm):

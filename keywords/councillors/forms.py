@@ -15,6 +15,7 @@ from keywords.councillors.services import (
     REASON_MAX,
     TITLE_MAX,
 )
+from visionportal.forms import DateInput
 
 
 class RoundOpenForm(forms.Form):
@@ -28,7 +29,7 @@ class RoundOpenForm(forms.Form):
     closes_on = forms.DateField(
         label=_("Last day for councillors"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text=_("Proposals are accepted until the end of this day. Leave empty for no limit."),
     )
     others_visible_while_open = forms.BooleanField(

@@ -5,9 +5,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from consultations import profile
-from consultations.forms import DateTimeInput
 from consultations.models import AgeBand, TargetGroup
-from visionportal.forms import VersionedForm
+from visionportal.forms import DateTimeInput, VersionedForm
 
 from .models import DECK_SIZE_MAX, SortChoice, SortingRound
 

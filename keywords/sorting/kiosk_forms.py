@@ -4,6 +4,8 @@ the services (kiosk.py, workplace.py, integrity.py) check and write."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from visionportal.forms import DateTimeInput
+
 from .integrity import REASON_MAX
 from .kiosk import NAME_MAX, PLACE_MAX
 from .models import DevicePlaceKind
@@ -29,7 +31,7 @@ class GroupSessionForm(forms.Form):
     held_at = forms.DateTimeField(
         label=_("Held at"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=DateTimeInput(),
         help_text=_("Leave empty for now."),
     )
 
