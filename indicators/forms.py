@@ -161,9 +161,7 @@ class InitiativeForm(VersionedForm):
 class CaseForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=CaseKind.choices)
     title = forms.CharField(label=_("Title"), max_length=300)
-    meeting_date = forms.DateField(
-        label=_("Meeting date"), widget=DateInput()
-    )
+    meeting_date = forms.DateField(label=_("Meeting date"), widget=DateInput())
     reference = forms.CharField(label=_("Case number"), max_length=100, required=False)
 
     def __init__(self, *args, goals, **kwargs):

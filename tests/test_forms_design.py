@@ -18,7 +18,7 @@ APPS = ("visionportal", "consultations", "keywords", "indicators")
 
 
 def _project_forms() -> list[type[forms.BaseForm]]:
-    get_resolver().url_patterns  # the views import the forms they use
+    assert get_resolver().url_patterns  # loading the URLs imports the views and their forms
     for app in APPS:
         package = importlib.import_module(app)
         for module in pkgutil.walk_packages(package.__path__, f"{app}."):
@@ -67,7 +67,8 @@ def test_date_inputs_render_iso_values_in_every_language(language):
     # A date input takes only ISO values: "03.12.2026" would show an empty field.
     with translation.override(language):
         date_html = DateInput().render("d", datetime.date(2026, 12, 3))
-        datetime_html = DateTimeInput().render("t", datetime.datetime(2026, 12, 3, 9, 30))
+        at = datetime.datetime(2026, 12, 3, 9, 30, tzinfo=datetime.UTC)
+        datetime_html = DateTimeInput().render("t", at)
     assert 'type="date"' in date_html and 'value="2026-12-03"' in date_html
     assert 'type="datetime-local"' in datetime_html
     assert 'value="2026-12-03T09:30"' in datetime_html
@@ -129,7 +130,7 @@ def test_a_form_without_required_fields_does_not_explain_the_marker():
 
 def test_a_checkbox_stands_before_its_label_and_a_choice_group_is_a_fieldset():
     html = _render(_Sample())
-    block = re.search(r'<div class="form-field form-field--checkbox">.*?</div>', html, re.S).group(0)
+    block = re.search(r'<div class="form-field form-field--checkbox">.*?</div>', html, re.S)[0]
     assert block.index('<input type="checkbox"') < block.index('<label for="id_public"')
     assert re.search(r'<fieldset class="form-field form-fieldset">\s*<legend>Kinds', html)
     assert 'type="date"' in html
