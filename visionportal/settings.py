@@ -251,6 +251,8 @@ LANGUAGES = [
     ("en", _("English")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Date formats per language on top of Django's (English for Nordic readers).
+FORMAT_MODULE_PATH = ["visionportal.formats"]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True
