@@ -143,7 +143,10 @@ def _table_page(request, consultation, *, status=200, **extra):
     # htmx restoring a page from history (after back) wants the whole page, not the table.
     table_only = request.htmx.target == "keyword-table" and not request.htmx.history_restore_request
     if request.htmx and request.method == "GET" and table_only:
-        response = render(request, f"{TABLE}#table", context, status=status)
+        # The filter bar's summary counts the filters in use: it follows out of band.
+        html = render_to_string(f"{TABLE}#table", context, request)
+        html += render_to_string(f"{TABLE}#filter_summary", {**context, "oob": True}, request)
+        response = HttpResponse(html, status=status)
     else:
         response = render(request, TABLE, context, status=status)
     patch_vary_headers(response, ["HX-Request", "HX-Target"])

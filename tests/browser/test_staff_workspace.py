@@ -73,7 +73,8 @@ def test_staff_without_javascript_signs_in_creates_a_process_and_adds_a_phase(st
     assert "Added." in page.locator(".messages").inner_text()
     row = _phase_row(page, "Fråga invånarna")
     assert row.count() == 1
-    assert "(2026-03-01 – 2026-05-31)" in row.inner_text()
+    # Shown in the page's short date format (English: day, month, year).
+    assert "(1 Mar 2026 – 31 May 2026)" in row.inner_text()
     phase = Phase.objects.get(process=process)
     assert (phase.name, str(phase.starts_on), str(phase.ends_on)) == (
         "Fråga invånarna",
@@ -126,7 +127,7 @@ def test_staff_with_htmx_adds_a_phase_gets_errors_in_place_and_deletes_a_row(sta
     page.wait_for_url(re.compile(rf"/workspace/norrkoping/processes/{process.pk}/$"))
     row = _phase_row(page, "Idéverkstad")
     row.wait_for()
-    assert "(2026-09-30 – 2026-11-30)" in row.inner_text()
+    assert "(30 Sep 2026 – 30 Nov 2026)" in row.inner_text()
     assert Phase.objects.filter(process=process, name="Idéverkstad").count() == 1
 
     # Delete through htmx: confirm the dialog, the row disappears without a page load.

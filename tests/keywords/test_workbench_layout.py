@@ -77,10 +77,21 @@ def test_the_filter_disclosure_is_open_and_counted_only_while_filters_are_in_use
     english.force_login(staff)
     plain = english.get(url("list", consultation)).text
     assert '<details class="filter-bar__more">' in plain
-    assert "<summary>Filters and order</summary>" in plain
+    assert '<summary id="filter-summary">Filters and order</summary>' in plain
     filtered = english.get(url("list", consultation) + "?status=candidate&order=label").text
     assert '<details class="filter-bar__more" open>' in filtered
     assert "Filters and order (2 in use)" in filtered
     # A search alone stays in the bar: nothing folded is in use.
     searched = english.get(url("list", consultation) + "?search=park").text
     assert '<details class="filter-bar__more">' in searched
+
+
+def test_htmx_filtering_updates_the_filter_count_out_of_band(english, staff, consultation, counted):
+    english.force_login(staff)
+    response = english.get(
+        url("list", consultation) + "?status=candidate",
+        headers={"HX-Request": "true", "HX-Target": "keyword-table"},
+    )
+    text = response.text
+    assert "<html" not in text and '<div id="keyword-table">' in text
+    assert '<summary id="filter-summary" hx-swap-oob="true">Filters and order (1 in use)' in text
