@@ -480,68 +480,18 @@ def follow_up_freeze(*, process: VisionProcess, kind: str, title: str, by):
     """Freeze every area's, goal's and indicator's status, values and comment as they are
     now. The period's entries are only ever inserted here."""
     from .models import FollowUpPeriod
-    from .selectors import follow_up_tree
+    from .selectors import current_entries
 
     title = title.strip()
     if not title:
         raise TreeError(_("Give the follow-up a title, for example “Annual report 2024”."))
-    tree = follow_up_tree(process)
+    entries = current_entries(process)
     with transaction.atomic():
         period = _clean_save(FollowUpPeriod(process=process, kind=kind, title=title, frozen_by=by))
-        entries, position = [], 0
-        for area in tree.areas:
-            position += 1
-            entries.append(
-                SnapshotEntry(
-                    period=period,
-                    level="area",
-                    object_id=area.area.pk,
-                    position=position,
-                    title=area.area.title,
-                    status=area.status,
-                    computed_status=area.status,
-                )
-            )
-            for goal in area.goals:
-                position += 1
-                entries.append(
-                    SnapshotEntry(
-                        period=period,
-                        level="goal",
-                        object_id=goal.goal.pk,
-                        parent_id=area.area.pk,
-                        position=position,
-                        title=str(goal.goal),
-                        status=goal.status,
-                        computed_status=goal.status,
-                    )
-                )
-                for item in goal.indicators:
-                    position += 1
-                    entries.append(
-                        SnapshotEntry(
-                            period=period,
-                            level="indicator",
-                            object_id=item.indicator.pk,
-                            parent_id=goal.goal.pk,
-                            position=position,
-                            title=item.indicator.title,
-                            status=item.status,
-                            computed_status=item.assessment.status,
-                            override_reason=item.override.reason if item.override else "",
-                            comment=item.indicator.comment,
-                            values=[
-                                [row.year, *(_plain(v) for v in (row.total, row.women, row.men))]
-                                for row in item.rows
-                            ],
-                        )
-                    )
+        for entry in entries:
+            entry.period = period
         SnapshotEntry.objects.bulk_create(entries)
     return period
-
-
-def _plain(value: Decimal | None) -> str | None:
-    return None if value is None else format(value.normalize(), "f")
 
 
 # --- initiatives and council cases -------------------------------------------------------
