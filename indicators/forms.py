@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from visionportal.forms import VersionedForm
@@ -197,3 +198,11 @@ class CaseForm(forms.Form):
             for goal in self.goals
             if self.cleaned_data.get(f"effect_{goal.pk}")
         ]
+
+
+class ReportForm(forms.Form):
+    """Generate a follow-up report of a frozen period (its id) or, without one, of the
+    follow-up as it stands now."""
+
+    language = forms.ChoiceField(label=_("Language of the report"), choices=settings.LANGUAGES)
+    period = forms.IntegerField(required=False, widget=forms.HiddenInput)

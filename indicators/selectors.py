@@ -14,6 +14,7 @@ from .models import (
     ComparisonKind,
     CouncilCase,
     FollowUpPeriod,
+    FollowUpReport,
     GoalEffect,
     Indicator,
     IndicatorKind,
@@ -375,3 +376,7 @@ def what_changed(entries, previous: FollowUpPeriod | None) -> WhatChanged:
     return WhatChanged(
         previous, changes.changes_between(_items(period_entries(previous)), _items(entries))
     )
+
+
+def reports_of(process: VisionProcess):
+    return FollowUpReport.objects.filter(process=process).select_related("requested_by", "period")

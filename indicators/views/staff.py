@@ -5,15 +5,20 @@ editors (staff, admins)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from visionportal.access import EDITOR_ROLES, member_required, process_for_member
+from visionportal.files import protected_download
+from visionportal.models import PackStatus
 from visionportal.selectors import adopted_vision
 from visionportal.services import StaleVersion
 
+from .. import reports as report_services
 from .. import selectors, services
 from ..forms import (
     AreaForm,
@@ -26,9 +31,11 @@ from ..forms import (
     OverrideForm,
     OwnValueForm,
     OwnValuesUploadForm,
+    ReportForm,
 )
 from ..models import (
     FollowUpPeriod,
+    FollowUpReport,
     Goal,
     ImportRun,
     Indicator,
@@ -52,6 +59,7 @@ def tree(request, pk):
     process = process_for_member(request, pk)
     follow_up = selectors.follow_up_tree(process, charts=False)
     selectors.attach_links(follow_up, process)
+    can_edit = request.membership.role in EDITOR_ROLES
     return render(
         request,
         "indicators/tree.html",
@@ -59,7 +67,12 @@ def tree(request, pk):
             "process": process,
             "decision": adopted_vision(process),
             "tree": follow_up,
-            "can_edit": request.membership.role in EDITOR_ROLES,
+            "can_edit": can_edit,
+            "what_changed": selectors.what_changed(
+                selectors.entries_of(follow_up), selectors.previous_period(process)
+            ),
+            "reports": selectors.reports_of(process)[:REPORTS_ON_TREE],
+            "report_form": _report_form(request) if can_edit else None,
             "retired": selectors.retired_followed_kpis(process),
             "runs": process.kolada_imports.all()[:3],
             "periods": selectors.periods_of(process),
@@ -426,10 +439,112 @@ def freeze(request, pk):
 def period_detail(request, pk, period_pk):
     process = process_for_member(request, pk)
     period = get_object_or_404(FollowUpPeriod, pk=period_pk, process=process)
+    entries = list(selectors.period_entries(period))
     return render(
         request,
         "indicators/period.html",
-        {"process": process, "period": period, "entries": selectors.period_entries(period)},
+        {
+            "process": process,
+            "period": period,
+            "entries": entries,
+            "what_changed": selectors.what_changed(
+                entries, selectors.previous_period(process, before=period)
+            ),
+            "reports": selectors.reports_of(process).filter(period=period)[:REPORTS_ON_TREE],
+            "report_form": (
+                _report_form(request, period=period)
+                if request.membership.role in EDITOR_ROLES
+                else None
+            ),
+        },
+    )
+
+
+# --- follow-up reports (PDF) -------------------------------------------------------------
+REPORTS_ON_TREE = 5
+REPORTS_SHOWN = 50
+
+
+def _report_form(request, *, period=None, data=None):
+    initial = {"language": request.municipality.default_language}
+    if period is not None:
+        initial["period"] = period.pk
+    return ReportForm(data, initial=initial)
+
+
+@member_required()
+def reports(request, pk):
+    """Every report of the process with who requested it when, and from what."""
+    process = process_for_member(request, pk)
+    can_edit = request.membership.role in EDITOR_ROLES
+    return render(
+        request,
+        "indicators/reports.html",
+        {
+            "process": process,
+            "reports": selectors.reports_of(process)[:REPORTS_SHOWN],
+            "report_form": _report_form(request) if can_edit else None,
+        },
+    )
+
+
+@require_POST
+@member_required(EDITOR_ROLES)
+def report_generate(request, pk):
+    process = process_for_member(request, pk)
+    form = _report_form(request, data=request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "indicators/reports.html",
+            {
+                "process": process,
+                "reports": selectors.reports_of(process)[:REPORTS_SHOWN],
+                "report_form": form,
+            },
+            status=400,
+        )
+    period = None
+    if form.cleaned_data["period"] is not None:
+        period = get_object_or_404(FollowUpPeriod, pk=form.cleaned_data["period"], process=process)
+    report = report_services.report_request(
+        process=process, by=request.user, language=form.cleaned_data["language"], period=period
+    )
+    return redirect("indicators:report", request.municipality.slug, pk, report.number)
+
+
+def _report_of(process, number) -> FollowUpReport:
+    return get_object_or_404(
+        FollowUpReport.objects.select_related("requested_by", "period"),
+        process=process,
+        number=number,
+    )
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+@member_required()
+def report_detail(request, pk, number):
+    """The report's progress (polled by htmx), then its download link and inputs."""
+    process = process_for_member(request, pk)
+    report = _report_of(process, number)
+    template = "indicators/report.html#progress" if request.htmx else "indicators/report.html"
+    return render(request, template, {"process": process, "report": report})
+
+
+@require_GET
+@member_required()
+def report_download(request, pk, number):
+    """The PDF, for members of the municipality (member_required gives 404 to everyone
+    else)."""
+    process = process_for_member(request, pk)
+    report = _report_of(process, number)
+    if report.status != PackStatus.DONE:
+        raise Http404
+    return protected_download(
+        name=report.file_name,
+        filename=f"{process.slug}-follow-up-report-{report.number}.pdf",
+        content_type="application/pdf",
     )
 
 
