@@ -114,8 +114,12 @@ class OwnValueForm(forms.Form):
 
 class OwnValuesUploadForm(forms.Form):
     file = forms.FileField(
-        label=_("CSV file"),
-        help_text=_("Columns: year, total, and if you have them women and men."),
+        label=_("CSV or Excel file (XLSX)"),
+        help_text=_(
+            "Columns: year, total, and if you have them women and men. You see the values "
+            "before anything is stored."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
     )
 
     def clean_file(self):

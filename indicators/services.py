@@ -245,13 +245,10 @@ def own_value_set(
     return value
 
 
-def own_values_import(*, indicator: Indicator, data: bytes, by) -> int:
-    """All of a CSV file's values or none (own_values.parse raises with every problem)."""
-    from .own_values import parse
-
+def own_values_store(*, indicator: Indicator, values: dict, by) -> int:
+    """All of the given {year: (total, women, men)} or none (one transaction)."""
     if indicator.kind != IndicatorKind.OWN:
         raise TreeError(_("Values of a Kolada key figure come from Kolada."))
-    values = parse(data)
     with transaction.atomic():
         for period, (total, women, men) in values.items():
             own_value_set(
@@ -264,6 +261,16 @@ def own_values_import(*, indicator: Indicator, data: bytes, by) -> int:
                 by=by,
             )
     return len(values)
+
+
+def own_values_import(*, indicator: Indicator, data: bytes, by) -> int:
+    """All of a CSV or XLSX file's values or none (own_values.parse raises with every
+    problem)."""
+    from .own_values import parse
+
+    if indicator.kind != IndicatorKind.OWN:
+        raise TreeError(_("Values of a Kolada key figure come from Kolada."))
+    return own_values_store(indicator=indicator, values=parse(data), by=by)
 
 
 # --- the Kolada catalogue and values ----------------------------------------------------

@@ -38,6 +38,11 @@ urlpatterns = [
         name="own_values_upload",
     ),
     path(
+        P + "indicators/<int:indicator_pk>/values/confirm/",
+        staff.own_values_confirm,
+        name="own_values_confirm",
+    ),
+    path(
         P + "indicators/<int:indicator_pk>/comparisons/",
         staff.comparison_add,
         name="comparison_add",

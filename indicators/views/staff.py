@@ -3,7 +3,10 @@ initiatives and council cases. Every view runs through access.member_required (4
 other municipalities, 403 for wrong roles); reading is for every member, changing for
 editors (staff, admins)."""
 
+from decimal import Decimal
+
 from django.contrib import messages
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -44,6 +47,8 @@ from ..models import (
     KoladaKpi,
     StrategicArea,
 )
+from ..own_values import ParseError as OwnValuesParseError
+from ..own_values import parse as parse_own_values
 
 
 def _tree_url(request, process):
@@ -342,26 +347,86 @@ def own_value_set(request, pk, indicator_pk):
     return redirect("indicators:indicator", request.municipality.slug, process.pk, indicator.pk)
 
 
+# The parsed values travel from the preview to the confirmation signed, inside the form:
+# nothing is kept on the server between the two steps, and nothing can be changed on the way.
+IMPORT_SALT = "indicators.own-values-import"
+IMPORT_MAX_AGE = 60 * 60
+
+
+def _import_token(indicator, values) -> str:
+    plain = {
+        str(year): [None if v is None else format(v, "f") for v in row]
+        for year, row in values.items()
+    }
+    return signing.dumps({"indicator": indicator.pk, "values": plain}, salt=IMPORT_SALT)
+
+
+def _values_of_token(token: str, indicator) -> dict | None:
+    try:
+        data = signing.loads(token, salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE)
+    except signing.BadSignature:  # also an expired one
+        return None
+    if data.get("indicator") != indicator.pk:
+        return None
+    return {
+        int(year): tuple(None if v is None else Decimal(v) for v in row)
+        for year, row in data["values"].items()
+    }
+
+
 @require_POST
 @member_required(EDITOR_ROLES)
 def own_values_upload(request, pk, indicator_pk):
-    from ..own_values import ParseError
-
+    """Read the file and show what would be stored; nothing is stored until confirmed."""
     process = process_for_member(request, pk)
     indicator = _indicator_of(process, indicator_pk)
+    back = redirect("indicators:indicator", request.municipality.slug, process.pk, indicator.pk)
+    if indicator.kind != IndicatorKind.OWN:
+        messages.error(request, _("Values of a Kolada key figure come from Kolada."))
+        return back
     form = OwnValuesUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return back
+    try:
+        values = parse_own_values(form.cleaned_data["file"].read())
+    except OwnValuesParseError as error:
+        for line, problem in error.problems[:10]:
+            if line:
+                problem = _("Line %(line)s: %(problem)s") % {"line": line, "problem": problem}
+            messages.error(request, problem)
+        if len(error.problems) > 10:
+            messages.error(
+                request,
+                _("… and %(count)s more problems.") % {"count": len(error.problems) - 10},
+            )
+        return back
+    held = {v.period: v for v in indicator.own_values.filter(period__in=list(values))}
+    rows = [(year, *values[year], held.get(year)) for year in sorted(values)]
+    return render(
+        request,
+        "indicators/own_values_preview.html",
+        {
+            "process": process,
+            "indicator": indicator,
+            "rows": rows,
+            "replaced": len(held),
+            "token": _import_token(indicator, values),
+        },
+    )
+
+
+@require_POST
+@member_required(EDITOR_ROLES)
+def own_values_confirm(request, pk, indicator_pk):
+    process = process_for_member(request, pk)
+    indicator = _indicator_of(process, indicator_pk)
+    values = _values_of_token(request.POST.get("token", ""), indicator)
+    if values is None:
+        messages.error(request, _("The preview has expired or was changed. Upload the file again."))
     else:
         try:
-            count = services.own_values_import(
-                indicator=indicator, data=form.cleaned_data["file"].read(), by=request.user
-            )
-        except ParseError as error:
-            for line, problem in error.problems[:10]:
-                messages.error(
-                    request, _("Line %(line)s: %(problem)s") % {"line": line, "problem": problem}
-                )
+            count = services.own_values_store(indicator=indicator, values=values, by=request.user)
         except ValidationError as error:
             messages.error(request, _error_text(error))
         else:
