@@ -2,6 +2,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.db.models import Q
+from django.template.defaultfilters import floatformat
 from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -28,11 +29,16 @@ STATUS_LABELS = dict(Status.choices)
 SERIES_LABELS = {"women": _("women"), "men": _("men")}
 
 
-def _value(text) -> str:
+def _value(text, *, exact: bool = False) -> str:
+    """At most two decimals, as the pages' tables show values; `exact` gives every digit
+    (for a revision too small to show in two)."""
     try:
-        return number_format(Decimal(text), use_l10n=True)
+        value = Decimal(text)
     except (InvalidOperation, TypeError):
         return str(text)
+    if exact:
+        return number_format(value.normalize(), use_l10n=True)
+    return floatformat(value, -2)
 
 
 @register.simple_tag
@@ -59,10 +65,13 @@ def change_text(change) -> str:
             "after": _value(change.after),
         }
     if change.kind == changes.REVISED:
+        before, after = _value(change.before), _value(change.after)
+        if before == after:
+            before, after = _value(change.before, exact=True), _value(change.after, exact=True)
         return gettext("%(year)s: revised from %(before)s to %(after)s.") % {
             "year": year,
-            "before": _value(change.before),
-            "after": _value(change.after),
+            "before": before,
+            "after": after,
         }
     return gettext("%(year)s: the value %(before)s is no longer published.") % {
         "year": year,

@@ -117,3 +117,17 @@ def test_changes_group_per_object_in_order():
     grouped = by_object(changes)
     assert list(grouped) == [("area", 1), ("indicator", 3)]
     assert [c.kind for c in grouped[("indicator", 3)]] == [STATUS, REVISED]
+
+
+def test_change_lines_show_two_decimals_unless_the_revision_is_smaller(settings):
+    from django.utils import translation
+
+    from indicators.templatetags.follow_up import change_text
+
+    small = Change(REVISED, "indicator", 3, "N", before="78.26087", after="78.2612", year=2022)
+    big = Change(REVISED, "indicator", 3, "N", before="78.26087", after="80.5", year=2022)
+    gone = Change(VALUE_GONE, "indicator", 3, "N", before="7.5", year=2021, series="women")
+    with translation.override("sv"):
+        assert change_text(big) == "2022: reviderat från 78,26 till 80,50."
+        assert change_text(small) == "2022: reviderat från 78,26087 till 78,2612."
+        assert change_text(gone) == "2021, kvinnor: värdet 7,50 publiceras inte längre."

@@ -105,7 +105,7 @@ def test_the_report_has_every_area_goal_indicator_and_what_changed(generated, tr
         "Evenemang",
         "Compared with “Årsredovisning 2023”",
         # The Kolada key figure: its revised and new values, and its new status.
-        "2022: revised from 81.5 to 81.7.",
+        "2022: revised from 81.50 to 81.70.",
         "2023: new value 83.",
         "Status changed from Mixed to On track.",
         # The own measure: overridden with its reason.
@@ -318,7 +318,7 @@ def test_the_staff_pages_show_what_changed_since_the_last_period(
         reverse("indicators:period", args=["norrkoping", p.pk, second_period.pk])
     ).content.decode()
     assert "Compared with “Årsredovisning 2023”" in period_page
-    assert "2022: revised from 81.5 to 81.7." in period_page
+    assert "2022: revised from 81.50 to 81.70." in period_page
     assert "Status changed from No data to Off track." in period_page
     first_page = client.get(
         reverse("indicators:period", args=["norrkoping", p.pk, tree["period"].pk])
