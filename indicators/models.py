@@ -152,6 +152,26 @@ class Indicator(Versioned):
         return self.title
 
 
+class KoladaPlace(models.Model):
+    """A municipality, region or municipality group Kolada publishes values for, kept
+    locally so staff pick comparisons by name offline (loaded from the recorded catalogue,
+    indicators/fixtures/kolada, by migration 0003)."""
+
+    id = models.CharField(_("Kolada id"), max_length=12, primary_key=True)
+    title = models.CharField(_("name"), max_length=300)
+    # Kolada's type: "K" municipality, "L" region (and 0000, the country), "G" a group.
+    kind = models.CharField(_("kind"), max_length=1)
+
+    class Meta:
+        verbose_name = _("Kolada municipality or group")
+        verbose_name_plural = _("Kolada municipalities and groups")
+        ordering = ["title", "id"]
+        indexes = [models.Index(fields=["kind", "title"], name="kolada_place_kind_title")]
+
+    def __str__(self):
+        return f"{self.title} ({self.id})"
+
+
 class ComparisonKind(models.TextChoices):
     GROUP = "group", _("Municipality group")
     PEER = "peer", _("Peer municipality")

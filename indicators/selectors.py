@@ -20,6 +20,7 @@ from .models import (
     IndicatorKind,
     Initiative,
     KoladaKpi,
+    KoladaPlace,
     KoladaValue,
     OwnValue,
     SnapshotEntry,
@@ -380,3 +381,21 @@ def what_changed(entries, previous: FollowUpPeriod | None) -> WhatChanged:
 
 def reports_of(process: VisionProcess):
     return FollowUpReport.objects.filter(process=process).select_related("requested_by", "period")
+
+
+PLACE_RESULTS = 15
+
+
+def place_search(query: str, *, exclude=()):
+    """Municipalities, regions and groups of the stored catalogue by id or words of the
+    name (every word must match), groups first; not the country (compared by its own
+    switch) nor the ids in `exclude` (already compared)."""
+    query = query.strip()[:100]
+    if not query:
+        return KoladaPlace.objects.none()
+    qs = KoladaPlace.objects.exclude(id=COUNTRY).exclude(id__in=list(exclude))
+    if query.isdigit() or (query[:1] in "Gg" and query[1:].isdigit()):
+        return qs.filter(id__iexact=query)[:PLACE_RESULTS]
+    for word in query.split()[:6]:
+        qs = qs.filter(title__icontains=word)
+    return qs.order_by("kind", "title")[:PLACE_RESULTS]

@@ -3,6 +3,7 @@ initiatives and council cases. Views, tasks, the demo and commands call these.""
 
 import csv
 import gzip
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -321,6 +322,36 @@ def catalogue_load_offline() -> int:
     return catalogue_store(
         (kolada.kpi_meta_from(row) for row in catalogue_rows_offline()), complete=False
     )
+
+
+def places_rows_offline() -> list[tuple[str, str, str]]:
+    """(id, title, kind) of the recorded municipalities, regions and groups."""
+    with (FIXTURES / "municipality_v3.csv").open(encoding="utf-8") as stream:
+        rows = [(r["id"], r["title"], r["type"]) for r in csv.DictReader(stream)]
+    groups = {
+        g["id"]: g["title"]
+        for g in json.loads((FIXTURES / "municipality_groups_excerpt.json").read_text("utf-8"))
+    }
+    with (FIXTURES / "municipality_group_G176199_v3.csv").open(encoding="utf-8") as stream:
+        groups |= {r["id"]: r["title"] for r in csv.DictReader(stream)}
+    return rows + [(gid, title, "G") for gid, title in sorted(groups.items())]
+
+
+def places_store(rows: Iterable[tuple[str, str, str]], *, model=None) -> int:
+    """Insert or update municipalities, regions and groups; never deletes one (a
+    comparison may still name it). `model` lets the data migration pass its own."""
+    from .models import KoladaPlace
+
+    model = model or KoladaPlace
+    places = [model(id=i, title=t[:300], kind=k[:1]) for i, t, k in rows]
+    model.objects.bulk_create(
+        places,
+        batch_size=500,
+        update_conflicts=True,
+        unique_fields=["id"],
+        update_fields=["title", "kind"],
+    )
+    return len(places)
 
 
 def kpi_retired_placeholder(kpi_id: str, title: str) -> KoladaKpi:

@@ -289,6 +289,13 @@ def indicator_detail(request, pk, indicator_pk):
             "can_edit": can_edit,
             "override_form": OverrideForm(),
             "comparison_form": ComparisonForm(),
+            "place_query": request.GET.get("place", "")[:100],
+            "places": selectors.place_search(
+                request.GET.get("place", ""),
+                exclude=indicator.comparisons.values_list("kolada_id", flat=True),
+            )
+            if can_edit and indicator.kind == IndicatorKind.KOLADA
+            else [],
             "value_form": OwnValueForm() if indicator.kind == IndicatorKind.OWN else None,
             "upload_form": OwnValuesUploadForm() if indicator.kind == IndicatorKind.OWN else None,
             "overrides": indicator.overrides.select_related("by")[:20],

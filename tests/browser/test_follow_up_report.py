@@ -80,6 +80,20 @@ def test_what_changed_and_the_report_pages_are_accessible_and_keyboard_driven(no
     assert page.get_by_text("Nothing has changed since “Delårsrapport 2024”.").is_visible()
     assert_no_axe_violations(page)
 
+    # The comparison picker: search the stored catalogue, add from the results.
+    n15428 = Indicator.objects.get(goal__process=process, kpi_id="N15428")
+    page.goto(f"{base}/indicators/{n15428.pk}/")
+    page.get_by_label("Find a municipality or group").fill("Liknande Norberg")
+    page.get_by_label("Find a municipality or group").press("Enter")
+    page.wait_for_url("**place=Liknande*")
+    assert_no_axe_violations(page)
+    assert _no_sideways_scroll(page), "the picker scrolls sideways at 375 px"
+    add = page.get_by_role("button", name="Add Liknande kommuner ekonomiskt bistånd, Norberg, 2022")
+    add.focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert n15428.comparisons.get().kolada_id == "G176057"
+
 
 def _xlsx(rows) -> bytes:
     workbook = Workbook()

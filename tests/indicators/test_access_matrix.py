@@ -28,6 +28,7 @@ def _get_views(t):
         (url("tree"), MEMBER_VIEW),
         (url("indicator", t["indicator"].pk), MEMBER_VIEW),
         (url("indicator", t["own"].pk), MEMBER_VIEW),
+        (url("indicator", t["indicator"].pk) + "?place=Norberg", MEMBER_VIEW),
         (url("period", t["period"].pk), MEMBER_VIEW),
         (url("area_create"), EDITOR_VIEW),
         (url("area_edit", t["area"].pk), EDITOR_VIEW),
