@@ -57,7 +57,7 @@ def svg(lines: list[Line], *, title: str = "", small: bool = False) -> str:
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
         f'class="chart{" chart-small" if small else ""}" aria-hidden="true" focusable="false" '
-        f'font-family="DejaVu Sans, sans-serif" font-size="12">'
+        f'font-family="VP Sans, DejaVu Sans, sans-serif" font-size="12">'
     ]
     if title:
         parts.append(f"<title>{escape(title)}</title>")

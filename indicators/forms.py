@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from visionportal.forms import DateInput, VersionedForm
@@ -113,8 +114,12 @@ class OwnValueForm(forms.Form):
 
 class OwnValuesUploadForm(forms.Form):
     file = forms.FileField(
-        label=_("CSV file"),
-        help_text=_("Columns: year, total, and if you have them women and men."),
+        label=_("CSV or Excel file (XLSX)"),
+        help_text=_(
+            "Columns: year, total, and if you have them women and men. You see the values "
+            "before anything is stored."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
     )
 
     def clean_file(self):
@@ -195,3 +200,11 @@ class CaseForm(forms.Form):
             for goal in self.goals
             if self.cleaned_data.get(f"effect_{goal.pk}")
         ]
+
+
+class ReportForm(forms.Form):
+    """Generate a follow-up report of a frozen period (its id) or, without one, of the
+    follow-up as it stands now."""
+
+    language = forms.ChoiceField(label=_("Language of the report"), choices=settings.LANGUAGES)
+    period = forms.IntegerField(required=False, widget=forms.HiddenInput)

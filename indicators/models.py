@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from visionportal.models import Track, Versioned, VisionProcess
+from visionportal.models import GeneratedDocument, Track, Versioned, VisionProcess
 
 
 class Direction(models.TextChoices):
@@ -150,6 +150,26 @@ class Indicator(Versioned):
 
     def __str__(self):
         return self.title
+
+
+class KoladaPlace(models.Model):
+    """A municipality, region or municipality group Kolada publishes values for, kept
+    locally so staff pick comparisons by name offline (loaded from the recorded catalogue,
+    indicators/fixtures/kolada, by migration 0003)."""
+
+    id = models.CharField(_("Kolada id"), max_length=12, primary_key=True)
+    title = models.CharField(_("name"), max_length=300)
+    # Kolada's type: "K" municipality, "L" region (and 0000, the country), "G" a group.
+    kind = models.CharField(_("kind"), max_length=1)
+
+    class Meta:
+        verbose_name = _("Kolada municipality or group")
+        verbose_name_plural = _("Kolada municipalities and groups")
+        ordering = ["title", "id"]
+        indexes = [models.Index(fields=["kind", "title"], name="kolada_place_kind_title")]
+
+    def __str__(self):
+        return f"{self.title} ({self.id})"
 
 
 class ComparisonKind(models.TextChoices):
@@ -364,6 +384,39 @@ class SnapshotEntry(models.Model):
         if self.pk is not None:
             raise ValueError("A frozen follow-up entry is never changed")
         super().save(*args, **kwargs)
+
+
+class FollowUpReport(GeneratedDocument):
+    """A numbered PDF follow-up report (indicators.reports), of a frozen period or, without
+    one, of the tree as it stood when the report was requested. Either way it reads frozen
+    entries: a period's own, or the ones the request froze into `inputs["entries"]`, so a
+    report made again says the same. `inputs` also names the previous period that "what
+    changed" compares with."""
+
+    process = models.ForeignKey(
+        VisionProcess, on_delete=models.CASCADE, related_name="follow_up_reports"
+    )
+    period = models.ForeignKey(
+        FollowUpPeriod,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("follow-up period"),
+    )
+
+    class Meta:
+        verbose_name = _("follow-up report")
+        verbose_name_plural = _("follow-up reports")
+        ordering = ["process", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["process", "number"], name="follow_up_report_number_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.process} – {self.number}"
 
 
 class InitiativeNovelty(models.TextChoices):

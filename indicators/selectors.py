@@ -3,24 +3,27 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.utils.translation import gettext as _
 
 from visionportal.models import VisionProcess
 
-from . import chart, status
+from . import changes, chart, status
 from .models import (
     Comparison,
     ComparisonKind,
     CouncilCase,
     FollowUpPeriod,
+    FollowUpReport,
     GoalEffect,
     Indicator,
     IndicatorKind,
     Initiative,
     KoladaKpi,
+    KoladaPlace,
     KoladaValue,
     OwnValue,
+    SnapshotEntry,
     StatusOverride,
     StrategicArea,
 )
@@ -247,3 +250,152 @@ def periods_of(process: VisionProcess):
 
 def period_entries(period: FollowUpPeriod):
     return period.entries.all()[:2000]
+
+
+def _plain(value: Decimal | None) -> str | None:
+    return None if value is None else format(value.normalize(), "f")
+
+
+def current_entries(process: VisionProcess) -> list[SnapshotEntry]:
+    """The tree as it stands now, as unsaved snapshot entries (no period yet): what a
+    freeze stores, and what a report of the current state and "what changed" read."""
+    return entries_of(follow_up_tree(process, charts=False))
+
+
+def entries_of(tree: Tree) -> list[SnapshotEntry]:
+    entries, position = [], 0
+    for area in tree.areas:
+        position += 1
+        entries.append(
+            SnapshotEntry(
+                level="area",
+                object_id=area.area.pk,
+                position=position,
+                title=area.area.title,
+                status=area.status,
+                computed_status=area.status,
+            )
+        )
+        for goal in area.goals:
+            position += 1
+            entries.append(
+                SnapshotEntry(
+                    level="goal",
+                    object_id=goal.goal.pk,
+                    parent_id=area.area.pk,
+                    position=position,
+                    title=str(goal.goal),
+                    status=goal.status,
+                    computed_status=goal.status,
+                )
+            )
+            for item in goal.indicators:
+                position += 1
+                entries.append(
+                    SnapshotEntry(
+                        level="indicator",
+                        object_id=item.indicator.pk,
+                        parent_id=goal.goal.pk,
+                        position=position,
+                        title=item.indicator.title,
+                        status=item.status,
+                        computed_status=item.assessment.status,
+                        override_reason=(
+                            item.override.reason if item.override and item.override.status else ""
+                        ),
+                        comment=item.indicator.comment,
+                        values=[
+                            [row.year, *(_plain(v) for v in (row.total, row.women, row.men))]
+                            for row in item.rows
+                        ],
+                    )
+                )
+    return entries
+
+
+def previous_period(process: VisionProcess, before: FollowUpPeriod | None = None):
+    """The period frozen last before `before` (None: the latest of all), or None."""
+    periods = FollowUpPeriod.objects.filter(process=process)
+    if before is not None:
+        periods = periods.filter(
+            Q(frozen_at__lt=before.frozen_at) | Q(frozen_at=before.frozen_at, pk__lt=before.pk)
+        )
+    return periods.order_by("-frozen_at", "-pk").first()
+
+
+def _items(entries) -> list[changes.Item]:
+    return [
+        changes.Item(
+            e.level,
+            e.object_id,
+            e.title,
+            e.status,
+            tuple(tuple(row) for row in e.values),
+        )
+        for e in entries
+    ]
+
+
+@dataclass
+class WhatChanged:
+    """The changes from `previous` (a frozen period, or None when there is none) to a
+    period or the current state, grouped per object for the page and the report."""
+
+    previous: FollowUpPeriod | None
+    changes: list[changes.Change]
+
+    @property
+    def grouped(self) -> dict[tuple[str, int], list[changes.Change]]:
+        return changes.by_object(self.changes)
+
+    @property
+    def status_changes(self) -> list[changes.Change]:
+        return [c for c in self.changes if c.kind == changes.STATUS]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counted = dict.fromkeys(
+            (
+                changes.STATUS,
+                changes.NEW_VALUE,
+                changes.REVISED,
+                changes.VALUE_GONE,
+                changes.ADDED,
+                changes.REMOVED,
+            ),
+            0,
+        )
+        for change in self.changes:
+            counted[change.kind] += 1
+        return counted
+
+
+def what_changed(entries, previous: FollowUpPeriod | None) -> WhatChanged:
+    """From `previous`'s frozen entries to `entries` (a later period's, or current_entries)."""
+    if previous is None:
+        return WhatChanged(None, [])
+    return WhatChanged(
+        previous, changes.changes_between(_items(period_entries(previous)), _items(entries))
+    )
+
+
+def reports_of(process: VisionProcess):
+    return FollowUpReport.objects.filter(process=process).select_related("requested_by", "period")
+
+
+PLACE_RESULTS = 15
+
+
+def place_search(query: str, *, exclude=()):
+    """Municipalities, regions and groups of the stored catalogue by id or words of the
+    name (every word must match), groups first; not the country (compared by its own
+    switch) nor the ids in `exclude` (already compared)."""
+    query = query.strip()[:100]
+    if not query:
+        return KoladaPlace.objects.none()
+    qs = KoladaPlace.objects.exclude(id=COUNTRY).exclude(id__in=list(exclude))
+    if query.isdigit() or (query[:1] in "Gg" and query[1:].isdigit()):
+        return qs.filter(id__iexact=query)[:PLACE_RESULTS]
+    for word in query.split()[:6]:
+        qs = qs.filter(title__icontains=word)
+    return qs.order_by("kind", "title")[:PLACE_RESULTS]

@@ -3,6 +3,7 @@ initiatives and council cases. Views, tasks, the demo and commands call these.""
 
 import csv
 import gzip
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -245,13 +246,10 @@ def own_value_set(
     return value
 
 
-def own_values_import(*, indicator: Indicator, data: bytes, by) -> int:
-    """All of a CSV file's values or none (own_values.parse raises with every problem)."""
-    from .own_values import parse
-
+def own_values_store(*, indicator: Indicator, values: dict, by) -> int:
+    """All of the given {year: (total, women, men)} or none (one transaction)."""
     if indicator.kind != IndicatorKind.OWN:
         raise TreeError(_("Values of a Kolada key figure come from Kolada."))
-    values = parse(data)
     with transaction.atomic():
         for period, (total, women, men) in values.items():
             own_value_set(
@@ -264,6 +262,16 @@ def own_values_import(*, indicator: Indicator, data: bytes, by) -> int:
                 by=by,
             )
     return len(values)
+
+
+def own_values_import(*, indicator: Indicator, data: bytes, by) -> int:
+    """All of a CSV or XLSX file's values or none (own_values.parse raises with every
+    problem)."""
+    from .own_values import parse
+
+    if indicator.kind != IndicatorKind.OWN:
+        raise TreeError(_("Values of a Kolada key figure come from Kolada."))
+    return own_values_store(indicator=indicator, values=parse(data), by=by)
 
 
 # --- the Kolada catalogue and values ----------------------------------------------------
@@ -314,6 +322,36 @@ def catalogue_load_offline() -> int:
     return catalogue_store(
         (kolada.kpi_meta_from(row) for row in catalogue_rows_offline()), complete=False
     )
+
+
+def places_rows_offline() -> list[tuple[str, str, str]]:
+    """(id, title, kind) of the recorded municipalities, regions and groups."""
+    with (FIXTURES / "municipality_v3.csv").open(encoding="utf-8") as stream:
+        rows = [(r["id"], r["title"], r["type"]) for r in csv.DictReader(stream)]
+    groups = {
+        g["id"]: g["title"]
+        for g in json.loads((FIXTURES / "municipality_groups_excerpt.json").read_text("utf-8"))
+    }
+    with (FIXTURES / "municipality_group_G176199_v3.csv").open(encoding="utf-8") as stream:
+        groups |= {r["id"]: r["title"] for r in csv.DictReader(stream)}
+    return rows + [(gid, title, "G") for gid, title in sorted(groups.items())]
+
+
+def places_store(rows: Iterable[tuple[str, str, str]], *, model=None) -> int:
+    """Insert or update municipalities, regions and groups; never deletes one (a
+    comparison may still name it). `model` lets the data migration pass its own."""
+    from .models import KoladaPlace
+
+    model = model or KoladaPlace
+    places = [model(id=i, title=t[:300], kind=k[:1]) for i, t, k in rows]
+    model.objects.bulk_create(
+        places,
+        batch_size=500,
+        update_conflicts=True,
+        unique_fields=["id"],
+        update_fields=["title", "kind"],
+    )
+    return len(places)
 
 
 def kpi_retired_placeholder(kpi_id: str, title: str) -> KoladaKpi:
@@ -480,68 +518,18 @@ def follow_up_freeze(*, process: VisionProcess, kind: str, title: str, by):
     """Freeze every area's, goal's and indicator's status, values and comment as they are
     now. The period's entries are only ever inserted here."""
     from .models import FollowUpPeriod
-    from .selectors import follow_up_tree
+    from .selectors import current_entries
 
     title = title.strip()
     if not title:
         raise TreeError(_("Give the follow-up a title, for example “Annual report 2024”."))
-    tree = follow_up_tree(process)
+    entries = current_entries(process)
     with transaction.atomic():
         period = _clean_save(FollowUpPeriod(process=process, kind=kind, title=title, frozen_by=by))
-        entries, position = [], 0
-        for area in tree.areas:
-            position += 1
-            entries.append(
-                SnapshotEntry(
-                    period=period,
-                    level="area",
-                    object_id=area.area.pk,
-                    position=position,
-                    title=area.area.title,
-                    status=area.status,
-                    computed_status=area.status,
-                )
-            )
-            for goal in area.goals:
-                position += 1
-                entries.append(
-                    SnapshotEntry(
-                        period=period,
-                        level="goal",
-                        object_id=goal.goal.pk,
-                        parent_id=area.area.pk,
-                        position=position,
-                        title=str(goal.goal),
-                        status=goal.status,
-                        computed_status=goal.status,
-                    )
-                )
-                for item in goal.indicators:
-                    position += 1
-                    entries.append(
-                        SnapshotEntry(
-                            period=period,
-                            level="indicator",
-                            object_id=item.indicator.pk,
-                            parent_id=goal.goal.pk,
-                            position=position,
-                            title=item.indicator.title,
-                            status=item.status,
-                            computed_status=item.assessment.status,
-                            override_reason=item.override.reason if item.override else "",
-                            comment=item.indicator.comment,
-                            values=[
-                                [row.year, *(_plain(v) for v in (row.total, row.women, row.men))]
-                                for row in item.rows
-                            ],
-                        )
-                    )
+        for entry in entries:
+            entry.period = period
         SnapshotEntry.objects.bulk_create(entries)
     return period
-
-
-def _plain(value: Decimal | None) -> str | None:
-    return None if value is None else format(value.normalize(), "f")
 
 
 # --- initiatives and council cases -------------------------------------------------------

@@ -26,3 +26,10 @@ def refresh_all() -> int:
         services.import_run_start(process=process)
         started += 1
     return started
+
+
+@shared_task(name="indicators.follow_up_report_generate", ignore_result=True, acks_late=True)
+def follow_up_report_generate(report_id: int) -> str:
+    from .reports import report_generate
+
+    return report_generate(report_id=report_id).status

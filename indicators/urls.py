@@ -38,6 +38,11 @@ urlpatterns = [
         name="own_values_upload",
     ),
     path(
+        P + "indicators/<int:indicator_pk>/values/confirm/",
+        staff.own_values_confirm,
+        name="own_values_confirm",
+    ),
+    path(
         P + "indicators/<int:indicator_pk>/comparisons/",
         staff.comparison_add,
         name="comparison_add",
@@ -47,6 +52,10 @@ urlpatterns = [
     path(P + "kolada/<str:kpi_id>/successor/", staff.kpi_successor, name="kpi_successor"),
     path(P + "periods/freeze/", staff.freeze, name="freeze"),
     path(P + "periods/<int:period_pk>/", staff.period_detail, name="period"),
+    path(P + "reports/", staff.reports, name="reports"),
+    path(P + "reports/generate/", staff.report_generate, name="report_generate"),
+    path(P + "reports/<int:number>/", staff.report_detail, name="report"),
+    path(P + "reports/<int:number>/pdf/", staff.report_download, name="report_download"),
     path(P + "initiatives/new/", staff.initiative_edit, name="initiative_create"),
     path(P + "initiatives/<int:initiative_pk>/", staff.initiative_edit, name="initiative_edit"),
     path(P + "cases/new/", staff.case_create, name="case_create"),

@@ -521,33 +521,15 @@ class PackStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class DecisionPack(models.Model):
-    """A numbered PDF decision pack of a process for the councillors, with what it was made
-    from (`inputs`: the keyword list versions, the proposal version, the staff's note on the
-    representation gaps; `result_snapshot`: the sorting results), so it can be made again
-    from the same sources.
+class GeneratedDocument(models.Model):
+    """A numbered PDF of a process generated in Celery (visionportal.documents): its
+    language, what it was made from (`inputs`), its progress for the page that polls it,
+    and the file in the default storage (visionportal.files; never at a public URL).
+    Decision packs and the indicators' follow-up reports are such documents."""
 
-    The PDF is in the default storage under `file_name`, never at a public URL; only staff
-    and councillors of the municipality download it (keywords.vision.pack.views)."""
-
-    process = models.ForeignKey(
-        VisionProcess, on_delete=models.CASCADE, related_name="decision_packs"
-    )
     number = models.PositiveIntegerField(_("version"))
     language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
     inputs = models.JSONField(_("made from"), default=dict)
-    # The sorting game's result snapshot the ranking section prints (None: no round had
-    # results when the pack was requested). Snapshots are immutable, so a pack made again
-    # prints the same figures; a deleted round takes its snapshots with it, and the pack
-    # is then made without the section rather than blocking the delete.
-    result_snapshot = models.ForeignKey(
-        "keywords.SortResultSnapshot",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("sorting result snapshot"),
-    )
     status = models.CharField(
         _("status"), max_length=10, choices=PackStatus.choices, default=PackStatus.QUEUED
     )
@@ -569,6 +551,39 @@ class DecisionPack(models.Model):
     error = models.TextField(blank=True)
 
     class Meta:
+        abstract = True
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (PackStatus.DONE, PackStatus.FAILED)
+
+
+class DecisionPack(GeneratedDocument):
+    """A numbered PDF decision pack of a process for the councillors, with what it was made
+    from (`inputs`: the keyword list versions, the proposal version, the staff's note on the
+    representation gaps; `result_snapshot`: the sorting results), so it can be made again
+    from the same sources.
+
+    The PDF is in the default storage under `file_name`, never at a public URL; only staff
+    and councillors of the municipality download it (keywords.vision.pack.views)."""
+
+    process = models.ForeignKey(
+        VisionProcess, on_delete=models.CASCADE, related_name="decision_packs"
+    )
+    # The sorting game's result snapshot the ranking section prints (None: no round had
+    # results when the pack was requested). Snapshots are immutable, so a pack made again
+    # prints the same figures; a deleted round takes its snapshots with it, and the pack
+    # is then made without the section rather than blocking the delete.
+    result_snapshot = models.ForeignKey(
+        "keywords.SortResultSnapshot",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sorting result snapshot"),
+    )
+
+    class Meta:
         verbose_name = _("decision pack")
         verbose_name_plural = _("decision packs")
         ordering = ["process", "-number"]
@@ -578,7 +593,3 @@ class DecisionPack(models.Model):
 
     def __str__(self):
         return f"{self.process} – {self.number}"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (PackStatus.DONE, PackStatus.FAILED)

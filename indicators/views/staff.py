@@ -3,17 +3,25 @@ initiatives and council cases. Every view runs through access.member_required (4
 other municipalities, 403 for wrong roles); reading is for every member, changing for
 editors (staff, admins)."""
 
+from decimal import Decimal
+
 from django.contrib import messages
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from visionportal.access import EDITOR_ROLES, member_required, process_for_member
+from visionportal.files import protected_download
+from visionportal.models import PackStatus
 from visionportal.selectors import adopted_vision
 from visionportal.services import StaleVersion
 
+from .. import reports as report_services
 from .. import selectors, services
 from ..forms import (
     AreaForm,
@@ -26,9 +34,11 @@ from ..forms import (
     OverrideForm,
     OwnValueForm,
     OwnValuesUploadForm,
+    ReportForm,
 )
 from ..models import (
     FollowUpPeriod,
+    FollowUpReport,
     Goal,
     ImportRun,
     Indicator,
@@ -37,6 +47,8 @@ from ..models import (
     KoladaKpi,
     StrategicArea,
 )
+from ..own_values import ParseError as OwnValuesParseError
+from ..own_values import parse as parse_own_values
 
 
 def _tree_url(request, process):
@@ -52,6 +64,7 @@ def tree(request, pk):
     process = process_for_member(request, pk)
     follow_up = selectors.follow_up_tree(process, charts=False)
     selectors.attach_links(follow_up, process)
+    can_edit = request.membership.role in EDITOR_ROLES
     return render(
         request,
         "indicators/tree.html",
@@ -59,7 +72,12 @@ def tree(request, pk):
             "process": process,
             "decision": adopted_vision(process),
             "tree": follow_up,
-            "can_edit": request.membership.role in EDITOR_ROLES,
+            "can_edit": can_edit,
+            "what_changed": selectors.what_changed(
+                selectors.entries_of(follow_up), selectors.previous_period(process)
+            ),
+            "reports": selectors.reports_of(process)[:REPORTS_ON_TREE],
+            "report_form": _report_form(request) if can_edit else None,
             "retired": selectors.retired_followed_kpis(process),
             "runs": process.kolada_imports.all()[:3],
             "periods": selectors.periods_of(process),
@@ -271,6 +289,13 @@ def indicator_detail(request, pk, indicator_pk):
             "can_edit": can_edit,
             "override_form": OverrideForm(),
             "comparison_form": ComparisonForm(),
+            "place_query": request.GET.get("place", "")[:100],
+            "places": selectors.place_search(
+                request.GET.get("place", ""),
+                exclude=indicator.comparisons.values_list("kolada_id", flat=True),
+            )
+            if can_edit and indicator.kind == IndicatorKind.KOLADA
+            else [],
             "value_form": OwnValueForm() if indicator.kind == IndicatorKind.OWN else None,
             "upload_form": OwnValuesUploadForm() if indicator.kind == IndicatorKind.OWN else None,
             "overrides": indicator.overrides.select_related("by")[:20],
@@ -329,26 +354,86 @@ def own_value_set(request, pk, indicator_pk):
     return redirect("indicators:indicator", request.municipality.slug, process.pk, indicator.pk)
 
 
+# The parsed values travel from the preview to the confirmation signed, inside the form:
+# nothing is kept on the server between the two steps, and nothing can be changed on the way.
+IMPORT_SALT = "indicators.own-values-import"
+IMPORT_MAX_AGE = 60 * 60
+
+
+def _import_token(indicator, values) -> str:
+    plain = {
+        str(year): [None if v is None else format(v, "f") for v in row]
+        for year, row in values.items()
+    }
+    return signing.dumps({"indicator": indicator.pk, "values": plain}, salt=IMPORT_SALT)
+
+
+def _values_of_token(token: str, indicator) -> dict | None:
+    try:
+        data = signing.loads(token, salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE)
+    except signing.BadSignature:  # also an expired one
+        return None
+    if data.get("indicator") != indicator.pk:
+        return None
+    return {
+        int(year): tuple(None if v is None else Decimal(v) for v in row)
+        for year, row in data["values"].items()
+    }
+
+
 @require_POST
 @member_required(EDITOR_ROLES)
 def own_values_upload(request, pk, indicator_pk):
-    from ..own_values import ParseError
-
+    """Read the file and show what would be stored; nothing is stored until confirmed."""
     process = process_for_member(request, pk)
     indicator = _indicator_of(process, indicator_pk)
+    back = redirect("indicators:indicator", request.municipality.slug, process.pk, indicator.pk)
+    if indicator.kind != IndicatorKind.OWN:
+        messages.error(request, _("Values of a Kolada key figure come from Kolada."))
+        return back
     form = OwnValuesUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return back
+    try:
+        values = parse_own_values(form.cleaned_data["file"].read())
+    except OwnValuesParseError as error:
+        for line, problem in error.problems[:10]:
+            if line:
+                problem = _("Line %(line)s: %(problem)s") % {"line": line, "problem": problem}
+            messages.error(request, problem)
+        if len(error.problems) > 10:
+            messages.error(
+                request,
+                _("… and %(count)s more problems.") % {"count": len(error.problems) - 10},
+            )
+        return back
+    held = {v.period: v for v in indicator.own_values.filter(period__in=list(values))}
+    rows = [(year, *values[year], held.get(year)) for year in sorted(values)]
+    return render(
+        request,
+        "indicators/own_values_preview.html",
+        {
+            "process": process,
+            "indicator": indicator,
+            "rows": rows,
+            "replaced": len(held),
+            "token": _import_token(indicator, values),
+        },
+    )
+
+
+@require_POST
+@member_required(EDITOR_ROLES)
+def own_values_confirm(request, pk, indicator_pk):
+    process = process_for_member(request, pk)
+    indicator = _indicator_of(process, indicator_pk)
+    values = _values_of_token(request.POST.get("token", ""), indicator)
+    if values is None:
+        messages.error(request, _("The preview has expired or was changed. Upload the file again."))
     else:
         try:
-            count = services.own_values_import(
-                indicator=indicator, data=form.cleaned_data["file"].read(), by=request.user
-            )
-        except ParseError as error:
-            for line, problem in error.problems[:10]:
-                messages.error(
-                    request, _("Line %(line)s: %(problem)s") % {"line": line, "problem": problem}
-                )
+            count = services.own_values_store(indicator=indicator, values=values, by=request.user)
         except ValidationError as error:
             messages.error(request, _error_text(error))
         else:
@@ -426,10 +511,112 @@ def freeze(request, pk):
 def period_detail(request, pk, period_pk):
     process = process_for_member(request, pk)
     period = get_object_or_404(FollowUpPeriod, pk=period_pk, process=process)
+    entries = list(selectors.period_entries(period))
     return render(
         request,
         "indicators/period.html",
-        {"process": process, "period": period, "entries": selectors.period_entries(period)},
+        {
+            "process": process,
+            "period": period,
+            "entries": entries,
+            "what_changed": selectors.what_changed(
+                entries, selectors.previous_period(process, before=period)
+            ),
+            "reports": selectors.reports_of(process).filter(period=period)[:REPORTS_ON_TREE],
+            "report_form": (
+                _report_form(request, period=period)
+                if request.membership.role in EDITOR_ROLES
+                else None
+            ),
+        },
+    )
+
+
+# --- follow-up reports (PDF) -------------------------------------------------------------
+REPORTS_ON_TREE = 5
+REPORTS_SHOWN = 50
+
+
+def _report_form(request, *, period=None, data=None):
+    initial = {"language": request.municipality.default_language}
+    if period is not None:
+        initial["period"] = period.pk
+    return ReportForm(data, initial=initial)
+
+
+@member_required()
+def reports(request, pk):
+    """Every report of the process with who requested it when, and from what."""
+    process = process_for_member(request, pk)
+    can_edit = request.membership.role in EDITOR_ROLES
+    return render(
+        request,
+        "indicators/reports.html",
+        {
+            "process": process,
+            "reports": selectors.reports_of(process)[:REPORTS_SHOWN],
+            "report_form": _report_form(request) if can_edit else None,
+        },
+    )
+
+
+@require_POST
+@member_required(EDITOR_ROLES)
+def report_generate(request, pk):
+    process = process_for_member(request, pk)
+    form = _report_form(request, data=request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "indicators/reports.html",
+            {
+                "process": process,
+                "reports": selectors.reports_of(process)[:REPORTS_SHOWN],
+                "report_form": form,
+            },
+            status=400,
+        )
+    period = None
+    if form.cleaned_data["period"] is not None:
+        period = get_object_or_404(FollowUpPeriod, pk=form.cleaned_data["period"], process=process)
+    report = report_services.report_request(
+        process=process, by=request.user, language=form.cleaned_data["language"], period=period
+    )
+    return redirect("indicators:report", request.municipality.slug, pk, report.number)
+
+
+def _report_of(process, number) -> FollowUpReport:
+    return get_object_or_404(
+        FollowUpReport.objects.select_related("requested_by", "period"),
+        process=process,
+        number=number,
+    )
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+@member_required()
+def report_detail(request, pk, number):
+    """The report's progress (polled by htmx), then its download link and inputs."""
+    process = process_for_member(request, pk)
+    report = _report_of(process, number)
+    template = "indicators/report.html#progress" if request.htmx else "indicators/report.html"
+    return render(request, template, {"process": process, "report": report})
+
+
+@require_GET
+@member_required()
+def report_download(request, pk, number):
+    """The PDF, for members of the municipality (member_required gives 404 to everyone
+    else)."""
+    process = process_for_member(request, pk)
+    report = _report_of(process, number)
+    if report.status != PackStatus.DONE:
+        raise Http404
+    return protected_download(
+        name=report.file_name,
+        filename=f"{process.slug}-follow-up-report-{report.number}.pdf",
+        content_type="application/pdf",
     )
 
 

@@ -6,22 +6,17 @@ import logging
 from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import transaction
-from django.db.models import Max, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from visionportal.files import store_file
-from visionportal.models import DecisionPack, Membership, PackStatus, Role, VisionProcess
+from visionportal.documents import document_create, document_generate
+from visionportal.models import DecisionPack, Membership, Role, VisionProcess
 
 from .contents import pack_inputs, pack_sections, resolve_sources
 from .ranking import ranking_snapshot
 
 logger = logging.getLogger(__name__)
-
-# A pack whose worker died mid-way (acks_late redelivers its task) may be taken over once
-# it has been "running" this long; a live render of a 40-page pack takes seconds.
-STALE_RUNNING = timezone.timedelta(minutes=10)
 
 
 def pack_request(
@@ -33,12 +28,9 @@ def pack_request(
     from ..tasks import decision_pack_generate
 
     with transaction.atomic():
-        # Numbers are per process: lock the process so two requests cannot take the same.
-        VisionProcess.objects.select_for_update().get(pk=process.pk)
-        latest = DecisionPack.objects.filter(process=process).aggregate(n=Max("number"))["n"]
-        pack = DecisionPack.objects.create(
+        pack = document_create(
+            DecisionPack,
             process=process,
-            number=(latest or 0) + 1,
             language=language,
             inputs=pack_inputs(process, gaps_note=gaps_note.strip()),
             result_snapshot=ranking_snapshot(process),
@@ -46,10 +38,6 @@ def pack_request(
         )
         transaction.on_commit(lambda: decision_pack_generate.delay(pack.pk, notify_url))
     return pack
-
-
-def _progress(pack: DecisionPack, percent: int, stage: str) -> None:
-    DecisionPack.objects.filter(pk=pack.pk).update(progress=percent, stage=stage[:120])
 
 
 def pack_html(pack: DecisionPack, *, on_section=None) -> str:
@@ -61,6 +49,7 @@ def pack_html(pack: DecisionPack, *, on_section=None) -> str:
             "keywords/pack/pack.html",
             {
                 "pack": pack,
+                "document": pack,
                 "process": pack.process,
                 "municipality": pack.process.municipality,
                 "sections": sections,
@@ -69,55 +58,24 @@ def pack_html(pack: DecisionPack, *, on_section=None) -> str:
         )
 
 
+def _write_html(pack: DecisionPack, progress) -> str:
+    def on_section(done, total):
+        progress(5 + 45 * done // total, _("Writing the sections"))
+
+    return pack_html(pack, on_section=on_section)
+
+
 def pack_generate(*, pack_id: int, notify_url: str = "") -> DecisionPack:
-    """Generate the pack's PDF. Idempotent: a pack that is ready (or being made by a live
-    worker) is left alone, so a redelivered task changes nothing."""
-    stale_before = timezone.now() - STALE_RUNNING
-    claimed = DecisionPack.objects.filter(
-        Q(status=PackStatus.QUEUED) | Q(status=PackStatus.RUNNING, started_at__lt=stale_before),
-        pk=pack_id,
-    ).update(status=PackStatus.RUNNING, started_at=timezone.now(), progress=1, error="")
-    pack = DecisionPack.objects.select_related("process__municipality").get(pk=pack_id)
-    if not claimed:
-        return pack
-    # Imported here, not with the module: loading WeasyPrint (pango, its stylesheets) takes
-    # seconds, and web processes import this module for the pack pages without rendering.
-    from visionportal import pdf as render
-
-    try:
-        with translation.override(pack.language):
-            _progress(pack, 5, _("Reading the sources"))
-
-            def on_section(done, total):
-                _progress(pack, 5 + 45 * done // total, _("Writing the sections"))
-
-            html = pack_html(pack, on_section=on_section)
-            _progress(pack, 55, _("Laying out the pages"))
-            pdf, pages = render.render_pdf(
-                html, on_layout=lambda n: _progress(pack, 85, _("Writing the PDF"))
-            )
-            _progress(pack, 95, _("Storing the file"))
-        name = store_file(
-            name=f"packs/{pack.process.pk}/decision-pack-{pack.number}.pdf", content=pdf
-        )
-    except Exception as error:
-        logger.exception("Decision pack %s failed", pack_id)
-        DecisionPack.objects.filter(pk=pack_id).update(
-            status=PackStatus.FAILED, error=repr(error)[:2000], finished_at=timezone.now()
-        )
-        pack.refresh_from_db()
-        return pack
-    DecisionPack.objects.filter(pk=pack_id).update(
-        status=PackStatus.DONE,
-        progress=100,
-        stage="",
-        file_name=name,
-        file_size=len(pdf),
-        pages=pages,
-        finished_at=timezone.now(),
+    """Generate the pack's PDF (visionportal.documents: idempotent, progress on the row),
+    then tell the councillors."""
+    pack, made = document_generate(
+        DecisionPack,
+        pack_id,
+        write_html=_write_html,
+        file_name=lambda pack: f"packs/{pack.process.pk}/decision-pack-{pack.number}.pdf",
     )
-    pack.refresh_from_db()
-    councillors_notify(pack=pack, url=notify_url)
+    if made:
+        councillors_notify(pack=pack, url=notify_url)
     return pack
 
 

@@ -113,11 +113,11 @@ def test_the_pack_page_polls_its_progress_with_htmx(new_context, staff, drafted)
     page = new_context(language="en").new_page()
     sign_in(page, staff.email)
     page.goto(f"/workspace/norrkoping/processes/{drafted.pk}/packs/1/")
-    assert page.locator("#pack-progress-bar").get_attribute("value") == "40"
+    assert page.locator("#document-progress-bar").get_attribute("value") == "40"
     assert_no_axe_violations(page)
     DecisionPack.objects.filter(pk=pack.pk).update(progress=100, status=PackStatus.FAILED)
     page.wait_for_function(
-        "() => document.querySelector('#pack-progress-bar').getAttribute('value') === '100'"
+        "() => document.querySelector('#document-progress-bar').getAttribute('value') === '100'"
     )
     assert page.get_by_role("alert").is_visible()
 

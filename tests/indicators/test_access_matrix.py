@@ -1,10 +1,13 @@
 """Role × municipality matrix for every indicators view."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from indicators.models import Goal, OwnValue, StatusOverride, StrategicArea
+from indicators.views.staff import _import_token
 from tests.visionportal.test_access_matrix import (
     EDITOR_POST,
     EDITOR_VIEW,
@@ -25,6 +28,7 @@ def _get_views(t):
         (url("tree"), MEMBER_VIEW),
         (url("indicator", t["indicator"].pk), MEMBER_VIEW),
         (url("indicator", t["own"].pk), MEMBER_VIEW),
+        (url("indicator", t["indicator"].pk) + "?place=Norberg", MEMBER_VIEW),
         (url("period", t["period"].pk), MEMBER_VIEW),
         (url("area_create"), EDITOR_VIEW),
         (url("area_edit", t["area"].pk), EDITOR_VIEW),
@@ -73,8 +77,8 @@ def _post_actions(t):
             lambda: OwnValue.objects.filter(period=2024).exists(),
         ),
         (
-            url("own_values_upload", t["own"].pk),
-            {"file": SimpleUploadedFile("v.csv", b"year,total\n2019,7\n")},
+            url("own_values_confirm", t["own"].pk),
+            {"token": _import_token(t["own"], {2019: (Decimal(7), None, None)})},
             lambda: OwnValue.objects.filter(period=2019).exists(),
         ),
         (
@@ -115,6 +119,17 @@ def test_changes_are_for_editors_of_that_municipality(client, request, tree, rol
             assert changed() is (EDITOR_POST[role] == 302)
         except AssertionError as error:
             raise AssertionError(f"{role} POST {url}: {response.status_code}") from error
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_upload_preview_is_for_editors_and_stores_nothing(client, request, tree, role):
+    client = _client_for(client, request, role)
+    url = reverse(
+        "indicators:own_values_upload", args=["norrkoping", tree["process"].pk, tree["own"].pk]
+    )
+    response = client.post(url, {"file": SimpleUploadedFile("v.csv", b"year,total\n2019,7\n")})
+    _assert_outcome(response, EDITOR_VIEW[role])
+    assert not OwnValue.objects.filter(period=2019).exists()
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -314,7 +314,7 @@ def test_the_progress_fragment_polls_until_done(client, staff, pack_process):
     pack = DecisionPack.objects.create(process=pack_process, number=1, language="sv")
     url = reverse("vision:pack", args=["norrkoping", pack_process.pk, 1])
     fragment = client.get(url, headers={"HX-Request": "true"}).content.decode()
-    assert fragment.lstrip().startswith('<div id="pack-progress"')
+    assert fragment.lstrip().startswith('<div id="document-progress"')
     assert 'hx-trigger="every 1s"' in fragment
     pack.status, pack.progress = PackStatus.DONE, 100
     pack.save()
