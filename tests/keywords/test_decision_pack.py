@@ -346,11 +346,12 @@ GROUP_XSS = '<b onmouseover="x()">Grön</b>'
 
 @pytest.fixture
 def grouped_pack(pack_process, staff, django_capture_on_commit_callbacks):
-    """23 online players: ten aged 25–44 in Inre staden want both keywords; ten aged 65–79
-    in Hageby want only "Trygghet"; three aged 65–79 in Navestad want neither. Nobody wants
-    the hostile label. Navestad (3 players) is under the threshold of 5, and Inre staden
-    (the next smallest) is hidden with it, or the total would give it away: only Hageby
-    is shown by area."""
+    """24 online players: ten aged 25–44 in Inre staden want both keywords; eleven aged
+    65–79 in Hageby want only "Trygghet"; three aged 65–79 in Navestad want neither. Nobody
+    wants the hostile label. Navestad (3 players) is under the threshold of 5, and Inre
+    staden (the next smallest; no tie, so the choice does not depend on the order rows come
+    from the database) is hidden with it, or the total would give it away: only Hageby is
+    shown by area."""
     from keywords.sorting import aggregation
     from tests.keywords.sorting_factories import bare_round, published_list
     from tests.keywords.sorting_results_data import play
@@ -360,7 +361,7 @@ def grouped_pack(pack_process, staff, django_capture_on_commit_callbacks):
         title="Sortera Norrköping",
     )
     for age, area, transit in (
-        [("25-44", "Inre staden", 1)] * 10 + [("65-79", "Hageby", -1)] * 10
+        [("25-44", "Inre staden", 1)] * 10 + [("65-79", "Hageby", -1)] * 11
         + [("65-79", "Navestad", -1)] * 3
     ):  # fmt: skip
         play(
@@ -391,22 +392,26 @@ def test_the_pack_shows_the_ranking_per_group_with_small_groups_suppressed(group
     text = "\n".join(" ".join(line.split()) for line in lines if line.strip())
     start = text.index("Groups with fewer than 5 players are not shown")
     section = text[start : text.index("The councillors' strikes and additions", start)]
-    # By age band, Wilson intervals by hand (z = 1.96): 10/10 has a lower bound of 72.2 %,
-    # 10/13 is 76.9 % (49.7–91.8) and 0/13 has an upper bound of 22.8 %.
+    # By age band, Wilson intervals by hand (z = 1.96): 10/10 has a lower bound of 72.2 %
+    # and 0/10 an upper bound of 27.8 %; 11/14 is 78.6 % (52.4–92.4), 0/14 has an upper
+    # bound of 21.5 %.
     ages = section[section.index("\nAge band\n") : section.index("\nArea\n")]
-    assert "Rank Keyword 25–44 (10 players) 65–79 (13 players)" in ages
-    assert "1 Trygghet 100.0 % 76.9 %\n72.2–100.0; n=10 49.7–91.8; n=13" in ages
-    assert "2 Kollektivtrafik 100.0 % 0.0 %\n72.2–100.0; n=10 0.0–22.8; n=13" in ages
-    assert f"3 {GROUP_XSS} 0.0 % 0.0 %\n0.0–27.8; n=10 0.0–22.8; n=13" in ages
+    assert "Rank Keyword 25–44 (10 players) 65–79 (14 players)" in ages
+    assert "1 Trygghet 100.0 % 78.6 %\n72.2–100.0; n=10 52.4–92.4; n=14" in ages
+    assert "2 Kollektivtrafik 100.0 % 0.0 %\n72.2–100.0; n=10 0.0–21.5; n=14" in ages
+    assert f"3 {GROUP_XSS} 0.0 % 0.0 %\n0.0–27.8; n=10 0.0–21.5; n=14" in ages
     # By area: Navestad is under the threshold and Inre staden is hidden with it.
     areas = section[section.index("\nArea\n") : section.index("\nChannel\n")]
     assert "2 groups are not shown." in areas
-    assert "Rank Keyword Hageby (10 players)" in areas
+    # 11/11 has a lower bound of 74.1 %, 0/11 an upper bound of 25.9 %.
+    assert "Rank Keyword Hageby (11 players)" in areas
     assert "Navestad" not in section and "Inre staden" not in section
-    assert "1 Trygghet 100.0 %\n72.2–100.0; n=10" in areas
+    assert "1 Trygghet 100.0 %\n74.1–100.0; n=11" in areas
+    assert "2 Kollektivtrafik 0.0 %\n0.0–25.9; n=11" in areas
     channels = section[section.index("\nChannel\n") :]
-    assert "Rank Keyword Online (23 players)" in channels
-    assert "1 Trygghet 87.0 %\n67.9–95.5; n=23" in channels
+    # 21/24 is 87.5 % (69.0–95.7).
+    assert "Rank Keyword Online (24 players)" in channels
+    assert "1 Trygghet 87.5 %\n69.0–95.7; n=24" in channels
 
 
 def test_the_per_group_section_reads_the_results_pages_selector(grouped_pack):
