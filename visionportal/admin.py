@@ -7,14 +7,20 @@ from django.utils.translation import gettext_lazy
 
 from .access import needs_mfa
 from .models import (
+    DecisionPack,
     Membership,
     Milestone,
     Municipality,
+    PackStatus,
     Phase,
     PopulationMargin,
+    ProposalComment,
+    ProposalVersion,
     Track,
     User,
+    VisionDecision,
     VisionProcess,
+    VisionProposal,
 )
 
 
@@ -126,3 +132,107 @@ class PopulationMarginAdmin(admin.ModelAdmin):
     list_display = ["municipality", "dimension", "group", "population", "year"]
     list_filter = ["municipality", "dimension"]
     search_fields = ["group", "municipality__name"]
+
+
+# --- the vision, its decisions and decision packs: to look at, not to edit ------------------
+# Every write goes through visionportal.proposals.services and keywords.vision.packs: the
+# text is sanitised, each save is a numbered version under the editor's optimistic lock,
+# a decision freezes the version it adopted, and a pack records the inputs it was made
+# from. An admin form would bypass all of that, so these pages only show the records, and
+# only to superusers (an is_staff account without superuser status sees none of them).
+
+
+class SuperuserReadOnly:
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ProposalVersionInline(SuperuserReadOnly, admin.TabularInline):
+    model = ProposalVersion
+    fields = ["number", "title", "author", "note", "created_at"]
+    readonly_fields = fields
+    show_change_link = True
+    extra = 0
+
+
+@admin.register(VisionProposal)
+class VisionProposalAdmin(SuperuserReadOnly, admin.ModelAdmin):
+    list_display = ["title", "process", "version", "shared_with_councillors", "updated_at"]
+    list_filter = ["shared_with_councillors", "process__municipality"]
+    list_select_related = ["process"]
+    search_fields = ["title", "process__title"]
+    inlines = [ProposalVersionInline]
+
+
+class ProposalCommentInline(SuperuserReadOnly, admin.TabularInline):
+    model = ProposalComment
+    fields = ["author", "party", "body", "created_at"]
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(ProposalVersion)
+class ProposalVersionAdmin(SuperuserReadOnly, admin.ModelAdmin):
+    list_display = ["__str__", "proposal", "author", "created_at"]
+    list_filter = ["proposal__process__municipality"]
+    list_select_related = ["proposal", "author"]
+    search_fields = ["title", "proposal__process__title"]
+    inlines = [ProposalCommentInline]
+
+
+@admin.register(ProposalComment)
+class ProposalCommentAdmin(SuperuserReadOnly, admin.ModelAdmin):
+    list_display = ["__str__", "version", "author", "party", "created_at"]
+    list_filter = ["version__proposal__process__municipality"]
+    list_select_related = ["version__proposal", "author"]
+    search_fields = ["body", "author__email"]
+
+    def has_delete_permission(self, request, obj=None):
+        # A comment that must go (personal data, an unlawful remark) can be removed; it
+        # changes no version, decision or pack.
+        return request.user.is_active and request.user.is_superuser
+
+
+@admin.register(VisionDecision)
+class VisionDecisionAdmin(SuperuserReadOnly, admin.ModelAdmin):
+    list_display = ["__str__", "process", "outcome", "case_number", "paragraph", "adopted_version"]
+    list_filter = ["body", "outcome", "process__municipality"]
+    list_select_related = ["process__municipality", "adopted_version"]
+    search_fields = ["case_number", "process__title"]
+    date_hierarchy = "meeting_date"
+
+
+@admin.register(DecisionPack)
+class DecisionPackAdmin(SuperuserReadOnly, admin.ModelAdmin):
+    list_display = [
+        "process",
+        "number",
+        "language",
+        "status",
+        "pages",
+        "file_size",
+        "requested_by",
+        "created_at",
+        "finished_at",
+    ]
+    list_filter = ["status", "language", "process__municipality"]
+    list_select_related = ["process", "requested_by"]
+    search_fields = ["process__title"]
+
+    def has_delete_permission(self, request, obj=None):
+        # A failed pack stored no file: removing it loses nothing. A finished pack is the
+        # record of what councillors were given, and stays.
+        allowed = request.user.is_active and request.user.is_superuser
+        return allowed and (obj is None or obj.status == PackStatus.FAILED)

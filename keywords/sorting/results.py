@@ -207,7 +207,10 @@ def _group_tables(counts: RoundCounts, area_groups: dict) -> dict:
 
 
 def _suppress(table: dict, dimension: str, min_group_size: int) -> set:
-    players = {group: entry["players"] for group, entry in table.items()}
+    # In the groups' order by code, not the order the database returned their counts: on a
+    # tie, secondary suppression hides the first listed, and the same votes must always
+    # hide the same group.
+    players = {group: table[group]["players"] for group in sorted(table, key=str)}
     if dimension == TARGET_GROUP:
         # Target groups overlap (a player names any number): no group is the rest of
         # the others, so only the small ones themselves are hidden.

@@ -1,4 +1,6 @@
-"""Reading the sorting game for its pages: bounded, counted in SQL."""
+"""Reading the sorting game for its pages: bounded, counted in SQL; and the results pages'
+figures read from a stored result snapshot (`results_context`, `group_table`: no database
+access), which the decision pack prints too."""
 
 from __future__ import annotations
 
@@ -7,10 +9,17 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from consultations import profile
+from consultations.models import AgeBand, TargetGroup
 from keywords.models import KeywordList, KeywordListItem
 
+from . import ranking
 from .models import DeviceClass, SortChannel, SortingRound, SortParticipant, SortVote
+from .result_models import SortResultSnapshot
+from .results import AGE_BAND, AREA, CHANNEL, DEVICE_CLASS, FORMAT, GROUP_DIMENSIONS, TARGET_GROUP
+from .results_chart import DotRow, dot_plot
 
 ROUNDS_SHOWN = 50
 
@@ -139,3 +148,141 @@ def public_results_url(round: SortingRound) -> str:
         )
     except NoReverseMatch:
         return ""
+
+
+# --- results from a snapshot -------------------------------------------------------------------
+
+
+def dimension_labels() -> dict:
+    return {
+        CHANNEL: _("Channel"),
+        DEVICE_CLASS: _("Device"),
+        AGE_BAND: _("Age band"),
+        AREA: _("Area"),
+        TARGET_GROUP: _("Target group"),
+    }
+
+
+def _group_label(dimension: str, code: str) -> str:
+    choices = {
+        CHANNEL: SortChannel,
+        DEVICE_CLASS: DeviceClass,
+        AGE_BAND: AgeBand,
+        TARGET_GROUP: TargetGroup,
+    }.get(dimension)
+    if choices is not None:
+        return str(choices(code).label) if code in choices.values else code
+    return str(profile.area_label(code))
+
+
+def _agreement_labels():
+    return {
+        ranking.CONSENSUS_WANT: _("Everyone wants it"),
+        ranking.CONSENSUS_NOT_WANT: _("Nobody wants it"),
+        ranking.DIVISIVE: _("Divisive"),
+        ranking.MIXED: _("Mixed"),
+    }
+
+
+def _percent(value) -> str:
+    return "–" if value is None else f"{100 * value:.1f}"
+
+
+def group_table(data: dict, by: str) -> dict:
+    """The shares per group of one dimension from a snapshot's data: the groups shown (the
+    snapshot stores no counts of a suppressed group, keywords.sorting.results), how many are
+    hidden, and a row per keyword in rank order with a cell per shown group (None where the
+    group saw the keyword not at all)."""
+    groups = data["groups"][by]
+    shown = [g for g in groups if not g["suppressed"]]
+    rows = [
+        {
+            "rank": item["rank"],
+            "label": item["label"],
+            "cells": [_group_cell(g["items"].get(str(item["id"]))) for g in shown],
+        }
+        for item in data["items"]
+    ]
+    return {
+        "by": by,
+        "dimension_label": dimension_labels()[by],
+        "groups_shown": [{**g, "label": _group_label(by, g["code"])} for g in shown],
+        "groups_hidden": len(groups) - len(shown),
+        "group_rows": rows if shown else [],
+    }
+
+
+def _group_cell(counts):
+    if not counts:
+        return None
+    wants, nots, skips, share, low, high = counts
+    return {
+        "n": wants + nots + skips,
+        "answers": wants + nots,
+        "share": _percent(share),
+        "low": _percent(low),
+        "high": _percent(high),
+    }
+
+
+def results_context(snapshot: SortResultSnapshot | None, *, by: str, chart_id: str) -> dict:
+    """What the results templates show, from a snapshot's data (no database access)."""
+    if snapshot is None or snapshot.data.get("format") != FORMAT:
+        return {"snapshot": None}
+    data = snapshot.data
+    agreement = _agreement_labels()
+    labels = dimension_labels()
+    items = [
+        {
+            **item,
+            "share_pct": _percent(item["share"]),
+            "low_pct": _percent(item["low"]),
+            "high_pct": _percent(item["high"]),
+            "p_top_pct": _percent(item["p_top"]),
+            "posterior_pct": _percent(item["posterior"][0]),
+            "skip_pct": _percent(item["skip_share"]),
+            "weighted_pct": (
+                [_percent(item["weighted"][k]) for k in ("share", "low", "high")]
+                if item["weighted"]
+                else None
+            ),
+            "agreement_label": agreement[item["agreement"]],
+        }
+        for item in data["items"]
+    ]
+    chart = dot_plot(
+        [
+            DotRow(
+                item["label"],
+                (item["share"], item["low"], item["high"]),
+                (
+                    (item["weighted"]["share"], item["weighted"]["low"], item["weighted"]["high"])
+                    if item["weighted"]
+                    else None
+                ),
+            )
+            for item in data["items"]
+        ],
+        title=_("Share who want each keyword, with 95 % intervals"),
+        chart_id=chart_id,
+    )
+    return {
+        "snapshot": snapshot,
+        "data": data,
+        "items": items,
+        "chart": chart,
+        **group_table(data, by if by in GROUP_DIMENSIONS else CHANNEL),
+        "dimensions": list(labels.items()),
+        "agreement_dimension": labels[data["agreement_by"]],
+        "consensus_want": [i for i in items if i["agreement"] == ranking.CONSENSUS_WANT],
+        "consensus_not_want": [i for i in items if i["agreement"] == ranking.CONSENSUS_NOT_WANT],
+        "divisive": [i for i in items if i["agreement"] == ranking.DIVISIVE],
+        "weighted": data["weighting"]["method"] != "",
+        "weighting_dimensions": ", ".join(
+            str(labels[d]).lower() for d in data["weighting"]["dimensions"]
+        ),
+        "channel_votes": [
+            (_group_label(CHANNEL, channel), votes)
+            for channel, votes in data["totals"]["votes_by_channel"].items()
+        ],
+    }

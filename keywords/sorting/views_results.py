@@ -6,145 +6,17 @@ import json
 
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from consultations import profile
 from consultations.exports import ExportTable, csv_chunks
-from consultations.models import AgeBand, TargetGroup
 from visionportal.access import EDITOR_ROLES, member_required, process_for_member
 
-from . import aggregation, ranking
-from .models import DeviceClass, SortChannel, SortingRound
+from . import aggregation
+from .models import SortingRound
 from .result_models import SortResultSnapshot
-from .results import AGE_BAND, AREA, CHANNEL, DEVICE_CLASS, FORMAT, GROUP_DIMENSIONS, TARGET_GROUP
-from .results_chart import DotRow, dot_plot
-
-
-def _dimension_labels():
-    return {
-        CHANNEL: _("Channel"),
-        DEVICE_CLASS: _("Device"),
-        AGE_BAND: _("Age band"),
-        AREA: _("Area"),
-        TARGET_GROUP: _("Target group"),
-    }
-
-
-def _group_label(dimension: str, code: str) -> str:
-    choices = {
-        CHANNEL: SortChannel,
-        DEVICE_CLASS: DeviceClass,
-        AGE_BAND: AgeBand,
-        TARGET_GROUP: TargetGroup,
-    }.get(dimension)
-    if choices is not None:
-        return str(choices(code).label) if code in choices.values else code
-    return str(profile.area_label(code))
-
-
-def _agreement_labels():
-    return {
-        ranking.CONSENSUS_WANT: _("Everyone wants it"),
-        ranking.CONSENSUS_NOT_WANT: _("Nobody wants it"),
-        ranking.DIVISIVE: _("Divisive"),
-        ranking.MIXED: _("Mixed"),
-    }
-
-
-def _percent(value) -> str:
-    return "–" if value is None else f"{100 * value:.1f}"
-
-
-def results_context(snapshot: SortResultSnapshot | None, *, by: str, chart_id: str) -> dict:
-    """What the results templates show, from a snapshot's data (no database access)."""
-    if snapshot is None or snapshot.data.get("format") != FORMAT:
-        return {"snapshot": None}
-    data = snapshot.data
-    agreement = _agreement_labels()
-    items = [
-        {
-            **item,
-            "share_pct": _percent(item["share"]),
-            "low_pct": _percent(item["low"]),
-            "high_pct": _percent(item["high"]),
-            "p_top_pct": _percent(item["p_top"]),
-            "posterior_pct": _percent(item["posterior"][0]),
-            "skip_pct": _percent(item["skip_share"]),
-            "weighted_pct": (
-                [_percent(item["weighted"][k]) for k in ("share", "low", "high")]
-                if item["weighted"]
-                else None
-            ),
-            "agreement_label": agreement[item["agreement"]],
-        }
-        for item in data["items"]
-    ]
-    chart = dot_plot(
-        [
-            DotRow(
-                item["label"],
-                (item["share"], item["low"], item["high"]),
-                (
-                    (item["weighted"]["share"], item["weighted"]["low"], item["weighted"]["high"])
-                    if item["weighted"]
-                    else None
-                ),
-            )
-            for item in data["items"]
-        ],
-        title=_("Share who want each keyword, with 95 % intervals"),
-        chart_id=chart_id,
-    )
-    by = by if by in GROUP_DIMENSIONS else CHANNEL
-    groups = data["groups"][by]
-    shown = [g for g in groups if not g["suppressed"]]
-    group_rows = [
-        {
-            "label": item["label"],
-            "cells": [_group_cell(g["items"].get(str(item["id"]))) for g in shown],
-        }
-        for item in data["items"]
-    ]
-    return {
-        "snapshot": snapshot,
-        "data": data,
-        "items": items,
-        "chart": chart,
-        "by": by,
-        "dimensions": list(_dimension_labels().items()),
-        "dimension_label": _dimension_labels()[by],
-        "agreement_dimension": _dimension_labels()[data["agreement_by"]],
-        "groups_shown": [{**g, "label": _group_label(by, g["code"])} for g in shown],
-        "groups_hidden": len(groups) - len(shown),
-        "group_rows": group_rows if shown else [],
-        "consensus_want": [i for i in items if i["agreement"] == ranking.CONSENSUS_WANT],
-        "consensus_not_want": [i for i in items if i["agreement"] == ranking.CONSENSUS_NOT_WANT],
-        "divisive": [i for i in items if i["agreement"] == ranking.DIVISIVE],
-        "weighted": data["weighting"]["method"] != "",
-        "weighting_dimensions": ", ".join(
-            str(_dimension_labels()[d]).lower() for d in data["weighting"]["dimensions"]
-        ),
-        "channel_votes": [
-            (_group_label(CHANNEL, channel), votes)
-            for channel, votes in data["totals"]["votes_by_channel"].items()
-        ],
-    }
-
-
-def _group_cell(counts):
-    if not counts:
-        return None
-    wants, nots, skips, share, low, high = counts
-    return {
-        "n": wants + nots + skips,
-        "answers": wants + nots,
-        "share": _percent(share),
-        "low": _percent(low),
-        "high": _percent(high),
-    }
-
+from .results import GROUP_DIMENSIONS
+from .selectors import results_context
 
 # --- exports ----------------------------------------------------------------------------------
 

@@ -136,6 +136,10 @@ def _ranking(source: PackSource) -> dict | None:
     )
 
 
+def _ranking_groups(source: PackSource) -> dict | None:
+    return ranking.ranking_by_group(source.result_snapshot)
+
+
 def _how_asked(source: PackSource) -> dict:
     rows = []
     for consultation in source.consultations:
@@ -285,6 +289,12 @@ SECTIONS: list[Section] = [
     ),
     Section("keywords", _("Keywords per question"), "keywords/pack/keywords.html", _keywords),
     Section("ranking", _("How residents prioritised"), "keywords/pack/ranking.html", _ranking),
+    Section(
+        "ranking-groups",
+        _("How groups of residents prioritised"),
+        "keywords/pack/ranking_groups.html",
+        _ranking_groups,
+    ),
     Section(
         "councillors",
         _("The councillors' strikes and additions"),

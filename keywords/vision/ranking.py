@@ -9,13 +9,16 @@ from django.utils.translation import gettext as _
 
 from keywords.sorting.models import SortingRound
 from keywords.sorting.result_models import SnapshotStatus, SortResultSnapshot
-from keywords.sorting.results import FORMAT
+from keywords.sorting.results import AGE_BAND, AREA, CHANNEL, FORMAT
 from keywords.sorting.results_chart import DotRow, dot_plot
-from keywords.sorting.views_results import results_context
+from keywords.sorting.selectors import group_table, results_context
 from visionportal.models import VisionProcess
 
 PACK_TOP = 15
 EDITOR_TOP = 10
+# The groups the pack compares, as the results pages offer them (device class and target
+# group stay on those pages: councillors weigh residents' age, area and how they took part).
+PACK_GROUP_DIMENSIONS = (AGE_BAND, AREA, CHANNEL)
 
 
 def ranking_snapshot(process: VisionProcess, *, at=None) -> SortResultSnapshot | None:
@@ -90,4 +93,19 @@ def ranking_summary(snapshot: SortResultSnapshot | None, *, top: int, chart_id: 
         "consensus_not_want": context["consensus_not_want"],
         "divisive": context["divisive"],
         "order_effect": snapshot.data["order_effect"]["significant"],
+    }
+
+
+def ranking_by_group(
+    snapshot: SortResultSnapshot | None, *, dimensions=PACK_GROUP_DIMENSIONS
+) -> dict | None:
+    """Every keyword's share per group for each of `dimensions`, in rank order, read from the
+    snapshot as the results pages read it (small groups are not in it: suppressed when it
+    was computed). None without a usable snapshot."""
+    if not usable(snapshot):
+        return None
+    data = snapshot.data
+    return {
+        "min_group_size": data["parameters"]["min_group_size"],
+        "tables": [group_table(data, by) for by in dimensions],
     }

@@ -3,20 +3,24 @@ size in the same run. Not a test: it prints numbers.
 
 Builds (in its own PostgreSQL database) one process with --keywords keywords (150) over
 --answers answers (20,000, in responses of three), with a published keyword list, a
-councillors' round of strikes and additions, population figures and a proposal; then:
+councillors' round of strikes and additions, population figures (age bands and areas) and
+a proposal, and a closed sorting round on the published list with --votes votes (1,000,000,
+20 per player, in bulk SQL: tests/benchmarks/sorting_data.py) whose result snapshot the
+sorting game's aggregation computes (keywords.sorting.aggregation, as its Celery task
+does; its time is printed but is not the pack's); then:
 
   - "pack task": keywords.vision.packs.pack_generate as the Celery worker runs it (sources
     read, HTML written, laid out as tagged PDF/UA with the shipped fonts, stored);
-  - "plain HTML": the same pack's HTML with its stylesheet, fonts and PDF/UA variant taken
-    out, rendered by WeasyPrint to a PDF (what any WeasyPrint document of this size costs);
+  - "plain HTML": the very same HTML document (same elements, same text, same tables and
+    inline SVG charts) with the pack's <link rel="stylesheet"> removed, so WeasyPrint lays
+    it out with its default user-agent stylesheet and default fonts, no @page rules, no
+    running headers or page counters, and writes a plain (untagged, non-PDF/UA) PDF: what
+    any WeasyPrint document of this size costs;
   - the ratio, the page counts, the time each section takes to read, and peak memory (the
     process's maximum RSS, and Python's tracemalloc peak while the pack's HTML is written).
 
     .venv/bin/python tests/benchmarks/decision_pack.py [--keywords 150] [--answers 20000]
-        [--database NAME --keep]
-
-The sorting game's ranking is not in the pack yet (another branch builds its result
-snapshot), so the 1M sorting votes of the issue's benchmark are not built here.
+        [--votes 1000000] [--database NAME --keep]
 """
 
 import argparse
@@ -50,7 +54,7 @@ def _setup(database: str, keep: bool) -> bool:
     return bool(exists)
 
 
-def _build(keywords: int, answers: int):
+def _build(keywords: int, answers: int, votes: int):
     import datetime
     import random
     import uuid
@@ -70,6 +74,7 @@ def _build(keywords: int, answers: int):
         KeywordStatus,
         ProposalKind,
     )
+    from tests.benchmarks.sorting_data import AREAS
     from visionportal.models import (
         Country,
         Membership,
@@ -102,6 +107,13 @@ def _build(keywords: int, answers: int):
         PopulationMargin.objects.create(
             municipality=municipality,
             dimension=PopulationDimension.AGE_BAND,
+            group=group,
+            population=population,
+        )
+    for group, population in zip(AREAS, [30000, 25000, 20000, 15000, 28000], strict=True):
+        PopulationMargin.objects.create(
+            municipality=municipality,
+            dimension=PopulationDimension.AREA,
             group=group,
             population=population,
         )
@@ -192,6 +204,7 @@ def _build(keywords: int, answers: int):
         )
         for n, keyword in enumerate(keyword_rows)
     )
+    _sorting_round(keyword_list, votes)
     proposal_save(
         process=process,
         title="Norrköping 2035",
@@ -204,10 +217,78 @@ def _build(keywords: int, answers: int):
     return process, staff
 
 
+def _sorting_round(keyword_list, votes: int):
+    """A closed round on the published list with `votes` votes, three kiosks and a
+    workplace meeting, and its result snapshot computed as the aggregation task does."""
+    import datetime
+
+    from django.db import connection
+    from django.utils import timezone
+
+    from keywords.sorting import aggregation
+    from keywords.sorting.models import (
+        DevicePlaceKind,
+        SortGroupCount,
+        SortGroupSession,
+        SortingDevice,
+        SortingRound,
+        SortingRoundItem,
+    )
+    from keywords.sorting.result_models import SortResultSnapshot
+    from tests.benchmarks.sorting_data import CARDS, insert_players_and_votes
+
+    now = timezone.now()
+    round_ = SortingRound.objects.create(
+        process=keyword_list.consultation.process,
+        keyword_list=keyword_list,
+        title="Sortera nyckelorden",
+        opens_at=now - datetime.timedelta(days=30),
+        closes_at=now - datetime.timedelta(days=1),
+        opened_at=now - datetime.timedelta(days=30),
+        closed_at=now - datetime.timedelta(days=1),
+        kiosk_open=True,
+        workplace_open=True,
+    )
+    SortingRoundItem.objects.bulk_create(
+        SortingRoundItem(round=round_, item=item) for item in keyword_list.items.all()
+    )
+    devices = [
+        SortingDevice.objects.create(
+            round=round_, name=name, place_kind=DevicePlaceKind.LIBRARY, token=f"bench-{n}"
+        ).pk
+        for n, name in enumerate(["Stadsbiblioteket", "Hageby bibliotek", "Mirum Galleria"])
+    ]
+    start = time.perf_counter()
+    players = insert_players_and_votes(round_, votes=votes, devices=devices)
+    session = SortGroupSession.objects.create(
+        round=round_, name="Stadsbyggnadskontoret", participants=24
+    )
+    SortGroupCount.objects.bulk_create(
+        SortGroupCount(session=session, item=item, want=12, not_want=8, skip=4, position=n)
+        for n, item in enumerate(keyword_list.items.order_by("position")[:CARDS], start=1)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    print(
+        f"built {votes:,} sorting votes from {players:,} players in "
+        f"{time.perf_counter() - start:.1f} s"
+    )
+    start = time.perf_counter()
+    snapshot = SortResultSnapshot.objects.create(round=round_, steps_total=aggregation.STEPS)
+    snapshot = aggregation.result_snapshot_compute(snapshot_id=snapshot.pk)
+    assert snapshot.status == "done", snapshot.error
+    print(
+        f"result snapshot (the sorting game's aggregation, not part of the pack task): "
+        f"{time.perf_counter() - start:.1f} s, {snapshot.votes:,} votes, weighting "
+        f"{snapshot.data['weighting']['method'] or 'none'}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--keywords", type=int, default=150)
     parser.add_argument("--answers", type=int, default=20000)
+    parser.add_argument("--votes", type=int, default=1_000_000)
     parser.add_argument("--database", default="vp_bench_decision_pack")
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
@@ -233,7 +314,7 @@ def main() -> None:
         staff = User.objects.get(email="staff@bench.test")
     else:
         start = time.perf_counter()
-        process, staff = _build(args.keywords, args.answers)
+        process, staff = _build(args.keywords, args.answers, args.votes)
         print(
             f"built {args.answers} answers, {args.keywords} keywords in "
             f"{time.perf_counter() - start:.1f} s"
@@ -243,6 +324,7 @@ def main() -> None:
 
     from keywords.vision.contents import pack_inputs
     from keywords.vision.packs import pack_generate, pack_html
+    from keywords.vision.ranking import ranking_snapshot
     from visionportal import pdf as render
 
     # Warm-up: WeasyPrint's first document loads fonts and its user-agent stylesheet.
@@ -253,8 +335,10 @@ def main() -> None:
         number=(DecisionPack.objects.count() + 1),
         language="sv",
         inputs=pack_inputs(process),
+        result_snapshot=ranking_snapshot(process),
         requested_by=staff,
     )
+    assert pack.result_snapshot is not None
     start = time.perf_counter()
     pack = pack_generate(pack_id=pack.pk)
     task_seconds = time.perf_counter() - start
@@ -274,24 +358,49 @@ def main() -> None:
         for section, before, after in zip(SECTIONS, marks, marks[1:], strict=False)
     )
     plain = re.sub(r'<link rel="stylesheet"[^>]*>', "", html)
-    start = time.perf_counter()
-    plain_document = HTML(string=plain).render()
-    plain_document.write_pdf()
-    plain_seconds = time.perf_counter() - start
 
-    start = time.perf_counter()
-    render.render_pdf(html)
-    render_seconds = time.perf_counter() - start
+    def timed(make_html, **write):
+        """(layout seconds, writing seconds, pages)."""
+        start = time.perf_counter()
+        document = make_html().render(**write)
+        laid_out = time.perf_counter()
+        document.write_pdf(**write)
+        return laid_out - start, time.perf_counter() - laid_out, len(document.pages)
+
+    plain_layout, plain_write, plain_pages = timed(lambda: HTML(string=plain))
+    plain_seconds = plain_layout + plain_write
+    # The pack's HTML and stylesheet (fonts, @page rules, running headers) but untagged:
+    # what the PDF/UA tagging costs on top, measured in the same run.
+    styled_layout, styled_write, _ = timed(
+        lambda: HTML(
+            string=html, base_url=render.STATIC_SCHEME, url_fetcher=render.StaticOnlyFetcher()
+        )
+    )
+    pack_layout, pack_write, _ = timed(
+        lambda: HTML(
+            string=html, base_url=render.STATIC_SCHEME, url_fetcher=render.StaticOnlyFetcher()
+        ),
+        pdf_variant=render.PDF_VARIANT,
+    )
+    render_seconds = pack_layout + pack_write
 
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         f"pack task (sources + HTML + tagged PDF + store): {task_seconds:.2f} s, "
         f"{pack.pages} pages, {pack.file_size / 1024:.0f} KiB"
     )
-    print(f"  of which rendering the pack's HTML to PDF/UA:  {render_seconds:.2f} s")
     print(
-        f"plain HTML of the same content (WeasyPrint defaults): {plain_seconds:.2f} s, "
-        f"{len(plain_document.pages)} pages"
+        f"  rendering the pack's HTML to PDF/UA again: {render_seconds:.2f} s "
+        f"(layout {pack_layout:.2f} s, writing the tagged PDF {pack_write:.2f} s)"
+    )
+    print(
+        f"  the same with the pack's stylesheet but untagged: layout {styled_layout:.2f} s, "
+        f"writing {styled_write:.2f} s"
+    )
+    print(
+        f"plain HTML (the same document, stylesheet link removed: WeasyPrint defaults, "
+        f"untagged): {plain_seconds:.2f} s (layout {plain_layout:.2f} s, writing "
+        f"{plain_write:.2f} s), {plain_pages} pages"
     )
     print(
         f"ratio pack task / plain HTML: {task_seconds / plain_seconds:.2f} x "

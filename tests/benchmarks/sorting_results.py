@@ -64,12 +64,11 @@ from keywords.sorting.models import (  # noqa: E402
     SortingDevice,
     SortingRound,
     SortingRoundItem,
-    SortParticipant,
-    SortParticipantTargetGroup,
     SortVote,
 )
 from keywords.sorting.result_models import SortResultSnapshot  # noqa: E402
 from keywords.sorting.results import compute_results  # noqa: E402
+from tests.benchmarks.sorting_data import AGES, AREAS, CARDS, insert_players_and_votes  # noqa: E402
 from visionportal.models import (  # noqa: E402
     Country,
     Membership,
@@ -81,9 +80,6 @@ from visionportal.models import (  # noqa: E402
 )
 
 ITEMS = 200
-CARDS = 20
-AGES = ["16-24", "25-44", "45-64", "65-79", "80+"]
-AREAS = ["Inre staden", "Hageby", "Navestad", "Skärblacka", "Landsbygden"]
 
 
 def uptime(label):
@@ -152,58 +148,8 @@ def build(votes: int):
             ]
         )
     ]
-    players = votes // CARDS
     started = time.perf_counter()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT setseed(0.2035)")
-        # Players: a quarter at the kiosks; three in four give an age band, most an area.
-        cursor.execute(
-            f"""
-            INSERT INTO {SortParticipant._meta.db_table}
-                (round_id, token, channel, device_id, device_class, deck, started_at,
-                 finished_at, age_band, area)
-            SELECT %s, gen_random_uuid(),
-                   CASE WHEN g %% 4 = 0 THEN 'kiosk' ELSE 'online' END,
-                   CASE WHEN g %% 4 = 0 THEN (%s::int[])[1 + (g / 4) %% 3] END,
-                   CASE WHEN g %% 4 = 0 THEN 'tablet' WHEN g %% 3 = 0 THEN 'desktop'
-                        ELSE 'phone' END,
-                   '[]'::jsonb, now() - interval '10 days', now() - interval '10 days',
-                   CASE WHEN random() < 0.75 THEN (%s::text[])[1 + (g * 7) %% 5] ELSE '' END,
-                   CASE WHEN random() < 0.7 THEN (%s::text[])[1 + (g * 3 + g / 5) %% 5] ELSE '' END
-            FROM generate_series(1, %s) g
-            """,  # noqa: S608 (table names from the models; values are parameters)
-            [round.pk, devices, AGES, AREAS, players],
-        )
-        cursor.execute(
-            f"""
-            INSERT INTO {SortParticipantTargetGroup._meta.db_table} (participant_id, "group")
-            SELECT id, (ARRAY['student','working','older','family_with_children'])[1 + id %% 4]
-            FROM {SortParticipant._meta.db_table} WHERE round_id = %s AND id %% 5 = 0
-            """,  # noqa: S608
-            [round.pk],
-        )
-        # Votes: 20 distinct cards per player; each keyword's appeal rises with its number,
-        # older players like odd keywords more; 6 % skipped; a few votes excluded.
-        cursor.execute(
-            f"""
-            WITH items AS (
-                SELECT array_agg(id ORDER BY id) AS ids FROM {KeywordListItem._meta.db_table}
-                WHERE keyword_list_id = %s
-            )
-            INSERT INTO {SortVote._meta.db_table}
-                (round_id, participant_id, item_id, channel, choice, position, cast_at, excluded)
-            SELECT p.round_id, p.id, items.ids[1 + (p.id * 37 + k * 10) %% {ITEMS}], p.channel,
-                   CASE WHEN random() < 0.06 THEN 0
-                        WHEN random() < 0.15 + 0.7 * ((p.id * 37 + k * 10) %% {ITEMS}) / {ITEMS}.0
-                             + CASE WHEN p.age_band IN ('65-79', '80+')
-                                     AND (p.id * 37 + k * 10) %% 2 = 1 THEN 0.1 ELSE 0 END
-                        THEN 1 ELSE -1 END,
-                   k + 1, p.started_at, random() < 0.002
-            FROM {SortParticipant._meta.db_table} p, generate_series(0, {CARDS - 1}) k, items
-            WHERE p.round_id = %s
-            """,  # noqa: S608
-            [keyword_list.pk, round.pk],
-        )
+    players = insert_players_and_votes(round, votes=votes, devices=devices, cards=CARDS)
     for name, people in (("Stadsbyggnadskontoret", 24), ("Räddningstjänsten", 15)):
         session = SortGroupSession.objects.create(round=round, name=name, participants=people)
         SortGroupCount.objects.bulk_create(

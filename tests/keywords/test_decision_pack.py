@@ -37,9 +37,13 @@ requires_pdftotext = pytest.mark.skipif(
 )
 
 
-def pdf_text(pdf: bytes) -> str:
+def pdf_text(pdf: bytes, *, layout: bool = False) -> str:
+    """The PDF's text in reading order, or (layout) with each table row on its own line."""
     done = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True
+        ["pdftotext", "-enc", "UTF-8", *(["-layout"] if layout else []), "-", "-"],
+        input=pdf,
+        capture_output=True,
+        check=True,
     )
     return done.stdout.decode()
 
@@ -261,6 +265,7 @@ def test_sections_are_a_list_a_new_section_can_join():
         "who-answered",
         "keywords",
         "ranking",
+        "ranking-groups",
         "councillors",
         "proposal",
         "timeline",
@@ -332,3 +337,96 @@ def test_councillors_find_ready_packs_on_their_workspace_page(client, councillor
     client.force_login(councillor)
     body = client.get(reverse("workspace:municipality", args=["norrkoping"])).content.decode()
     assert reverse("vision:pack_download", args=["norrkoping", generated.process.pk, 1]) in body
+
+
+# --- the ranking per group --------------------------------------------------------------------
+
+GROUP_XSS = '<b onmouseover="x()">Grön</b>'
+
+
+@pytest.fixture
+def grouped_pack(pack_process, staff, django_capture_on_commit_callbacks):
+    """24 online players: ten aged 25–44 in Inre staden want both keywords; eleven aged
+    65–79 in Hageby want only "Trygghet"; three aged 65–79 in Navestad want neither. Nobody
+    wants the hostile label. Navestad (3 players) is under the threshold of 5, and Inre
+    staden (the next smallest; no tie, so the choice does not depend on the order rows come
+    from the database) is hidden with it, or the total would give it away: only Hageby is
+    shown by area."""
+    from keywords.sorting import aggregation
+    from tests.keywords.sorting_factories import bare_round, published_list
+    from tests.keywords.sorting_results_data import play
+
+    round = bare_round(
+        published_list(pack_process, ["Trygghet", "Kollektivtrafik", GROUP_XSS]),
+        title="Sortera Norrköping",
+    )
+    for age, area, transit in (
+        [("25-44", "Inre staden", 1)] * 10 + [("65-79", "Hageby", -1)] * 11
+        + [("65-79", "Navestad", -1)] * 3
+    ):  # fmt: skip
+        play(
+            round,
+            {
+                "Trygghet": -1 if area == "Navestad" else 1,
+                "Kollektivtrafik": transit,
+                GROUP_XSS: -1,
+            },
+            age_band=age,
+            area=area,
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        snapshot = aggregation.result_snapshot_request(round=round)
+    snapshot.refresh_from_db()
+    assert snapshot.status == "done", snapshot.error
+    with django_capture_on_commit_callbacks(execute=True):
+        pack = pack_request(process=pack_process, by=staff, language="en")
+    pack.refresh_from_db()
+    assert pack.status == PackStatus.DONE, pack.error
+    return pack
+
+
+@requires_pdftotext
+def test_the_pack_shows_the_ranking_per_group_with_small_groups_suppressed(grouped_pack):
+    # One line per table row (and per row's second line: the interval and its n).
+    lines = pdf_text(stored_pdf(grouped_pack), layout=True).splitlines()
+    text = "\n".join(" ".join(line.split()) for line in lines if line.strip())
+    start = text.index("Groups with fewer than 5 players are not shown")
+    section = text[start : text.index("The councillors' strikes and additions", start)]
+    # By age band, Wilson intervals by hand (z = 1.96): 10/10 has a lower bound of 72.2 %
+    # and 0/10 an upper bound of 27.8 %; 11/14 is 78.6 % (52.4–92.4), 0/14 has an upper
+    # bound of 21.5 %.
+    ages = section[section.index("\nAge band\n") : section.index("\nArea\n")]
+    assert "Rank Keyword 25–44 (10 players) 65–79 (14 players)" in ages
+    assert "1 Trygghet 100.0 % 78.6 %\n72.2–100.0; n=10 52.4–92.4; n=14" in ages
+    assert "2 Kollektivtrafik 100.0 % 0.0 %\n72.2–100.0; n=10 0.0–21.5; n=14" in ages
+    assert f"3 {GROUP_XSS} 0.0 % 0.0 %\n0.0–27.8; n=10 0.0–21.5; n=14" in ages
+    # By area: Navestad is under the threshold and Inre staden is hidden with it.
+    areas = section[section.index("\nArea\n") : section.index("\nChannel\n")]
+    assert "2 groups are not shown." in areas
+    # 11/11 has a lower bound of 74.1 %, 0/11 an upper bound of 25.9 %.
+    assert "Rank Keyword Hageby (11 players)" in areas
+    assert "Navestad" not in section and "Inre staden" not in section
+    assert "1 Trygghet 100.0 %\n74.1–100.0; n=11" in areas
+    assert "2 Kollektivtrafik 0.0 %\n0.0–25.9; n=11" in areas
+    channels = section[section.index("\nChannel\n") :]
+    # 21/24 is 87.5 % (69.0–95.7).
+    assert "Rank Keyword Online (24 players)" in channels
+    assert "1 Trygghet 87.5 %\n69.0–95.7; n=24" in channels
+
+
+def test_the_per_group_section_reads_the_results_pages_selector(grouped_pack):
+    from keywords.sorting.selectors import group_table, results_context
+
+    data = grouped_pack.result_snapshot.data
+    page = results_context(grouped_pack.result_snapshot, by="area", chart_id="c")
+    table = group_table(data, "area")
+    assert [g["code"] for g in table["groups_shown"]] == ["Hageby"]
+    assert page["groups_shown"] == table["groups_shown"]
+    assert page["group_rows"] == table["group_rows"]
+    assert table["groups_hidden"] == 2
+
+
+@requires_pdftotext
+def test_a_pack_without_a_round_has_no_per_group_section(generated):
+    assert "How groups of residents prioritised" not in pdf_text(stored_pdf(generated))
+    assert "Hur grupper av invånare prioriterade" not in pdf_text(stored_pdf(generated))

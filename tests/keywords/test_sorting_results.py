@@ -264,3 +264,22 @@ def test_a_failed_aggregation_is_marked_failed(
     snapshot.refresh_from_db()
     assert snapshot.status == SnapshotStatus.FAILED and "database gone" in snapshot.error
     assert aggregation.latest_snapshot(round) is None
+
+
+def test_a_tie_in_secondary_suppression_hides_the_same_group_whatever_the_row_order():
+    """Areas of 10, 10 and 3 players: the 3 is hidden and, so that it cannot be worked
+    out, one of the tens too: the first by its code, however the database ordered them."""
+    players = {("online", "phone", "", "b"): 10, ("online", "phone", "", "a"): 10}
+    players[("online", "phone", "", "c")] = 3
+    by_age_area = {(7, 1, "", area): n for (_, _, _, area), n in players.items()}
+    shown = []
+    for order in (list(players), list(reversed(players))):
+        counts = results.RoundCounts(
+            items=[(7, "x")],
+            by_channel_device={(7, 1, "online", "phone"): 23},
+            by_age_area={(7, 1, "", k[3]): by_age_area[(7, 1, "", k[3])] for k in order},
+            players={k: players[k] for k in order},
+        )
+        data = results.compute_results(counts)
+        shown.append([g["code"] for g in data["groups"]["area"] if not g["suppressed"]])
+    assert shown == [["b"], ["b"]]
