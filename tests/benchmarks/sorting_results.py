@@ -7,15 +7,18 @@
 
 Builds a round on a 200-keyword list with VOTES (default 1,000,000) votes from VOTES / 20
 players (20 cards each; online, three kiosks; age band, area and, for one in five, target
-groups; each keyword with its own appeal) and two workplace meetings, all with
-generate_series in the database. Then, in the same run and on the same warm table:
+groups; each keyword with its own appeal; one in ten never finished, so their votes carry
+no copied profile) and two workplace meetings, all with generate_series in the database.
+``--reuse`` measures again on the round an earlier run left in the database. Then, in
+the same run and on the same warm table:
 
 - the plain ``SELECT item, choice, count(*) ... GROUP BY item, choice`` over the round's
   included votes (the baseline), median of 3;
 - the whole aggregation (every count, groups, weighting to age and area margins by raking,
-  Wilson and Beta intervals, P(top 10) by 1,000 seeded draws, order-effect test,
-  consensus / divisive with Benjamini–Hochberg) as the Celery task runs it, median of 3,
-  with its database and Python parts, and the ratio to the baseline (target ≤ 1.5 ×);
+  Wilson and Beta intervals, P(top 10) by 1,000 seeded draws, order-effect test and
+  model, consensus / divisive with Benjamini–Hochberg) as the Celery task runs it, median
+  of 3, with its database and Python parts, and the ratio to the baseline (target ≤ 1.5 ×),
+  measured interleaved with the baseline, with the load average;
 - the staff and public results pages with the Django test client: median of 5 warm
   requests (target < 300 ms).
 
@@ -58,6 +61,7 @@ from consultations.services import consultation_create_default  # noqa: E402
 from keywords.models import ItemOrigin, KeywordList, KeywordListItem  # noqa: E402
 from keywords.sorting import aggregation  # noqa: E402
 from keywords.sorting.models import (  # noqa: E402
+    TARGET_GROUP_BITS,
     DevicePlaceKind,
     SortGroupCount,
     SortGroupSession,
@@ -92,7 +96,6 @@ def uptime(label):
 
 
 def build(votes: int):
-    call_command("migrate", verbosity=0)
     municipality = Municipality.objects.create(
         name="Norrköping", slug="norrkoping", country=Country.SWEDEN, default_language="sv"
     )
@@ -167,7 +170,8 @@ def build(votes: int):
                    CASE WHEN g %% 4 = 0 THEN (%s::int[])[1 + (g / 4) %% 3] END,
                    CASE WHEN g %% 4 = 0 THEN 'tablet' WHEN g %% 3 = 0 THEN 'desktop'
                         ELSE 'phone' END,
-                   '[]'::jsonb, now() - interval '10 days', now() - interval '10 days',
+                   '[]'::jsonb, now() - interval '10 days',
+                   CASE WHEN g %% 10 <> 0 THEN now() - interval '10 days' END,
                    CASE WHEN random() < 0.75 THEN (%s::text[])[1 + (g * 7) %% 5] ELSE '' END,
                    CASE WHEN random() < 0.7 THEN (%s::text[])[1 + (g * 3 + g / 5) %% 5] ELSE '' END
             FROM generate_series(1, %s) g
@@ -191,18 +195,36 @@ def build(votes: int):
                 WHERE keyword_list_id = %s
             )
             INSERT INTO {SortVote._meta.db_table}
-                (round_id, participant_id, item_id, channel, choice, position, cast_at, excluded)
+                (round_id, participant_id, item_id, channel, choice, position, cast_at, excluded,
+                 device_class, age_band, area, target_groups)
             SELECT p.round_id, p.id, items.ids[1 + (p.id * 37 + k * 10) %% {ITEMS}], p.channel,
                    CASE WHEN random() < 0.06 THEN 0
                         WHEN random() < 0.15 + 0.7 * ((p.id * 37 + k * 10) %% {ITEMS}) / {ITEMS}.0
                              + CASE WHEN p.age_band IN ('65-79', '80+')
                                      AND (p.id * 37 + k * 10) %% 2 = 1 THEN 0.1 ELSE 0 END
                         THEN 1 ELSE -1 END,
-                   k + 1, p.started_at, random() < 0.002
+                   k + 1, p.started_at, random() < 0.002,
+                   -- Finished players' votes carry their profile, as the finish copies
+                   -- it (keywords.sorting.vote_profiles); the others' do not.
+                   CASE WHEN p.finished_at IS NULL THEN '' ELSE p.device_class END,
+                   CASE WHEN p.finished_at IS NULL THEN '' ELSE p.age_band END,
+                   CASE WHEN p.finished_at IS NULL THEN '' ELSE p.area END,
+                   CASE WHEN p.finished_at IS NULL THEN 0 ELSE COALESCE(
+                       (SELECT SUM(CASE g."group" WHEN 'student' THEN %s WHEN 'working' THEN %s
+                               WHEN 'older' THEN %s WHEN 'family_with_children' THEN %s END)
+                        FROM {SortParticipantTargetGroup._meta.db_table} g
+                        WHERE g.participant_id = p.id), 0) END
             FROM {SortParticipant._meta.db_table} p, generate_series(0, {CARDS - 1}) k, items
             WHERE p.round_id = %s
             """,  # noqa: S608
-            [keyword_list.pk, round.pk],
+            [
+                keyword_list.pk,
+                *(
+                    TARGET_GROUP_BITS[g]
+                    for g in ("student", "working", "older", "family_with_children")
+                ),
+                round.pk,
+            ],
         )
     for name, people in (("Stadsbyggnadskontoret", 24), ("Räddningstjänsten", 15)):
         session = SortGroupSession.objects.create(round=round, name=name, participants=people)
@@ -249,36 +271,59 @@ def plain_group_by(round):
 
 
 def main():
-    votes = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    numbers = [a for a in sys.argv[1:] if a.isdigit()]
+    votes = int(numbers[0]) if numbers else 1_000_000
     uptime("before")
-    round, staff = build(votes)
+    # --reuse: measure again on the round an earlier run built (the build takes minutes).
+    call_command("migrate", verbosity=0)
+    existing = SortingRound.objects.filter(title="Sortera nyckelorden").first()
+    if "--reuse" in sys.argv and existing is not None:
+        round, staff = existing, User.objects.get(email="staff@bench.test")
+    else:
+        round, staff = build(votes)
     plain_group_by(round)  # warm the cache
-    baseline = median_of(3, lambda: plain_group_by(round))
-    counting = median_of(3, lambda: aggregation.round_counts(round))
     counts = aggregation.round_counts(round)
     margins, area_groups = aggregation.population_inputs(round)
-    statistics_part = median_of(
-        3, lambda: compute_results(counts, margins=margins, area_groups=area_groups)
-    )
 
     def whole():
         snapshot = SortResultSnapshot.objects.create(round=round, steps_total=aggregation.STEPS)
         aggregation.result_snapshot_compute(snapshot_id=snapshot.pk)
 
-    whole_time = median_of(3, whole)
+    # Interleaved, so the baseline and the aggregation see the same load on the shared
+    # machine: each round of measurements runs every step once.
+    steps = {
+        "plain GROUP BY item, choice": lambda: plain_group_by(round),
+        "counting (three parallel GROUP BYs, uncopied votes, players, meetings)": (
+            lambda: aggregation.round_counts(round)
+        ),
+        "counting with one GROUPING SETS scan instead": (
+            lambda: aggregation.round_counts(round, grouping_sets=True)
+        ),
+        "statistics in Python (ranking, draws, weighting, groups, order model)": (
+            lambda: compute_results(counts, margins=margins, area_groups=area_groups)
+        ),
+        "whole aggregation as the task runs it": whole,
+    }
+    times = {name: [] for name in steps}
+    loads = []
+    for _ in range(3):
+        for name, work in steps.items():
+            started = time.perf_counter()
+            work()
+            times[name].append(time.perf_counter() - started)
+        loads.append(os.getloadavg()[0])
+    medians = {name: statistics.median(t) for name, t in times.items()}
+    baseline = medians["plain GROUP BY item, choice"]
     snapshot = aggregation.latest_snapshot(round)
+    unprofiled = SortVote.objects.filter(round=round, device_class="").count()
     print(
-        f"\nSnapshot: {snapshot.votes:,} votes, {snapshot.participants:,} players, "
-        f"weighting {snapshot.data['weighting']}"
+        f"\nSnapshot: {snapshot.votes:,} votes ({unprofiled:,} without a copied profile), "
+        f"{snapshot.participants:,} players, weighting {snapshot.data['weighting']}"
     )
+    print(f"load average (1 min) during the three rounds: {', '.join(f'{x:.2f}' for x in loads)}")
     print("\n| step | median of 3 | × plain GROUP BY |")
     print("|---|---|---|")
-    for name, seconds in (
-        ("plain GROUP BY item, choice", baseline),
-        ("counting (all groupings, players, target groups, meetings)", counting),
-        ("statistics in Python (ranking, draws, weighting, groups)", statistics_part),
-        ("whole aggregation as the task runs it", whole_time),
-    ):
+    for name, seconds in medians.items():
         print(f"| {name} | {seconds * 1000:.0f} ms | {seconds / baseline:.2f} |")
 
     client = Client(HTTP_ACCEPT_LANGUAGE="sv")
