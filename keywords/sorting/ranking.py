@@ -340,6 +340,95 @@ def cochran_armitage(by_position: Mapping[int, tuple[int, int]]) -> TrendTest:
     return TrendTest(z, normal_two_sided_p(z))
 
 
+@dataclass(frozen=True)
+class PositionModel:
+    """logit P(want) = α_item + β·position, fitted by maximum likelihood."""
+
+    beta: float  # change in the log-odds of "want" per deck position
+    standard_error: float  # of β, from the inverse of the observed information
+    alphas: dict  # item -> α (the item's log-odds at position 0); fitted items only
+    # Items left out: no answers, or only wants or only not-wants (α would be ±∞).
+    unfitted: tuple
+    iterations: int
+
+    @property
+    def odds_ratio(self) -> float:
+        return math.exp(self.beta)
+
+    def beta_interval(self, z: float = Z95) -> tuple[float, float]:
+        return self.beta - z * self.standard_error, self.beta + z * self.standard_error
+
+
+def fit_position_logit(
+    cells: Mapping[object, Mapping[int, tuple[int, int]]],
+    *,
+    tolerance: float = 1e-10,
+    max_iterations: int = 100,
+) -> PositionModel | None:
+    """Fit logit P(want) = α_item + β·position (STATISTICS.md, order effects) by
+    Newton–Raphson on the binomial log-likelihood; `cells[item][position]` is (wants,
+    not_wants) shown at that position. The information matrix is an arrow (each α meets
+    only itself and β), so each step solves it through β's Schur complement in time
+    linear in the cells, whatever the number of items. Items whose answers are all one
+    way have no finite α and are left out (they say nothing about β). None when nothing
+    is left to fit or the positions do not vary."""
+    data = {}
+    unfitted = []
+    for item, by_position in cells.items():
+        rows = [(t, w, w + n) for t, (w, n) in sorted(by_position.items()) if w + n]
+        wants = sum(w for _, w, _ in rows)
+        answers = sum(m for _, _, m in rows)
+        if answers == 0 or wants in (0, answers):
+            unfitted.append(item)
+        else:
+            data[item] = rows
+    if not data or len({t for rows in data.values() for t, _, _ in rows}) < 2:
+        return None
+    alpha = {}
+    for item, rows in data.items():
+        wants = sum(w for _, w, _ in rows)
+        answers = sum(m for _, _, m in rows)
+        alpha[item] = math.log((wants + 0.5) / (answers - wants + 0.5))
+    beta = 0.0
+    schur = 0.0
+    iterations = 0
+    while iterations < max_iterations:
+        iterations += 1
+        score_beta, info_beta = 0.0, 0.0
+        per_item = {}
+        for item, rows in data.items():
+            score, info, cross = 0.0, 0.0, 0.0
+            for t, w, m in rows:
+                p = 1.0 / (1.0 + math.exp(-(alpha[item] + beta * t)))
+                residual = w - m * p
+                weight = m * p * (1.0 - p)
+                score += residual
+                info += weight
+                cross += t * weight
+                score_beta += t * residual
+                info_beta += t * t * weight
+            per_item[item] = (score, info, cross)
+        schur = info_beta - sum(c * c / d for _, d, c in per_item.values())
+        if schur <= 0:
+            return None
+        step_beta = (score_beta - sum(c * g / d for g, d, c in per_item.values())) / schur
+        largest = abs(step_beta)
+        beta += step_beta
+        for item, (g, d, c) in per_item.items():
+            step = (g - c * step_beta) / d
+            largest = max(largest, abs(step))
+            alpha[item] += step
+        if largest < tolerance:
+            break
+    return PositionModel(
+        beta=beta,
+        standard_error=math.sqrt(1.0 / schur),
+        alphas=alpha,
+        unfitted=tuple(unfitted),
+        iterations=iterations,
+    )
+
+
 # --- weighting to the population ------------------------------------------------------------
 
 

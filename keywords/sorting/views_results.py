@@ -133,6 +133,41 @@ def results_context(snapshot: SortResultSnapshot | None, *, by: str, chart_id: s
     }
 
 
+ORDER_MODEL_SHOWN = 20
+
+
+def order_model_context(data: dict) -> dict | None:
+    """The staff page's view of the logistic order model (present only when the trend over
+    deck positions was significant): β with its interval as odds per position, and the
+    first keywords ranked by α beside their rank by the lower bound. Every keyword's α is
+    in the JSON export."""
+    model = (data.get("order_effect") or {}).get("model")
+    if not model:
+        return None
+    adjusted = [
+        item
+        for item in data["items"]
+        if item.get("position_adjusted") and item["position_adjusted"]["rank"] is not None
+    ]
+    adjusted.sort(key=lambda item: item["position_adjusted"]["rank"])
+    return {
+        **model,
+        "odds_change_pct": f"{100 * (model['odds_ratio'] - 1):+.2f}",
+        "odds_low_pct": f"{100 * (model['odds_ratio_low'] - 1):+.2f}",
+        "odds_high_pct": f"{100 * (model['odds_ratio_high'] - 1):+.2f}",
+        "rows": [
+            {
+                "rank": item["position_adjusted"]["rank"],
+                "label": item["label"],
+                "alpha": f"{item['position_adjusted']['alpha']:.3f}",
+                "rank_by_share": item["rank"],
+            }
+            for item in adjusted[:ORDER_MODEL_SHOWN]
+        ],
+        "more": max(0, len(adjusted) - ORDER_MODEL_SHOWN),
+    }
+
+
 def _group_cell(counts):
     if not counts:
         return None
@@ -252,6 +287,7 @@ def sorting_results(request, pk, round_pk):
     context.update(
         process=process,
         round=round,
+        order_model=order_model_context(snapshot.data) if context["snapshot"] else None,
         running=aggregation.snapshot_in_progress(round),
         public=SortingRound.objects.public().filter(pk=round.pk).exists(),
     )
