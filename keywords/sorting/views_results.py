@@ -6,6 +6,8 @@ import json
 
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -107,10 +109,13 @@ def results_context(snapshot: SortResultSnapshot | None, *, by: str, chart_id: s
         }
         for item in data["items"]
     ]
+    weighted = data["weighting"]["method"] != ""
     return {
         "snapshot": snapshot,
         "data": data,
         "items": items,
+        "ranking_rows": _ranking_rows_html(items, weighted=weighted),
+        "group_rows_html": _group_rows_html(group_rows) if shown else "",
         "chart": chart,
         "by": by,
         "dimensions": list(_dimension_labels().items()),
@@ -122,7 +127,7 @@ def results_context(snapshot: SortResultSnapshot | None, *, by: str, chart_id: s
         "consensus_want": [i for i in items if i["agreement"] == ranking.CONSENSUS_WANT],
         "consensus_not_want": [i for i in items if i["agreement"] == ranking.CONSENSUS_NOT_WANT],
         "divisive": [i for i in items if i["agreement"] == ranking.DIVISIVE],
-        "weighted": data["weighting"]["method"] != "",
+        "weighted": weighted,
         "weighting_dimensions": ", ".join(
             str(_dimension_labels()[d]).lower() for d in data["weighting"]["dimensions"]
         ),
@@ -166,6 +171,70 @@ def order_model_context(data: dict) -> dict | None:
         ],
         "more": max(0, len(adjusted) - ORDER_MODEL_SHOWN),
     }
+
+
+# The two big tables (a row per keyword, and a cell per keyword and group) are built here
+# rather than by template loops: at 200 keywords the template engine spent most of the
+# page's time on them. format_html escapes every value, as the template would.
+
+
+def _ranking_rows_html(items: list[dict], *, weighted: bool):
+    often = _("often skipped")
+    rows = []
+    for item in items:
+        badge = (
+            format_html(' <span class="badge">{}</span>', often) if item["often_skipped"] else ""
+        )
+        if not weighted:
+            weighted_cells = ""
+        elif item["weighted_pct"]:
+            weighted_cells = format_html("<td>{} %</td><td>{}–{}</td>", *item["weighted_pct"])
+        else:
+            weighted_cells = mark_safe("<td>–</td><td>–</td>")  # noqa: S308 (constant)
+        rows.append(
+            format_html(
+                '<tr><td>{}</td><th scope="row" dir="auto">{}{}</th><td>{}</td><td>{}</td>'
+                "<td>{}</td><td>{} %</td><td>{}–{}</td>{}<td>{} %</td><td>{}</td></tr>\n",
+                item["rank"],
+                item["label"],
+                badge,
+                item["wants"],
+                item["not_wants"],
+                item["skips"],
+                item["share_pct"],
+                item["low_pct"],
+                item["high_pct"],
+                weighted_cells,
+                item["p_top_pct"],
+                item["agreement_label"],
+            )
+        )
+    return mark_safe("".join(rows))  # noqa: S308 (each row built by format_html)
+
+
+def _group_rows_html(group_rows: list[dict]):
+    rows = []
+    for row in group_rows:
+        cells = [
+            format_html(
+                '<td>{} % <span class="muted">({}–{}; n={})</span></td>',
+                cell["share"],
+                cell["low"],
+                cell["high"],
+                cell["answers"],
+            )
+            if cell and cell["answers"]
+            else "<td>–</td>"
+            for cell in row["cells"]
+        ]
+        rows.append(
+            format_html(
+                '<tr><th scope="row" dir="auto">{}</th>{}</tr>\n',
+                row["label"],
+                mark_safe("".join(cells)),  # noqa: S308 (each cell built by format_html)
+            )
+        )
+    return mark_safe("".join(rows))  # noqa: S308 (each row built by format_html)
 
 
 def _group_cell(counts):
