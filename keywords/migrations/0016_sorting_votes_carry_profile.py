@@ -123,6 +123,7 @@ class Migration(migrations.Migration):
             index=models.Index(
                 condition=models.Q(("device_class", "")),
                 fields=["round", "participant"],
+                include=("item", "choice", "channel", "excluded"),
                 name="sort_vote_unprofiled",
             ),
         ),

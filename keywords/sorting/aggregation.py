@@ -87,32 +87,42 @@ def _count_votes(round_id: int, counts: RoundCounts, *, grouping_sets: bool) -> 
     cores, but it reads the votes once where reading is what costs); then the few votes
     whose profile is not copied yet, with their players' profiles, through the partial
     index of those votes."""
-    votes, players = SortVote._meta.db_table, SortParticipant._meta.db_table
+    votes = SortVote._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Compiling the aggregation (JIT) costs more than it saves here; the hash
             # tables (a few ten thousand groups) fit in memory instead of spilling to a sort.
             cursor.execute("SET LOCAL jit = off")
             cursor.execute("SET LOCAL work_mem = '64MB'")
-        copied = f"FROM {votes} WHERE round_id = %s AND NOT excluded AND device_class <> ''"
+        included = f"FROM {votes} WHERE round_id = %s AND NOT excluded"
+        copied = f"{included} AND device_class <> ''"
         if grouping_sets:
-            sets = ", ".join(f"(item_id, choice, {columns})" for columns in _GROUPINGS)
+            # Every included vote counts by position; the profile groupings skip the
+            # votes without a copied profile (device class "", kept apart in each set).
+            sets = ", ".join(
+                f"(item_id, choice, {columns}, device_class = '')" for columns in _GROUPINGS[1:]
+            )
             cursor.execute(
-                f"SELECT item_id, choice, {_COLUMNS}, GROUPING(channel, age_band), "  # noqa: S608
-                f"COUNT(*) {copied} GROUP BY GROUPING SETS ({sets})",
+                f"SELECT item_id, choice, {_COLUMNS}, device_class = '', "  # noqa: S608
+                f"GROUPING(channel, age_band), COUNT(*) {included} "
+                f"GROUP BY GROUPING SETS ((item_id, choice, {_GROUPINGS[0]}), {sets})",
                 [round_id],
             )
-            for item, choice, channel, device, mask, age, area, position, unused, n in cursor:
+            rows = cursor.fetchall()
+            for item, choice, channel, device, mask, age, area, position, bare, unused, n in rows:
                 if unused == 0b01:
-                    _add_row(counts, item, choice, n, profile=(channel, device, mask))
+                    if device:
+                        _add_row(counts, item, choice, n, profile=(channel, device, mask))
                 elif unused == 0b10:
-                    _add_row(counts, item, choice, n, age_area=(age, area))
+                    if not bare:
+                        _add_row(counts, item, choice, n, age_area=(age, area))
                 else:
                     _add_row(counts, item, choice, n, position=position)
         else:
             for columns in _GROUPINGS:
+                source = included if columns == "position" else copied
                 cursor.execute(
-                    f"SELECT item_id, choice, {columns}, COUNT(*) {copied} "  # noqa: S608
+                    f"SELECT item_id, choice, {columns}, COUNT(*) {source} "  # noqa: S608
                     f"GROUP BY item_id, choice, {columns}",
                     [round_id],
                 )
@@ -123,24 +133,60 @@ def _count_votes(round_id: int, counts: RoundCounts, *, grouping_sets: bool) -> 
                         _add_row(counts, item, choice, n, age_area=keys)
                     else:
                         _add_row(counts, item, choice, n, position=keys[0])
+        _count_unprofiled(cursor, round_id, counts)
+
+
+def _unprofiled_sql() -> str:
+    """The included votes without a copied profile, with their players' profiles: the
+    votes from the partial index alone (it includes the columns counted), hash-joined to
+    the round's players and their target groups' bitmasks. Two parameters: the round,
+    twice."""
+    votes, players = SortVote._meta.db_table, SortParticipant._meta.db_table
+    groups = SortParticipantTargetGroup._meta.db_table
+    cases = " ".join(f"WHEN '{group}' THEN {bit}" for group, bit in TARGET_GROUP_BITS.items())
+    return (
+        f"SELECT v.item_id, v.choice, v.channel, q.device_class, "  # noqa: S608
+        f"COALESCE(m.mask, 0) AS target_groups, q.age_band, q.area "
+        f"FROM {votes} v JOIN {players} q ON q.id = v.participant_id "
+        f'LEFT JOIN (SELECT g.participant_id, SUM(CASE g."group" {cases} ELSE 0 END) AS mask '
+        f"FROM {groups} g GROUP BY g.participant_id) m ON m.participant_id = q.id "
+        f"WHERE v.round_id = %s AND NOT v.excluded AND v.device_class = '' AND q.round_id = %s"
+    )
+
+
+# What the votes without a copied profile add: the deck position needs no profile, so the
+# position grouping counts every vote directly.
+_PROFILE_GROUPINGS = _GROUPINGS[:2]
+
+
+def _count_unprofiled(cursor, round_id: int, counts: RoundCounts) -> None:
+    """The profile groupings over the votes without a copied profile (unfinished
+    players'): one GROUPING SETS pass on PostgreSQL, two GROUP BYs elsewhere."""
+    if connection.vendor == "postgresql":
+        sets = ", ".join(f"(item_id, choice, {columns})" for columns in _PROFILE_GROUPINGS)
         cursor.execute(
-            f"SELECT v.item_id, v.choice, v.channel, p.device_class, {_mask_sql('p')}, "  # noqa: S608
-            f"p.age_band, p.area, v.position, COUNT(*) "
-            f"FROM {votes} v JOIN {players} p ON p.id = v.participant_id "
-            f"WHERE v.round_id = %s AND NOT v.excluded AND v.device_class = '' "
-            f"GROUP BY v.item_id, v.choice, v.channel, p.id, v.position",
-            [round_id],
+            "SELECT item_id, choice, channel, device_class, target_groups, age_band, area, "  # noqa: S608
+            f"GROUPING(channel), COUNT(*) FROM ({_unprofiled_sql()}) AS votes "
+            f"GROUP BY GROUPING SETS ({sets})",
+            [round_id, round_id],
         )
-        for item, choice, channel, device, mask, age, area, position, n in cursor:
-            _add_row(
-                counts,
-                item,
-                choice,
-                n,
-                profile=(channel, device, mask),
-                age_area=(age, area),
-                position=position,
-            )
+        for item, choice, channel, device, mask, age, area, unused, n in cursor:
+            if unused == 0:
+                _add_row(counts, item, choice, n, profile=(channel, device, mask))
+            else:
+                _add_row(counts, item, choice, n, age_area=(age, area))
+        return
+    for columns in _PROFILE_GROUPINGS:
+        cursor.execute(
+            f"SELECT item_id, choice, {columns}, COUNT(*) "  # noqa: S608
+            f"FROM ({_unprofiled_sql()}) AS votes GROUP BY item_id, choice, {columns}",
+            [round_id, round_id],
+        )
+        for item, choice, *keys, n in cursor:
+            if columns == _PROFILE_GROUPINGS[0]:
+                _add_row(counts, item, choice, n, profile=keys)
+            else:
+                _add_row(counts, item, choice, n, age_area=keys)
 
 
 def _count_players(round_id: int, counts: RoundCounts) -> None:

@@ -470,6 +470,7 @@ class SortVote(models.Model):
             # The votes whose profile is not copied yet: the results join only these.
             models.Index(
                 fields=["round", "participant"],
+                include=["item", "choice", "channel", "excluded"],
                 condition=Q(device_class=""),
                 name="sort_vote_unprofiled",
             ),
