@@ -106,6 +106,8 @@ def mixed_round(process):
         ),
         play(round, {C: 1}, device_class=DeviceClass.PHONE, area="Landsbygd", groups=["older"]),
         play(round, {A: -1}, device_class=DeviceClass.PHONE, age_band="25-44", excluded=True),
+        # Started, answered nothing: not a player of the results.
+        play(round, {}, device_class=DeviceClass.DESKTOP, age_band="80+"),
     ]
     meeting(round, 10, {A: (6, 3, 1), B: (2, 7, 1)})
     return round, players
@@ -121,6 +123,14 @@ def test_counts_are_the_same_with_and_without_copied_profiles(mixed_round, group
     round, players = mixed_round
     uncopied = _all_counts(round, grouping_sets)
     assert uncopied["by_target_group"]  # the join path reads the players' groups
+    # Players with an included vote only: not the excluded one, not the one without votes.
+    assert uncopied["players"] == {
+        ("online", "phone", "25-44", "Inre staden"): 1,
+        ("online", "desktop", "65-79", ""): 1,
+        ("kiosk", "tablet", "", ""): 1,
+        ("online", "phone", "", "Landsbygd"): 1,
+    }
+    assert uncopied["players_by_target_group"] == {"student": 1, "young": 1, "older": 1}
     sort_votes_copy_profile(participant_ids=[players[0].pk, players[2].pk])
     assert SortVote.objects.filter(device_class="").count() == 4
     assert _all_counts(round, grouping_sets) == uncopied
