@@ -54,6 +54,7 @@ from .services import (
     sort_vote_cast,
     sort_vote_undo,
 )
+from .vote_profiles import sort_votes_copy_profile
 
 NAME_MAX, PLACE_MAX = 120, 200
 # Decks a tablet holds for offline play, and the most it may ask for at once.
@@ -372,7 +373,9 @@ def kiosk_batch_receive(
         batch.save(update_fields=["votes"])
         done = [plays[t].pk for t in finished if t in plays and plays[t].finished_at is None]
         if done:
-            SortParticipant.objects.filter(pk__in=done, started_at__lte=at).update(finished_at=at)
+            ended = SortParticipant.objects.filter(pk__in=done, started_at__lte=at)
+            ended.update(finished_at=at)
+            sort_votes_copy_profile(participant_ids=ended.values("pk"))
         _touch(device, at, votes=stored)
     return BatchReceipt(stored=stored, rejected=rejected, duplicate=False)
 

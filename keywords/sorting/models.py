@@ -17,6 +17,13 @@ Decisions the services, the kiosk and the results rely on:
 - **Exclusions keep votes**: ``SortVote.excluded`` removes a vote from results; the row
   stays and can be re-included (the audit of who excluded what is the kiosk/abuse
   work's, on its own model).
+- **The player's profile is copied onto their votes** (device class, age band, area,
+  target groups as a bitmask) by one UPDATE when the player finishes, after which they
+  cast no more votes: the results count the whole cube (keyword × answer × every group)
+  in one scan of one covering index, without joining the players. A vote whose
+  ``device_class`` is still "" (the player has not finished, or a kiosk delivered it
+  after the end) takes its profile from the player by a join, through a small partial
+  index, so the counts never depend on whether the copy has happened.
 - **Dealing counts exposures per round item** (``SortingRoundItem.times_shown``), the only
   input of the deal's weights 1/(times shown + 1): exposure never depends on answers.
 """
@@ -338,6 +345,29 @@ class SortParticipantTargetGroup(models.Model):
         return self.get_group_display()
 
 
+# Each target group's bit in ``SortVote.target_groups``. Stored in the votes: never
+# renumber a group; a new group takes the next free bit (a smallint holds 15).
+TARGET_GROUP_BITS = {
+    TargetGroup.BUSINESS_OWNER: 1 << 0,
+    TargetGroup.STUDENT: 1 << 1,
+    TargetGroup.FAMILY_WITH_CHILDREN: 1 << 2,
+    TargetGroup.NEW_IN_COUNTRY: 1 << 3,
+    TargetGroup.YOUNG: 1 << 4,
+    TargetGroup.OLDER: 1 << 5,
+    TargetGroup.DISABILITY: 1 << 6,
+    TargetGroup.VISITOR: 1 << 7,
+    TargetGroup.WORKING: 1 << 8,
+}
+
+
+def target_group_mask(groups) -> int:
+    return sum(TARGET_GROUP_BITS[group] for group in set(groups))
+
+
+def target_groups_of_mask(mask: int) -> list[str]:
+    return [str(group) for group, bit in TARGET_GROUP_BITS.items() if mask & bit]
+
+
 class SortVoteBatch(models.Model):
     """One upload of queued votes from a kiosk. The idempotency key is the device's for
     that upload: a retried upload carries the same key and stores nothing twice."""
@@ -390,6 +420,23 @@ class SortVote(models.Model):
         db_index=False,
     )
     excluded = models.BooleanField(_("excluded"), default=False)
+    # The player's profile, copied when they finish (see the module docstring); "" in
+    # device_class until then. Database defaults, so raw inserts need not name them.
+    device_class = models.CharField(
+        _("device class"),
+        max_length=10,
+        choices=DeviceClass.choices,
+        blank=True,
+        default="",
+        db_default="",
+    )
+    age_band = models.CharField(
+        _("age band"), max_length=12, choices=AgeBand.choices, blank=True, default="", db_default=""
+    )
+    area = models.CharField(
+        _("where you live"), max_length=120, blank=True, default="", db_default=""
+    )
+    target_groups = models.PositiveSmallIntegerField(_("target groups"), default=0, db_default=0)
 
     class Meta:
         verbose_name = _("vote")
@@ -413,14 +460,19 @@ class SortVote(models.Model):
         ]
         indexes = [
             # Counting: GROUP BY item, choice (and channel) over a round's included votes
-            # reads this index alone (index-only scan), as the plain GROUP BY would.
+            # reads this index alone (index-only scan), as the plain GROUP BY would; the
+            # results' cube (every group, the deck position) reads the included columns.
             models.Index(
                 fields=["round", "excluded", "item", "choice", "channel"],
+                include=["device_class", "age_band", "area", "target_groups", "position"],
                 name="sort_vote_counting",
             ),
-            # Order effects: answers per item and position.
+            # The votes whose profile is not copied yet: the results join only these.
             models.Index(
-                fields=["round", "item", "position", "choice"], name="sort_vote_by_position"
+                fields=["round", "participant"],
+                include=["item", "choice", "channel", "excluded"],
+                condition=Q(device_class=""),
+                name="sort_vote_unprofiled",
             ),
             models.Index(
                 fields=["batch"], condition=Q(batch__isnull=False), name="sort_vote_by_batch"

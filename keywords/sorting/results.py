@@ -3,8 +3,9 @@ counts (keywords.sorting.aggregation); this module turns the counts into what th
 snapshot stores and the pages show, with keywords.sorting.ranking's statistics
 (STATISTICS.md): per keyword want / not / skip, the share with its Wilson interval, the
 Beta(5,5) posterior and P(top 10), the rank by the lower bound, the skip flag, the
-order-effect test, the share weighted to the population with Kish's effective n, the
-shares per group (small groups suppressed) and consensus / divisive keywords.
+order-effect test (and, when it is significant, the logistic order model's rank by α),
+the share weighted to the population with Kish's effective n, the shares per group
+(small groups suppressed) and consensus / divisive keywords.
 
 Decisions:
 - **Workplace meetings count as votes** (each raised hand an answer) in the overall and
@@ -24,6 +25,7 @@ Decisions:
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -258,6 +260,8 @@ def compute_results(
             elif choice == NOT_WANT:
                 by_position[position][1] += n
     trend = ranking.cochran_armitage({p: tuple(wn) for p, wn in by_position.items()})
+    significant = trend.p_value < ranking.ALPHA
+    model = _position_model(counts) if significant else None
     progress(2)
 
     method, weights = _weights(counts, margins, area_groups)
@@ -289,6 +293,15 @@ def compute_results(
                 "weighted": _weighted_item(entry.item, cells, method, weights, area_groups),
             }
         )
+    if model is not None:
+        by_alpha = sorted(model.alphas, key=lambda item: (-model.alphas[item], item))
+        alpha_rank = {item: rank for rank, item in enumerate(by_alpha, start=1)}
+        for entry in items:
+            fitted = entry["id"] in model.alphas
+            entry["position_adjusted"] = {
+                "alpha": _r(model.alphas[entry["id"]]) if fitted else None,
+                "rank": alpha_rank.get(entry["id"]),
+            }
     progress(3)
 
     groups = {}
@@ -335,7 +348,8 @@ def compute_results(
         "order_effect": {
             "z": _r(trend.z),
             "p": _r(trend.p_value),
-            "significant": trend.p_value < ranking.ALPHA,
+            "significant": significant,
+            "model": _model_summary(model),
         },
         "weighting": {"method": method, "dimensions": _weighting_dimensions(method, weights)},
         "totals": {
@@ -354,6 +368,42 @@ def compute_results(
             "min_group_size": min_group_size,
             "skip_flag": ranking.SKIP_FLAG_SHARE,
         },
+    }
+
+
+def _position_model(counts: RoundCounts) -> ranking.PositionModel | None:
+    """The order model over the same answers as the trend test (players' and workplace
+    meetings'): wants and not-wants per keyword and deck position."""
+    cells: dict = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    for source in (counts.by_position, counts.meetings_by_position):
+        for (item, choice, position), n in source.items():
+            if choice == WANT:
+                cells[item][position][0] += n
+            elif choice == NOT_WANT:
+                cells[item][position][1] += n
+    return ranking.fit_position_logit(
+        {
+            item: {t: tuple(wn) for t, wn in by_position.items()}
+            for item, by_position in cells.items()
+        }
+    )
+
+
+def _model_summary(model: ranking.PositionModel | None) -> dict | None:
+    if model is None:
+        return None
+    low, high = model.beta_interval()
+    return {
+        "beta": _r(model.beta),
+        "se": _r(model.standard_error),
+        "low": _r(low),
+        "high": _r(high),
+        "odds_ratio": _r(model.odds_ratio),
+        "odds_ratio_low": _r(math.exp(low)),
+        "odds_ratio_high": _r(math.exp(high)),
+        "fitted": len(model.alphas),
+        "unfitted": len(model.unfitted),
+        "iterations": model.iterations,
     }
 
 

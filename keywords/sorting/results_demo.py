@@ -133,6 +133,11 @@ def extend_demo(*, round, staff):
                     choice=choice,
                     position=position,
                     cast_at=player.started_at + datetime.timedelta(seconds=12 * position),
+                    # Every demo player has finished: their votes carry the profile, as
+                    # the finish copies it (keywords.sorting.vote_profiles); no groups.
+                    device_class=player.device_class,
+                    age_band=player.age_band,
+                    area=player.area,
                 )
             )
     SortVote.objects.bulk_create(votes, batch_size=2000)

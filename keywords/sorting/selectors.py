@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from consultations import profile
@@ -266,18 +268,22 @@ def results_context(snapshot: SortResultSnapshot | None, *, by: str, chart_id: s
         title=_("Share who want each keyword, with 95 % intervals"),
         chart_id=chart_id,
     )
+    weighted = data["weighting"]["method"] != ""
+    table = group_table(data, by if by in GROUP_DIMENSIONS else CHANNEL)
     return {
         "snapshot": snapshot,
         "data": data,
         "items": items,
+        "ranking_rows": _ranking_rows_html(items, weighted=weighted),
+        "group_rows_html": _group_rows_html(table["group_rows"]),
         "chart": chart,
-        **group_table(data, by if by in GROUP_DIMENSIONS else CHANNEL),
+        **table,
         "dimensions": list(labels.items()),
         "agreement_dimension": labels[data["agreement_by"]],
         "consensus_want": [i for i in items if i["agreement"] == ranking.CONSENSUS_WANT],
         "consensus_not_want": [i for i in items if i["agreement"] == ranking.CONSENSUS_NOT_WANT],
         "divisive": [i for i in items if i["agreement"] == ranking.DIVISIVE],
-        "weighted": data["weighting"]["method"] != "",
+        "weighted": weighted,
         "weighting_dimensions": ", ".join(
             str(labels[d]).lower() for d in data["weighting"]["dimensions"]
         ),
@@ -286,3 +292,102 @@ def results_context(snapshot: SortResultSnapshot | None, *, by: str, chart_id: s
             for channel, votes in data["totals"]["votes_by_channel"].items()
         ],
     }
+
+
+ORDER_MODEL_SHOWN = 20
+
+
+def order_model_context(data: dict) -> dict | None:
+    """The staff page's view of the logistic order model (present only when the trend over
+    deck positions was significant): β with its interval as odds per position, and the
+    first keywords ranked by α beside their rank by the lower bound. Every keyword's α is
+    in the JSON export."""
+    model = (data.get("order_effect") or {}).get("model")
+    if not model:
+        return None
+    adjusted = [
+        item
+        for item in data["items"]
+        if item.get("position_adjusted") and item["position_adjusted"]["rank"] is not None
+    ]
+    adjusted.sort(key=lambda item: item["position_adjusted"]["rank"])
+    return {
+        **model,
+        "odds_change_pct": f"{100 * (model['odds_ratio'] - 1):+.2f}",
+        "odds_low_pct": f"{100 * (model['odds_ratio_low'] - 1):+.2f}",
+        "odds_high_pct": f"{100 * (model['odds_ratio_high'] - 1):+.2f}",
+        "rows": [
+            {
+                "rank": item["position_adjusted"]["rank"],
+                "label": item["label"],
+                "alpha": f"{item['position_adjusted']['alpha']:.3f}",
+                "rank_by_share": item["rank"],
+            }
+            for item in adjusted[:ORDER_MODEL_SHOWN]
+        ],
+        "more": max(0, len(adjusted) - ORDER_MODEL_SHOWN),
+    }
+
+
+# The two big tables (a row per keyword, and a cell per keyword and group) are built here
+# rather than by template loops: at 200 keywords the template engine spent most of the
+# page's time on them. format_html escapes every value, as the template would.
+
+
+def _ranking_rows_html(items: list[dict], *, weighted: bool):
+    often = _("often skipped")
+    rows = []
+    for item in items:
+        badge = (
+            format_html(' <span class="badge">{}</span>', often) if item["often_skipped"] else ""
+        )
+        if not weighted:
+            weighted_cells = ""
+        elif item["weighted_pct"]:
+            weighted_cells = format_html("<td>{} %</td><td>{}–{}</td>", *item["weighted_pct"])
+        else:
+            weighted_cells = mark_safe("<td>–</td><td>–</td>")  # noqa: S308 (constant)
+        rows.append(
+            format_html(
+                '<tr><td>{}</td><th scope="row" dir="auto">{}{}</th><td>{}</td><td>{}</td>'
+                "<td>{}</td><td>{} %</td><td>{}–{}</td>{}<td>{} %</td><td>{}</td></tr>\n",
+                item["rank"],
+                item["label"],
+                badge,
+                item["wants"],
+                item["not_wants"],
+                item["skips"],
+                item["share_pct"],
+                item["low_pct"],
+                item["high_pct"],
+                weighted_cells,
+                item["p_top_pct"],
+                item["agreement_label"],
+            )
+        )
+    return mark_safe("".join(rows))  # noqa: S308 (each row built by format_html)
+
+
+def _group_rows_html(group_rows: list[dict]):
+    rows = []
+    for row in group_rows:
+        cells = [
+            format_html(
+                '<td>{} % <span class="muted">({}–{}; n={})</span></td>',
+                cell["share"],
+                cell["low"],
+                cell["high"],
+                cell["answers"],
+            )
+            if cell and cell["answers"]
+            else "<td>–</td>"
+            for cell in row["cells"]
+        ]
+        rows.append(
+            format_html(
+                '<tr><th scope="row" dir="auto">{}</th>{}</tr>\n',
+                row["label"],
+                mark_safe("".join(cells)),  # noqa: S308 (each cell built by format_html)
+            )
+        )
+    return mark_safe("".join(rows))  # noqa: S308 (each row built by format_html)

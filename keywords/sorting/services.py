@@ -46,6 +46,7 @@ from .models import (
     SortParticipantTargetGroup,
     SortVote,
 )
+from .vote_profiles import sort_votes_copy_profile
 
 TITLE_MAX = 200
 INTRO_MAX = 5000
@@ -337,4 +338,6 @@ def sort_participant_finish(
     SortParticipantTargetGroup.objects.bulk_create(
         SortParticipantTargetGroup(participant=current, group=group) for group in groups
     )
+    # The results count groups from the votes alone (keywords.sorting.vote_profiles).
+    sort_votes_copy_profile(participant_ids=[current.pk])
     return current

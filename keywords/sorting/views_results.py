@@ -16,7 +16,7 @@ from . import aggregation
 from .models import SortingRound
 from .result_models import SortResultSnapshot
 from .results import GROUP_DIMENSIONS
-from .selectors import results_context
+from .selectors import order_model_context, results_context
 
 # --- exports ----------------------------------------------------------------------------------
 
@@ -124,6 +124,7 @@ def sorting_results(request, pk, round_pk):
     context.update(
         process=process,
         round=round,
+        order_model=order_model_context(snapshot.data) if context["snapshot"] else None,
         running=aggregation.snapshot_in_progress(round),
         public=SortingRound.objects.public().filter(pk=round.pk).exists(),
     )

@@ -6,8 +6,9 @@ need a million votes: tests/benchmarks/sorting_results.py and decision_pack.py.
 
 Every player answers `cards` distinct keywords of the round's list: a quarter play at the
 kiosks (`devices`), three in four give an age band and most an area; one in five names a
-target group. Each keyword has its own appeal (rising with its place in the list), older
-players like odd keywords more, 6 % of answers are skips and a few votes are excluded.
+target group; one in ten never finishes (their votes carry no copied profile). Each keyword
+has its own appeal (rising with its place in the list), older players like odd keywords
+more, 6 % of answers are skips and a few votes are excluded.
 PostgreSQL only; seeded, so a rerun builds the same data.
 """
 
@@ -16,7 +17,12 @@ from __future__ import annotations
 from django.db import connection
 
 from keywords.models import KeywordListItem
-from keywords.sorting.models import SortParticipant, SortParticipantTargetGroup, SortVote
+from keywords.sorting.models import (
+    TARGET_GROUP_BITS,
+    SortParticipant,
+    SortParticipantTargetGroup,
+    SortVote,
+)
 
 AGES = ["16-24", "25-44", "45-64", "65-79", "80+"]
 AREAS = ["Inre staden", "Hageby", "Navestad", "Skärblacka", "Landsbygden"]
@@ -44,7 +50,8 @@ def insert_players_and_votes(
                    CASE WHEN g %% 4 = 0 THEN (%s::int[])[1 + (g / 4) %% %s] END,
                    CASE WHEN g %% 4 = 0 AND %s THEN 'tablet' WHEN g %% 3 = 0 THEN 'desktop'
                         ELSE 'phone' END,
-                   '[]'::jsonb, now() - interval '10 days', now() - interval '10 days',
+                   '[]'::jsonb, now() - interval '10 days',
+                   CASE WHEN g %% 10 <> 0 THEN now() - interval '10 days' END,
                    CASE WHEN random() < 0.75 THEN (%s::text[])[1 + (g * 7) %% %s] ELSE '' END,
                    CASE WHEN random() < 0.7
                         THEN (%s::text[])[1 + (g * 3 + g / 5) %% %s] ELSE '' END
@@ -81,7 +88,8 @@ def insert_players_and_votes(
                 FROM {KeywordListItem._meta.db_table} WHERE keyword_list_id = %s
             )
             INSERT INTO {SortVote._meta.db_table}
-                (round_id, participant_id, item_id, channel, choice, position, cast_at, excluded)
+                (round_id, participant_id, item_id, channel, choice, position, cast_at, excluded,
+                 device_class, age_band, area, target_groups)
             SELECT p.round_id, p.id, items.ids[1 + (p.id * 37 + k * {step}) %% {items}],
                    p.channel,
                    CASE WHEN random() < 0.06 THEN 0
@@ -90,10 +98,27 @@ def insert_players_and_votes(
                              + CASE WHEN p.age_band IN ('65-79', '80+')
                                      AND (p.id * 37 + k * {step}) %% 2 = 1 THEN 0.1 ELSE 0 END
                         THEN 1 ELSE -1 END,
-                   k + 1, p.started_at, random() < 0.002
+                   k + 1, p.started_at, random() < 0.002,
+                   -- Finished players' votes carry their profile, as the finish copies it
+                   -- (keywords.sorting.vote_profiles); the others' do not.
+                   CASE WHEN p.finished_at IS NULL THEN '' ELSE p.device_class END,
+                   CASE WHEN p.finished_at IS NULL THEN '' ELSE p.age_band END,
+                   CASE WHEN p.finished_at IS NULL THEN '' ELSE p.area END,
+                   CASE WHEN p.finished_at IS NULL THEN 0 ELSE COALESCE(
+                       (SELECT SUM(CASE g."group" WHEN 'student' THEN %s WHEN 'working' THEN %s
+                               WHEN 'older' THEN %s WHEN 'family_with_children' THEN %s END)
+                        FROM {SortParticipantTargetGroup._meta.db_table} g
+                        WHERE g.participant_id = p.id), 0) END
             FROM {SortParticipant._meta.db_table} p, generate_series(0, {cards - 1}) k, items
             WHERE p.round_id = %s
             """,  # noqa: S608
-            [round.keyword_list_id, round.pk],
+            [
+                round.keyword_list_id,
+                *(
+                    TARGET_GROUP_BITS[g]
+                    for g in ("student", "working", "older", "family_with_children")
+                ),
+                round.pk,
+            ],
         )
     return players

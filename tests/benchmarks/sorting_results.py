@@ -7,15 +7,18 @@
 
 Builds a round on a 200-keyword list with VOTES (default 1,000,000) votes from VOTES / 20
 players (20 cards each; online, three kiosks; age band, area and, for one in five, target
-groups; each keyword with its own appeal) and two workplace meetings, all with
-generate_series in the database. Then, in the same run and on the same warm table:
+groups; each keyword with its own appeal; one in ten never finished, so their votes carry
+no copied profile) and two workplace meetings, all with generate_series in the database.
+``--reuse`` measures again on the round an earlier run left in the database. Then, in
+the same run and on the same warm table:
 
 - the plain ``SELECT item, choice, count(*) ... GROUP BY item, choice`` over the round's
   included votes (the baseline), median of 3;
 - the whole aggregation (every count, groups, weighting to age and area margins by raking,
-  Wilson and Beta intervals, P(top 10) by 1,000 seeded draws, order-effect test,
-  consensus / divisive with Benjamini–Hochberg) as the Celery task runs it, median of 3,
-  with its database and Python parts, and the ratio to the baseline (target ≤ 1.5 ×);
+  Wilson and Beta intervals, P(top 10) by 1,000 seeded draws, order-effect test and
+  model, consensus / divisive with Benjamini–Hochberg) as the Celery task runs it, median
+  of 3, with its database and Python parts, and the ratio to the baseline (target ≤ 1.5 ×),
+  measured interleaved with the baseline, with the load average;
 - the staff and public results pages with the Django test client: median of 5 warm
   requests (target < 300 ms).
 
@@ -88,7 +91,6 @@ def uptime(label):
 
 
 def build(votes: int):
-    call_command("migrate", verbosity=0)
     municipality = Municipality.objects.create(
         name="Norrköping", slug="norrkoping", country=Country.SWEDEN, default_language="sv"
     )
@@ -195,36 +197,59 @@ def plain_group_by(round):
 
 
 def main():
-    votes = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    numbers = [a for a in sys.argv[1:] if a.isdigit()]
+    votes = int(numbers[0]) if numbers else 1_000_000
     uptime("before")
-    round, staff = build(votes)
+    # --reuse: measure again on the round an earlier run built (the build takes minutes).
+    call_command("migrate", verbosity=0)
+    existing = SortingRound.objects.filter(title="Sortera nyckelorden").first()
+    if "--reuse" in sys.argv and existing is not None:
+        round, staff = existing, User.objects.get(email="staff@bench.test")
+    else:
+        round, staff = build(votes)
     plain_group_by(round)  # warm the cache
-    baseline = median_of(3, lambda: plain_group_by(round))
-    counting = median_of(3, lambda: aggregation.round_counts(round))
     counts = aggregation.round_counts(round)
     margins, area_groups = aggregation.population_inputs(round)
-    statistics_part = median_of(
-        3, lambda: compute_results(counts, margins=margins, area_groups=area_groups)
-    )
 
     def whole():
         snapshot = SortResultSnapshot.objects.create(round=round, steps_total=aggregation.STEPS)
         aggregation.result_snapshot_compute(snapshot_id=snapshot.pk)
 
-    whole_time = median_of(3, whole)
+    # Interleaved, so the baseline and the aggregation see the same load on the shared
+    # machine: each round of measurements runs every step once.
+    steps = {
+        "plain GROUP BY item, choice": lambda: plain_group_by(round),
+        "counting (three parallel GROUP BYs, uncopied votes, players, meetings)": (
+            lambda: aggregation.round_counts(round)
+        ),
+        "counting with one GROUPING SETS scan instead": (
+            lambda: aggregation.round_counts(round, grouping_sets=True)
+        ),
+        "statistics in Python (ranking, draws, weighting, groups, order model)": (
+            lambda: compute_results(counts, margins=margins, area_groups=area_groups)
+        ),
+        "whole aggregation as the task runs it": whole,
+    }
+    times = {name: [] for name in steps}
+    loads = []
+    for _ in range(3):
+        for name, work in steps.items():
+            started = time.perf_counter()
+            work()
+            times[name].append(time.perf_counter() - started)
+        loads.append(os.getloadavg()[0])
+    medians = {name: statistics.median(t) for name, t in times.items()}
+    baseline = medians["plain GROUP BY item, choice"]
     snapshot = aggregation.latest_snapshot(round)
+    unprofiled = SortVote.objects.filter(round=round, device_class="").count()
     print(
-        f"\nSnapshot: {snapshot.votes:,} votes, {snapshot.participants:,} players, "
-        f"weighting {snapshot.data['weighting']}"
+        f"\nSnapshot: {snapshot.votes:,} votes ({unprofiled:,} without a copied profile), "
+        f"{snapshot.participants:,} players, weighting {snapshot.data['weighting']}"
     )
+    print(f"load average (1 min) during the three rounds: {', '.join(f'{x:.2f}' for x in loads)}")
     print("\n| step | median of 3 | × plain GROUP BY |")
     print("|---|---|---|")
-    for name, seconds in (
-        ("plain GROUP BY item, choice", baseline),
-        ("counting (all groupings, players, target groups, meetings)", counting),
-        ("statistics in Python (ranking, draws, weighting, groups)", statistics_part),
-        ("whole aggregation as the task runs it", whole_time),
-    ):
+    for name, seconds in medians.items():
         print(f"| {name} | {seconds * 1000:.0f} ms | {seconds / baseline:.2f} |")
 
     client = Client(HTTP_ACCEPT_LANGUAGE="sv")
