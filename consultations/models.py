@@ -428,4 +428,3 @@ from consultations.workshops.models import (  # noqa: E402, F401
     WorkshopPhoto,
     WorkshopSeries,
 )
-
