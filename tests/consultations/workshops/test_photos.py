@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.core.files.storage import default_storage
+from django.urls import reverse
 from PIL import Image
 
 from consultations.workshops import services
@@ -78,7 +79,10 @@ def test_a_photo_is_served_through_the_view_only_for_a_published_process(
         workshop=workshop, data=image_bytes("JPEG"), alt="Prompt", kind=PhotoKind.PROMPT
     )
     process = workshop.series.process
-    url = f"/m/{process.municipality.slug}/{process.slug}/workshops/{workshop.series.pk}/photos/{photo.pk}/{photo.digest}/"
+    url = reverse(
+        "consultations:workshops:photo",
+        args=[process.municipality.slug, process.slug, workshop.series.pk, photo.pk, photo.digest],
+    )
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "image/jpeg"
@@ -86,5 +90,8 @@ def test_a_photo_is_served_through_the_view_only_for_a_published_process(
     assert client.get(url.replace(photo.digest, "0" * 16)).status_code == 404
     hidden = make_workshop(make_series(draft_process))
     other = services.photo_add(workshop=hidden, data=image_bytes("JPEG"), alt="Skjult")
-    hidden_url = f"/m/{draft_process.municipality.slug}/{draft_process.slug}/workshops/{hidden.series.pk}/photos/{other.pk}/{other.digest}/"
+    hidden_url = reverse(
+        "consultations:workshops:photo",
+        args=["norrkoping", draft_process.slug, hidden.series.pk, other.pk, other.digest],
+    )
     assert client.get(hidden_url).status_code == 404
