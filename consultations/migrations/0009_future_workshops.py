@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
                 ('dots', models.PositiveIntegerField(default=0, editable=False)),
                 ('removed_at', models.DateTimeField(blank=True, editable=False, null=True)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='consultations.boarditem', verbose_name='linked to')),
+                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='children', to='consultations.boarditem', verbose_name='linked to')),
                 ('workshop', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='board_items', to='consultations.workshop')),
             ],
             options={

@@ -172,9 +172,11 @@ class BoardItem(Versioned):
 
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="board_items")
     kind = models.CharField(_("kind"), max_length=8, choices=BoardKind.choices)
+    # Cards are removed softly (removed_at) by the services; a cascade only follows a
+    # whole session's deletion.
     parent = models.ForeignKey(
         "self",
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="children",

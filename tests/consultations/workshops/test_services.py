@@ -219,3 +219,18 @@ def test_capacity_cannot_drop_below_the_signed_up(workshop):
     with pytest.raises(services.WorkshopError, match="2 people"):
         services.workshop_update(workshop=workshop, expected_version=1, capacity=1)
     assert Workshop.objects.get(pk=workshop.pk).capacity == 2
+
+
+def test_the_demo_loads_jevnakers_three_evenings_twice_without_duplicates():
+    from visionportal.demo import load_demo
+
+    load_demo()
+    load_demo()
+    workshops = Workshop.objects.filter(series__process__municipality__slug="jevnaker")
+    assert [w.attended for w in workshops] == [30, 27, 23]
+    assert SignUp.objects.filter(workshop__in=workshops).count() == 80
+    marked = BoardItem.objects.filter(for_decision_pack=True).values_list("text", flat=True)
+    assert set(marked) == {"Boligfellesskap", "Informasjonskart for bedre inkludering"}
+    assert Response.objects.filter(
+        consultation__process__municipality__slug="jevnaker", channel=Channel.WORKSHOP
+    ).count() == len(BoardItem.objects.filter(workshop__in=workshops))
