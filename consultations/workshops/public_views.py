@@ -102,8 +102,10 @@ def _confirmation(request, sign_up, *, photo_form=None, status=200):
         status=status,
     )
     add_never_cache_headers(response)
-    # The address holds the token: never sent on to another site.
-    response["Referrer-Policy"] = "no-referrer"
+    # The address holds the token: never sent on to another site. ("no-referrer" would
+    # also make the browser send "Origin: null" with this page's own forms, which the CSRF
+    # check refuses.)
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

@@ -134,7 +134,7 @@ def test_a_resident_signs_up_sees_the_confirmation_and_cancels(client, series, w
     assert SignUp.objects.count() == 1
     confirmation = client.get(response["Location"])
     assert b"&lt;b&gt;Kari&lt;/b&gt;" in confirmation.content
-    assert confirmation["Referrer-Policy"] == "no-referrer"
+    assert confirmation["Referrer-Policy"] == "same-origin"
     token = SignUp.objects.get().token
     assert client.post(reverse(PUBLIC + "cancel", args=[token])).status_code == 302
     workshop.refresh_from_db()
