@@ -101,11 +101,10 @@ def _confirmation(request, sign_up, *, photo_form=None, status=200):
         },
         status=status,
     )
+    # The address holds the token: the site-wide Referrer-Policy "same-origin"
+    # (settings.SECURE_REFERRER_POLICY) keeps it from other sites. ("no-referrer" would
+    # make the browser send "Origin: null" with this page's forms, which CSRF refuses.)
     add_never_cache_headers(response)
-    # The address holds the token: never sent on to another site. ("no-referrer" would
-    # also make the browser send "Origin: null" with this page's own forms, which the CSRF
-    # check refuses.)
-    response["Referrer-Policy"] = "same-origin"
     return response
 
 

@@ -195,6 +195,7 @@ def test_a_participant_adds_a_photo_through_their_sign_up(client, workshop):
 
 
 def test_the_board_works_as_plain_forms_and_with_htmx(client, staff, workshop):
+    client.cookies["django_language"] = "en"
     client.force_login(staff)
     url = reverse(STAFF + "board_add", args=["norrkoping", workshop.pk])
     key = str(uuid.uuid4())
@@ -230,6 +231,7 @@ def test_the_board_exports_to_xlsx_and_pdf(client, staff, workshop):
         text="Frivillighet",
         parent_pk=need.pk,
     )
+    client.cookies["django_language"] = "en"
     client.force_login(staff)
     xlsx = client.get(reverse(STAFF + "export", args=["norrkoping", workshop.pk, "xlsx"]))
     rows = list(load_workbook(io.BytesIO(xlsx.content)).active.values)
@@ -237,3 +239,8 @@ def test_the_board_exports_to_xlsx_and_pdf(client, staff, workshop):
     assert rows[2][:3] == ("Measure", "Frivillighet", "'=HYPERLINK(1)")
     pdf = client.get(reverse(STAFF + "export", args=["norrkoping", workshop.pk, "pdf"]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_the_process_page_leads_residents_to_the_workshops(client, series):
+    page = client.get(reverse("public:process", args=["norrkoping", "vision-2035"]))
+    assert _series_url(series).encode() in page.content
