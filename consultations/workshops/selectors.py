@@ -80,3 +80,32 @@ def prioritised_solutions(workshop: Workshop, limit: int = 20):
     return BoardItem.objects.filter(
         workshop=workshop, kind=BoardKind.SOLUTION, removed_at__isnull=True
     ).order_by("-dots", "created_at", "pk")[:limit]
+
+
+PACK_SOLUTIONS_MAX = 50
+
+
+def solutions_for_decision_pack(process) -> list[dict]:
+    """The solutions staff marked for the decision pack in the process's workshops, most
+    dots first, each with the measure and need it answers (one query, bounded)."""
+    items = (
+        BoardItem.objects.filter(
+            workshop__series__process=process,
+            kind=BoardKind.SOLUTION,
+            for_decision_pack=True,
+            removed_at__isnull=True,
+        )
+        .select_related("parent__parent", "workshop")
+        .order_by("-dots", "created_at", "pk")[:PACK_SOLUTIONS_MAX]
+    )
+    return [
+        {
+            "text": item.text,
+            "dots": item.dots,
+            "measure": item.parent.text if item.parent else "",
+            "need": item.parent.parent.text if item.parent and item.parent.parent else "",
+            "workshop": item.workshop.title,
+            "date": item.workshop.starts_at,
+        }
+        for item in items
+    ]

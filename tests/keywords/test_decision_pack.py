@@ -262,6 +262,7 @@ def test_sections_are_a_list_a_new_section_can_join():
         "keywords",
         "ranking",
         "councillors",
+        "workshops",
         "proposal",
         "timeline",
         "appendix",

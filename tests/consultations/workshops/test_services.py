@@ -234,3 +234,28 @@ def test_the_demo_loads_jevnakers_three_evenings_twice_without_duplicates():
     assert Response.objects.filter(
         consultation__process__municipality__slug="jevnaker", channel=Channel.WORKSHOP
     ).count() == len(BoardItem.objects.filter(workshop__in=workshops))
+
+
+def test_marked_solutions_join_the_decision_pack(process):
+    from keywords.vision.contents import SECTIONS
+
+    workshop = make_workshop(make_series(process))
+    need = add(workshop, text="Ensomhet")
+    measure = add(workshop, "measure", "Møteplasser", need)
+    solution = add(workshop, "solution", "Bofellesskap", measure)
+    add(workshop, "solution", "Ikke valgt", measure)
+    section = next(s for s in SECTIONS if s.anchor == "workshops")
+
+    class Source:
+        class pack:  # noqa: N801 (stands in for the pack the section reads)
+            pass
+
+    Source.pack.process = process
+    assert section.data(Source) is None
+    services.board_mark(
+        workshop=workshop, idempotency_key=uuid.uuid4(), item_pk=solution.pk, marked=True
+    )
+    rows = section.data(Source)["solutions"]
+    assert [(r["text"], r["measure"], r["need"]) for r in rows] == [
+        ("Bofellesskap", "Møteplasser", "Ensomhet")
+    ]
