@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count
 
-from .models import BoardItem, BoardKind, DotVote, SignUp, Workshop, WorkshopPhoto
+from .models import BoardChange, BoardItem, BoardKind, DotVote, SignUp, Workshop, WorkshopPhoto
 
 SERIES_LIST_LIMIT = 100
 
@@ -44,6 +44,8 @@ class Board:
     solutions: list[BoardItem]
     voters: list[dict]
     count: int
+    # The newest change the board shows: the page asks how many came after it.
+    last_change: int
 
 
 def board_of(workshop: Workshop) -> Board:
@@ -73,7 +75,18 @@ def board_of(workshop: Workshop) -> Board:
         solutions=[i for i in items if i.kind == BoardKind.SOLUTION],
         voters=voters,
         count=len(items),
+        last_change=last_change_of(workshop),
     )
+
+
+def last_change_of(workshop: Workshop) -> int:
+    last = BoardChange.objects.filter(workshop=workshop).order_by("-pk").values("pk").first()
+    return last["pk"] if last else 0
+
+
+def changes_since(workshop: Workshop, since: int) -> int:
+    """How many changes were stored after `since` (bounded: the page only says "some")."""
+    return BoardChange.objects.filter(workshop=workshop, pk__gt=since)[:100].count()
 
 
 def prioritised_solutions(workshop: Workshop, limit: int = 20):

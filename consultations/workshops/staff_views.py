@@ -269,7 +269,20 @@ def _board(request, workshop, *, error="", status=200):
 @require_GET
 @member_required(ALL_ROLES)
 def board(request, pk):
-    return _board(request, access.workshop_for_member(request, pk))
+    workshop = access.workshop_for_member(request, pk)
+    since = request.GET.get("since", "")
+    if request.htmx and since.isdigit():
+        # The poll: only a note that colleagues changed the board, never the board itself,
+        # so nothing a staff member is typing is replaced under their fingers.
+        response = render(
+            request,
+            "consultations/workshops/staff/board.html#news",
+            {"workshop": workshop, "news": selectors.changes_since(workshop, int(since))},
+        )
+        response["Cache-Control"] = "no-store"
+        response["Vary"] = "HX-Request"
+        return response
+    return _board(request, workshop)
 
 
 def _board_change(request, pk, form_class, apply):

@@ -244,3 +244,16 @@ def test_the_board_exports_to_xlsx_and_pdf(client, staff, workshop):
 def test_the_process_page_leads_residents_to_the_workshops(client, series):
     page = client.get(reverse("public:process", args=["norrkoping", "vision-2035"]))
     assert _series_url(series).encode() in page.content
+
+
+def test_the_board_poll_says_how_many_changes_colleagues_made(client, staff, workshop):
+    client.cookies["django_language"] = "en"
+    client.force_login(staff)
+    url = reverse(STAFF + "board", args=["norrkoping", workshop.pk])
+    page = client.get(url)
+    assert b"?since=0" in page.content
+    services.board_add(workshop=workshop, idempotency_key=uuid.uuid4(), kind="need", text="A")
+    news = client.get(url, {"since": 0}, headers={"HX-Request": "true"})
+    assert news.content.strip() == b"<strong>1 new change by colleagues.</strong>"
+    last = client.get(url).content
+    assert b"?since=0" not in last
