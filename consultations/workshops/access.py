@@ -5,6 +5,7 @@ Residents reach only series of published processes of public municipalities; a s
 only through its secret token.
 """
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from visionportal.access import process_for_member
@@ -59,8 +60,6 @@ def sign_up_by_token(token: str) -> SignUp:
     """The sign-up whose confirmation link this is, or 404. The token is the only key: it
     is random (256 bits) and shown only to the person who signed up."""
     if not token or len(token) > 64:
-        from django.http import Http404
-
         raise Http404
     return get_object_or_404(
         SignUp.objects.select_related("workshop__series__process__municipality"), token=token

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from consultations.workshops import services
 from consultations.workshops.models import BoardItem, SignUp
+from tests.consultations.factories import open_consultation
 from tests.visionportal.test_access_matrix import (
     EDITOR_POST,
     MEMBER_VIEW,
@@ -257,3 +258,83 @@ def test_the_board_poll_says_how_many_changes_colleagues_made(client, staff, wor
     assert news.content.strip() == b"<strong>1 new change by colleagues.</strong>"
     last = client.get(url).content
     assert b"?since=0" not in last
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_workshop_change_is_for_editors_of_that_municipality(
+    client, request, process, series, workshop, role
+):
+    """Each remaining POST view, with valid data: editors get their change (302), everyone
+    else the matrix's refusal, and nothing changes for them."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    consultation = open_consultation(process)
+    series.consultation = consultation
+    series.save()
+    need = services.board_add(
+        workshop=workshop, idempotency_key=uuid.uuid4(), kind="need", text="Behov"
+    )
+    measure = services.board_add(
+        workshop=workshop,
+        idempotency_key=uuid.uuid4(),
+        kind="measure",
+        text="Tiltak",
+        parent_pk=need.pk,
+    )
+    solution = services.board_add(
+        workshop=workshop,
+        idempotency_key=uuid.uuid4(),
+        kind="solution",
+        text="Løsning",
+        parent_pk=measure.pk,
+    )
+    photo = services.photo_add(workshop=workshop, data=image_bytes("JPEG"), alt="Prompt")
+    client = _client_for(client, request, role)
+    slug = "norrkoping"
+    when = {"starts_at": "2030-03-07T18:00", "ends_at": "2030-03-07T21:00"}
+    session = {"title": "Kveld", "stage": "needs", "place": "Rådhuset", "capacity": 30, **when}
+    posts = [
+        (
+            reverse(STAFF + "series_edit", args=[slug, series.pk]),
+            {"title": "Endret", "dots_per_voter": 3, "vote_by": "table", "version": 1},
+        ),
+        (reverse(STAFF + "workshop_create", args=[slug, series.pk]), session),
+        (
+            reverse(STAFF + "workshop_edit", args=[slug, workshop.pk]),
+            {**session, "version": 1, "sign_up_open": "on"},
+        ),
+        (
+            reverse(STAFF + "photo_upload", args=[slug, workshop.pk]),
+            {"alt": "Nytt", "image": SimpleUploadedFile("p.jpg", image_bytes("JPEG"))},
+        ),
+        (reverse(STAFF + "photo_remove", args=[slug, workshop.pk, photo.pk]), {}),
+        (
+            reverse(STAFF + "board_edit", args=[slug, workshop.pk, solution.pk]),
+            {"key": str(uuid.uuid4()), "version": 1, "text": "Bofellesskap"},
+        ),
+        (
+            reverse(STAFF + "board_mark", args=[slug, workshop.pk, solution.pk]),
+            {"key": str(uuid.uuid4()), "marked": "on"},
+        ),
+        (
+            reverse(STAFF + "board_dot", args=[slug, workshop.pk, solution.pk]),
+            {"key": str(uuid.uuid4()), "voter": "Bord 1"},
+        ),
+        (reverse(STAFF + "send_to_keywords", args=[slug, workshop.pk]), {}),
+        (
+            reverse(STAFF + "board_remove", args=[slug, workshop.pk, solution.pk]),
+            {"key": str(uuid.uuid4()), "version": 3},
+        ),
+    ]
+    for url, data in posts:
+        response = client.post(url, data)
+        try:
+            _assert_outcome(response, EDITOR_POST[role])
+        except AssertionError as error:
+            raise AssertionError(f"{role} POST {url}: {response.status_code}") from error
+    allowed = EDITOR_POST[role] == 302
+    series.refresh_from_db()
+    solution.refresh_from_db()
+    assert (series.title == "Endret") is allowed
+    assert (solution.removed_at is not None) is allowed
+    assert series.workshops.count() == (2 if allowed else 1)
