@@ -7,6 +7,8 @@ import uuid
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -338,3 +340,26 @@ def test_every_workshop_change_is_for_editors_of_that_municipality(
     assert (series.title == "Endret") is allowed
     assert (solution.removed_at is not None) is allowed
     assert series.workshops.count() == (2 if allowed else 1)
+
+
+def test_the_board_reads_a_fixed_number_of_queries_however_many_cards(client, staff, workshop):
+    client.force_login(staff)
+    url = reverse(STAFF + "board", args=["norrkoping", workshop.pk])
+
+    def fill(count):
+        for n in range(count):
+            need = services.board_add(
+                workshop=workshop, idempotency_key=uuid.uuid4(), kind="need", text=f"Behov {n}"
+            )
+            services.dot_give(
+                workshop=workshop, idempotency_key=uuid.uuid4(), item_pk=need.pk, voter=f"B{n}"
+            )
+
+    fill(2)
+    client.get(url)  # warm the session and the membership lookups alike
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    fill(20)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(many) == len(few)
