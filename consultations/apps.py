@@ -26,7 +26,9 @@ class ConsultationsConfig(AppConfig):
         from visionportal.demo import DEMO_EXTENSIONS
 
         from .demo import extend_demo
+        from .workshops.demo import extend_demo as extend_workshops_demo
 
-        if extend_demo not in DEMO_EXTENSIONS:
-            DEMO_EXTENSIONS.append(extend_demo)
+        for extend in (extend_demo, extend_workshops_demo):
+            if extend not in DEMO_EXTENSIONS:
+                DEMO_EXTENSIONS.append(extend)
         connection_created.connect(_register_sqlite_functions, dispatch_uid="consultations_sqlite")

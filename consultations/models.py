@@ -415,3 +415,16 @@ class ExportChunk(models.Model):
 
     def __str__(self):
         return f"{self.job_id}/{self.position}"
+
+
+# Future workshops (seed 002) live in their own area (consultations/workshops/); imported
+# here so Django registers them under this app.
+from consultations.workshops.models import (  # noqa: E402, F401
+    BoardChange,
+    BoardItem,
+    DotVote,
+    SignUp,
+    Workshop,
+    WorkshopPhoto,
+    WorkshopSeries,
+)

@@ -1,6 +1,6 @@
 """Staff pages of consultations, under /workspace/<municipality>/consultations/."""
 
-from django.urls import path
+from django.urls import include, path
 
 from .views import exports, representation, staff
 
@@ -9,6 +9,8 @@ app_name = "consultations_staff"
 _base = "<slug:municipality_slug>/consultations/<int:pk>/"
 
 urlpatterns = [
+    # Future workshops (consultations/workshops/).
+    path("", include("consultations.workshops.staff_urls")),
     path(
         "<slug:municipality_slug>/processes/<int:process_pk>/consultations/new/",
         staff.consultation_create,

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from .views import drafts as draft_views
 from .views import public as views
@@ -8,6 +8,8 @@ app_name = "consultations"
 _base = "m/<slug:municipality_slug>/<slug:process_slug>/consult/<int:pk>/"
 
 urlpatterns = [
+    # Future workshops (consultations/workshops/), with their own prefixes.
+    path("", include("consultations.workshops.urls")),
     path(_base, views.consultation_form, name="form"),
     path(f"{_base}send/", views.response_submit, name="submit"),
     path(f"{_base}thanks/", views.receipt, name="receipt"),

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consultations.models import Channel, Consultation
 from consultations.representation.selectors import representation_sections
+from consultations.workshops.selectors import solutions_for_decision_pack
 from visionportal.models import (
     DecisionPack,
     Milestone,
@@ -278,6 +279,13 @@ def _appendix(source: PackSource) -> dict:
     return {"consultations": rows}
 
 
+def _workshops(source: PackSource) -> dict | None:
+    """Solutions prioritised in future workshops (seed 002) and marked by staff for the
+    councillors; left out when none are."""
+    solutions = solutions_for_decision_pack(source.pack.process)
+    return {"solutions": solutions} if solutions else None
+
+
 SECTIONS: list[Section] = [
     Section("summary", _("Summary"), "keywords/pack/summary.html", _summary),
     Section("how-asked", _("How residents were asked"), "keywords/pack/how_asked.html", _how_asked),
@@ -300,6 +308,12 @@ SECTIONS: list[Section] = [
         _("The councillors' strikes and additions"),
         "keywords/pack/councillors.html",
         _councillors,
+    ),
+    Section(
+        "workshops",
+        _("Solutions from the future workshops"),
+        "keywords/pack/workshops.html",
+        _workshops,
     ),
     Section("proposal", _("The vision proposal"), "keywords/pack/proposal.html", _proposal),
     Section(

@@ -267,6 +267,7 @@ def test_sections_are_a_list_a_new_section_can_join():
         "ranking",
         "ranking-groups",
         "councillors",
+        "workshops",
         "proposal",
         "timeline",
         "appendix",

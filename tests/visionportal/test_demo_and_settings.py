@@ -15,7 +15,7 @@ def test_demo_refuses_to_run_outside_debug(db, settings):
     assert not Municipality.objects.exists()
 
 
-def test_demo_creates_three_municipalities_with_every_role_and_is_repeatable(db, settings):
+def test_demo_creates_the_seeds_municipalities_with_every_role_and_is_repeatable(db, settings):
     settings.DEBUG = True
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
@@ -23,6 +23,7 @@ def test_demo_creates_three_municipalities_with_every_role_and_is_repeatable(db,
         "norrkoping",
         "ishoj",
         "norberg",
+        "jevnaker",  # seed 002's future workshops (consultations.workshops.demo)
     }
     norrkoping = VisionProcess.objects.get(municipality__slug="norrkoping", slug="vision-2035")
     assert [str(m.date) for m in norrkoping.milestones.all()][-3:] == [
