@@ -415,3 +415,36 @@ class ExportChunk(models.Model):
 
     def __str__(self):
         return f"{self.job_id}/{self.position}"
+
+
+# The participatory budget's models live with it (consultations/budget/); imported here by
+# name so Django registers them with the consultations app.
+from consultations.budget.models import (  # noqa: E402
+    Assessment,
+    Ballot,
+    BallotChoice,
+    BudgetProposal,
+    BudgetResult,
+    District,
+    ParticipatoryBudget,
+    Place,
+    Support,
+    VoterRecord,
+    VotingCode,
+    VotingCodeBatch,
+)
+
+__all__ = [
+    "Assessment",
+    "Ballot",
+    "BallotChoice",
+    "BudgetProposal",
+    "BudgetResult",
+    "District",
+    "ParticipatoryBudget",
+    "Place",
+    "Support",
+    "VoterRecord",
+    "VotingCode",
+    "VotingCodeBatch",
+]
