@@ -1,6 +1,6 @@
 """Staff pages of consultations, under /workspace/<municipality>/consultations/."""
 
-from django.urls import path
+from django.urls import include, path
 
 from .views import exports, representation, staff
 
@@ -39,4 +39,5 @@ urlpatterns = [
     ),
     path(f"{_base}import/", staff.import_upload, name="import"),
     path(f"{_base}import/confirm/", staff.import_confirm, name="import_confirm"),
+    path("", include("consultations.budget.staff_urls")),
 ]

@@ -31,9 +31,7 @@ class ParticipatoryBudget(Versioned):
     """One budget per process. Amounts are whole currency units (kroner): the seed's
     budget is 1,000,000 DKK and no project is costed in øre."""
 
-    process = models.OneToOneField(
-        VisionProcess, on_delete=models.CASCADE, related_name="budget"
-    )
+    process = models.OneToOneField(VisionProcess, on_delete=models.CASCADE, related_name="budget")
     title = models.CharField(_("title"), max_length=200)
     amount = models.PositiveBigIntegerField(_("amount"))
     currency = models.CharField(
@@ -305,7 +303,9 @@ class VoterRecord(models.Model):
         verbose_name = _("voter record")
         verbose_name_plural = _("voter records")
         constraints = [
-            models.UniqueConstraint(fields=["budget", "voter_digest"], name="voter_once_per_budget"),
+            models.UniqueConstraint(
+                fields=["budget", "voter_digest"], name="voter_once_per_budget"
+            ),
         ]
 
     def __str__(self):
