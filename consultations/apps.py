@@ -25,8 +25,10 @@ class ConsultationsConfig(AppConfig):
         # The demo grows with each app: register this app's part of it.
         from visionportal.demo import DEMO_EXTENSIONS
 
+        from .budget.demo import extend_demo as extend_budget_demo
         from .demo import extend_demo
 
-        if extend_demo not in DEMO_EXTENSIONS:
-            DEMO_EXTENSIONS.append(extend_demo)
+        for extension in (extend_demo, extend_budget_demo):
+            if extension not in DEMO_EXTENSIONS:
+                DEMO_EXTENSIONS.append(extension)
         connection_created.connect(_register_sqlite_functions, dispatch_uid="consultations_sqlite")
