@@ -21,8 +21,6 @@ def test_demo_has_ballerups_borgermillionen_with_public_results(demo, client):
     assert budget.process.phases.count() == 8
     assert BudgetResult.objects.filter(district__budget=budget).count() == 8
     client.cookies["django_language"] = "da"
-    page = client.get(
-        reverse("consultations:budget:results", args=["ballerup", "borgermillionen"])
-    )
+    page = client.get(reverse("consultations:budget:results", args=["ballerup", "borgermillionen"]))
     assert page.status_code == 200
     assert "Skaterbane ved stationen" in page.content.decode()
