@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from visionportal.phases import Capability, process_allows, refusal_reason
@@ -63,6 +64,12 @@ def support_digest(token: str) -> str:
     return _digest("support", token)
 
 
+def _money(amount: int) -> str:
+    """An amount as the resident's language writes it (250.000 in Danish, 250 000 in
+    Swedish), like the templates' intcomma."""
+    return number_format(amount, force_grouping=True)
+
+
 def _gate(process, capability: Capability) -> None:
     if not process_allows(process, capability):
         raise ValidationError(refusal_reason(process, capability))
@@ -103,7 +110,7 @@ def budget_districts_set(
     if total != budget.amount:
         raise ValidationError(
             _("The districts’ shares add up to %(total)s, but the budget is %(amount)s.")
-            % {"total": f"{total:,}", "amount": f"{budget.amount:,}"}
+            % {"total": _money(total), "amount": _money(budget.amount)}
         )
     existing = {d.name: d for d in budget.districts.all()}
     kept = []
@@ -173,7 +180,7 @@ def proposal_submit(
                 "estimated_cost": _(
                     "The district’s whole share is %(share)s: a proposal cannot cost more."
                 )
-                % {"share": f"{district.share:,}"}
+                % {"share": _money(district.share)}
             }
         )
     try:
@@ -428,7 +435,7 @@ def ballot_cast(
                 "Your choices cost %(total)s together, %(over)s more than the district’s "
                 "%(share)s. Remove a project and vote again."
             )
-            % {"total": f"{total:,}", "over": f"{over:,}", "share": f"{district.share:,}"}
+            % {"total": _money(total), "over": _money(over), "share": _money(district.share)}
         )
     with transaction.atomic():
         if identity.code_digest:
