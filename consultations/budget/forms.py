@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import BudgetProposal, Decision, Place, ProposalStatus
+from .models import BudgetProposal, Currency, Decision, Place, ProposalStatus
 from .services import MAX_CODES_PER_BATCH
 
 
@@ -153,3 +153,60 @@ class VotingCodesForm(forms.Form):
     def __init__(self, *args, budget, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["district"].queryset = budget.districts.all()
+
+
+class BudgetSetupForm(forms.Form):
+    """A budget with its districts and places, as lines of text: no JavaScript needed to
+    add a row, and a paste from the council's decision works."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    amount = forms.IntegerField(label=_("Amount"), min_value=1, max_value=10**12)
+    currency = forms.ChoiceField(label=_("Currency"), choices=Currency.choices)
+    criteria = forms.CharField(
+        label=_("Criteria"),
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    districts = forms.CharField(
+        label=_("Districts"),
+        help_text=_("One per line: name, a colon, and its share. Example: Skovlunde: 250000"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    places = forms.CharField(
+        label=_("Places residents can choose"),
+        help_text=_(
+            "Optional. One per line: district, a colon, and the place. "
+            "Example: Skovlunde: Skovlunde Bypark"
+        ),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    @staticmethod
+    def _lines(text):
+        for number, line in enumerate(text.splitlines(), start=1):
+            if line.strip():
+                name, colon, value = line.partition(":")
+                if not colon or not name.strip() or not value.strip():
+                    raise forms.ValidationError(
+                        _("Line %(number)d: write a name, a colon and a value.")
+                        % {"number": number}
+                    )
+                yield number, name.strip(), value.strip()
+
+    def clean_districts(self):
+        districts = []
+        for number, name, share in self._lines(self.cleaned_data["districts"]):
+            digits = share.replace(" ", "").replace(".", "").replace(",", "")
+            if not digits.isdigit():
+                raise forms.ValidationError(
+                    _("Line %(number)d: write the share as a whole number.") % {"number": number}
+                )
+            districts.append((name[:120], int(digits)))
+        if not districts:
+            raise forms.ValidationError(_("A budget needs at least one district."))
+        return districts
+
+    def clean_places(self):
+        return [(d, p[:160]) for _number, d, p in self._lines(self.cleaned_data["places"])]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db.models import Count, F, Sum
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.formats import number_format
@@ -133,12 +133,23 @@ def budget_create(
     currency: str,
     criteria: str = "",
     districts: list[tuple[str, int]],
+    places: list[tuple[str, str]] = (),
 ) -> ParticipatoryBudget:
+    """A process's budget with its districts and (district name, place name) places."""
+    if ParticipatoryBudget.objects.filter(process=process).exists():
+        raise ValidationError(_("This process already has a participatory budget."))
     with transaction.atomic():
         budget = ParticipatoryBudget.objects.create(
             process=process, title=title, amount=amount, currency=currency, criteria=criteria
         )
-        budget_districts_set(budget=budget, districts=districts)
+        by_name = {d.name: d for d in budget_districts_set(budget=budget, districts=districts)}
+        for district_name, place in places:
+            if district_name not in by_name:
+                raise ValidationError(
+                    _("The place “%(place)s” names a district the budget does not have.")
+                    % {"place": place}
+                )
+            Place.objects.get_or_create(district=by_name[district_name], name=place)
     return budget
 
 
@@ -413,19 +424,25 @@ def ballot_cast(
     identity: VoterIdentity,
     form_key: uuid.UUID,
     proposal_ids: list[int],
+    district: District | None = None,
 ) -> str:
     """Count one ballot: the chosen proposals must be on the district's ballot and cost at
     most the district's share together. The voter is recorded apart from the ballot, and a
     voting code is used up by a conditional UPDATE in the same transaction, so two
-    simultaneous ballots with one code count once."""
+    simultaneous ballots with one code count once. `district`, when the caller has it
+    loaded already, saves a query (it must be the identity's)."""
     _gate(budget.process, Capability.VOTE_BUDGET)
-    district = District.objects.get(pk=identity.district_id, budget=budget)
+    if district is None or district.pk != identity.district_id:
+        district = District.objects.get(pk=identity.district_id, budget=budget)
     chosen = set(proposal_ids)
     if not chosen:
         raise ValidationError(_("Choose at least one project to vote for."))
-    on_ballot = BudgetProposal.objects.on_ballot().filter(district=district, pk__in=chosen)
-    found = on_ballot.aggregate(total=Sum("assessment__cost_estimate"))
-    if on_ballot.count() != len(chosen):
+    found = (
+        BudgetProposal.objects.on_ballot()
+        .filter(district=district, pk__in=chosen)
+        .aggregate(count=Count("pk"), total=Sum("assessment__cost_estimate"))
+    )
+    if found["count"] != len(chosen):
         raise ValidationError(_("Choose only projects on your district’s ballot."))
     total = found["total"] or 0
     if total > district.share:

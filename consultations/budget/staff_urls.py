@@ -9,6 +9,11 @@ app_name = "budget"
 _base = "<slug:municipality_slug>/budgets/<int:pk>/"
 
 urlpatterns = [
+    path(
+        "<slug:municipality_slug>/processes/<int:process_pk>/budget/new/",
+        views.budget_create,
+        name="create",
+    ),
     path(_base, views.budget_detail, name="budget"),
     path(f"{_base}proposals/<int:proposal_pk>/hide/", views.proposal_hide, name="hide"),
     path(f"{_base}proposals/<int:proposal_pk>/unhide/", views.proposal_unhide, name="unhide"),

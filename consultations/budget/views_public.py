@@ -286,7 +286,7 @@ def ballot(request, municipality_slug, process_slug):
     identity = _identity(request, budget)
     if identity is None:
         return redirect("consultations:budget:vote", *_args(budget))
-    district = District.objects.get(pk=identity.district_id)
+    district = District.objects.get(pk=identity.district_id, budget=budget)
     options = selectors.ballot_options(district)
     form = BallotForm(initial={"idempotency_key": uuid.uuid4()}, options=options)
     return _render_ballot(request, budget, district, options, form)
@@ -298,7 +298,7 @@ def ballot_cast(request, municipality_slug, process_slug):
     identity = _identity(request, budget)
     if identity is None:
         return redirect("consultations:budget:vote", *_args(budget))
-    district = District.objects.get(pk=identity.district_id)
+    district = District.objects.get(pk=identity.district_id, budget=budget)
     options = selectors.ballot_options(district)
     form = BallotForm(request.POST, options=options)
     if form.is_valid():
@@ -308,6 +308,7 @@ def ballot_cast(request, municipality_slug, process_slug):
                 identity=identity,
                 form_key=form.cleaned_data["idempotency_key"],
                 proposal_ids=form.cleaned_data["proposals"],
+                district=district,
             )
         except ValidationError as error:
             _add_errors(form, error)

@@ -7,12 +7,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from visionportal.access import EDITOR_ROLES, member_required
+from visionportal.access import EDITOR_ROLES, member_required, process_for_member
 from visionportal.models import Role
 
 from . import access, selectors, services, tasks
-from .forms import AssessmentForm, HideForm, VotingCodesForm
-from .models import ProposalStatus
+from .forms import AssessmentForm, BudgetSetupForm, HideForm, VotingCodesForm
+from .models import ParticipatoryBudget, ProposalStatus
 
 MODERATION_ROLES = EDITOR_ROLES | {Role.MODERATOR}
 
@@ -20,6 +20,29 @@ MODERATION_ROLES = EDITOR_ROLES | {Role.MODERATOR}
 def _budget_url(budget):
     return redirect(
         "consultations_staff:budget:budget", budget.process.municipality.slug, budget.pk
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@member_required(EDITOR_ROLES)
+def budget_create(request, process_pk):
+    process = process_for_member(request, process_pk)
+    existing = ParticipatoryBudget.objects.filter(process=process).first()
+    if existing is not None:
+        return _budget_url(existing)
+    form = BudgetSetupForm(request.POST or None, initial={"currency": "DKK"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            budget = services.budget_create(process=process, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The participatory budget is set up."))
+            return _budget_url(budget)
+    return render(
+        request,
+        "consultations/budget/staff/create.html",
+        {"process": process, "municipality": request.municipality, "form": form},
     )
 
 

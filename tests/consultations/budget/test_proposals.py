@@ -106,6 +106,7 @@ def test_bad_proposals_get_a_clear_error(client, budget, extra, message):
 
 def test_a_place_of_another_district_is_refused(client, budget):
     other = budget.districts.last().places.first()
+    client.cookies["django_language"] = "en"
     url = reverse("consultations:budget:proposal_submit", args=_args(budget))
     response = client.post(url, _form(budget, place=other.pk))
     assert "Choose a place in the district you chose." in response.content.decode()
@@ -296,6 +297,51 @@ def test_staff_budget_pages_enforce_role_and_municipality(client, request, budge
     assert VotingCode.objects.exists() is (EDITOR[role] == 200)
     compute = reverse("consultations_staff:budget:results_compute", args=base)
     _check(client.post(compute), EDITOR_POST[role], f"{role} compute")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_setting_up_a_budget_is_for_editors_of_that_municipality(client, request, process, role):
+    client = _client_for(client, request, role)
+    url = reverse("consultations_staff:budget:create", args=["norrkoping", process.pk])
+    _check(client.get(url), EDITOR[role], f"{role} GET setup")
+    data = {
+        "title": "Borgermillionen",
+        "amount": "1000000",
+        "currency": "DKK",
+        "districts": (
+            "Skovlunde: 250000\nMåløv: 250.000\nBallerup Nord: 250000\nBallerup Syd: 250000"
+        ),
+        "places": "Måløv: Måløv Sø",
+    }
+    _check(client.post(url, data), EDITOR_POST[role], f"{role} POST setup")
+    from consultations.budget.models import ParticipatoryBudget, Place
+
+    created = ParticipatoryBudget.objects.filter(process=process).first()
+    assert (created is not None) is (EDITOR_POST[role] == 302)
+    if created:
+        assert created.districts.count() == 4
+        assert Place.objects.get().district.name == "Måløv"
+
+
+def test_a_setup_whose_shares_do_not_add_up_is_refused_with_the_reason(client, staff, process):
+    client.force_login(staff)
+    client.cookies["django_language"] = "en"
+    url = reverse("consultations_staff:budget:create", args=["norrkoping", process.pk])
+    response = client.post(
+        url,
+        {
+            "title": "PB",
+            "amount": "1000000",
+            "currency": "DKK",
+            "districts": "A: 600000\nB: 300000",
+        },
+    )
+    assert response.status_code == 200
+    assert "add up to 900,000, but the budget is 1,000,000" in response.content.decode()
+    bad = client.post(
+        url, {"title": "PB", "amount": "100", "currency": "DKK", "districts": "A 100"}
+    )
+    assert "Line 1: write a name, a colon and a value." in bad.content.decode()
 
 
 def test_staff_of_another_municipality_cannot_reach_a_budget_by_its_id(client, other_staff, budget):
