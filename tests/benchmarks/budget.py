@@ -12,7 +12,8 @@ Not a test: it prints numbers (with the load average, since the machine may be s
    own one-time code and form key. Prints req/s, p50, p99, the ratio b/a, and checks that the
    ballots stored equal the successful submits.
 
-    .venv/bin/python tests/benchmarks/budget.py [--workers 2] [--duration 15] [--rules-only]
+    .venv/bin/python tests/benchmarks/budget.py [--workers 2] [--duration 15]
+        [--voters 20000] [--rules-only | --ballots-only]
 
 Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust) and wrk for part 2.
 Creates and drops its own database.
@@ -112,7 +113,10 @@ for i in range(5):
         decision=Decision.FEASIBLE)
     pks.append(proposal.pk)
 # As after typing a code: one voter session per code, made in bulk.
-codes = services.voting_codes_generate(district=district, count=voters, by=None)
+codes = []
+while len(codes) < voters:
+    count = min(services.MAX_CODES_PER_BATCH, voters - len(codes))
+    codes += services.voting_codes_generate(district=district, count=count, by=None)
 expire = timezone.now() + datetime.timedelta(days=1)
 store = SessionStore()
 sessions = []
@@ -227,9 +231,11 @@ def main():
     parser.add_argument("--duration", type=int, default=15)
     parser.add_argument("--voters", type=int, default=20_000, help="codes and sessions made")
     parser.add_argument("--rules-only", action="store_true")
+    parser.add_argument("--ballots-only", action="store_true")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "visionportal.settings")
-    bench_rules()
+    if not args.ballots_only:
+        bench_rules()
     if not args.rules_only:
         bench_ballots(args)
 

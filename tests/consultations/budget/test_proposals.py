@@ -348,3 +348,14 @@ def test_staff_of_another_municipality_cannot_reach_a_budget_by_its_id(client, o
     client.force_login(other_staff)
     url = reverse("consultations_staff:budget:budget", args=["ishoj", budget.pk])
     assert client.get(url).status_code == 404
+
+
+def test_the_process_page_leads_staff_to_the_budget(client, staff, process):
+    client.force_login(staff)
+    client.cookies["django_language"] = "en"
+    url = reverse("workspace:process_edit", args=["norrkoping", process.pk])
+    create = reverse("consultations_staff:budget:create", args=["norrkoping", process.pk])
+    assert create in client.get(url).content.decode()
+    budget = make_budget(process)
+    page = client.get(url).content.decode()
+    assert reverse("consultations_staff:budget:budget", args=["norrkoping", budget.pk]) in page
