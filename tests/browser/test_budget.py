@@ -167,3 +167,35 @@ def test_the_ballot_shows_the_money_left_as_you_choose_and_refuses_overspending(
     page.click("button[data-ballot-submit]")
     page.wait_for_url("**/vote/thanks/")
     assert Ballot.objects.count() == 1
+
+
+def test_staff_budget_pages_have_no_axe_violations(staff, process, new_context):
+    from .conftest import assert_no_axe_violations, sign_in
+
+    page = new_context(language="en").new_page()
+    sign_in(page, staff.email)
+    page.goto(f"/workspace/norrkoping/processes/{process.pk}/")
+    assert_no_axe_violations(page)  # the process page's budget section
+    page.goto(f"/workspace/norrkoping/processes/{process.pk}/budget/new/")
+    with page.expect_navigation():
+        page.click("main button[type=submit]")  # empty: the form with its errors
+    page.locator(".form-errors").wait_for()
+    assert_no_axe_violations(page)
+    page.fill("input[name=title]", "Borgermillionen")
+    page.fill("input[name=amount]", "500000")
+    page.fill("textarea[name=districts]", "Skovlunde: 250000\nMåløv: 250000")
+    page.fill("textarea[name=places]", "Måløv: Måløv Sø")
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+    assert_no_axe_violations(page)  # the budget: proposals, moderation, codes, results
+    budget = process.budget
+    proposal = on_ballot(budget, budget.districts.first(), "Bænke", 10_000)
+    page.goto(f"/workspace/norrkoping/budgets/{budget.pk}/proposals/{proposal.pk}/assess/")
+    assert_no_axe_violations(page)
+    page.goto(f"/workspace/norrkoping/budgets/{budget.pk}/")
+    page.select_option("select[name=district]", index=1)
+    page.fill("input[name=count]", "5")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Generate codes to print").click()
+    assert page.locator(".voting-codes li").count() == 5
+    assert_no_axe_violations(page)
