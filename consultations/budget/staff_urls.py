@@ -19,5 +19,10 @@ urlpatterns = [
     path(f"{_base}proposals/<int:proposal_pk>/unhide/", views.proposal_unhide, name="unhide"),
     path(f"{_base}proposals/<int:proposal_pk>/assess/", views.proposal_assess, name="assess"),
     path(f"{_base}codes/", views.voting_codes, name="codes"),
+    path(
+        f"{_base}districts/<int:district_pk>/paper-ballot/",
+        views.paper_ballot,
+        name="paper_ballot",
+    ),
     path(f"{_base}results/compute/", views.results_compute, name="results_compute"),
 ]

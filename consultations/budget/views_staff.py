@@ -1,9 +1,12 @@
-"""Staff pages of a participatory budget: moderation, assessment, voting codes, results."""
+"""Staff pages of a participatory budget: moderation, assessment, voting codes, paper
+ballots, results."""
+
+import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -11,7 +14,14 @@ from visionportal.access import EDITOR_ROLES, member_required, process_for_membe
 from visionportal.models import Role
 
 from . import access, selectors, services, tasks
-from .forms import AssessmentForm, BudgetSetupForm, HideForm, VotingCodesForm
+from .forms import (
+    AssessmentForm,
+    BallotForm,
+    BudgetSetupForm,
+    HideForm,
+    VotingCodeForm,
+    VotingCodesForm,
+)
 from .models import ParticipatoryBudget, ProposalStatus
 
 MODERATION_ROLES = EDITOR_ROLES | {Role.MODERATOR}
@@ -183,3 +193,54 @@ def results_compute(request, pk):
         request, _("The results are being computed. They appear on the results page shortly.")
     )
     return _budget_url(budget)
+
+
+@require_http_methods(["GET", "POST"])
+@member_required(EDITOR_ROLES)
+def paper_ballot(request, pk, district_pk):
+    """A paper ballot (from a library or a letter) entered by staff: its voting code and
+    the crosses, counted by the same rules as online, the code used up the same way."""
+    budget = access.budget_for_member(request, pk)
+    district = get_object_or_404(budget.districts, pk=district_pk)
+    options = selectors.ballot_options(district)
+    if request.method == "POST":
+        code_form = VotingCodeForm(request.POST)
+        form = BallotForm(request.POST, options=options)
+        if code_form.is_valid() and form.is_valid():
+            try:
+                identity = services.voter_identify_by_code(
+                    budget=budget, code=code_form.cleaned_data["code"]
+                )
+                if identity.district_id != district.pk:
+                    raise ValidationError(_("That voting code belongs to another district."))
+                services.ballot_cast(
+                    budget=budget,
+                    identity=identity,
+                    form_key=form.cleaned_data["idempotency_key"],
+                    proposal_ids=form.cleaned_data["proposals"],
+                    district=district,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The paper ballot is counted. Enter the next one."))
+                return redirect(
+                    "consultations_staff:budget:paper_ballot",
+                    request.municipality.slug,
+                    budget.pk,
+                    district.pk,
+                )
+    else:
+        code_form = VotingCodeForm()
+        form = BallotForm(initial={"idempotency_key": uuid.uuid4()}, options=options)
+    return render(
+        request,
+        "consultations/budget/staff/paper_ballot.html",
+        {
+            "budget": budget,
+            "municipality": request.municipality,
+            "district": district,
+            "code_form": code_form,
+            "form": form,
+        },
+    )

@@ -195,3 +195,58 @@ def test_ballot_page_without_javascript_refuses_overspending_and_shows_money_lef
     assert again.status_code == 302
     assert again["Location"] == done["Location"]
     assert Ballot.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("anonymous", 302),
+        ("outsider", 404),
+        ("other_staff", 404),
+        ("councillor", 403),
+        ("moderator", 403),
+        ("staff", 200),
+        ("admin_user", 200),
+    ],
+)
+def test_paper_ballots_are_entered_by_editors_of_that_municipality(
+    client, request, budget, skovlunde, role, expected
+):
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(role))
+    url = reverse(
+        "consultations_staff:budget:paper_ballot", args=["norrkoping", budget.pk, skovlunde.pk]
+    )
+    assert client.get(url).status_code == expected
+
+
+def test_staff_enter_a_paper_ballot_with_its_code_once(client, staff, budget, skovlunde):
+    client.force_login(staff)
+    client.cookies["django_language"] = "en"
+    a = on_ballot(budget, skovlunde, "Legeplads", 200_000)
+    b = on_ballot(budget, skovlunde, "Bænke", 60_000)
+    code = services.voting_codes_generate(district=skovlunde, count=1, by=None)[0]
+    maalov = budget.districts.get(name="Måløv")
+    other = services.voting_codes_generate(district=maalov, count=1, by=None)[0]
+    url = reverse(
+        "consultations_staff:budget:paper_ballot", args=["norrkoping", budget.pk, skovlunde.pk]
+    )
+    wrong = client.post(
+        url, {"code": other, "idempotency_key": str(uuid.uuid4()), "proposals": [a.pk]}
+    )
+    assert "belongs to another district" in wrong.content.decode()
+    over = client.post(
+        url, {"code": code, "idempotency_key": str(uuid.uuid4()), "proposals": [a.pk, b.pk]}
+    )
+    assert "Remove a project" in over.content.decode()
+    assert (
+        client.post(
+            url, {"code": code, "idempotency_key": str(uuid.uuid4()), "proposals": [a.pk]}
+        ).status_code
+        == 302
+    )
+    again = client.post(
+        url, {"code": code, "idempotency_key": str(uuid.uuid4()), "proposals": [a.pk]}
+    )
+    assert "already been used" in again.content.decode()
+    assert Ballot.objects.count() == 1
