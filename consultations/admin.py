@@ -65,3 +65,27 @@ class AnswerAdmin(admin.ModelAdmin):
     search_fields = ["text"]
     raw_id_fields = ["response", "question"]
     readonly_fields = ["hidden_at", "hidden_by", "hidden_reason"]
+
+
+# The participatory budget (consultations/budget/): setup and audit for superusers; staff
+# use the workspace pages.
+from .budget.models import District, ParticipatoryBudget, Place  # noqa: E402
+
+
+class DistrictInline(admin.TabularInline):
+    model = District
+    extra = 0
+    fields = ["position", "name", "share"]
+
+
+@admin.register(ParticipatoryBudget)
+class ParticipatoryBudgetAdmin(admin.ModelAdmin):
+    list_display = ["title", "process", "amount", "currency"]
+    list_select_related = ["process"]
+    inlines = [DistrictInline]
+
+
+@admin.register(Place)
+class PlaceAdmin(admin.ModelAdmin):
+    list_display = ["name", "district"]
+    list_select_related = ["district"]

@@ -25,10 +25,11 @@ class ConsultationsConfig(AppConfig):
         # The demo grows with each app: register this app's part of it.
         from visionportal.demo import DEMO_EXTENSIONS
 
+        from .budget.demo import extend_demo as extend_budget_demo
         from .demo import extend_demo
         from .workshops.demo import extend_demo as extend_workshops_demo
 
-        for extend in (extend_demo, extend_workshops_demo):
+        for extend in (extend_demo, extend_workshops_demo, extend_budget_demo):
             if extend not in DEMO_EXTENSIONS:
                 DEMO_EXTENSIONS.append(extend)
         connection_created.connect(_register_sqlite_functions, dispatch_uid="consultations_sqlite")

@@ -428,3 +428,21 @@ from consultations.workshops.models import (  # noqa: E402, F401
     WorkshopPhoto,
     WorkshopSeries,
 )
+# The participatory budget's models live with it (consultations/budget/); imported here by
+# name so Django registers them with the consultations app.
+
+from consultations.budget.models import (  # noqa: E402, F401
+    Assessment,
+    Ballot,
+    BallotChoice,
+    BudgetProposal,
+    BudgetResult,
+    District,
+    ParticipatoryBudget,
+    Place,
+    Support,
+    VoterRecord,
+    VotingCode,
+    VotingCodeBatch,
+)
+

@@ -41,4 +41,5 @@ urlpatterns = [
     ),
     path(f"{_base}import/", staff.import_upload, name="import"),
     path(f"{_base}import/confirm/", staff.import_confirm, name="import_confirm"),
+    path("", include("consultations.budget.staff_urls")),
 ]

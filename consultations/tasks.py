@@ -23,3 +23,8 @@ def export_job_run(job_id: int) -> None:
 )
 def results_subscribers_notify(consultation_id: int) -> int:
     return notifications.results_subscribers_notify(consultation_id=consultation_id)
+
+
+# The participatory budget's task lives with it (consultations/budget/); imported so the
+# worker registers it.
+from consultations.budget import tasks as budget_tasks  # noqa: E402, F401

@@ -23,4 +23,6 @@ urlpatterns = [
     # Under the form's path, so the draft cookie (scoped to it) travels with these.
     path(f"{_base}draft/", draft_views.draft_save, name="draft_save"),
     path(f"{_base}draft/discard/", draft_views.draft_discard, name="draft_discard"),
+    # The participatory budget, under the process's own budget/ prefix.
+    path("", include("consultations.budget.urls")),
 ]

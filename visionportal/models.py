@@ -195,6 +195,15 @@ class PhaseKind(models.TextChoices):
     CO_CREATION = "co_creation", _("Co-creating ideas")
     REALISATION = "realisation", _("Realisation")
     FOLLOW_UP = "follow_up", _("Follow-up")
+    # A participatory budget's phases (seed 004, Ballerup's "Borgermillionen").
+    BUDGET_CLARIFICATION = "budget_clarification", _("Budget: clarification")
+    BUDGET_INVESTIGATION = "budget_investigation", _("Budget: investigation")
+    BUDGET_PROPOSALS = "budget_proposals", _("Budget: residents propose projects")
+    BUDGET_ASSESSMENT = "budget_assessment", _("Budget: assessment of proposals")
+    BUDGET_VOTE = "budget_vote", _("Budget: residents vote")
+    BUDGET_BUILD = "budget_build", _("Budget: building the winning projects")
+    BUDGET_CELEBRATE = "budget_celebrate", _("Budget: celebration")
+    BUDGET_EVALUATE = "budget_evaluate", _("Budget: evaluation")
     OTHER = "other", _("Other")
 
 

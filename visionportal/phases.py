@@ -24,7 +24,11 @@ them:
   they publish a new version. It is refused before any such phase has started (the
   keywords are not there to curate yet) and in a process without such a phase. Every
   phase that takes answers enables it, since answers bring the keywords to curate.
-- **Sorting** (SORT_KEYWORDS) and the others: while a phase that enables them runs.
+- **A participatory budget's results** (SEE_BUDGET_RESULTS) are public from the first day
+  of the building phase onwards (lasting): residents vote first, and nobody sees a count
+  that could sway the vote while it runs.
+- **Sorting** (SORT_KEYWORDS), proposing, supporting and voting in a participatory budget,
+  and the others: while a phase that enables them runs.
 
 Both boundary days of a phase count as running (Phase.status_on); `at` is a date, or an
 aware datetime taken in the local time zone; None is now.
@@ -49,6 +53,10 @@ class Capability(StrEnum):
     DRAFT_VISION = "draft_vision"
     PROPOSE_INITIATIVES = "propose_initiatives"
     FOLLOW_UP = "follow_up"
+    PROPOSE_BUDGET_PROJECTS = "propose_budget_projects"
+    SUPPORT_BUDGET_PROJECTS = "support_budget_projects"
+    VOTE_BUDGET = "vote_budget"
+    SEE_BUDGET_RESULTS = "see_budget_results"
 
 
 PHASE_CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -66,11 +74,26 @@ PHASE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     ),
     PhaseKind.REALISATION: frozenset({Capability.PROPOSE_INITIATIVES, Capability.FOLLOW_UP}),
     PhaseKind.FOLLOW_UP: frozenset({Capability.FOLLOW_UP}),
+    # Seed 004: clarification and investigation are the municipality's own work; residents
+    # propose (and support each other's proposals) in one phase, vote in another; the
+    # evaluation is a consultation with its own questions, so that phase takes answers.
+    PhaseKind.BUDGET_CLARIFICATION: frozenset(),
+    PhaseKind.BUDGET_INVESTIGATION: frozenset(),
+    PhaseKind.BUDGET_PROPOSALS: frozenset(
+        {Capability.PROPOSE_BUDGET_PROJECTS, Capability.SUPPORT_BUDGET_PROJECTS}
+    ),
+    PhaseKind.BUDGET_ASSESSMENT: frozenset(),
+    PhaseKind.BUDGET_VOTE: frozenset({Capability.VOTE_BUDGET}),
+    PhaseKind.BUDGET_BUILD: frozenset({Capability.SEE_BUDGET_RESULTS}),
+    PhaseKind.BUDGET_CELEBRATE: frozenset({Capability.SEE_BUDGET_RESULTS}),
+    PhaseKind.BUDGET_EVALUATE: frozenset(
+        {Capability.SEE_BUDGET_RESULTS, Capability.ANSWER, Capability.CURATE_KEYWORDS}
+    ),
     PhaseKind.OTHER: frozenset(),
 }
 
 # Allowed from the start of an enabling phase onwards, not only while it runs.
-LASTING_CAPABILITIES = frozenset({Capability.CURATE_KEYWORDS})
+LASTING_CAPABILITIES = frozenset({Capability.CURATE_KEYWORDS, Capability.SEE_BUDGET_RESULTS})
 
 
 def _day(at) -> datetime.date:

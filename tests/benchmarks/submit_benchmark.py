@@ -17,6 +17,7 @@ Creates and drops its own database.
 """
 
 import argparse
+import contextlib
 import http.cookiejar
 import json
 import os
@@ -95,9 +96,8 @@ function done(summary, latency, requests)
 end
 """
 
-LUA_SUBMIT = """
--- form-encoded: "+" would arrive as a space
-local bands = {"0-15", "16-24", "25-44", "45-64", "65-79", "80%2B", "undisclosed", ""}
+# A random idempotency key per request (the budget benchmark uses it too).
+LUA_UUID = """
 function init(args)
   math.randomseed(os.time() * 1000 + id * 7919 + math.floor(os.clock() * 1000000))
 end
@@ -108,12 +108,20 @@ local function uuid4()
     return string.format("%x", v)
   end))
 end
+"""
+
+LUA_SUBMIT = (
+    LUA_UUID
+    + """
+-- form-encoded: "+" would arrive as a space
+local bands = {"0-15", "16-24", "25-44", "45-64", "65-79", "80%2B", "undisclosed", ""}
 function request()
   local band = bands[math.random(1, #bands)]
   local body = BODY .. "&idempotency_key=" .. uuid4() .. "&age_band=" .. band
   return wrk.format("POST", PATH, HEADERS, body)
 end
 """
+)
 
 
 LUA_POST = """
@@ -247,7 +255,10 @@ def count(dsn, table):
         return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
 
 
-def bench_workers(workers, *, threads, env, dsn, setup, duration, warmup):
+@contextlib.contextmanager
+def serving(workers, *, threads, env):
+    """The product (plus /bench/insert) under gunicorn on a free port; yields the port.
+    The participatory budget's benchmark (budget.py) serves the same way."""
     port = free_port()
     log = tempfile.TemporaryFile()
     proc = subprocess.Popen(
@@ -263,6 +274,22 @@ def bench_workers(workers, *, threads, env, dsn, setup, duration, warmup):
     )
     try:
         wait_until_up(port, proc)
+        yield port
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=5)
+        log.seek(0)
+        tail = log.read().decode(errors="replace").strip().splitlines()[-5:]
+        if tail:
+            print("  gunicorn log (last lines):", *tail, sep="\n    ")
+
+
+def bench_workers(workers, *, threads, env, dsn, setup, duration, warmup):
+    with serving(workers, threads=threads, env=env) as port:
         base = f"http://127.0.0.1:{port}"
         cookie, token = mint_csrf(port, setup["path"])
         answers = "&".join(
@@ -308,17 +335,6 @@ def bench_workers(workers, *, threads, env, dsn, setup, duration, warmup):
             result["stored"] = settled_count(dsn, table) - before
             results[name] = result
         return results
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=5)
-        log.seek(0)
-        tail = log.read().decode(errors="replace").strip().splitlines()[-5:]
-        if tail:
-            print("  gunicorn log (last lines):", *tail, sep="\n    ")
 
 
 def main():

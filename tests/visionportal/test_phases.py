@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from visionportal.models import Phase, PhaseKind, VisionProcess
-from visionportal.phases import Capability, process_allows, refusal_reason
+from visionportal.phases import PHASE_CAPABILITIES, Capability, process_allows, refusal_reason
 
 d = datetime.date
 
@@ -91,5 +91,26 @@ def test_the_reason_names_the_phase_that_would_allow_it(process, bare):
     _phase(bare, PhaseKind.PLANNING, d(2026, 1, 1), d(2026, 2, 1))
     assert refusal_reason(bare, Capability.CURATE_KEYWORDS) == (
         "The process has no phase for that. Add a phase of the kind “Asking residents”, "
-        "“Keyword curation” or “Co-creating ideas” to its timeline."
+        "“Keyword curation”, “Co-creating ideas” or “Budget: evaluation” to its timeline."
     )
+
+
+def test_a_participatory_budgets_phases_gate_proposing_voting_and_results(norrkoping):
+    """Seed 004: propose (and support) in one phase, vote in another, results public from
+    the building phase on and for good."""
+    budget = VisionProcess.objects.create(municipality=norrkoping, title="PB", slug="pb")
+    _phase(budget, PhaseKind.BUDGET_PROPOSALS, d(2013, 5, 6), d(2013, 5, 26))
+    _phase(budget, PhaseKind.BUDGET_VOTE, d(2013, 6, 10), d(2013, 6, 28))
+    _phase(budget, PhaseKind.BUDGET_BUILD, d(2013, 8, 15), d(2013, 10, 31))
+    assert process_allows(budget, Capability.PROPOSE_BUDGET_PROJECTS, at=d(2013, 5, 10))
+    assert process_allows(budget, Capability.SUPPORT_BUDGET_PROJECTS, at=d(2013, 5, 10))
+    assert not process_allows(budget, Capability.VOTE_BUDGET, at=d(2013, 5, 10))
+    assert not process_allows(budget, Capability.PROPOSE_BUDGET_PROJECTS, at=d(2013, 6, 12))
+    assert process_allows(budget, Capability.VOTE_BUDGET, at=d(2013, 6, 28))
+    assert not process_allows(budget, Capability.SEE_BUDGET_RESULTS, at=d(2013, 6, 28))
+    assert process_allows(budget, Capability.SEE_BUDGET_RESULTS, at=d(2013, 8, 15))
+    assert process_allows(budget, Capability.SEE_BUDGET_RESULTS, at=d(2020, 1, 1))
+
+
+def test_every_phase_kind_has_its_capabilities():
+    assert set(PHASE_CAPABILITIES) == set(PhaseKind.values)

@@ -1,0 +1,212 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import BudgetProposal, Currency, Decision, Place, ProposalStatus
+from .services import MAX_CODES_PER_BATCH
+
+
+class ProposalForm(forms.Form):
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=120,
+        error_messages={
+            "required": _("Give your proposal a title."),
+            "max_length": _("Shorten the title to at most 120 characters."),
+        },
+    )
+    description = forms.CharField(
+        label=_("What do you propose?"),
+        help_text=_("What, where and for whom. At most 3,000 characters."),
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 6, "dir": "auto"}),
+        error_messages={
+            "required": _("Describe your proposal: what, where and for whom."),
+            "max_length": _("Shorten the description to at most 3,000 characters."),
+        },
+    )
+    district = forms.ModelChoiceField(
+        label=_("District"),
+        queryset=None,
+        empty_label=_("Choose a district"),
+        error_messages={
+            "required": _("Choose the district your proposal is for."),
+            "invalid_choice": _("Choose one of the budget’s districts."),
+        },
+    )
+    place = forms.ModelChoiceField(
+        label=_("Place (optional)"),
+        queryset=None,
+        required=False,
+        empty_label=_("No particular place"),
+        error_messages={"invalid_choice": _("Choose a place from the list.")},
+    )
+    estimated_cost = forms.IntegerField(
+        label=_("Estimated cost"),
+        help_text=_("Your best guess in whole kroner; the municipality checks it."),
+        min_value=1,
+        max_value=10**12,
+        error_messages={
+            "required": _("Give an estimated cost."),
+            "invalid": _("Write the cost as a whole number, without dots or spaces."),
+            "min_value": _("Give an estimated cost above zero."),
+            "max_value": _("That cost is more than any budget."),
+        },
+    )
+
+    def __init__(self, *args, budget, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = budget.districts.all()
+        self.fields["place"].queryset = Place.objects.filter(
+            district__budget=budget
+        ).select_related("district")
+        self.fields["place"].label_from_instance = lambda p: f"{p.name} ({p.district.name})"
+        self.fields["title"].widget.attrs["dir"] = "auto"
+        self.fields["estimated_cost"].widget.attrs["inputmode"] = "numeric"
+
+
+class ProposalFilterForm(forms.Form):
+    district = forms.ModelChoiceField(
+        label=_("District"), queryset=None, required=False, empty_label=_("All districts")
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All statuses")), *ProposalStatus.choices],
+    )
+
+    def __init__(self, *args, budget, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = budget.districts.all()
+
+
+class VotingCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Voting code"),
+        help_text=_("The code in your letter, for example ABCD-EFGH-JKMN."),
+        max_length=40,
+        error_messages={
+            "required": _("Type the voting code from your letter."),
+            "max_length": _(
+                "That voting code is not valid. Check it against your letter and try again."
+            ),
+        },
+    )
+
+
+class BallotForm(forms.Form):
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+    proposals = forms.TypedMultipleChoiceField(
+        label=_("Projects"),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Choose at least one project to vote for."),
+            "invalid_choice": _("Choose only projects on your district’s ballot."),
+        },
+    )
+
+    def __init__(self, *args, options, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["proposals"].choices = [(p.pk, p.title) for p in options]
+
+
+class HideForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for hiding"), max_length=500)
+
+
+class AssessmentForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    legally_feasible = forms.BooleanField(label=_("Legally feasible"), required=False)
+    economically_feasible = forms.BooleanField(label=_("Economically feasible"), required=False)
+    cost_estimate = forms.IntegerField(label=_("Cost estimate"), min_value=1, max_value=10**12)
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=Decision.choices, widget=forms.RadioSelect
+    )
+    public_reason = forms.CharField(
+        label=_("Public reason (shown to residents when not on the ballot)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    merged_into = forms.ModelChoiceField(label=_("Merged into"), queryset=None, required=False)
+    notes = forms.CharField(
+        label=_("Internal notes"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, proposal, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["merged_into"].queryset = BudgetProposal.objects.filter(
+            budget_id=proposal.budget_id
+        ).exclude(pk=proposal.pk)
+
+
+class VotingCodesForm(forms.Form):
+    district = forms.ModelChoiceField(label=_("District"), queryset=None)
+    count = forms.IntegerField(
+        label=_("Number of codes"), min_value=1, max_value=MAX_CODES_PER_BATCH
+    )
+
+    def __init__(self, *args, budget, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = budget.districts.all()
+
+
+class BudgetSetupForm(forms.Form):
+    """A budget with its districts and places, as lines of text: no JavaScript needed to
+    add a row, and a paste from the council's decision works."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    amount = forms.IntegerField(label=_("Amount"), min_value=1, max_value=10**12)
+    currency = forms.ChoiceField(label=_("Currency"), choices=Currency.choices)
+    criteria = forms.CharField(
+        label=_("Criteria"),
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    districts = forms.CharField(
+        label=_("Districts"),
+        help_text=_("One per line: name, a colon, and its share. Example: Skovlunde: 250000"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    places = forms.CharField(
+        label=_("Places residents can choose"),
+        help_text=_(
+            "Optional. One per line: district, a colon, and the place. "
+            "Example: Skovlunde: Skovlunde Bypark"
+        ),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    @staticmethod
+    def _lines(text):
+        for number, line in enumerate(text.splitlines(), start=1):
+            if line.strip():
+                name, colon, value = line.partition(":")
+                if not colon or not name.strip() or not value.strip():
+                    raise forms.ValidationError(
+                        _("Line %(number)d: write a name, a colon and a value.")
+                        % {"number": number}
+                    )
+                yield number, name.strip(), value.strip()
+
+    def clean_districts(self):
+        districts = []
+        for number, name, share in self._lines(self.cleaned_data["districts"]):
+            digits = share.replace(" ", "").replace(".", "").replace(",", "")
+            if not digits.isdigit():
+                raise forms.ValidationError(
+                    _("Line %(number)d: write the share as a whole number.") % {"number": number}
+                )
+            districts.append((name[:120], int(digits)))
+        if not districts:
+            raise forms.ValidationError(_("A budget needs at least one district."))
+        return districts
+
+    def clean_places(self):
+        return [(d, p[:160]) for _number, d, p in self._lines(self.cleaned_data["places"])]

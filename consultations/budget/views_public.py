@@ -1,0 +1,335 @@
+"""Residents' pages of a participatory budget: the budget, its proposals, proposing,
+supporting, voting and the results. All work without JavaScript and without an account."""
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from visionportal import ratelimits
+from visionportal.phases import Capability, process_allows, refusal_reason
+
+from . import access, selectors, services
+from .forms import BallotForm, ProposalFilterForm, ProposalForm, VotingCodeForm
+from .models import District
+
+PROPOSALS_PER_HOUR_PER_CLIENT = 10
+CODE_TRIES_PER_HOUR_PER_CLIENT = 20
+SUPPORTER_COOKIE = "vp_budget_supporter"
+VOTER_SESSION_KEY = "budget_voter"
+
+
+def _context(budget, **extra):
+    process = budget.process
+    return {
+        "budget": budget,
+        "process": process,
+        "municipality": process.municipality,
+        "can_propose": process_allows(process, Capability.PROPOSE_BUDGET_PROJECTS),
+        "can_support": process_allows(process, Capability.SUPPORT_BUDGET_PROJECTS),
+        "can_vote": process_allows(process, Capability.VOTE_BUDGET),
+        "can_see_results": process_allows(process, Capability.SEE_BUDGET_RESULTS),
+        **extra,
+    }
+
+
+def _budget(municipality_slug, process_slug):
+    return access.public_budget(municipality_slug=municipality_slug, process_slug=process_slug)
+
+
+def _args(budget):
+    return [budget.process.municipality.slug, budget.process.slug]
+
+
+def _add_errors(form, error: ValidationError):
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _refused(request, budget, capability):
+    return render(
+        request,
+        "consultations/budget/refused.html",
+        _context(budget, reason=refusal_reason(budget.process, capability)),
+    )
+
+
+@require_GET
+def budget_overview(request, municipality_slug, process_slug):
+    budget = _budget(municipality_slug, process_slug)
+    return render(request, "consultations/budget/overview.html", _context(budget))
+
+
+@require_GET
+def proposal_list(request, municipality_slug, process_slug):
+    budget = _budget(municipality_slug, process_slug)
+    filters = ProposalFilterForm(request.GET, budget=budget)
+    district, status = None, ""
+    if filters.is_valid():
+        district = filters.cleaned_data["district"]
+        status = filters.cleaned_data["status"]
+    page = selectors.proposals_page(
+        budget=budget,
+        district_id=district.pk if district else None,
+        status=status,
+        page=request.GET.get("page", 1),
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "consultations/budget/proposal_list.html",
+        _context(budget, filters=filters, page=page, query=query.urlencode()),
+    )
+
+
+@require_GET
+def proposal_detail(request, municipality_slug, process_slug, pk):
+    budget = _budget(municipality_slug, process_slug)
+    proposal = access.public_proposal(budget, pk)
+    return render(
+        request, "consultations/budget/proposal_detail.html", _context(budget, proposal=proposal)
+    )
+
+
+def _render_proposal_form(request, budget, form, status=200):
+    return render(
+        request,
+        "consultations/budget/proposal_form.html",
+        _context(budget, form=form),
+        status=status,
+    )
+
+
+@require_GET
+def proposal_new(request, municipality_slug, process_slug):
+    budget = _budget(municipality_slug, process_slug)
+    if not process_allows(budget.process, Capability.PROPOSE_BUDGET_PROJECTS):
+        return _refused(request, budget, Capability.PROPOSE_BUDGET_PROJECTS)
+    form = ProposalForm(initial={"idempotency_key": uuid.uuid4()}, budget=budget)
+    return _render_proposal_form(request, budget, form)
+
+
+@require_POST
+def proposal_submit(request, municipality_slug, process_slug):
+    budget = _budget(municipality_slug, process_slug)
+    form = ProposalForm(request.POST, budget=budget)
+    client = ratelimits.client_key(request, purpose="consultations.budget.propose")
+    if ratelimits.over_limit(
+        "vp:budget-propose", client, limit=PROPOSALS_PER_HOUR_PER_CLIENT, window=3600
+    ):
+        form.is_valid()
+        form.add_error(
+            None,
+            _("Too many proposals have been sent from this connection. Try again in an hour."),
+        )
+        return _render_proposal_form(request, budget, form, status=429)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            proposal, _created = services.proposal_submit(
+                budget=budget,
+                idempotency_key=data["idempotency_key"],
+                district=data["district"],
+                place=data["place"],
+                title=data["title"],
+                description=data["description"],
+                estimated_cost=data["estimated_cost"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Thank you. Your proposal is published and the municipality will assess it."),
+            )
+            return redirect("consultations:budget:proposal", *_args(budget), proposal.pk)
+    return _render_proposal_form(request, budget, form)
+
+
+@require_POST
+def proposal_support(request, municipality_slug, process_slug, pk):
+    budget = _budget(municipality_slug, process_slug)
+    proposal = access.public_proposal(budget, pk)
+    token = request.COOKIES.get(SUPPORTER_COOKIE, "")
+    if len(token) != 43:  # secrets.token_urlsafe(32)
+        token = secrets.token_urlsafe(32)
+    try:
+        created = services.proposal_support(proposal=proposal, token=token)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if created:
+            messages.success(request, _("Thank you for your support."))
+        else:
+            messages.info(request, _("You already support this proposal."))
+    response = redirect("consultations:budget:proposal", *_args(budget), proposal.pk)
+    response.set_cookie(
+        SUPPORTER_COOKIE,
+        token,
+        max_age=365 * 24 * 3600,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
+
+
+# Voting ---------------------------------------------------------------------------------
+
+
+def _identity(request, budget):
+    data = request.session.get(VOTER_SESSION_KEY)
+    if not data or data.get("budget") != budget.pk:
+        return None
+    return services.VoterIdentity.from_session(data)
+
+
+def _no_store(response):
+    add_never_cache_headers(response)
+    return response
+
+
+@require_GET
+def vote_start(request, municipality_slug, process_slug):
+    budget = _budget(municipality_slug, process_slug)
+    if not process_allows(budget.process, Capability.VOTE_BUDGET):
+        return _refused(request, budget, Capability.VOTE_BUDGET)
+    return _no_store(
+        render(
+            request,
+            "consultations/budget/vote_start.html",
+            _context(budget, form=VotingCodeForm()),
+        )
+    )
+
+
+@require_POST
+def vote_identify(request, municipality_slug, process_slug):
+    budget = _budget(municipality_slug, process_slug)
+    if not process_allows(budget.process, Capability.VOTE_BUDGET):
+        return _refused(request, budget, Capability.VOTE_BUDGET)
+    form = VotingCodeForm(request.POST)
+    client = ratelimits.client_key(request, purpose="consultations.budget.code")
+    # Codes are long enough that guessing is hopeless; the limit keeps scripts from trying.
+    if ratelimits.over_limit(
+        "vp:budget-code", client, limit=CODE_TRIES_PER_HOUR_PER_CLIENT, window=3600
+    ):
+        form.is_valid()
+        form.add_error(
+            None, _("Too many codes have been tried from this connection. Try again in an hour.")
+        )
+        status = 429
+    else:
+        status = 200
+        if form.is_valid():
+            try:
+                identity = services.voter_identify_by_code(
+                    budget=budget, code=form.cleaned_data["code"]
+                )
+            except ValidationError as error:
+                form.add_error("code", error)
+            else:
+                request.session.cycle_key()
+                request.session[VOTER_SESSION_KEY] = {"budget": budget.pk, **identity.as_session()}
+                return redirect("consultations:budget:ballot", *_args(budget))
+    return _no_store(
+        render(
+            request,
+            "consultations/budget/vote_start.html",
+            _context(budget, form=form),
+            status=status,
+        )
+    )
+
+
+def _render_ballot(request, budget, district, options, form, status=200):
+    chosen = set()
+    if form.is_bound:
+        for value in form.data.getlist("proposals"):
+            if value.isdigit():
+                chosen.add(int(value))
+    spent = sum(p.cost for p in options if p.pk in chosen)
+    return _no_store(
+        render(
+            request,
+            "consultations/budget/ballot.html",
+            _context(
+                budget,
+                district=district,
+                options=options,
+                form=form,
+                chosen=chosen,
+                spent=spent,
+                left=district.share - spent,
+                over=spent - district.share,
+            ),
+            status=status,
+        )
+    )
+
+
+@require_GET
+def ballot(request, municipality_slug, process_slug):
+    budget = _budget(municipality_slug, process_slug)
+    if not process_allows(budget.process, Capability.VOTE_BUDGET):
+        return _refused(request, budget, Capability.VOTE_BUDGET)
+    identity = _identity(request, budget)
+    if identity is None:
+        return redirect("consultations:budget:vote", *_args(budget))
+    district = District.objects.get(pk=identity.district_id, budget=budget)
+    options = selectors.ballot_options(district)
+    form = BallotForm(initial={"idempotency_key": uuid.uuid4()}, options=options)
+    return _render_ballot(request, budget, district, options, form)
+
+
+@require_POST
+def ballot_cast(request, municipality_slug, process_slug):
+    budget = _budget(municipality_slug, process_slug)
+    identity = _identity(request, budget)
+    if identity is None:
+        return redirect("consultations:budget:vote", *_args(budget))
+    district = District.objects.get(pk=identity.district_id, budget=budget)
+    options = selectors.ballot_options(district)
+    form = BallotForm(request.POST, options=options)
+    if form.is_valid():
+        try:
+            services.ballot_cast(
+                budget=budget,
+                identity=identity,
+                form_key=form.cleaned_data["idempotency_key"],
+                proposal_ids=form.cleaned_data["proposals"],
+                district=district,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return redirect("consultations:budget:voted", *_args(budget))
+    return _render_ballot(request, budget, district, options, form)
+
+
+@require_GET
+def voted(request, municipality_slug, process_slug):
+    budget = _budget(municipality_slug, process_slug)
+    return _no_store(render(request, "consultations/budget/voted.html", _context(budget)))
+
+
+@require_GET
+def results(request, municipality_slug, process_slug):
+    budget = _budget(municipality_slug, process_slug)
+    if not process_allows(budget.process, Capability.SEE_BUDGET_RESULTS):
+        return _refused(request, budget, Capability.SEE_BUDGET_RESULTS)
+    return render(
+        request,
+        "consultations/budget/results.html",
+        _context(budget, districts=selectors.results_tables(budget)),
+    )

@@ -1,0 +1,26 @@
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from consultations.budget.models import BudgetResult, ParticipatoryBudget
+
+
+@pytest.fixture
+def demo(db, settings):
+    settings.DEBUG = True
+    call_command("load_demo", stdout=io.StringIO())
+
+
+def test_demo_has_ballerups_borgermillionen_with_public_results(demo, client):
+    call_command("load_demo", stdout=io.StringIO())  # a re-run replaces, never duplicates
+    budget = ParticipatoryBudget.objects.get(process__municipality__slug="ballerup")
+    assert budget.amount == 1_000_000
+    assert [d.share for d in budget.districts.all()] == [250_000] * 4
+    assert budget.process.phases.count() == 8
+    assert BudgetResult.objects.filter(district__budget=budget).count() == 8
+    client.cookies["django_language"] = "da"
+    page = client.get(reverse("consultations:budget:results", args=["ballerup", "borgermillionen"]))
+    assert page.status_code == 200
+    assert "Skaterbane ved stationen" in page.content.decode()
