@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import logging
 import time
+import weakref
 
 from allauth.account.adapter import get_adapter
-from django.core.cache import cache
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.utils.crypto import salted_hmac
 from redis.exceptions import RedisError
@@ -36,15 +38,44 @@ def over_limit(prefix: str, key: str, *, limit: int, window: int) -> bool:
     the count passes `limit`. Like allauth's login limits keep theirs."""
     bucket = f"{prefix}:{key}:{int(time.time() // window)}"
     try:
-        cache.add(bucket, 0, timeout=window + 5)
-        try:
-            count = cache.incr(bucket)
-        except ValueError:  # expired between add and incr
-            cache.set(bucket, 1, timeout=window + 5)
-            count = 1
+        count = _count(bucket, timeout=window + 5)
     except RedisError as error:
         logger.warning(
             "Cache unavailable, rate limit %s skipped (%s)", prefix, type(error).__name__
         )
         return False
     return count > limit
+
+
+def _count(bucket: str, *, timeout: int) -> int:
+    """Add one to the counter `bucket` (created with `timeout`); its new value."""
+    cache = caches["default"]
+    if isinstance(cache, RedisCache):
+        # One round trip, not the three of add + incr (which checks the key exists first):
+        # the sorting game counts every vote. The same key and value as add/incr would
+        # store, so both ways read each other's counters.
+        name = cache.make_and_validate_key(bucket)
+        pipe = _redis_client(cache).pipeline(transaction=False)
+        pipe.set(name, 0, ex=timeout, nx=True)
+        pipe.incr(name)
+        return pipe.execute()[1]
+    cache.add(bucket, 0, timeout=timeout)
+    try:
+        return cache.incr(bucket)
+    except ValueError:  # expired between add and incr
+        cache.set(bucket, 1, timeout=timeout)
+        return 1
+
+
+# One client per connection pool: Django's RedisCache.get_client() builds a new redis.Redis
+# (with its table of some 170 response callbacks) on every call, which cost more than the
+# round trip itself.
+_redis_clients: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _redis_client(cache: RedisCache):
+    pool = cache._cache._get_connection_pool(write=True)
+    client = _redis_clients.get(pool)
+    if client is None:
+        client = _redis_clients[pool] = cache._cache._client(connection_pool=pool)
+    return client
