@@ -18,7 +18,6 @@ written to the session. Starting, voting and undoing are rate limited per client
 
 import uuid
 
-
 from django.contrib import messages
 from django.core import signing
 from django.shortcuts import redirect, render
