@@ -47,6 +47,11 @@ class TTLCache:
             self._entries.clear()
 
 
+def register(cache) -> None:
+    """Have clear_all() clear another per-process store too (anything with clear())."""
+    _caches.append(cache)
+
+
 def clear_all() -> None:
     for cache in _caches:
         cache.clear()

@@ -70,3 +70,27 @@ def test_without_redis_the_limit_fails_open():
     down = {"default": {"BACKEND": REDIS_CACHE, "LOCATION": "redis://127.0.0.1:1/0"}}
     with override_settings(CACHES=down):
         assert _uses(5) == [False] * 5
+
+
+def test_high_limits_are_counted_ahead_and_sent_ten_uses_at_a_time(redis_cache, monkeypatch):
+    cache = caches["default"]
+    sent = []
+    original = redis.client.Pipeline.execute
+
+    def execute(self, *args, **kwargs):
+        sent.append([command[0][0] for command in self.command_stack])
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(redis.client.Pipeline, "execute", execute)
+    uses = [ratelimits.over_limit("vp:test", "busy", limit=205, window=60) for _ in range(9)]
+    assert uses == [False] * 9 and sent == []  # counted in this process only
+    bucket = next(iter(ratelimits._ahead._buckets))
+    cache.set(bucket, 190, timeout=65)  # other web processes' uses
+    assert ratelimits.over_limit("vp:test", "busy", limit=205, window=60) is False
+    assert sent == [["SET", "INCRBY"]] and cache.get(bucket) == 200
+    # The estimate is the shared count seen plus this process's uses since.
+    uses = [ratelimits.over_limit("vp:test", "busy", limit=205, window=60) for _ in range(7)]
+    assert uses == [False] * 5 + [True] * 2 and len(sent) == 1
+    # Below AHEAD_FROM every use is counted at once.
+    assert ratelimits.over_limit("vp:test", "exact", limit=199, window=60) is False
+    assert len(sent) == 2
