@@ -36,9 +36,20 @@ class TTLCache:
             self._entries[key] = (now + self.ttl, value)
         return value
 
+    def discard(self, key: Hashable) -> None:
+        """Forget `key` in this process (a change this process made shows at once here;
+        the others see it within `ttl`)."""
+        with self._lock:
+            self._entries.pop(key, None)
+
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+
+
+def register(cache) -> None:
+    """Have clear_all() clear another per-process store too (anything with clear())."""
+    _caches.append(cache)
 
 
 def clear_all() -> None:

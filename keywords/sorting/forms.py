@@ -8,7 +8,7 @@ from consultations import profile
 from consultations.models import AgeBand, TargetGroup
 from visionportal.forms import DateTimeInput, VersionedForm
 
-from .models import DECK_SIZE_MAX, SortChoice, SortingRound
+from .models import DECK_SIZE_MAX, SortingRound
 
 ROUND_FIELDS = [
     "title",
@@ -79,8 +79,11 @@ class RoundSettingsForm(VersionedForm):
 
 
 class VoteForm(forms.Form):
+    """One answer. The choice is checked by the service (which knows whether the round
+    offers "skip"): a plain integer here keeps the form cheap, as every vote builds one."""
+
     item = forms.IntegerField(min_value=1)
-    choice = forms.TypedChoiceField(coerce=int, choices=[(v, v) for v in SortChoice.values])
+    choice = forms.IntegerField()
 
 
 class FinishForm(forms.Form):

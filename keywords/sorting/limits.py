@@ -5,7 +5,10 @@ autosave): a fixed-window counter in the cache, the client a keyed digest of its
 failing open when the cache is down (the burst detection still sees what got through).
 
 The limits are generous for people and tight for scripts: a person sorts a card in two
-to three seconds; a kiosk uploads a finished play at a time. settings.SORTING_RATE_LIMITS
+to three seconds; a kiosk uploads a finished play at a time. The online game's limits are
+per client address, and many people can share one (a school's or a workplace's network,
+a mobile operator's NAT): a whole class playing at once stays well within them, a script
+does not. settings.SORTING_RATE_LIMITS
 may override any of them ({name: (count, seconds)}), e.g. for the ingest benchmark.
 """
 
@@ -22,6 +25,9 @@ DEFAULT_LIMITS = {
     "kiosk_decks_device": (30, 60),
     "kiosk_form_device": (120, 60),
     "kiosk_client": (600, 60),
+    # The online game, per client address: new games, and answers (an undo counts as one).
+    "online_start_client": (120, 60),
+    "online_vote_client": (1200, 60),
 }
 
 
@@ -46,3 +52,8 @@ def kiosk_limited(request, device, kind: str) -> bool:
     return over_limit(f"kiosk_{kind}_device", str(device.pk)) or over_limit(
         client, client_key(request)
     )
+
+
+def online_limited(request, kind: str) -> bool:
+    """Before an online game request of `kind` ("start" or "vote")."""
+    return over_limit(f"online_{kind}_client", client_key(request))

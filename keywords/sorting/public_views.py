@@ -8,7 +8,15 @@ happened (an out-of-band swap into the live region that stays on the page).
 The player is a random token in a signed cookie scoped to the round's path: no account,
 no session row, nothing personal. A lost or expired cookie means a new game; the page says
 so rather than failing.
+
+A vote is the hot path: the round comes from play_cache (no query), the player's token
+from the cookie, and one statement stores the answer and returns what the next card
+needs (services.sort_vote_store); the card's label comes from play_cache too. Nothing is
+written to the session. Starting, voting and undoing are rate limited per client address
+(limits.py): over the limit, a 429 page (or, with htmx, the same words in the game).
 """
+
+import uuid
 
 from django.contrib import messages
 from django.core import signing
@@ -19,9 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from keywords.access import public_sorting_round
-
-from . import selectors, services
+from . import limits, play_cache, selectors, services
 from .devices import device_class
 from .forms import FinishForm, VoteForm
 from .models import SortChannel, SortParticipant
@@ -41,10 +47,18 @@ def _salt(round) -> str:
     return f"keywords.sorting.player.{round.pk}"
 
 
-def _participant(request, round) -> SortParticipant | None:
+def _token(request, round) -> uuid.UUID | None:
+    """The player's token from their signed cookie, or None (no cookie, forged, expired)."""
     try:
         token = request.get_signed_cookie(COOKIE, salt=_salt(round), max_age=COOKIE_MAX_AGE)
-    except (KeyError, signing.BadSignature):
+        return uuid.UUID(token)
+    except (KeyError, ValueError, signing.BadSignature):
+        return None
+
+
+def _participant(request, round) -> SortParticipant | None:
+    token = _token(request, round)
+    if token is None:
         return None
     return SortParticipant.objects.filter(
         token=token, round=round, channel=SortChannel.ONLINE
@@ -52,12 +66,14 @@ def _participant(request, round) -> SortParticipant | None:
 
 
 def _round(municipality_slug, process_slug, round_pk):
-    return public_sorting_round(
+    return play_cache.public_round(
         municipality_slug=municipality_slug, process_slug=process_slug, pk=round_pk
     )
 
 
-def _context(request, round, participant, *, finish_form=None, announcement="", error=""):
+def _context(
+    request, round, participant, *, state=None, finish_form=None, announcement="", error=""
+):
     status = round.status()
     context = {
         "round": round,
@@ -73,7 +89,9 @@ def _context(request, round, participant, *, finish_form=None, announcement="", 
     }
     if participant is not None:
         participant.round = round
-        state = selectors.game_state(participant)
+        state = state or selectors.game_state(
+            participant, labels=play_cache.labels(round.keyword_list_id)
+        )
         context["state"] = state
         if state.card is None and participant.finished_at is None:
             context["finish_form"] = finish_form or FinishForm(round=round)
@@ -106,6 +124,25 @@ def _lost(request, round):
     return redirect(_play_url(round))
 
 
+def _limited(request, round, kind: str):
+    """Over a rate limit: a 429 that costs no query. With htmx, in place of the game (the
+    link continues it once the minute is over); without, a page saying the same."""
+    context = {
+        "round": round,
+        "process": round.process,
+        "municipality": round.process.municipality,
+        "play_url": _play_url(round),
+        "kind": kind,
+    }
+    template = "keywords/sorting/limited.html"
+    if request.htmx:
+        template += "#limited"
+    response = render(request, template, context, status=429)
+    response["Retry-After"] = "60"
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
 @require_GET
 def sort_play(request, municipality_slug, process_slug, round_pk):
     round = _round(municipality_slug, process_slug, round_pk)
@@ -119,6 +156,8 @@ def sort_play(request, municipality_slug, process_slug, round_pk):
 @require_POST
 def sort_start(request, municipality_slug, process_slug, round_pk):
     round = _round(municipality_slug, process_slug, round_pk)
+    if limits.online_limited(request, "start"):
+        return _limited(request, round, "start")
     participant = _participant(request, round)
     if participant is None or participant.finished_at is not None:
         try:
@@ -145,30 +184,60 @@ def sort_start(request, municipality_slug, process_slug, round_pk):
     return response
 
 
-@require_POST
-def sort_vote(request, municipality_slug, process_slug, round_pk):
-    round = _round(municipality_slug, process_slug, round_pk)
+def _refused(request, round, message):
+    """A vote refused with `message` (rare: the full game state is read again)."""
     participant = _participant(request, round)
     if participant is None:
         return _lost(request, round)
     participant.round = round
+    return _respond(request, round, participant, error=message)
+
+
+@require_POST
+def sort_vote(request, municipality_slug, process_slug, round_pk):
+    round = _round(municipality_slug, process_slug, round_pk)
+    if limits.online_limited(request, "vote"):
+        return _limited(request, round, "vote")
+    token = _token(request, round)
+    if token is None:
+        return _lost(request, round)
     form = VoteForm(request.POST)
     if not form.is_valid():
-        return _respond(request, round, participant, error=_("Choose one of the answers."))
+        return _refused(request, round, _("Choose one of the answers."))
     try:
-        services.sort_vote_cast(
-            participant=participant,
+        stored = services.sort_vote_store(
+            round=round,
+            token=token,
+            channel=SortChannel.ONLINE,
             item_id=form.cleaned_data["item"],
             choice=form.cleaned_data["choice"],
         )
     except services.SortingError as error:
-        return _respond(request, round, participant, error=error.message)
-    return _respond(request, round, participant, announcement=_("Answer saved."))
+        return _refused(request, round, error.message)
+    if stored is None:
+        return _lost(request, round)
+    if not request.htmx:
+        return redirect(_play_url(round), permanent=False)
+    # The next card from what the vote returned: no further query.
+    participant = SortParticipant(
+        pk=stored.participant_id,
+        round=round,
+        token=token,
+        channel=SortChannel.ONLINE,
+        deck=stored.deck,
+    )
+    state = selectors.game_state(
+        participant, answered=stored.answered, labels=play_cache.labels(round.keyword_list_id)
+    )
+    return _respond(request, round, participant, state=state, announcement=_("Answer saved."))
 
 
 @require_POST
 def sort_undo(request, municipality_slug, process_slug, round_pk):
     round = _round(municipality_slug, process_slug, round_pk)
+    # An undo is a write like an answer: one budget for both.
+    if limits.online_limited(request, "vote"):
+        return _limited(request, round, "vote")
     participant = _participant(request, round)
     if participant is None:
         return _lost(request, round)

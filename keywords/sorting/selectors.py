@@ -4,6 +4,7 @@ access), which the decision pack prints too."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
@@ -128,14 +129,27 @@ class GameState:
         return self.answered > 0
 
 
-def game_state(participant: SortParticipant) -> GameState:
+def game_state(
+    participant: SortParticipant,
+    *,
+    answered: Iterable[int] | None = None,
+    labels: Mapping[int, str] | None = None,
+) -> GameState:
+    """Where `participant` is. `answered` (the item ids answered) and `labels` ({item id:
+    label}) spare the queries when the caller has them (the vote just stored returned the
+    first; keywords.sorting.play_cache keeps the second)."""
     deck = participant.deck
-    answered = set(
-        SortVote.objects.filter(participant=participant).values_list("item_id", flat=True)
-    )
+    if answered is None:
+        answered = SortVote.objects.filter(participant=participant).values_list(
+            "item_id", flat=True
+        )
+    answered = set(answered)
     for index, item_id in enumerate(deck):
         if item_id not in answered:
-            card = KeywordListItem.objects.filter(pk=item_id).only("pk", "label").first()
+            if labels is not None and item_id in labels:
+                card = KeywordListItem(pk=item_id, label=labels[item_id])
+            else:
+                card = KeywordListItem.objects.filter(pk=item_id).only("pk", "label").first()
             return GameState(card=card, position=index + 1, total=len(deck), answered=len(answered))
     return GameState(card=None, position=len(deck), total=len(deck), answered=len(answered))
 

@@ -19,11 +19,13 @@ Decisions, so the views, the kiosk and the results can rely on them:
 from __future__ import annotations
 
 import datetime
+import json
 import random
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,7 +36,7 @@ from visionportal.models import VisionProcess
 from visionportal.phases import Capability, process_allows, refusal_reason
 from visionportal.services import version_check, versioned_save
 
-from . import dealing
+from . import dealing, play_cache
 from .models import (
     DECK_SIZE_MAX,
     SortChannel,
@@ -68,6 +70,8 @@ ROUND_SETTINGS = (
 )
 
 _system_random = random.SystemRandom()
+# Looked up once: SortChoice.values builds a list on every access.
+CHOICES = frozenset(SortChoice.values)
 
 
 class SortingError(Exception):
@@ -110,6 +114,15 @@ def _clean_settings(fields: dict, *, items: int) -> dict:
     return fields
 
 
+def _forget_on_commit(round: SortingRound) -> None:
+    # The game's views read the round from play_cache: this process shows the change at
+    # once, the others within play_cache.ROUND_CACHE_SECONDS. Forgotten now and again on
+    # commit, since a request in between may have read the round as it was.
+    pk = round.pk
+    play_cache.forget_round(pk)
+    transaction.on_commit(lambda: play_cache.forget_round(pk))
+
+
 @transaction.atomic
 def sorting_round_create(*, process: VisionProcess, keyword_list, by, **fields) -> SortingRound:
     """A draft round on `keyword_list` (a published version of a consultation of
@@ -144,6 +157,7 @@ def sorting_round_update(*, round: SortingRound, expected_version: int | None, *
     for name, value in _clean_settings(merged, items=items).items():
         setattr(current, name, value)
     versioned_save(current)
+    _forget_on_commit(current)
     return current
 
 
@@ -164,6 +178,7 @@ def sorting_round_open(*, round: SortingRound, by, at: datetime.datetime | None 
         )
     current.opened_at, current.opened_by = at, by
     versioned_save(current, update_fields=["opened_at", "opened_by"])
+    _forget_on_commit(current)
     return current
 
 
@@ -176,6 +191,7 @@ def sorting_round_close(*, round: SortingRound, by, at: datetime.datetime | None
     if current.closed_at is None:
         current.closed_at, current.closed_by = at or timezone.now(), by
         versioned_save(current, update_fields=["closed_at", "closed_by"])
+        _forget_on_commit(current)
     return current
 
 
@@ -242,8 +258,221 @@ def sort_participant_start(
 
 def _check_playing(participant: SortParticipant, at) -> None:
     if participant.finished_at is not None:
-        raise SortingError(_("You have already finished this game. Thank you!"))
+        raise SortingError(_finished_message())
     _check_open(participant.round, participant.channel, at)
+
+
+# Messages as functions: translated in the language of the request that gets them.
+def _finished_message() -> str:
+    return _("You have already finished this game. Thank you!")
+
+
+def _not_in_deck_message() -> str:
+    return _("That keyword is not in your game.")
+
+
+# Item ids are bigint: anything outside is no card of any deck (and no SQL error).
+_ITEM_ID_MAX = 2**63 - 1
+
+
+def _check_answer(round: SortingRound, item_id: int, choice: int) -> None:
+    if choice not in CHOICES:
+        raise SortingError(_("Choose one of the answers."))
+    if choice == SortChoice.SKIP and not round.offer_skip:
+        raise SortingError(_("This round has no “skip”: choose one of the answers."))
+    if not 1 <= item_id <= _ITEM_ID_MAX:
+        raise SortingError(_not_in_deck_message())
+
+
+def _check_not_closed(round_id: int) -> None:
+    """From the database, not the (possibly cached) round: closing holds at once."""
+    if SortingRound.objects.filter(pk=round_id, closed_at__isnull=False).exists():
+        raise SortingError(refusal_for_status("closed"))
+
+
+@dataclass(frozen=True)
+class StoredVote:
+    """An answer as stored, with what the game shows next without reading it again: the
+    player's deck and the cards answered now (this one included)."""
+
+    participant_id: int
+    item_id: int
+    position: int
+    deck: list[int]
+    answered: frozenset[int]
+    # The vote's row when this call inserted or changed it; None when the same answer was
+    # already stored (a double submit), which is left as it was.
+    vote_id: int | None
+    cast_at: datetime.datetime | None
+
+
+# One statement per vote on PostgreSQL: find the player (by token or id) and the card's
+# position in their deck, refuse a finished play or a closed round, insert the answer or
+# replace a different earlier one (the same answer again writes nothing), and return what
+# the next card needs. Each refusal shows as a NULL column, so the caller can say which.
+_STORE_VOTE_SQL = """
+WITH player AS (
+    SELECT id, deck, finished_at FROM {participants}
+    WHERE round_id = %(round)s AND channel = %(channel)s AND {player_key} = %(player)s
+), card AS (
+    SELECT d.position FROM player,
+        jsonb_array_elements(player.deck) WITH ORDINALITY AS d(item, position)
+    WHERE d.item = to_jsonb(%(item)s::bigint)
+    LIMIT 1
+), open_round AS (
+    SELECT id FROM {rounds} WHERE id = %(round)s AND closed_at IS NULL
+), stored AS (
+    INSERT INTO {votes} AS v
+        (round_id, participant_id, item_id, channel, choice, position, cast_at, batch_id,
+         excluded)
+    SELECT open_round.id, player.id, %(item)s, %(channel)s, %(choice)s, card.position,
+        %(at)s, %(batch)s, false
+    FROM player, card, open_round
+    WHERE player.finished_at IS NULL
+    ON CONFLICT (participant_id, item_id) DO UPDATE
+        SET choice = EXCLUDED.choice, cast_at = EXCLUDED.cast_at
+        WHERE v.choice <> EXCLUDED.choice
+    RETURNING v.id, v.cast_at
+)
+SELECT player.id, player.deck, player.finished_at IS NOT NULL,
+    EXISTS (SELECT 1 FROM open_round), (SELECT position FROM card),
+    ARRAY(SELECT item_id FROM {votes} WHERE participant_id = player.id),
+    (SELECT id FROM stored), (SELECT cast_at FROM stored)
+FROM player
+"""
+
+
+def _store_vote(
+    *, round_id: int, channel: str, player_key: str, player, item_id: int, choice: int, at, batch
+) -> StoredVote | None:
+    """Store one answer of the player whose `player_key` ("token" or "id") is `player`;
+    None when there is no such player in the round (and channel)."""
+    if connection.vendor != "postgresql":
+        return _store_vote_orm(
+            round_id=round_id,
+            channel=channel,
+            player_key=player_key,
+            player=player,
+            item_id=item_id,
+            choice=choice,
+            at=at,
+            batch=batch,
+        )
+    sql = _STORE_VOTE_SQL.format(
+        participants=SortParticipant._meta.db_table,
+        rounds=SortingRound._meta.db_table,
+        votes=SortVote._meta.db_table,
+        player_key={"token": "token", "id": "id"}[player_key],
+    )
+    params = {
+        "round": round_id,
+        "channel": channel,
+        "player": player,
+        "item": item_id,
+        "choice": choice,
+        "at": at,
+        "batch": batch.pk if batch is not None else None,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    participant_id, deck, finished, open_, position, answered, vote_id, cast_at = row
+    if finished:
+        raise SortingError(_finished_message())
+    if not open_:
+        raise SortingError(refusal_for_status("closed"))
+    if position is None:
+        raise SortingError(_not_in_deck_message())
+    return StoredVote(
+        participant_id=participant_id,
+        item_id=item_id,
+        position=position,
+        # Raw SQL returns jsonb as text under Django's psycopg setup.
+        deck=json.loads(deck) if isinstance(deck, str) else deck,
+        answered=frozenset(answered) | {item_id},
+        vote_id=vote_id,
+        cast_at=cast_at,
+    )
+
+
+def _store_vote_orm(
+    *, round_id: int, channel: str, player_key: str, player, item_id: int, choice: int, at, batch
+) -> StoredVote | None:
+    """_store_vote elsewhere than PostgreSQL (the SQLite demo): the same rules, in steps."""
+    with transaction.atomic():
+        participant = (
+            SortParticipant.objects.filter(round_id=round_id, channel=channel)
+            .filter(**{player_key: player})
+            .first()
+        )
+        if participant is None:
+            return None
+        if participant.finished_at is not None:
+            raise SortingError(_finished_message())
+        _check_not_closed(round_id)
+        try:
+            position = participant.deck.index(item_id) + 1
+        except ValueError:
+            raise SortingError(_not_in_deck_message()) from None
+        vote, created = SortVote.objects.select_for_update().get_or_create(
+            participant=participant,
+            item_id=item_id,
+            defaults={
+                "round_id": round_id,
+                "channel": channel,
+                "choice": choice,
+                "position": position,
+                "cast_at": at,
+                "batch": batch,
+            },
+        )
+        changed = created or vote.choice != choice
+        if changed and not created:
+            vote.choice, vote.cast_at = choice, at
+            vote.save(update_fields=["choice", "cast_at"])
+        answered = SortVote.objects.filter(participant=participant).values_list(
+            "item_id", flat=True
+        )
+        return StoredVote(
+            participant_id=participant.pk,
+            item_id=item_id,
+            position=position,
+            deck=participant.deck,
+            answered=frozenset(answered),
+            vote_id=vote.pk if changed else None,
+            cast_at=vote.cast_at if changed else None,
+        )
+
+
+def sort_vote_store(
+    *,
+    round: SortingRound,
+    token,
+    channel: str,
+    item_id: int,
+    choice: int,
+    at: datetime.datetime | None = None,
+) -> StoredVote | None:
+    """The online game's vote: the answer of the player holding `token` to one card of
+    their deck, in one statement (see _STORE_VOTE_SQL), checked against `round` (which
+    may be the few seconds old play_cache copy: closing is checked in the statement).
+    None when the round has no such player. Replaces an earlier different answer; the
+    same answer again changes nothing."""
+    at = at or timezone.now()
+    _check_open(round, channel, at)
+    _check_answer(round, item_id, choice)
+    return _store_vote(
+        round_id=round.pk,
+        channel=channel,
+        player_key="token",
+        player=token,
+        item_id=item_id,
+        choice=choice,
+        at=at,
+        batch=None,
+    )
 
 
 def sort_vote_cast(
@@ -258,31 +487,33 @@ def sort_vote_cast(
     The same answer again (a double submit) changes nothing."""
     at = at or timezone.now()
     _check_playing(participant, at)
-    if choice not in SortChoice.values:
-        raise SortingError(_("Choose one of the answers."))
-    if choice == SortChoice.SKIP and not participant.round.offer_skip:
-        raise SortingError(_("This round has no “skip”: choose one of the answers."))
-    try:
-        position = participant.deck.index(item_id) + 1
-    except ValueError:
-        raise SortingError(_("That keyword is not in your game.")) from None
-    with transaction.atomic():
-        vote, created = SortVote.objects.select_for_update().get_or_create(
-            participant=participant,
-            item_id=item_id,
-            defaults={
-                "round_id": participant.round_id,
-                "channel": participant.channel,
-                "choice": choice,
-                "position": position,
-                "cast_at": at,
-                "batch": batch,
-            },
-        )
-        if not created and vote.choice != choice:
-            vote.choice, vote.cast_at = choice, at
-            vote.save(update_fields=["choice", "cast_at"])
-    return vote
+    _check_answer(participant.round, item_id, choice)
+    stored = _store_vote(
+        round_id=participant.round_id,
+        channel=participant.channel,
+        player_key="id",
+        player=participant.pk,
+        item_id=item_id,
+        choice=choice,
+        at=at,
+        batch=batch,
+    )
+    if stored is None:  # deleted meanwhile (with its round): nothing to answer
+        raise SortParticipant.DoesNotExist(f"player {participant.pk} is gone")
+    if stored.vote_id is None:
+        # Already stored as it is: the row as it stands.
+        return SortVote.objects.get(participant=participant, item_id=item_id)
+    return SortVote(
+        pk=stored.vote_id,
+        round_id=participant.round_id,
+        participant_id=participant.pk,
+        item_id=item_id,
+        channel=participant.channel,
+        choice=choice,
+        position=stored.position,
+        cast_at=stored.cast_at,
+        batch=batch,
+    )
 
 
 @transaction.atomic
@@ -290,8 +521,10 @@ def sort_vote_undo(
     *, participant: SortParticipant, at: datetime.datetime | None = None
 ) -> SortVote | None:
     """Take back the player's latest answer (None when there is none): that card is shown
-    again next."""
+    again next. Refused once the round is closed, whatever the cached round says: an
+    undo after closing would change the results."""
     _check_playing(participant, at or timezone.now())
+    _check_not_closed(participant.round_id)
     vote = (
         SortVote.objects.select_for_update()
         .filter(participant=participant)

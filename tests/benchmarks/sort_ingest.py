@@ -7,11 +7,16 @@ Not a test: it prints numbers. In one gunicorn (sync workers, CONN_MAX_AGE=60) i
   (c) single online votes: the real game's plain-form POST (vote on one card, 302 back to
       the game), every request a new (player, card) with the player's signed cookie and a
       valid CSRF pair,
-and prints req/s and votes/s for (b) and (c), the ratios to (a), and checks that the votes
-stored equal the successful requests' votes (wrk does not count requests in flight when it
-stops). It prints `uptime` before and after: the machine is shared.
+  (d) for reference, the submit benchmark's one-row insert through Django's whole
+      middleware stack (/bench/django-insert): what the request cycle costs before the
+      game's code runs, the ceiling for (c),
+and prints req/s and votes/s for (b) and (c), the ratios to (a) (and of (c) to (d)), and
+checks that the votes stored equal the successful requests' votes (wrk does not count
+requests in flight when it stops). It prints `uptime` and the load average: the machine
+is shared.
 
-    .venv/bin/python tests/benchmarks/sort_ingest.py [--workers 2] [--duration 15]
+    .venv/bin/python tests/benchmarks/sort_ingest.py [--workers 2] [--duration 15] [--repeat 1]
+        [--online-only]
 
 Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust) and wrk (apt-get install -y wrk).
 Creates and drops its own database. Targets (issue 10): (b) >= 2,000 votes/s;
@@ -24,6 +29,7 @@ import os
 import secrets
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -39,7 +45,7 @@ import submit_benchmark as sb  # noqa: E402
 
 SERVER = HERE / "sort_ingest_server"
 DEVICES, BATCH_PLAYS, DECK, ITEMS = 64, 5, 20, 200
-KIOSK_PLAYS, ONLINE_PLAYS = 9000, 1200
+KIOSK_PLAYS, ONLINE_PLAYS = 9000, 3000
 
 SETUP = """
 import datetime, json, random, sys, uuid
@@ -160,7 +166,18 @@ def uptime():
     return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
 
 
-def bench(workers, *, env, dsn, setup, duration, warmup):
+def combine(parts):
+    """One figure from a scenario's alternating runs: the request rate over all of them,
+    the median of their latency percentiles, the counts summed."""
+    seconds = sum(p["requests"] / p["rps"] for p in parts if p["rps"])
+    combined = {key: sum(p[key] for p in parts) for key in ("requests", "ok", "failed", "stored")}
+    combined["rps"] = combined["requests"] / seconds if seconds else 0.0
+    for key in ("p50_ms", "p99_ms"):
+        combined[key] = statistics.median(p[key] for p in parts)
+    return combined
+
+
+def bench(workers, *, env, dsn, setup, duration, warmup, online_only=False, repeat=1):
     port = sb.free_port()
     log = tempfile.TemporaryFile()
     proc = subprocess.Popen(
@@ -194,20 +211,46 @@ def bench(workers, *, env, dsn, setup, duration, warmup):
             + ",".join(str(i) for _s, i in setup["votes"])
             + "}\n"
         )
+        headers = (
+            '{["Content-Type"] = "application/x-www-form-urlencoded", '
+            f'["Cookie"] = "csrftoken={cookie}", ["X-CSRFToken"] = "{token}"}}'
+        )
+        django_lua = (
+            f'EXPECT = 200\nPATH = "/bench/django-insert"\nBODY = "csrfmiddlewaretoken={token}"\n'
+            f"HEADERS = {headers}\n"
+        )
         n_batches, n_votes = len(setup["batches"]), len(setup["votes"])
-        results = {}
-        for name, url, script, lua, table, pool in (
+        scenarios = [
             ("a insert", f"{base}/bench/insert", "", "EXPECT = 200\n", "bench_insert", 0),
             ("b kiosk batches", base, LUA_BATCH, batch_lua, "keywords_sortvote", n_batches),
             ("c online votes", base, LUA_VOTE, vote_lua, "keywords_sortvote", n_votes),
-        ):
+            (
+                "d django insert",
+                f"{base}/bench/django-insert",
+                sb.LUA_POST,
+                django_lua,
+                "bench_insert",
+                0,
+            ),
+        ]
+        if online_only:
+            scenarios = [s for s in scenarios if not s[0].startswith("b ")]
+        # Each run takes its own slice of the pool (the warm-up the last fifth), so no run
+        # repeats another's batch or vote. With --repeat the scenarios alternate, so a
+        # change in the machine's load hits them alike.
+        for _name, url, script, lua, _table, pool in scenarios:
             split = pool * 4 // 5
             sb.wrk(url, script, warmup, extra_lua=f"START = {split + 1}\nSTOP = {pool}\n" + lua)
-            before = sb.settled_count(dsn, table)
-            measured = f"START = 1\nSTOP = {split}\n" + lua
-            result = sb.summarise(sb.wrk(url, script, duration, extra_lua=measured))
-            result["stored"] = sb.settled_count(dsn, table) - before
-            results[name] = result
+        runs = {name: [] for name, *_rest in scenarios}
+        for rep in range(repeat):
+            for name, url, script, lua, table, pool in scenarios:
+                share = pool * 4 // 5 // repeat
+                before = sb.settled_count(dsn, table)
+                measured = f"START = {rep * share + 1}\nSTOP = {(rep + 1) * share}\n" + lua
+                result = sb.summarise(sb.wrk(url, script, duration, extra_lua=measured))
+                result["stored"] = sb.settled_count(dsn, table) - before
+                runs[name].append(result)
+        results = {name: combine(parts) for name, parts in runs.items()}
         return results
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
@@ -227,6 +270,17 @@ def main():
     parser.add_argument("--workers", type=int, nargs="+", default=[2])
     parser.add_argument("--duration", type=int, default=15)
     parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="alternate the scenarios this many times (--duration each), summed",
+    )
+    parser.add_argument(
+        "--online-only",
+        action="store_true",
+        help="skip the kiosk batches (b): only the bare insert and the online votes",
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install -y wrk")
@@ -259,7 +313,17 @@ def main():
         started = time.monotonic()
         out = sb.run(
             [sb.PYTHON, "-c", SETUP]
-            + [str(n) for n in (DEVICES, BATCH_PLAYS, DECK, ITEMS, KIOSK_PLAYS, ONLINE_PLAYS)],
+            + [
+                str(n)
+                for n in (
+                    DEVICES,
+                    BATCH_PLAYS,
+                    DECK,
+                    ITEMS,
+                    0 if args.online_only else KIOSK_PLAYS,
+                    ONLINE_PLAYS,
+                )
+            ],
             env=env,
             timeout=600,
         ).stdout
@@ -270,42 +334,58 @@ def main():
             f"{DEVICES} kiosks, {len(setup['votes'])} online (player, card) pairs"
         )
         print(
-            f"{sb.CONNECTIONS} connections, {sb.THREADS} wrk threads, {args.duration} s per run "
+            f"{sb.CONNECTIONS} connections, {sb.THREADS} wrk threads, {args.repeat} x "
+            f"{args.duration} s per scenario, alternating, "
             f"after {args.warmup} s warm-up (on its own requests); {os.cpu_count()} CPUs; "
             "CONN_MAX_AGE=60"
         )
         print("uptime before:", uptime())
         for workers in args.workers:
             results = bench(
-                workers, env=env, dsn=dsn, setup=setup, duration=args.duration, warmup=args.warmup
+                workers,
+                env=env,
+                dsn=dsn,
+                setup=setup,
+                duration=args.duration,
+                warmup=args.warmup,
+                online_only=args.online_only,
+                repeat=args.repeat,
             )
             print(f"gunicorn, {workers} sync workers:")
-            rows = {"a insert": 1, "b kiosk batches": BATCH_PLAYS * DECK, "c online votes": 1}
+            rows = {"b kiosk batches": BATCH_PLAYS * DECK}
             for name, r in results.items():
                 print(
-                    f"  {name}: {r['rps']:8.1f} req/s  {r['rps'] * rows[name]:9.1f} rows/s  "
+                    f"  {name}: {r['rps']:8.1f} req/s  {r['rps'] * rows.get(name, 1):9.1f} rows/s  "
                     f"p50 {r['p50_ms']:6.1f} ms  p99 {r['p99_ms']:6.1f} ms  ok {r['ok']}  "
                     f"failed {r['failed']}  rows stored {r['stored']}"
                 )
-            a, b, c = results["a insert"], results["b kiosk batches"], results["c online votes"]
-            b_votes = b["rps"] * BATCH_PLAYS * DECK
-            print(
-                f"  kiosk batches: {b_votes:,.0f} votes/s (target >= 2,000); "
-                f"{b_votes / a['rps']:.2f} x the bare insert's rows/s"
-            )
+            a, c, d = results["a insert"], results["c online votes"], results["d django insert"]
+            b = results.get("b kiosk batches")
+            if b is not None:
+                b_votes = b["rps"] * BATCH_PLAYS * DECK
+                print(
+                    f"  kiosk batches: {b_votes:,.0f} votes/s (target >= 2,000); "
+                    f"{b_votes / a['rps']:.2f} x the bare insert's rows/s"
+                )
             print(
                 f"  online votes: {c['rps']:,.0f} votes/s; ratio to bare insert "
-                f"{c['rps'] / a['rps']:.2f} (target >= 0.5)"
+                f"{c['rps'] / a['rps']:.2f} (target >= 0.5); to the one-row insert through "
+                f"Django's middleware {c['rps'] / d['rps']:.2f}"
             )
-            for name, r, size in (("kiosk", b, BATCH_PLAYS * DECK), ("online", c, 1)):
+            checks = [("online", c, 1)]
+            if b is not None:
+                checks.insert(0, ("kiosk", b, BATCH_PLAYS * DECK))
+            for name, r, size in checks:
                 # Requests wrk gave up on (timeouts) or still in flight at its stop may
                 # have been stored; anything beyond those would be a vote counted twice.
-                expected, slack = r["ok"] * size, (sb.CONNECTIONS + r["failed"]) * size
+                in_flight = sb.CONNECTIONS * args.repeat + r["failed"]
+                expected, slack = r["ok"] * size, in_flight * size
                 ok = expected <= r["stored"] <= expected + slack
                 print(
                     f"  {name}: votes stored {r['stored']} vs successful requests' votes "
                     f"{expected}: " + ("consistent" if ok else "MISMATCH")
                 )
+            print("  load average:", " ".join(f"{x:.2f}" for x in os.getloadavg()))
         print("uptime after:", uptime())
     finally:
         if redis_db is not None:

@@ -201,3 +201,90 @@ def test_the_staff_sorting_pages_have_no_axe_violations(new_context, round, staf
             assert response.status == 200, path
             problems += axe_violations(page)
     assert not problems, "\n".join(problems)
+
+
+def _centre(page, selector):
+    box = page.locator(selector).bounding_box()
+    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+
+def _wait_for_card(page, position):
+    page.wait_for_function(
+        "(text) => (document.getElementById('game-progress-text') || {}).innerText === text",
+        arg=f"Card {position} of 3",
+    )
+
+
+def _mouse_drag(page, dx, *, release=True):
+    x, y = _centre(page, "#game-keyword")
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + dx, y, steps=8)
+    if release:
+        page.mouse.up()
+
+
+def test_swiping_the_card_answers_it_by_mouse_and_by_touch(new_context, round):
+    page = new_context(language="en", has_touch=True).new_page()
+    page.goto(_url(round))
+    page.locator(".game-start").click()
+    _wait_for_card(page, 1)
+    assert page.locator(".game-swipe").is_visible()
+    player = SortParticipant.objects.get()
+    # A short drag is no answer; the card goes back.
+    _mouse_drag(page, 40)
+    page.wait_for_timeout(300)
+    assert page.locator("#game-progress-text").inner_text() == "Card 1 of 3"
+    assert not SortVote.objects.exists()
+    # Dragged well to the right with the mouse: "yes".
+    _mouse_drag(page, 220)
+    _wait_for_card(page, 2)
+    # A finger swiping left (real touch events, as a phone sends them): "no".
+    x, y = _centre(page, "#game-keyword")
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+    for step in range(1, 11):
+        cdp.send(
+            "Input.dispatchTouchEvent",
+            {"type": "touchMove", "touchPoints": [{"x": x - 22 * step, "y": y}]},
+        )
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    _wait_for_card(page, 3)
+    # A finger moving up and down scrolls; it answers nothing.
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+    for step in range(1, 6):
+        cdp.send(
+            "Input.dispatchTouchEvent",
+            {"type": "touchMove", "touchPoints": [{"x": x + 5 * step, "y": y - 30 * step}]},
+        )
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    page.wait_for_timeout(300)
+    assert page.locator("#game-progress-text").inner_text() == "Card 3 of 3"
+    votes = dict(SortVote.objects.filter(participant=player).values_list("position", "choice"))
+    assert votes == {1: SortChoice.WANT, 2: SortChoice.NOT_WANT}
+    # The buttons and keys still work after swipes, and the page has no axe violations.
+    assert not axe_violations(page)
+    page.locator("[data-shortcut='3']").click()
+    page.locator("#game select").first.wait_for()
+    assert SortVote.objects.filter(participant=player).count() == 3
+
+
+def test_with_reduced_motion_the_card_stays_put_and_the_answer_is_marked(new_context, round):
+    page = new_context(language="en", reduced_motion="reduce").new_page()
+    page.goto(_url(round))
+    page.locator(".game-start").click()
+    _wait_for_card(page, 1)
+    _mouse_drag(page, -220, release=False)
+    card = page.locator(".game-card")
+    assert card.evaluate("(el) => el.style.transform") == ""
+    assert card.get_attribute("data-swipe") == "2"
+    outline = page.locator(".game-choice--not").evaluate(
+        "(el) => getComputedStyle(el).outlineStyle"
+    )
+    assert outline == "solid"
+    page.mouse.up()
+    _wait_for_card(page, 2)
+    player = SortParticipant.objects.get()
+    assert list(SortVote.objects.filter(participant=player).values_list("choice", flat=True)) == [
+        SortChoice.NOT_WANT
+    ]

@@ -8,6 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -32,6 +34,14 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture(autouse=True)
 def _english(client):
     client.cookies["django_language"] = "en"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The rate-limit counters live in the (process-wide) cache."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -498,18 +508,119 @@ def test_bad_settings_get_a_message_in_words(client, staff, process, round, fiel
     assert "Constraint" not in response.text
 
 
-def test_a_vote_takes_a_bounded_number_of_queries(client, round, django_assert_max_num_queries):
+def test_a_vote_is_one_statement_and_the_next_card_needs_no_more(
+    client, round, django_assert_num_queries
+):
     player = _start(client, round)
-    client.post(play_url(round, "sort_vote"), {"item": player.deck[0], "choice": "1"})
-    # Round, phases, player; the vote (two savepoints around a locked read and the insert);
-    # then the next card (answered items, its label): 11, whatever the deck size.
-    with django_assert_max_num_queries(11):
+    client.get(play_url(round))  # the round and its labels are now in this process's cache
+    # Without JavaScript: the vote, then a redirect.
+    with django_assert_num_queries(1):
+        response = client.post(
+            play_url(round, "sort_vote"), {"item": player.deck[0], "choice": "1"}
+        )
+    assert response.status_code == 302
+    # With htmx: the same one statement returns what the next card needs.
+    with django_assert_num_queries(1):
         response = client.post(
             play_url(round, "sort_vote"),
-            {"item": player.deck[1], "choice": "1"},
+            {"item": player.deck[1], "choice": "-1"},
             HTTP_HX_REQUEST="true",
         )
-    assert "Card 3 of 3" in response.text
+    assert "Card 3 of 3" in response.text and _card_item(response.text) == player.deck[2]
+    # Nothing written to a session (a database session would have been a query too).
+    assert "sessionid" not in response.cookies
+    votes = SortVote.objects.filter(participant=player).order_by("position")
+    assert [(v.item_id, v.position, v.choice, v.excluded) for v in votes] == [
+        (player.deck[0], 1, 1, False),
+        (player.deck[1], 2, -1, False),
+    ]
+
+
+def test_a_vote_closed_in_another_process_is_refused_at_once(client, round, staff):
+    """The round comes from a cache a few seconds old; a close made by another web process
+    (not forgotten here) still refuses the next vote and undo: the statement checks it."""
+    player = _start(client, round)
+    client.post(play_url(round, "sort_vote"), {"item": player.deck[0], "choice": "1"})
+    SortingRound.objects.filter(pk=round.pk).update(closed_at=timezone.now())
+    response = client.post(
+        play_url(round, "sort_vote"), {"item": player.deck[1], "choice": "1"}, follow=True
+    )
+    assert "This round is closed" in response.text
+    client.post(play_url(round, "sort_undo"))
+    assert list(SortVote.objects.values_list("item_id", flat=True)) == [player.deck[0]]
+
+
+def test_a_finished_game_takes_no_more_votes(client, round):
+    player = _start(client, round)
+    for item in player.deck:
+        client.post(play_url(round, "sort_vote"), {"item": item, "choice": "1"})
+    client.post(play_url(round, "sort_finish"), {})
+    response = client.post(
+        play_url(round, "sort_vote"), {"item": player.deck[0], "choice": "-1"}, follow=True
+    )
+    assert "You have already finished this game" in response.text
+    assert set(SortVote.objects.values_list("choice", flat=True)) == {1}
+
+
+def test_a_card_of_another_players_deck_is_refused(client, round, keyword_list):
+    player = _start(client, round)
+    outside = next(
+        pk for pk in keyword_list.items.values_list("pk", flat=True) if pk not in player.deck
+    )
+    for item in (outside, 2**63, 10**30):
+        response = client.post(
+            play_url(round, "sort_vote"), {"item": item, "choice": "1"}, HTTP_HX_REQUEST="true"
+        )
+        assert response.status_code == 200 and "That keyword is not in your game" in response.text
+    assert not SortVote.objects.exists()
+
+
+def test_starting_is_rate_limited_per_client_address(client, round, settings):
+    settings.SORTING_RATE_LIMITS = {"online_start_client": (2, 60)}
+    for _ in range(2):
+        Client().post(play_url(round, "sort_start"))
+    assert SortParticipant.objects.count() == 2
+    response = client.post(play_url(round, "sort_start"))
+    assert response.status_code == 429 and response["Retry-After"] == "60"
+    assert "Too many new games from your connection just now" in response.text
+    assert f'href="{play_url(round)}">Back to the game' in response.text
+    assert SortParticipant.objects.count() == 2
+    # Another address has its own count.
+    other = client.post(play_url(round, "sort_start"), REMOTE_ADDR="192.0.2.7")
+    assert other.status_code == 302 and SortParticipant.objects.count() == 3
+
+
+def test_answers_and_undos_share_a_rate_limit_per_client_address(client, round, settings):
+    settings.SORTING_RATE_LIMITS = {"online_vote_client": (3, 60)}
+    player = _start(client, round)
+    vote = play_url(round, "sort_vote")
+    client.post(vote, {"item": player.deck[0], "choice": "1"})
+    client.post(play_url(round, "sort_undo"))
+    client.post(vote, {"item": player.deck[0], "choice": "-1"})
+    # Over the limit: nothing stored, a clear page without JavaScript...
+    page = client.post(vote, {"item": player.deck[1], "choice": "1"})
+    assert page.status_code == 429 and "<html" in page.text
+    assert "Too many answers from your connection just now" in page.text
+    assert "The answers you have given are saved." in page.text
+    assert f'href="{play_url(round)}">Continue the game' in page.text
+    # ...and with htmx the same words in place of the card, announced, never a whole page.
+    htmx = client.post(vote, {"item": player.deck[1], "choice": "1"}, HTTP_HX_REQUEST="true")
+    assert htmx.status_code == 429 and "<html" not in htmx.text
+    assert 'id="game-live" hx-swap-oob="innerHTML">Too many answers' in htmx.text
+    assert client.post(play_url(round, "sort_undo")).status_code == 429
+    assert list(SortVote.objects.values_list("item_id", "choice")) == [(player.deck[0], -1)]
+
+
+def test_the_rate_limit_page_is_translated(client, round, settings):
+    settings.SORTING_RATE_LIMITS = {"online_vote_client": (0, 60)}
+    for language, text in (
+        ("sv", "För många svar"),
+        ("da", "For mange svar"),
+        ("nb", "For mange svar"),
+    ):
+        client.cookies["django_language"] = language
+        page = client.post(play_url(round, "sort_vote"), {"item": 1, "choice": "1"})
+        assert page.status_code == 429 and text in page.text, language
 
 
 @pytest.mark.urls("tests.keywords.sorting_results_urls")

@@ -42,3 +42,13 @@ def test_clear_all_empties_every_cache():
     cache.get("a", lambda: 1)
     caching.clear_all()
     assert cache.get("a", lambda: 2) == 2
+
+
+def test_discard_forgets_one_key_only():
+    cache = caching.TTLCache(ttl=60)
+    cache.get("a", lambda: 1)
+    cache.get("b", lambda: 1)
+    cache.discard("a")
+    cache.discard("missing")
+    assert cache.get("a", lambda: 2) == 2
+    assert cache.get("b", lambda: 2) == 1
