@@ -417,20 +417,9 @@ class ExportChunk(models.Model):
         return f"{self.job_id}/{self.position}"
 
 
-# Future workshops (seed 002) live in their own area (consultations/workshops/); imported
-# here so Django registers them under this app.
-from consultations.workshops.models import (  # noqa: E402, F401
-    BoardChange,
-    BoardItem,
-    DotVote,
-    SignUp,
-    Workshop,
-    WorkshopPhoto,
-    WorkshopSeries,
-)
-# The participatory budget's models live with it (consultations/budget/); imported here by
-# name so Django registers them with the consultations app.
-
+# Future workshops (seed 002) and the participatory budget (seed 004) live in their own
+# areas (consultations/workshops/, consultations/budget/); imported here so Django registers
+# their models under this app.
 from consultations.budget.models import (  # noqa: E402, F401
     Assessment,
     Ballot,
@@ -445,4 +434,12 @@ from consultations.budget.models import (  # noqa: E402, F401
     VotingCode,
     VotingCodeBatch,
 )
-
+from consultations.workshops.models import (  # noqa: E402, F401
+    BoardChange,
+    BoardItem,
+    DotVote,
+    SignUp,
+    Workshop,
+    WorkshopPhoto,
+    WorkshopSeries,
+)
