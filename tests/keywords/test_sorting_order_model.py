@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from keywords.sorting import ranking, results
 from keywords.sorting.result_models import SnapshotStatus, SortResultSnapshot
-from keywords.sorting.views_results import ORDER_MODEL_SHOWN, order_model_context
+from keywords.sorting.selectors import ORDER_MODEL_SHOWN, order_model_context
 from tests.keywords.sorting_factories import bare_round, published_list
 
 # Observed shares that a logistic model reproduces exactly, so they are its maximum-
