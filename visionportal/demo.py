@@ -360,4 +360,17 @@ def load_demo() -> list[tuple[str, str, str]]:
     _population_margins(municipalities["norrkoping"])
     for extend in DEMO_EXTENSIONS:
         extend(municipalities)
-    return credentials
+    # Extensions may add municipalities with their own accounts (Jevnaker's workshops,
+    # Ballerup's budget): list those too, after the core's, so every demo login is printed.
+    listed = {email for email, _role, _municipality in credentials}
+    extra = (
+        Membership.objects.filter(user__email__endswith=".demo")
+        .exclude(user__email__in=listed)
+        .select_related("user", "municipality")
+        .order_by("municipality__slug", "user__email")
+    )
+    return (
+        credentials[:-1]
+        + [(m.user.email, m.role, m.municipality.slug) for m in extra]
+        + credentials[-1:]
+    )
