@@ -44,7 +44,8 @@ import psycopg
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 PG = "postgres://postgres@127.0.0.1:5432"
-REDIS = "redis://127.0.0.1:6379/9"
+# SCALE_REDIS_URL: another Redis database, when two people benchmark on one machine.
+REDIS = os.environ.get("SCALE_REDIS_URL", "redis://127.0.0.1:6379/9")
 SLUG = "scaleby"
 # The labelled sets live next to the repository (../shared/data); a worktree sits one
 # level deeper. --data overrides.
