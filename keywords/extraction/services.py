@@ -57,15 +57,16 @@ def _home_language(consultation_id: int) -> str:
 
 
 def _extract_for_consultation(
-    consultation_id: int,
-    language: str,
-    answers: list[tuple[int, str, int]],
-    *,
-    recount: bool = True,
+    consultation_id: int, language: str, answers: list[tuple[int, str, int]]
 ) -> None:
     """Recompute the mentions of `answers` ((id, text, response id), all of one
-    consultation, in the home `language`) in one transaction, and with `recount` the
-    respondent counts of their responses (a rebuild recounts once at the end instead)."""
+    consultation, in the home `language`) in one transaction, with the respondent counts of
+    the responses whose mentions change (tallies.responses_recounted).
+
+    Only those responses are recounted: a response whose mentions stay as they were counts
+    as it did. A rebuild mostly finds the mentions it wants already there, so its chunks
+    recount little, side by side in the worker processes, and the counts are right after
+    every chunk, not only once a whole rebuild has succeeded."""
     results = extract_batch([text for _, text, _ in answers], language)
     wanted: dict[tuple[str, int], str] = {}
     for (answer_id, _, _), result in zip(answers, results, strict=True):
@@ -77,15 +78,16 @@ def _extract_for_consultation(
             wanted.setdefault((base_form, answer_id), surface)
 
     answer_ids = [answer_id for answer_id, _, _ in answers]
-    response_ids = {response_id for _, _, response_id in answers} if recount else ()
-    with (
-        transaction.atomic(),
-        tallies.responses_recounted(consultation_id=consultation_id, response_ids=response_ids),
-    ):
+    response_of = {answer_id: response_id for answer_id, _, response_id in answers}
+    with transaction.atomic():
         _without_jit()
         keyword_ids = _keyword_ids(consultation_id, {base_form for base_form, _ in wanted})
         wanted_pairs = {(keyword_ids[b], a): s for (b, a), s in wanted.items()}
-        _mentions_replace(answer_ids, wanted_pairs)
+        stale, missing = _mentions_difference(answer_ids, wanted_pairs)
+        changed = {response_of[a] for _, a in stale.values()}
+        changed.update(response_of[a] for (_, a), _ in missing)
+        with tallies.responses_recounted(consultation_id=consultation_id, response_ids=changed):
+            _mentions_write(stale, missing)
 
 
 def _without_jit() -> None:
@@ -171,19 +173,37 @@ _MENTIONS_INSERT_SQL = f"""
 """  # noqa: S608
 
 
-def _mentions_replace(answer_ids: list[int], wanted: dict[tuple[int, int], str]) -> None:
-    """Make the mentions of `answer_ids` exactly `wanted` ((keyword, answer) -> surface
-    form), keeping hand-made links to staff keywords and existing rows as they are."""
+def _mentions_difference(
+    answer_ids: list[int], wanted: dict[tuple[int, int], str]
+) -> tuple[dict[int, tuple[int, int]], list[tuple[tuple[int, int], str]]]:
+    """What making the mentions of `answer_ids` exactly `wanted` ((keyword, answer) ->
+    surface form) takes: the stale mentions (id -> (keyword, answer)) and the missing ones,
+    sorted. Existing rows that are wanted stay as they are."""
     if connection.vendor == "postgresql":
-        # The difference is worked out here and only it is written: a rebuild mostly finds
-        # the mentions it wants already there, and then writes nothing at all.
         with connection.cursor() as cursor:
             cursor.execute(_MENTIONS_OF_ANSWERS_SQL, [answer_ids])
-            existing = {(k, a): pk for pk, k, a in cursor.fetchall()}
-            stale = [pk for pair, pk in existing.items() if pair not in wanted]
+            rows = cursor.fetchall()
+    else:
+        rows = []
+        for start in range(0, len(answer_ids), 5000):
+            rows += KeywordMention.objects.filter(
+                answer_id__in=answer_ids[start : start + 5000]
+            ).values_list("pk", "keyword_id", "answer_id")
+    existing = {(k, a): pk for pk, k, a in rows}
+    stale = {pk: pair for pair, pk in existing.items() if pair not in wanted}
+    missing = sorted(item for item in wanted.items() if item[0] not in existing)
+    return stale, missing
+
+
+def _mentions_write(
+    stale: dict[int, tuple[int, int]], missing: list[tuple[tuple[int, int], str]]
+) -> None:
+    """Delete the stale mentions, except hand-made links to staff keywords, and insert the
+    missing ones: only the difference is written (a rebuild mostly writes nothing)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
             if stale:
                 cursor.execute(_MENTIONS_DELETE_SQL, [sorted(stale)])
-            missing = sorted(item for item in wanted.items() if item[0] not in existing)
             if missing:
                 cursor.execute(
                     _MENTIONS_INSERT_SQL,
@@ -194,19 +214,13 @@ def _mentions_replace(answer_ids: list[int], wanted: dict[tuple[int, int], str])
                     ],
                 )
         return
-    pairs = sorted(wanted.items())
-    existing = KeywordMention.objects.filter(answer_id__in=answer_ids).values_list(
-        "pk", "keyword_id", "answer_id", "keyword__created_by_staff"
-    )
-    stale = [
-        pk
-        for pk, keyword_id, answer_id, by_staff in existing
-        if (keyword_id, answer_id) not in wanted and not by_staff
-    ]
-    for start in range(0, len(stale), 5000):
-        KeywordMention.objects.filter(pk__in=stale[start : start + 5000]).delete()
+    ids = sorted(stale)
+    for start in range(0, len(ids), 5000):
+        KeywordMention.objects.filter(
+            pk__in=ids[start : start + 5000], keyword__created_by_staff=False
+        ).delete()
     KeywordMention.objects.bulk_create(
-        [KeywordMention(keyword_id=k, answer_id=a, surface_form=s) for (k, a), s in pairs],
+        [KeywordMention(keyword_id=k, answer_id=a, surface_form=s) for (k, a), s in missing],
         ignore_conflicts=True,
         batch_size=2000,
     )
@@ -305,22 +319,22 @@ def _extract_in_chunks(run: ExtractionRun, answer_ids: list[int], chunk_size: in
         chunk = answer_ids[start : start + chunk_size]
         rows = _answer_rows(answers.filter(pk__in=chunk))
         if rows:
-            _extract_for_consultation(consultation_id, language, rows, recount=False)
+            _extract_for_consultation(consultation_id, language, rows)
         if _clock() - saved_at >= PROGRESS_INTERVAL:
             saved_at = _clock()
             progress(start + len(chunk))
 
 
 def _rebuild_finish(run: ExtractionRun) -> None:
-    """Prune and recount once every answer is extracted, then mark the run done; once,
-    however many parts finish at the same moment (the run row is locked and re-read)."""
+    """Prune once every answer is extracted, then mark the run done; once, however many
+    parts finish at the same moment (the run row is locked and re-read). The counts need no
+    recount here: each chunk recounted the responses whose mentions it changed."""
     with transaction.atomic():
         locked = ExtractionRun.objects.select_for_update().select_related("consultation")
         locked = locked.get(pk=run.pk)
         if locked.status != RunStatus.RUNNING:
             return
         keywords_prune(consultation=locked.consultation)
-        tallies.consultation_tallies_rebuild(consultation_id=locked.consultation_id)
         locked.status = RunStatus.DONE
         locked.processed = locked.total
         locked.finished_at = timezone.now()
@@ -386,7 +400,7 @@ def keywords_rebuild_split(*, run: ExtractionRun, parts: int = REBUILD_PARTS) ->
         )
         for share in shares
     )
-    if not created:  # nothing to extract: prune and recount now
+    if not created:  # nothing to extract: prune now
         try:
             _rebuild_finish(run)
         except Exception as error:
@@ -396,7 +410,7 @@ def keywords_rebuild_split(*, run: ExtractionRun, parts: int = REBUILD_PARTS) ->
 
 
 def rebuild_part_extract(*, part, chunk_size: int = REBUILD_CHUNK_SIZE) -> None:
-    """Extract one part of a rebuild; the last part to finish prunes and recounts."""
+    """Extract one part of a rebuild; the last part to finish prunes."""
     run = part.run
     if part.done_at is None and run.status == RunStatus.RUNNING:
         answer_ids = list(
