@@ -15,7 +15,8 @@ memory (tracemalloc). A page that fails is recorded with its error and the run g
         [--reuse [--rebuild]]              # a database kept before: (rebuild,) time pages
 
 Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust); Redis on 127.0.0.1:6379 for a
-real worker (database 9, or SCALE_REDIS_URL; flushed at the end). The last line is `worst page median: N ms`.
+real worker (database 9, or SCALE_REDIS_URL; flushed at the end). The last line is
+`worst page median: N ms`.
 """
 
 from __future__ import annotations
