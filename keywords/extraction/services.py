@@ -40,6 +40,12 @@ REBUILD_CHUNK_SIZE = 2000
 # Worker processes a rebuild is spread over (the deployment runs `celery worker -c 2`).
 REBUILD_PARTS = 2
 PENDING_BATCH_SIZE = 500
+# A rebuild's chunk recounts the responses whose mentions it changed one by one, unless
+# they are more than this share of its responses (and more than the minimum): then one
+# recount of the whole consultation at the run's end is cheaper (measured: per-response
+# recounts of every response cost PostgreSQL three times the CPU of one whole recount).
+RECOUNT_AT_END_SHARE = 0.25
+RECOUNT_AT_END_MIN_RESPONSES = 100
 # Seconds: a rebuild saves its progress at most this often (the page polls it).
 PROGRESS_INTERVAL = 2.0
 # Seconds: at most one extraction sweep is sent per process per interval (see _send_sweep).
@@ -57,7 +63,11 @@ def _home_language(consultation_id: int) -> str:
 
 
 def _extract_for_consultation(
-    consultation_id: int, language: str, answers: list[tuple[int, str, int]]
+    consultation_id: int,
+    language: str,
+    answers: list[tuple[int, str, int]],
+    *,
+    run_id: int | None = None,
 ) -> None:
     """Recompute the mentions of `answers` ((id, text, response id), all of one
     consultation, in the home `language`) in one transaction, with the respondent counts of
@@ -66,7 +76,8 @@ def _extract_for_consultation(
     Only those responses are recounted: a response whose mentions stay as they were counts
     as it did. A rebuild mostly finds the mentions it wants already there, so its chunks
     recount little, side by side in the worker processes, and the counts are right after
-    every chunk, not only once a whole rebuild has succeeded."""
+    every chunk, not only once a whole rebuild has succeeded. A chunk of rebuild `run_id`
+    that changes most of its responses leaves them to the run's recount at its end."""
     results = extract_batch([text for _, text, _ in answers], language)
     wanted: dict[tuple[str, int], str] = {}
     for (answer_id, _, _), result in zip(answers, results, strict=True):
@@ -86,6 +97,13 @@ def _extract_for_consultation(
         stale, missing = _mentions_difference(answer_ids, wanted_pairs)
         changed = {response_of[a] for _, a in stale.values()}
         changed.update(response_of[a] for (_, a), _ in missing)
+        if run_id is not None and len(changed) > max(
+            RECOUNT_AT_END_MIN_RESPONSES, RECOUNT_AT_END_SHARE * len(set(response_of.values()))
+        ):
+            ExtractionRun.objects.filter(pk=run_id, recount_at_end=False).update(
+                recount_at_end=True
+            )
+            changed = set()
         with tallies.responses_recounted(consultation_id=consultation_id, response_ids=changed):
             _mentions_write(stale, missing)
 
@@ -319,22 +337,24 @@ def _extract_in_chunks(run: ExtractionRun, answer_ids: list[int], chunk_size: in
         chunk = answer_ids[start : start + chunk_size]
         rows = _answer_rows(answers.filter(pk__in=chunk))
         if rows:
-            _extract_for_consultation(consultation_id, language, rows)
+            _extract_for_consultation(consultation_id, language, rows, run_id=run.pk)
         if _clock() - saved_at >= PROGRESS_INTERVAL:
             saved_at = _clock()
             progress(start + len(chunk))
 
 
 def _rebuild_finish(run: ExtractionRun) -> None:
-    """Prune once every answer is extracted, then mark the run done; once, however many
-    parts finish at the same moment (the run row is locked and re-read). The counts need no
-    recount here: each chunk recounted the responses whose mentions it changed."""
+    """Prune once every answer is extracted (and recount, when a chunk left it to the end),
+    then mark the run done; once, however many parts finish at the same moment (the run row
+    is locked and re-read). Otherwise each chunk recounted the responses it changed."""
     with transaction.atomic():
         locked = ExtractionRun.objects.select_for_update().select_related("consultation")
         locked = locked.get(pk=run.pk)
         if locked.status != RunStatus.RUNNING:
             return
         keywords_prune(consultation=locked.consultation)
+        if locked.recount_at_end:
+            tallies.consultation_tallies_rebuild(consultation_id=locked.consultation_id)
         locked.status = RunStatus.DONE
         locked.processed = locked.total
         locked.finished_at = timezone.now()

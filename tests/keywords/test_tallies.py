@@ -217,6 +217,7 @@ def test_a_rebuild_in_parts_recounts_only_the_responses_whose_mentions_change(
             services.rebuild_part_extract(part=part, chunk_size=4)
         run.refresh_from_db()
         assert run.status == "done"
+        assert not run.recount_at_end
 
     rebuild_in_parts()
     _assert_counts_match(consultation)
@@ -233,4 +234,23 @@ def test_a_rebuild_in_parts_recounts_only_the_responses_whose_mentions_change(
     rebuild_in_parts()
     assert all(ids == [] for ids in recounted)
     assert _stored(consultation) == before
+    _assert_counts_match(consultation)
+
+
+def test_a_rebuild_that_changes_most_responses_recounts_the_consultation_at_its_end(
+    consultation, monkeypatch
+):
+    rng = random.Random(7)
+    for i in range(12):
+        _respond(consultation, rng, groups=["young", "senior"][: i % 3])
+    services.answer_keywords_extract(answer_ids=answer_ids(consultation))
+    # A new extractor, as it were: every answer reads differently now.
+    for answer in Answer.objects.filter(response__consultation=consultation):
+        Answer.objects.filter(pk=answer.pk).update(text=rng.choice(TEXTS[::-1]) + " och torget")
+    monkeypatch.setattr(services, "RECOUNT_AT_END_MIN_RESPONSES", 0)
+    run = ExtractionRun.objects.create(consultation=consultation, kind="rebuild")
+    for part in services.keywords_rebuild_split(run=run, parts=2):
+        services.rebuild_part_extract(part=part, chunk_size=6)
+    run.refresh_from_db()
+    assert (run.status, run.recount_at_end) == ("done", True)
     _assert_counts_match(consultation)
