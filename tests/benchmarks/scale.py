@@ -366,9 +366,9 @@ def extract(*, consultation_id: int, workers: int) -> dict:
     The machine is shared, so wall-clock throughput depends on what else runs. Besides it,
     the CPU time of the worker processes and of their PostgreSQL backends is measured, once
     when the parts are done (the share that runs side by side) and once when the run is
-    (the last step, pruning, runs in one process); with it the throughput of
-    a quiet machine with `workers` cores is estimated as answers / (parallel CPU / workers
-    + serial CPU). The estimate assumes the parts keep the cores evenly busy.
+    (the last step, pruning and a recount left to it, runs in one process); with it the
+    throughput of a quiet machine with `workers` cores is estimated as answers / (parallel
+    CPU / workers + serial CPU). The estimate assumes the parts keep the cores evenly busy.
     """
     from django.db import transaction
 
@@ -425,7 +425,7 @@ def extract(*, consultation_id: int, workers: int) -> dict:
     print(
         f"CPU per answer: {ms['worker']:.3f} ms in the worker processes, "
         f"{ms['postgres']:.3f} ms in PostgreSQL backends; of all {sum(spent.values()):.1f} s, "
-        f"{sum(serial.values()):.1f} s after the parts (the prune, one process)"
+        f"{sum(serial.values()):.1f} s after the parts (prune, and recount if left to the end)"
     )
     quiet_seconds = sum(parallel.values()) / processes + sum(serial.values())
     quiet = total / quiet_seconds if quiet_seconds else 0.0
