@@ -229,6 +229,9 @@ class ExtractionRun(models.Model):
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
+    # A chunk changed the mentions of too many responses to recount them one by one (a
+    # first extraction, a new extractor): the run recounts the consultation at its end.
+    recount_at_end = models.BooleanField(default=False, editable=False)
 
     class Meta:
         verbose_name = _("extraction run")

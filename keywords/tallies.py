@@ -11,7 +11,9 @@ cell, and responses never share a respondent. So a batch of responses can be sub
 before its mentions change and added back afterwards (`responses_recounted`), touching only
 that batch's rows. A curation action that moves mentions between keywords (merge, split,
 undo) instead recounts the few keywords it touched from their mentions
-(`keyword_tallies_recount`), and a rebuild recounts the whole consultation at once.
+(`keyword_tallies_recount`). Extraction, a rebuild's chunks included, recounts only the
+responses whose mentions it changes; `consultation_tallies_rebuild` recounts a whole
+consultation at once (the migration that introduced the counts).
 
 The SQL is plain enough to run on PostgreSQL and on SQLite (the demo).
 """
@@ -140,8 +142,12 @@ def _serialise(consultation_id: int) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_SPACE, consultation_id])
 
 
-def _drop_empty(consultation_id: int) -> None:
-    KeywordTally.objects.filter(consultation_id=consultation_id, respondents__lte=0).delete()
+def _drop_empty(keyword_ids: Iterable[int]) -> None:
+    """Drop the cells of these keywords that no respondent is left in. Only the keywords
+    whose cells were just changed can have any: looking through every cell of the
+    consultation cost a scan of a million index entries per extracted chunk."""
+    for chunk in _chunks(keyword_ids):
+        KeywordTally.objects.filter(keyword_id__in=chunk, respondents__lte=0).delete()
 
 
 @contextmanager
@@ -160,8 +166,8 @@ def responses_recounted(*, consultation_id: int, response_ids: Iterable[int]) ->
         yield
         for chunk in _chunks(response_ids):
             _add(consultation_id, f"a.response_id IN ({_placeholders(chunk)})", chunk, 1)
-        _drop_empty(consultation_id)
         touched = before | _roots_of_responses(response_ids)
+        _drop_empty(touched)
         for chunk in _chunks(touched):
             _summaries_refresh(Keyword.objects.filter(pk__in=chunk))
 

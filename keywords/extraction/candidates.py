@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from keywords.extraction.detection import detect_language
 from keywords.extraction.languages import HOME_LANGUAGES
@@ -17,13 +18,15 @@ from keywords.extraction.wordlists import ENGLISH_FUNCTION_WORDS, IDIOMS
 MAX_PHRASE_WORDS = 3
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
+class Candidate(NamedTuple):
     """One candidate keyword of one answer.
 
     ``keyword`` is the base form (lowercase, NFC; phrase words joined by one space) and is
     what answers are grouped by. ``surface_forms`` are the forms as written in the answer,
     for example quotes and for teaching the override table from staff renames.
+
+    A named tuple, not a frozen dataclass: a rebuild makes millions of them, and a frozen
+    dataclass sets each field through object.__setattr__.
     """
 
     keyword: str
@@ -79,6 +82,22 @@ class Analysis:
     tokens: list[Token] = field(default_factory=list)
 
 
+# Per lexicon language: word -> (lemma, content, modifier, unknown content word). Every
+# token of every answer needs these; answers repeat words, so one dict lookup gives them
+# all (the lexicon's own caches still answer the first time a word is seen).
+_MAX_CACHED = 200_000
+_FACTS: dict[str, dict[str, tuple[str, bool, bool, bool]]] = {}
+
+
+def _word_facts(lower: str, lexicon: Lexicon, english: Lexicon | None):
+    lemma, content, modifier = lexicon.analyse(lower)
+    unknown = content and not lexicon.known(lower)
+    if unknown and english is not None and (lower in english.stopwords or english.known(lower)):
+        # An English word inside a Scandinavian answer ("so frustrating").
+        return lemma, False, False, False
+    return lemma, content, modifier, unknown
+
+
 def analyse(text: str, home_language: str) -> Analysis:
     raw = tokens(clean_text(text))
     lowered = [w.lower() for w, _, _, _ in raw]
@@ -86,6 +105,9 @@ def analyse(text: str, home_language: str) -> Analysis:
     lexicon_language = language if language in ("en", "ar") else home_language
     lexicon = get_lexicon(lexicon_language)
     english = get_lexicon("en") if lexicon_language != "en" else None
+    facts = _FACTS.get(lexicon_language)
+    if facts is None:
+        facts = _FACTS[lexicon_language] = {}
     # Capitals mark names only in the home languages; English capitalises more than names.
     find_names = lexicon_language in HOME_LANGUAGES
     analysis = Analysis(language)
@@ -96,31 +118,34 @@ def analyse(text: str, home_language: str) -> Analysis:
             # "gång-" of "gång- och cykelvägar" is half a word, never a keyword on its own.
             append(Token(lower, lower, False, False, group))
             continue
-        lemma, content, modifier = lexicon.analyse(lower)
+        known = facts.get(lower)
+        if known is None:
+            known = _word_facts(lower, lexicon, english)
+            if len(facts) < _MAX_CACHED:
+                facts[lower] = known
+        lemma, content, modifier, unknown = known
         if word[0].islower():
-            token = Token(lower, lemma, content, modifier, group, False, False, sentence_start)
-        else:
-            acronym = len(word) > 1 and word.isupper()
-            token = Token(
-                lower, lemma, content, modifier, group, not acronym, acronym, sentence_start
+            append(Token(lower, lemma, content, modifier, group, False, False, sentence_start))
+            continue
+        acronym = len(word) > 1 and word.isupper()
+        # Names need a capital inside a sentence or an acronym ("Ljungsala IF").
+        capitals = capitals or acronym or not sentence_start
+        if acronym or sentence_start:
+            append(
+                Token(lower, lemma, content, modifier, group, False, True, sentence_start)
+                if acronym
+                else Token(lower, lemma, content, modifier, group, True, False, sentence_start)
             )
-            # Names need a capital inside a sentence or an acronym ("Ljungsala IF").
-            capitals = capitals or acronym or not sentence_start
-            if find_names and not acronym and not sentence_start:
-                # A name inside a sentence is a keyword unless it is a well-known place
-                # elsewhere.
-                token.content = token.modifier = False
-                token.name = len(lower) >= MIN_WORD_LENGTH and not lexicon.well_known_name(lower)
-                append(token)
-                continue
-        if content and not lexicon.known(lower):
-            if english is not None and (lower in english.stopwords or english.known(lower)):
-                # An English word inside a Scandinavian answer ("so frustrating").
-                token.content = token.modifier = False
-            elif token.capitalised and not sentence_start:
-                # A name in an English answer: not a topic keyword.
-                token.content = token.modifier = False
-        append(token)
+        elif find_names:
+            # A name inside a sentence is a keyword unless it is a well-known place
+            # elsewhere.
+            name = len(lower) >= MIN_WORD_LENGTH and not lexicon.well_known_name(lower)
+            append(Token(lower, lemma, False, False, group, True, False, False, name))
+        elif unknown:
+            # A name in an English answer: not a topic keyword.
+            append(Token(lower, lemma, False, False, group, True, False, False))
+        else:
+            append(Token(lower, lemma, content, modifier, group, True, False, False))
     if (
         find_names
         and english is not None
@@ -252,7 +277,7 @@ def candidates(tokens: list[Token], language: str) -> tuple[Candidate, ...]:
     seen: dict[str, tuple[list[str], int]] = {}
     names_at = (
         {i: (name_form(name, language), words) for i, name, words in names(tokens)}
-        if any([t.name for t in tokens])
+        if any(t.name for t in tokens)
         else {}
     )
     for i, t in enumerate(tokens):
@@ -272,4 +297,9 @@ def candidates(tokens: list[Token], language: str) -> tuple[Candidate, ...]:
         for s in surfaces:
             if s not in forms:
                 forms.append(s)
-    return tuple(Candidate(k, tuple(forms), words) for k, (forms, words) in seen.items())
+    # tuple.__new__ directly: the named tuple's own __new__ is a Python function, called
+    # for each of millions of candidates in a rebuild.
+    return tuple(_new(Candidate, (k, tuple(forms), words)) for k, (forms, words) in seen.items())
+
+
+_new = tuple.__new__

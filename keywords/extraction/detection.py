@@ -10,21 +10,23 @@ from keywords.extraction.lexicon import get_lexicon
 
 _ARABIC_LETTER = re.compile(r"[\u0600-\u06ff\u0750-\u077f]")
 _MAX_CACHED = 200_000
-# Per home language: word -> (the home language knows it, English knows it). Every word of
-# every answer is looked up in both; answers repeat words, so one dict lookup answers both.
-_EVIDENCE: dict[str, dict[str, tuple[int, int]]] = {}
+# Per home language: word -> (written in Arabic letters, the home language knows it, English
+# knows it). Every word of every answer is looked up in both; answers repeat words, so one
+# dict lookup answers all three.
+_EVIDENCE: dict[str, dict[str, tuple[int, int, int]]] = {}
 
 
-def _evidence(home_language: str) -> dict[str, tuple[int, int]]:
+def _evidence(home_language: str) -> dict[str, tuple[int, int, int]]:
     evidence = _EVIDENCE.get(home_language)
     if evidence is None:
         evidence = _EVIDENCE[home_language] = {}
     return evidence
 
 
-def _known_in(word: str, home_language: str) -> tuple[int, int]:
+def _known_in(word: str, home_language: str) -> tuple[int, int, int]:
     home, english = get_lexicon(home_language), get_lexicon("en")
     return (
+        int(_ARABIC_LETTER.match(word) is not None),
         int(word in home.stopwords or home.known(word)),
         int(word in english.stopwords or english.known(word)),
     )
@@ -38,19 +40,19 @@ def detect_language(words: Sequence[str], home_language: str) -> str:
     """
     if not words:
         return OTHER
-    arabic = sum(1 for w in words if _ARABIC_LETTER.match(w))
-    if arabic * 2 > len(words):
-        return "ar"
     evidence = _evidence(home_language)
-    home_known = english_known = 0
+    arabic = home_known = english_known = 0
     for w in words:
         known = evidence.get(w)
         if known is None:
             known = _known_in(w, home_language)
             if len(evidence) < _MAX_CACHED:
                 evidence[w] = known
-        home_known += known[0]
-        english_known += known[1]
+        arabic += known[0]
+        home_known += known[1]
+        english_known += known[2]
+    if arabic * 2 > len(words):
+        return "ar"
     if home_known == 0 and english_known == 0:
         return OTHER
     # Scandinavian and English share many words; English must clearly win.

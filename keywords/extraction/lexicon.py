@@ -51,6 +51,10 @@ class Lexicon:
         # extraction time.
         raw = getattr(self.table, "_dict", None)
         self._raw_table: dict[bytes, bytes] | None = raw if isinstance(raw, dict) else None
+        # Spelling repair asks simplemma about an unknown word (is it analysable?) and, when
+        # nothing repairs it, lemma_of asks the same again: its greedy search is the dearest
+        # step for a word first seen.
+        self.lemma = lru_cache(maxsize=50_000)(self._lemma)
         self.verb_reading = lru_cache(maxsize=50_000)(self._verb_reading)
         self.infinitive_form = lru_cache(maxsize=50_000)(self._infinitive_form)
 
@@ -72,7 +76,7 @@ class Lexicon:
             return word.encode() in raw
         return self.table.get(word) is not None
 
-    def lemma(self, word: str) -> str:
+    def _lemma(self, word: str) -> str:
         override = self.overrides.get(word)
         if override is not None:
             return override

@@ -40,6 +40,12 @@ REBUILD_CHUNK_SIZE = 2000
 # Worker processes a rebuild is spread over (the deployment runs `celery worker -c 2`).
 REBUILD_PARTS = 2
 PENDING_BATCH_SIZE = 500
+# A rebuild's chunk recounts the responses whose mentions it changed one by one, unless
+# they are more than this share of its responses (and more than the minimum): then one
+# recount of the whole consultation at the run's end is cheaper (measured: per-response
+# recounts of every response cost PostgreSQL three times the CPU of one whole recount).
+RECOUNT_AT_END_SHARE = 0.25
+RECOUNT_AT_END_MIN_RESPONSES = 100
 # Seconds: a rebuild saves its progress at most this often (the page polls it).
 PROGRESS_INTERVAL = 2.0
 # Seconds: at most one extraction sweep is sent per process per interval (see _send_sweep).
@@ -61,11 +67,17 @@ def _extract_for_consultation(
     language: str,
     answers: list[tuple[int, str, int]],
     *,
-    recount: bool = True,
+    run_id: int | None = None,
 ) -> None:
     """Recompute the mentions of `answers` ((id, text, response id), all of one
-    consultation, in the home `language`) in one transaction, and with `recount` the
-    respondent counts of their responses (a rebuild recounts once at the end instead)."""
+    consultation, in the home `language`) in one transaction, with the respondent counts of
+    the responses whose mentions change (tallies.responses_recounted).
+
+    Only those responses are recounted: a response whose mentions stay as they were counts
+    as it did. A rebuild mostly finds the mentions it wants already there, so its chunks
+    recount little, side by side in the worker processes, and the counts are right after
+    every chunk, not only once a whole rebuild has succeeded. A chunk of rebuild `run_id`
+    that changes most of its responses leaves them to the run's recount at its end."""
     results = extract_batch([text for _, text, _ in answers], language)
     wanted: dict[tuple[str, int], str] = {}
     for (answer_id, _, _), result in zip(answers, results, strict=True):
@@ -77,15 +89,23 @@ def _extract_for_consultation(
             wanted.setdefault((base_form, answer_id), surface)
 
     answer_ids = [answer_id for answer_id, _, _ in answers]
-    response_ids = {response_id for _, _, response_id in answers} if recount else ()
-    with (
-        transaction.atomic(),
-        tallies.responses_recounted(consultation_id=consultation_id, response_ids=response_ids),
-    ):
+    response_of = {answer_id: response_id for answer_id, _, response_id in answers}
+    with transaction.atomic():
         _without_jit()
         keyword_ids = _keyword_ids(consultation_id, {base_form for base_form, _ in wanted})
         wanted_pairs = {(keyword_ids[b], a): s for (b, a), s in wanted.items()}
-        _mentions_replace(answer_ids, wanted_pairs)
+        stale, missing = _mentions_difference(answer_ids, wanted_pairs)
+        changed = {response_of[a] for _, a in stale.values()}
+        changed.update(response_of[a] for (_, a), _ in missing)
+        if run_id is not None and len(changed) > max(
+            RECOUNT_AT_END_MIN_RESPONSES, RECOUNT_AT_END_SHARE * len(set(response_of.values()))
+        ):
+            ExtractionRun.objects.filter(pk=run_id, recount_at_end=False).update(
+                recount_at_end=True
+            )
+            changed = set()
+        with tallies.responses_recounted(consultation_id=consultation_id, response_ids=changed):
+            _mentions_write(stale, missing)
 
 
 def _without_jit() -> None:
@@ -171,19 +191,37 @@ _MENTIONS_INSERT_SQL = f"""
 """  # noqa: S608
 
 
-def _mentions_replace(answer_ids: list[int], wanted: dict[tuple[int, int], str]) -> None:
-    """Make the mentions of `answer_ids` exactly `wanted` ((keyword, answer) -> surface
-    form), keeping hand-made links to staff keywords and existing rows as they are."""
+def _mentions_difference(
+    answer_ids: list[int], wanted: dict[tuple[int, int], str]
+) -> tuple[dict[int, tuple[int, int]], list[tuple[tuple[int, int], str]]]:
+    """What making the mentions of `answer_ids` exactly `wanted` ((keyword, answer) ->
+    surface form) takes: the stale mentions (id -> (keyword, answer)) and the missing ones,
+    sorted. Existing rows that are wanted stay as they are."""
     if connection.vendor == "postgresql":
-        # The difference is worked out here and only it is written: a rebuild mostly finds
-        # the mentions it wants already there, and then writes nothing at all.
         with connection.cursor() as cursor:
             cursor.execute(_MENTIONS_OF_ANSWERS_SQL, [answer_ids])
-            existing = {(k, a): pk for pk, k, a in cursor.fetchall()}
-            stale = [pk for pair, pk in existing.items() if pair not in wanted]
+            rows = cursor.fetchall()
+    else:
+        rows = []
+        for start in range(0, len(answer_ids), 5000):
+            rows += KeywordMention.objects.filter(
+                answer_id__in=answer_ids[start : start + 5000]
+            ).values_list("pk", "keyword_id", "answer_id")
+    existing = {(k, a): pk for pk, k, a in rows}
+    stale = {pk: pair for pair, pk in existing.items() if pair not in wanted}
+    missing = sorted(item for item in wanted.items() if item[0] not in existing)
+    return stale, missing
+
+
+def _mentions_write(
+    stale: dict[int, tuple[int, int]], missing: list[tuple[tuple[int, int], str]]
+) -> None:
+    """Delete the stale mentions, except hand-made links to staff keywords, and insert the
+    missing ones: only the difference is written (a rebuild mostly writes nothing)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
             if stale:
                 cursor.execute(_MENTIONS_DELETE_SQL, [sorted(stale)])
-            missing = sorted(item for item in wanted.items() if item[0] not in existing)
             if missing:
                 cursor.execute(
                     _MENTIONS_INSERT_SQL,
@@ -194,19 +232,13 @@ def _mentions_replace(answer_ids: list[int], wanted: dict[tuple[int, int], str])
                     ],
                 )
         return
-    pairs = sorted(wanted.items())
-    existing = KeywordMention.objects.filter(answer_id__in=answer_ids).values_list(
-        "pk", "keyword_id", "answer_id", "keyword__created_by_staff"
-    )
-    stale = [
-        pk
-        for pk, keyword_id, answer_id, by_staff in existing
-        if (keyword_id, answer_id) not in wanted and not by_staff
-    ]
-    for start in range(0, len(stale), 5000):
-        KeywordMention.objects.filter(pk__in=stale[start : start + 5000]).delete()
+    ids = sorted(stale)
+    for start in range(0, len(ids), 5000):
+        KeywordMention.objects.filter(
+            pk__in=ids[start : start + 5000], keyword__created_by_staff=False
+        ).delete()
     KeywordMention.objects.bulk_create(
-        [KeywordMention(keyword_id=k, answer_id=a, surface_form=s) for (k, a), s in pairs],
+        [KeywordMention(keyword_id=k, answer_id=a, surface_form=s) for (k, a), s in missing],
         ignore_conflicts=True,
         batch_size=2000,
     )
@@ -305,22 +337,24 @@ def _extract_in_chunks(run: ExtractionRun, answer_ids: list[int], chunk_size: in
         chunk = answer_ids[start : start + chunk_size]
         rows = _answer_rows(answers.filter(pk__in=chunk))
         if rows:
-            _extract_for_consultation(consultation_id, language, rows, recount=False)
+            _extract_for_consultation(consultation_id, language, rows, run_id=run.pk)
         if _clock() - saved_at >= PROGRESS_INTERVAL:
             saved_at = _clock()
             progress(start + len(chunk))
 
 
 def _rebuild_finish(run: ExtractionRun) -> None:
-    """Prune and recount once every answer is extracted, then mark the run done; once,
-    however many parts finish at the same moment (the run row is locked and re-read)."""
+    """Prune once every answer is extracted (and recount, when a chunk left it to the end),
+    then mark the run done; once, however many parts finish at the same moment (the run row
+    is locked and re-read). Otherwise each chunk recounted the responses it changed."""
     with transaction.atomic():
         locked = ExtractionRun.objects.select_for_update().select_related("consultation")
         locked = locked.get(pk=run.pk)
         if locked.status != RunStatus.RUNNING:
             return
         keywords_prune(consultation=locked.consultation)
-        tallies.consultation_tallies_rebuild(consultation_id=locked.consultation_id)
+        if locked.recount_at_end:
+            tallies.consultation_tallies_rebuild(consultation_id=locked.consultation_id)
         locked.status = RunStatus.DONE
         locked.processed = locked.total
         locked.finished_at = timezone.now()
@@ -386,7 +420,7 @@ def keywords_rebuild_split(*, run: ExtractionRun, parts: int = REBUILD_PARTS) ->
         )
         for share in shares
     )
-    if not created:  # nothing to extract: prune and recount now
+    if not created:  # nothing to extract: prune now
         try:
             _rebuild_finish(run)
         except Exception as error:
@@ -396,7 +430,7 @@ def keywords_rebuild_split(*, run: ExtractionRun, parts: int = REBUILD_PARTS) ->
 
 
 def rebuild_part_extract(*, part, chunk_size: int = REBUILD_CHUNK_SIZE) -> None:
-    """Extract one part of a rebuild; the last part to finish prunes and recounts."""
+    """Extract one part of a rebuild; the last part to finish prunes."""
     run = part.run
     if part.done_at is None and run.status == RunStatus.RUNNING:
         answer_ids = list(

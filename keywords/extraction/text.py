@@ -6,7 +6,9 @@ import html
 import re
 import unicodedata
 
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
+# A pattern, not str.translate: translate looks every character up in a dict, and most
+# answers hold none of these.
+_ZERO_WIDTH = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _SCRIPT_STYLE = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]{0,2000}>")
 # A URL ends before trailing punctuation of the sentence it stands in.
@@ -35,7 +37,7 @@ def clean_text(text: str) -> str:
     if "@" in text:
         text = _EMAIL.sub(" ", text)
     text = unicodedata.normalize("NFC", text)
-    return text.translate(_ZERO_WIDTH)
+    return _ZERO_WIDTH.sub("", text)
 
 
 def tokens(text: str) -> list[tuple[str, int, bool, bool]]:
@@ -46,23 +48,28 @@ def tokens(text: str) -> list[tuple[str, int, bool, bool]]:
     break as in a bulleted list, or an emoji): only there is a capital no sign of a name.
     """
     out: list[tuple[str, int, bool, bool]] = []
+    append = out.append
     group = 0
-    last_end = 0
+    last_end = -1
     for match in _TOKEN.finditer(text):
-        start = match.start()
-        if not out:
+        start, end = match.span()
+        if last_end < 0:
             sentence_start = True
         else:
             gap = text[last_end:start]
-            if gap.isspace():
+            if gap == " ":  # by far the most common gap
+                sentence_start = False
+            elif gap.isspace():
                 sentence_start = "\n" in gap
             else:
                 sentence_start = _SENTENCE_END.search(gap) is not None
                 group += 1
-        truncated = bool(match.group(1))
-        word = match.group(0)[:-1] if truncated else match.group(0)
-        out.append((word, group, truncated, sentence_start))
-        last_end = match.end()
-        if truncated:
+        word = match.group()
+        last_end = end
+        # The letters never end in a hyphen: one at the end is the pattern's last group.
+        if word[-1] == "-":
+            append((word[:-1], group, True, sentence_start))
             group += 1
+        else:
+            append((word, group, False, sentence_start))
     return out

@@ -15,7 +15,8 @@ memory (tracemalloc). A page that fails is recorded with its error and the run g
         [--reuse [--rebuild]]              # a database kept before: (rebuild,) time pages
 
 Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust); Redis on 127.0.0.1:6379 for a
-real worker (database 9; flushed at the end). The last line is `worst page median: N ms`.
+real worker (database 9, or SCALE_REDIS_URL; flushed at the end). The last line is
+`worst page median: N ms`.
 """
 
 from __future__ import annotations
@@ -44,7 +45,8 @@ import psycopg
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 PG = "postgres://postgres@127.0.0.1:5432"
-REDIS = "redis://127.0.0.1:6379/9"
+# SCALE_REDIS_URL: another Redis database, when two people benchmark on one machine.
+REDIS = os.environ.get("SCALE_REDIS_URL", "redis://127.0.0.1:6379/9")
 SLUG = "scaleby"
 # The labelled sets live next to the repository (../shared/data); a worktree sits one
 # level deeper. --data overrides.
@@ -364,9 +366,9 @@ def extract(*, consultation_id: int, workers: int) -> dict:
     The machine is shared, so wall-clock throughput depends on what else runs. Besides it,
     the CPU time of the worker processes and of their PostgreSQL backends is measured, once
     when the parts are done (the share that runs side by side) and once when the run is
-    (the last step, pruning and recounting, runs in one process); with it the throughput of
-    a quiet machine with `workers` cores is estimated as answers / (parallel CPU / workers
-    + serial CPU). The estimate assumes the parts keep the cores evenly busy.
+    (the last step, pruning and a recount left to it, runs in one process); with it the
+    throughput of a quiet machine with `workers` cores is estimated as answers / (parallel
+    CPU / workers + serial CPU). The estimate assumes the parts keep the cores evenly busy.
     """
     from django.db import transaction
 
@@ -423,7 +425,7 @@ def extract(*, consultation_id: int, workers: int) -> dict:
     print(
         f"CPU per answer: {ms['worker']:.3f} ms in the worker processes, "
         f"{ms['postgres']:.3f} ms in PostgreSQL backends; of all {sum(spent.values()):.1f} s, "
-        f"{sum(serial.values()):.1f} s after the parts (prune and recount, one process)"
+        f"{sum(serial.values()):.1f} s after the parts (prune, and recount if left to the end)"
     )
     quiet_seconds = sum(parallel.values()) / processes + sum(serial.values())
     quiet = total / quiet_seconds if quiet_seconds else 0.0

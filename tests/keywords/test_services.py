@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 
 from consultations.models import Answer
 from consultations.services import response_submit
+from keywords import tallies
 from keywords.curation.selectors import keyword_table
 from keywords.extraction import services
 from keywords.models import ExtractionRun, Keyword, KeywordMention, KeywordStatus, RunStatus
@@ -97,6 +98,8 @@ def test_a_rebuild_keeps_renames_strikes_and_merges(consultation):
     Keyword.objects.filter(pk=transit.pk).update(label="Kollektivtrafik", status=KeywordStatus.KEPT)
     Keyword.objects.filter(pk=queue.pk).update(status=KeywordStatus.STRUCK)
     Keyword.objects.filter(pk=green.pk).update(status=KeywordStatus.MERGED, merged_into=park)
+    # Counted as keyword_merge counts: a rebuild recounts only what its extraction changes.
+    tallies.keyword_tallies_recount(consultation_id=consultation.pk, keyword_ids=[green.pk])
     staff_added = Keyword.objects.create(
         consultation=consultation, base_form="trygghet", label="Trygghet", created_by_staff=True
     )

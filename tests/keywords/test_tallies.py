@@ -9,6 +9,7 @@ import pytest
 
 from consultations import services as consultation_services
 from consultations.models import Answer, ResponseTargetGroup
+from keywords import tallies
 from keywords.curation import services as curation
 from keywords.curation.undo import action_undo
 from keywords.extraction import services
@@ -185,3 +186,71 @@ def test_a_merge_moves_counts_to_the_target_and_a_split_moves_them_back(consulta
     park.refresh_from_db()
     green.refresh_from_db()
     assert (park.respondents, green.respondents) == (1, 2)
+
+
+def test_a_rebuild_in_parts_recounts_only_the_responses_whose_mentions_change(
+    consultation, monkeypatch
+):
+    rng = random.Random(5)
+    for i in range(12):
+        _respond(consultation, rng, groups=["young", "senior"][: i % 3])
+    services.answer_keywords_extract(answer_ids=answer_ids(consultation))
+    # Texts changed behind extraction's back (no sweep): only a rebuild sees them.
+    changed = list(Answer.objects.filter(response__consultation=consultation).order_by("pk")[:3])
+    Answer.objects.filter(pk=changed[0].pk).update(text="Simhallen och skateparken")
+    Answer.objects.filter(pk=changed[1].pk).update(text="")
+    Answer.objects.filter(pk=changed[2].pk).update(text="Biblioteket och parken")
+    recounted = []
+    recount = tallies.responses_recounted
+    monkeypatch.setattr(
+        tallies,
+        "responses_recounted",
+        lambda *, consultation_id, response_ids: (
+            recounted.append(sorted(set(response_ids)))
+            or recount(consultation_id=consultation_id, response_ids=response_ids)
+        ),
+    )
+
+    def rebuild_in_parts():
+        run = ExtractionRun.objects.create(consultation=consultation, kind="rebuild")
+        for part in services.keywords_rebuild_split(run=run, parts=2):
+            services.rebuild_part_extract(part=part, chunk_size=4)
+        run.refresh_from_db()
+        assert run.status == "done"
+        assert not run.recount_at_end
+
+    rebuild_in_parts()
+    _assert_counts_match(consultation)
+    # The changed answers' responses and no other (the third only if its text changed).
+    expected = {changed[0].response_id, changed[1].response_id}
+    if changed[2].text != "Biblioteket och parken":
+        expected.add(changed[2].response_id)
+    assert {r for ids in recounted for r in ids} == expected
+    assert Keyword.objects.get(consultation=consultation, base_form="simhall").respondents == 1
+
+    # Nothing changed since: a second rebuild recounts nobody and leaves every count.
+    recounted.clear()
+    before = _stored(consultation)
+    rebuild_in_parts()
+    assert all(ids == [] for ids in recounted)
+    assert _stored(consultation) == before
+    _assert_counts_match(consultation)
+
+
+def test_a_rebuild_that_changes_most_responses_recounts_the_consultation_at_its_end(
+    consultation, monkeypatch
+):
+    rng = random.Random(7)
+    for i in range(12):
+        _respond(consultation, rng, groups=["young", "senior"][: i % 3])
+    services.answer_keywords_extract(answer_ids=answer_ids(consultation))
+    # A new extractor, as it were: every answer reads differently now.
+    for answer in Answer.objects.filter(response__consultation=consultation):
+        Answer.objects.filter(pk=answer.pk).update(text=rng.choice(TEXTS[::-1]) + " och torget")
+    monkeypatch.setattr(services, "RECOUNT_AT_END_MIN_RESPONSES", 0)
+    run = ExtractionRun.objects.create(consultation=consultation, kind="rebuild")
+    for part in services.keywords_rebuild_split(run=run, parts=2):
+        services.rebuild_part_extract(part=part, chunk_size=6)
+    run.refresh_from_db()
+    assert (run.status, run.recount_at_end) == ("done", True)
+    _assert_counts_match(consultation)
