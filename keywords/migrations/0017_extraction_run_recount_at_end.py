@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('keywords', '0015_merge_suggestion_phrase_reason'),
+        ('keywords', '0016_sorting_votes_carry_profile'),
     ]
 
     operations = [
