@@ -24,6 +24,7 @@ def test_demo_creates_the_seeds_municipalities_with_every_role_and_is_repeatable
         "ishoj",
         "norberg",
         "jevnaker",  # seed 002's future workshops (consultations.workshops.demo)
+        "ballerup",  # seed 004's participatory budget (consultations.budget.demo)
     }
     norrkoping = VisionProcess.objects.get(municipality__slug="norrkoping", slug="vision-2035")
     assert [str(m.date) for m in norrkoping.milestones.all()][-3:] == [

@@ -83,7 +83,7 @@ def test_no_curation_in_a_process_without_a_phase_for_it(bare):
 def test_the_reason_names_the_phase_that_would_allow_it(process, bare):
     _phase(process, PhaseKind.COUNCILLOR_ROUND, d(2015, 7, 1), d(2015, 7, 31), "Politikerna")
     assert refusal_reason(process, Capability.COUNCILLOR_ROUND, at=d(2015, 5, 1)) == (
-        "That is possible during the phase “Politikerna”, from July 1, 2015."
+        "That is possible during the phase “Politikerna”, from 1 July 2015."
     )
     assert refusal_reason(process, Capability.COUNCILLOR_ROUND, at=d(2015, 9, 1)) == (
         "That was possible during the phase “Politikerna”, which ended on July 31, 2015."
