@@ -19,6 +19,7 @@ from visionportal.accounts import SocialAccountAdapter
 from visionportal.models import PhaseKind, User
 
 from .factories import make_budget, on_ballot
+from .test_proposals import ROLES, _client_for
 from .oidc_stub import StubIdentityProvider
 
 
@@ -301,3 +302,25 @@ def test_one_e_id_voting_at_once_from_two_devices_counts_once(process):
         thread.join()
     assert sorted(outcomes) == ["cast", "refused", "refused", "refused"]
     assert Ballot.objects.count() == 1 and VoterRecord.objects.count() == 1
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_e_id_voting_is_the_same_for_every_role_and_leaves_a_sign_in_alone(
+    client, request, stub, budget, skovlunde, role
+):
+    """Residents' pages: every role (signed in anywhere or not) sees and does the same; a
+    staff member who votes as a resident stays signed in as themself, and an unpublished
+    process is 404 for all."""
+    client = _client_for(client, request, role)
+    user_id = client.session.get("_auth_user_id")
+    bench = on_ballot(budget, skovlunde, "Bænke", 60_000)
+    assert client.get(reverse("consultations:budget:vote", args=_args(budget))).status_code == 200
+    stub.subject = f"person-{role}"
+    assert _sign_in(client, stub, budget, skovlunde).status_code == 302
+    assert _vote(client, budget, [bench]).status_code == 302
+    assert client.session.get("_auth_user_id") == user_id
+    assert not SocialAccount.objects.exists()
+    budget.process.is_public = False
+    budget.process.save(update_fields=["is_public"])
+    assert _start(client, budget, skovlunde).status_code == 404
+    assert client.get(reverse("consultations:budget:vote", args=_args(budget))).status_code == 404
