@@ -16,8 +16,8 @@ version is pinned in the lock files.
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.core import context
-from allauth.core.internal import ratelimit
 from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.core.internal import ratelimit
 from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings

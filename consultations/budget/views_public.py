@@ -15,8 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from visionportal import ratelimits
 from visionportal.phases import Capability, process_allows, refusal_reason
 
-from . import access, selectors, services
-from . import eid
+from . import access, eid, selectors, services
 from .forms import BallotForm, EidVoteForm, ProposalFilterForm, ProposalForm, VotingCodeForm
 from .models import District, ParticipatoryBudget
 
@@ -345,9 +344,7 @@ def _eid_budget(data):
 
 def _eid_error(request, budget, message, status):
     context = _context(budget, message=message) if budget else {"message": message}
-    return _no_store(
-        render(request, "consultations/budget/eid_error.html", context, status=status)
-    )
+    return _no_store(render(request, "consultations/budget/eid_error.html", context, status=status))
 
 
 def _render_ballot(request, budget, district, options, form, status=200):

@@ -19,8 +19,8 @@ from visionportal.accounts import SocialAccountAdapter
 from visionportal.models import PhaseKind, User
 
 from .factories import make_budget, on_ballot
-from .test_proposals import ROLES, _client_for
 from .oidc_stub import StubIdentityProvider
+from .test_proposals import ROLES, _client_for
 
 
 @pytest.fixture
