@@ -45,6 +45,10 @@ def test_the_voting_choice_page_has_no_axe_violations_and_fits_375px(
         page.click("button[name=eid-provider]")  # no district chosen
     assert page.locator("[data-error-summary]").count() == 1
     check("e-ID form with an error")
+    # An answer from the provider this browser did not ask for: the e-ID error page.
+    page.goto("/budget/e-id/mitid/callback/?code=x&state=forged")
+    assert page.locator("[role=alert]").count() == 1
+    check("e-ID error page")
     assert not problems, "\n".join(problems)
 
 

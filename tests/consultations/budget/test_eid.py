@@ -324,3 +324,45 @@ def test_e_id_voting_is_the_same_for_every_role_and_leaves_a_sign_in_alone(
     budget.process.save(update_fields=["is_public"])
     assert _start(client, budget, skovlunde).status_code == 404
     assert client.get(reverse("consultations:budget:vote", args=_args(budget))).status_code == 404
+
+
+def test_too_many_e_id_starts_from_one_connection_are_refused(
+    client, stub, budget, skovlunde, monkeypatch
+):
+    from consultations.budget import views_public
+
+    monkeypatch.setattr(views_public, "EID_STARTS_PER_HOUR_PER_CLIENT", 2)
+    client.cookies["django_language"] = "en"
+    assert _start(client, budget, skovlunde).status_code == 302
+    assert _start(client, budget, skovlunde).status_code == 302
+    refused = _start(client, budget, skovlunde)
+    assert refused.status_code == 429
+    assert "Too many e-ID sign-ins were started" in refused.content.decode()
+
+
+def test_brokers_are_configured_from_the_environment(monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from visionportal.settings import _eid_app
+
+    for key, value in {
+        "EID_MITID_CLIENT_ID": "urn:visionportal:ballerup",
+        "EID_MITID_SECRET": "s3cret",
+        "EID_MITID_SERVER_URL": "https://ballerup.criipto.id",
+        "EID_MITID_LABEL": "MitID",
+        "EID_MITID_AUTH_PARAMS": "acr_values=urn:grn:authn:dk:mitid:substantial",
+        "EID_MITID_COUNTRIES": "dk",
+    }.items():
+        monkeypatch.setenv(key, value)
+    app = _eid_app("mitid")
+    assert app["provider_id"] == "mitid" and app["name"] == "MitID"
+    assert app["settings"]["auth_params"] == {"acr_values": "urn:grn:authn:dk:mitid:substantial"}
+    assert app["settings"]["countries"] == ["DK"]
+    assert app["settings"]["authorize_origin"] == "https://ballerup.criipto.id"
+    assert app["settings"]["scope"] == ["openid"] and app["settings"]["oauth_pkce_enabled"]
+    monkeypatch.setenv("EID_IDPORTEN_CLIENT_ID", "x")
+    monkeypatch.setenv("EID_IDPORTEN_SERVER_URL", "https://idporten.no")
+    with pytest.raises(ImproperlyConfigured, match="EID_IDPORTEN_SECRET"):
+        _eid_app("idporten")
+    with pytest.raises(ImproperlyConfigured, match="short name"):
+        _eid_app("Mit ID/../")
