@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from allauth.socialaccount.models import SocialAccount, SocialToken
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
@@ -21,6 +22,13 @@ from visionportal.models import PhaseKind, User
 from .factories import make_budget, on_ballot
 from .oidc_stub import StubIdentityProvider
 from .test_proposals import ROLES, _client_for
+
+
+@pytest.fixture(autouse=True)
+def _fresh_limits():
+    """Each test starts with no e-ID starts counted (the per-connection limit's counters
+    live in the cache, and every test client is 127.0.0.1)."""
+    caches["default"].clear()
 
 
 @pytest.fixture
