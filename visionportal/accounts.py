@@ -16,9 +16,12 @@ version is pinned in the lock files.
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.core import context
+from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.core.internal import ratelimit
 from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
+from django.http import HttpResponseForbidden
 from django.utils.crypto import salted_hmac
 
 # allauth's own "login_failed" (per address, any account) stays; these two are ours, in
@@ -143,3 +146,17 @@ class MFAAuthenticateForm(_CodeAttemptsLimited, AuthenticateForm):
 
 class MFAReauthenticateForm(_CodeAttemptsLimited, ReauthenticateForm):
     """Confirming a signed-in session with a code before a sensitive change."""
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    """allauth's socialaccount is installed only so residents can prove who they are with
+    an e-ID when voting in a participatory budget (consultations/budget/eid.py drives the
+    OpenID Connect code flow itself and never logs anyone in). allauth's own social sign-in
+    and connect routes are not served (visionportal/urls.py); should any path still reach
+    a completed social login, it is refused here before a user or SocialAccount exists."""
+
+    def is_open_for_signup(self, request, sociallogin):
+        return False
+
+    def pre_social_login(self, request, sociallogin):
+        raise ImmediateHttpResponse(HttpResponseForbidden())

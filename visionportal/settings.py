@@ -5,8 +5,10 @@ than silently falling back, so a typo in production is seen at deploy time.
 """
 
 import os
+import re
 import sys
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
@@ -88,6 +90,10 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # Only for residents' e-ID when voting in a participatory budget (consultations/budget/
+    # eid.py): never a way to sign in, and no resident account is ever stored.
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "django_htmx",
     "template_partials",
     "csp",
@@ -313,6 +319,51 @@ MFA_FORMS = {
     "reauthenticate": "visionportal.accounts.MFAReauthenticateForm",
 }
 MFA_TOTP_ISSUER = "Visionportal"
+
+# --- e-ID for voting in a participatory budget (README "e-ID voting") ----------------
+# Brokers for MitID, BankID or ID-porten (Criipto, Signicat, ...) as allauth OpenID Connect
+# apps. EID_PROVIDERS names them (empty: no e-ID, voting codes only); each NAME has
+# EID_<NAME>_CLIENT_ID, _SECRET, _SERVER_URL, and optionally _LABEL (shown on the button),
+# _COUNTRIES (municipalities' country codes that offer it; empty: all), _AUTH_PARAMS (a
+# query string such as acr_values=urn:grn:authn:dk:mitid:substantial) and _AUTHORIZE_ORIGIN
+# (when the broker's sign-in page is on another host than its server URL).
+SOCIALACCOUNT_ADAPTER = "visionportal.accounts.SocialAccountAdapter"
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = env_int("EID_TIMEOUT", 10)
+
+
+def _eid_app(name: str) -> dict:
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,39}", name.lower()):
+        raise ImproperlyConfigured(f"EID_PROVIDERS: {name!r} is not a short name like mitid")
+    prefix = f"EID_{name.upper()}_"
+    values = {key: env_str(prefix + key) for key in ("CLIENT_ID", "SECRET", "SERVER_URL")}
+    missing = [prefix + key for key, value in values.items() if not value]
+    if missing:
+        raise ImproperlyConfigured(f"e-ID provider {name!r} needs {', '.join(missing)}")
+    server = urlsplit(values["SERVER_URL"])
+    if server.scheme != "https" and not (DEBUG or TESTING):
+        raise ImproperlyConfigured(f"{prefix}SERVER_URL must be https")
+    origin = env_str(prefix + "AUTHORIZE_ORIGIN", f"{server.scheme}://{server.netloc}")
+    return {
+        "provider_id": name.lower(),
+        "name": env_str(prefix + "LABEL", name),
+        "client_id": values["CLIENT_ID"],
+        "secret": values["SECRET"],
+        "settings": {
+            "server_url": values["SERVER_URL"],
+            "oauth_pkce_enabled": True,
+            "scope": ["openid"],
+            "auth_params": dict(parse_qsl(env_str(prefix + "AUTH_PARAMS", ""))),
+            "countries": [c.upper() for c in env_list(prefix + "COUNTRIES", [])],
+            "authorize_origin": origin,
+        },
+    }
+
+
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {"APPS": [_eid_app(name) for name in env_list("EID_PROVIDERS", [])]}
+}
 
 # --- Email ----------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(

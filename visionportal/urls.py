@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import include, path, register_converter
+from django.urls import include, path, re_path, register_converter
 
 from .views import accounts, health, identity, members, population, proposals, public, workspace
 
@@ -136,6 +136,9 @@ urlpatterns = [
     path("workspace/", include("indicators.urls")),
     # Before allauth's own: the same URL and name, with a clear answer when mail is down.
     path("accounts/password/reset/", accounts.password_reset, name="account_reset_password"),
+    # allauth's social sign-in, connect and signup routes: e-ID is for voting only
+    # (consultations/budget/eid.py), never a way to sign in, so they answer 404.
+    re_path(r"^accounts/(?:3rdparty|oidc|social)/", public.not_found),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

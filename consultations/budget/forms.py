@@ -94,6 +94,33 @@ class VotingCodeForm(forms.Form):
     )
 
 
+class EidVoteForm(forms.Form):
+    """Vote with e-ID: the district (the identity's one ballot is for it) and the broker,
+    the button the resident pressed."""
+
+    district = forms.ModelChoiceField(
+        label=_("Your district"),
+        queryset=None,
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": _("Choose the district you live in."),
+            "invalid_choice": _("Choose one of the budget’s districts."),
+        },
+    )
+    provider = forms.ChoiceField(
+        error_messages={
+            "required": _("Choose how to sign in with e-ID."),
+            "invalid_choice": _("Choose how to sign in with e-ID."),
+        },
+    )
+
+    def __init__(self, *args, budget, providers, **kwargs):
+        super().__init__(*args, prefix="eid", **kwargs)
+        self.fields["district"].queryset = budget.districts.all()
+        self.fields["provider"].choices = [(p.id, p.label) for p in providers]
+
+
 class BallotForm(forms.Form):
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
     proposals = forms.TypedMultipleChoiceField(

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from visionportal.phases import Capability, process_allows, refusal_reason
 
@@ -37,6 +38,7 @@ from .models import (
 CODE_ALPHABET = "ABCDEFGHJKMNPQRTUVWXYZ2346789"
 CODE_LENGTH = 12  # 29^12 ≈ 3.5e17: guessing one of a few thousand is hopeless
 MAX_CODES_PER_BATCH = 5000
+ALREADY_VOTED = gettext_lazy("You have already voted in this budget. Each person votes once.")
 
 
 def _digest(purpose: str, value: str) -> str:
@@ -406,6 +408,24 @@ def voter_identify_by_code(*, budget: ParticipatoryBudget, code: str) -> VoterId
     return identity
 
 
+def voter_identify_by_eid(
+    *, budget: ParticipatoryBudget, district_id, issuer: str, subject: str
+) -> VoterIdentity:
+    """The identity a verified e-ID gives, in the district the resident chose: only a keyed
+    hash of "eid:<issuer>:<subject>" is kept. One ballot per identity per budget is the
+    VoterRecord's unique constraint (ballot_cast); this only answers early."""
+    _gate(budget.process, Capability.VOTE_BUDGET)
+    district = District.objects.filter(pk=district_id, budget=budget).first()
+    if district is None:
+        raise ValidationError(_("Choose one of the budget’s districts."))
+    identity = VoterIdentity(
+        district.pk, voter_digest(budget=budget, identifier=f"eid:{issuer}:{subject}")
+    )
+    if VoterRecord.objects.filter(budget=budget, voter_digest=identity.voter_digest).exists():
+        raise ValidationError(ALREADY_VOTED)
+    return identity
+
+
 class BallotOutcome:
     CAST = "cast"
     ALREADY_CAST = "already_cast"  # this same form was already counted (a double submit)
@@ -415,7 +435,7 @@ def _already(budget, identity: VoterIdentity, form_key: uuid.UUID) -> str:
     record = VoterRecord.objects.filter(budget=budget, voter_digest=identity.voter_digest).first()
     if record is not None and record.form_digest == _digest("ballot-form", str(form_key)):
         return BallotOutcome.ALREADY_CAST
-    raise ValidationError(_("You have already voted in this budget. Each person votes once."))
+    raise ValidationError(ALREADY_VOTED)
 
 
 def ballot_cast(

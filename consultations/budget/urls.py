@@ -15,6 +15,10 @@ urlpatterns = [
     path(f"{_base}proposals/<int:pk>/support/", views.proposal_support, name="support"),
     path(f"{_base}vote/", views.vote_start, name="vote"),
     path(f"{_base}vote/code/", views.vote_identify, name="vote_identify"),
+    path(f"{_base}vote/e-id/", views.vote_eid, name="vote_eid"),
+    # One fixed address per e-ID broker, registered at the broker as its redirect URI: the
+    # budget and district travel in the sign-in's state.
+    path("budget/e-id/<slug:provider_id>/callback/", views.eid_callback, name="eid_callback"),
     path(f"{_base}vote/ballot/", views.ballot, name="ballot"),
     path(f"{_base}vote/cast/", views.ballot_cast, name="ballot_cast"),
     path(f"{_base}vote/thanks/", views.voted, name="voted"),

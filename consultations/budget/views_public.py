@@ -15,12 +15,13 @@ from django.views.decorators.http import require_GET, require_POST
 from visionportal import ratelimits
 from visionportal.phases import Capability, process_allows, refusal_reason
 
-from . import access, selectors, services
-from .forms import BallotForm, ProposalFilterForm, ProposalForm, VotingCodeForm
-from .models import District
+from . import access, eid, selectors, services
+from .forms import BallotForm, EidVoteForm, ProposalFilterForm, ProposalForm, VotingCodeForm
+from .models import District, ParticipatoryBudget
 
 PROPOSALS_PER_HOUR_PER_CLIENT = 10
 CODE_TRIES_PER_HOUR_PER_CLIENT = 20
+EID_STARTS_PER_HOUR_PER_CLIENT = 30
 SUPPORTER_COOKIE = "vp_budget_supporter"
 VOTER_SESSION_KEY = "budget_voter"
 
@@ -199,18 +200,37 @@ def _no_store(response):
     return response
 
 
+def _render_vote_start(request, budget, *, form=None, eid_form=None, status=200):
+    """The ways to vote: a voting code and, where brokers are configured for the
+    municipality's country, e-ID. The e-ID form posts here and is redirected to the broker,
+    so the page's CSP form-action allows the brokers' sign-in origins too (browsers apply it
+    to the redirect after a form is sent)."""
+    providers = eid.providers_for(budget.process.municipality.country)
+    if eid_form is None and providers:
+        eid_form = EidVoteForm(budget=budget, providers=providers)
+    response = render(
+        request,
+        "consultations/budget/vote_start.html",
+        _context(
+            budget,
+            form=form or VotingCodeForm(),
+            eid_form=eid_form if providers else None,
+            providers=providers,
+        ),
+        status=status,
+    )
+    origins = sorted({p.authorize_origin for p in providers if p.authorize_origin})
+    if origins:
+        response._csp_update = {"form-action": origins}
+    return _no_store(response)
+
+
 @require_GET
 def vote_start(request, municipality_slug, process_slug):
     budget = _budget(municipality_slug, process_slug)
     if not process_allows(budget.process, Capability.VOTE_BUDGET):
         return _refused(request, budget, Capability.VOTE_BUDGET)
-    return _no_store(
-        render(
-            request,
-            "consultations/budget/vote_start.html",
-            _context(budget, form=VotingCodeForm()),
-        )
-    )
+    return _render_vote_start(request, budget)
 
 
 @require_POST
@@ -239,17 +259,92 @@ def vote_identify(request, municipality_slug, process_slug):
             except ValidationError as error:
                 form.add_error("code", error)
             else:
-                request.session.cycle_key()
-                request.session[VOTER_SESSION_KEY] = {"budget": budget.pk, **identity.as_session()}
-                return redirect("consultations:budget:ballot", *_args(budget))
-    return _no_store(
-        render(
-            request,
-            "consultations/budget/vote_start.html",
-            _context(budget, form=form),
-            status=status,
+                return _start_ballot(request, budget, identity)
+    return _render_vote_start(request, budget, form=form, status=status)
+
+
+def _start_ballot(request, budget, identity):
+    # A new session key once identified: a session id seen before cannot vote with it.
+    request.session.cycle_key()
+    request.session[VOTER_SESSION_KEY] = {"budget": budget.pk, **identity.as_session()}
+    return redirect("consultations:budget:ballot", *_args(budget))
+
+
+@require_POST
+def vote_eid(request, municipality_slug, process_slug):
+    """The resident chose a district and an e-ID broker: off to the broker's sign-in."""
+    budget = _budget(municipality_slug, process_slug)
+    if not process_allows(budget.process, Capability.VOTE_BUDGET):
+        return _refused(request, budget, Capability.VOTE_BUDGET)
+    providers = eid.providers_for(budget.process.municipality.country)
+    if not providers:
+        return redirect("consultations:budget:vote", *_args(budget))
+    form = EidVoteForm(request.POST, budget=budget, providers=providers)
+    client = ratelimits.client_key(request, purpose="consultations.budget.eid")
+    # Each start asks the broker for its configuration and keeps a state in the session.
+    if ratelimits.over_limit(
+        "vp:budget-eid", client, limit=EID_STARTS_PER_HOUR_PER_CLIENT, window=3600
+    ):
+        form.is_valid()
+        form.add_error(
+            None, _("Too many e-ID sign-ins were started from this connection. Try again later.")
         )
+        return _render_vote_start(request, budget, eid_form=form, status=429)
+    if form.is_valid():
+        try:
+            url = eid.authorization_url(
+                request,
+                provider_id=form.cleaned_data["provider"],
+                data={"budget": budget.pk, "district": form.cleaned_data["district"].pk},
+            )
+        except eid.EidError as error:
+            form.add_error(None, error.message)
+            return _render_vote_start(request, budget, eid_form=form, status=error.status)
+        return redirect(url)
+    return _render_vote_start(request, budget, eid_form=form)
+
+
+@require_GET
+def eid_callback(request, provider_id):
+    """The broker sends the resident back here (one URL per broker, registered there).
+    Only a keyed hash of the verified identity goes into the session; then the ballot."""
+    budget = None
+    try:
+        verified = eid.verified_identity(request, provider_id=provider_id)
+        budget = _eid_budget(verified.data)
+        if budget is None:
+            raise eid.EidError(_("This budget is not open for voting."))
+        identity = services.voter_identify_by_eid(
+            budget=budget,
+            district_id=verified.data.get("district"),
+            issuer=verified.issuer,
+            subject=verified.subject,
+        )
+    except eid.EidError as error:
+        budget = budget or _eid_budget(error.data)
+        return _eid_error(request, budget, error.message, error.status)
+    except ValidationError as error:
+        return _eid_error(request, budget, " ".join(error.messages), 400)
+    return _start_ballot(request, budget, identity)
+
+
+def _eid_budget(data):
+    budget_pk = data.get("budget")
+    if not isinstance(budget_pk, int):
+        return None
+    return (
+        ParticipatoryBudget.objects.filter(
+            pk=budget_pk, process__is_public=True, process__municipality__is_public=True
+        )
+        .select_related("process__municipality")
+        .prefetch_related("process__phases")
+        .first()
     )
+
+
+def _eid_error(request, budget, message, status):
+    context = _context(budget, message=message) if budget else {"message": message}
+    return _no_store(render(request, "consultations/budget/eid_error.html", context, status=status))
 
 
 def _render_ballot(request, budget, district, options, form, status=200):

@@ -44,3 +44,8 @@ def process_detail(request, municipality_slug, process_slug):
 
 def accessibility_statement(request):
     return render(request, "visionportal/public/accessibility.html")
+
+
+def not_found(request):
+    """Routes a library would serve that this site does not offer (visionportal/urls.py)."""
+    raise Http404
