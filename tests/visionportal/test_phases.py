@@ -86,7 +86,7 @@ def test_the_reason_names_the_phase_that_would_allow_it(process, bare):
         "That is possible during the phase “Politikerna”, from 1 July 2015."
     )
     assert refusal_reason(process, Capability.COUNCILLOR_ROUND, at=d(2015, 9, 1)) == (
-        "That was possible during the phase “Politikerna”, which ended on July 31, 2015."
+        "That was possible during the phase “Politikerna”, which ended on 31 July 2015."
     )
     _phase(bare, PhaseKind.PLANNING, d(2026, 1, 1), d(2026, 2, 1))
     assert refusal_reason(bare, Capability.CURATE_KEYWORDS) == (
