@@ -13,6 +13,7 @@ from django.db import migrations, models
 # old rows plus its new ones and cells whose sum is zero are skipped.
 VOTES = "keywords_sortvote"
 CELLS = "keywords_sortvotecell"
+PLAYERS = "keywords_sortparticipant"
 KEY = (
     "round_id, grouping, item_id, choice, channel, device_class, target_groups, age_band, "
     "area, position"
@@ -39,25 +40,40 @@ def _cells(rows: str) -> str:
 
 
 _COLUMNS = (
-    "round_id, item_id, choice, channel, device_class, target_groups, age_band, area, "
-    "position, excluded"
+    "round_id, participant_id, item_id, choice, channel, device_class, target_groups, "
+    "age_band, area, position, excluded"
 )
 _INSERTED = f"SELECT {_COLUMNS}, 1 AS n FROM new_votes"
 _DELETED = f"SELECT {_COLUMNS}, -1 AS n FROM old_votes"
 _UPDATED = f"{_DELETED} UNION ALL {_INSERTED}"
 
+
+def _players(rows: str) -> str:
+    """Each player's included votes changed by `rows`, first (a play's statements lock
+    its player before any cell, as its finish does), in id order."""
+    return f"""
+        UPDATE {PLAYERS} p SET included_votes = p.included_votes + d.n
+        FROM (
+            SELECT v.participant_id, SUM(v.n) AS n FROM ({rows}) v WHERE NOT v.excluded
+            GROUP BY 1 HAVING SUM(v.n) <> 0 ORDER BY 1
+        ) d
+        WHERE p.id = d.participant_id;"""
+
 FUNCTION = f"""
 CREATE FUNCTION sort_vote_cells_count() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
+        {_players(_INSERTED)}
         INSERT INTO {CELLS} ({KEY}, votes)
         {_cells(_INSERTED)}
         ON CONFLICT ({KEY}) DO UPDATE SET votes = {CELLS}.votes + EXCLUDED.votes;
     ELSIF TG_OP = 'UPDATE' THEN
+        {_players(_UPDATED)}
         INSERT INTO {CELLS} ({KEY}, votes)
         {_cells(_UPDATED)}
         ON CONFLICT ({KEY}) DO UPDATE SET votes = {CELLS}.votes + EXCLUDED.votes;
     ELSE
+        {_players(_DELETED)}
         -- A deleted vote was counted, so its cells exist; an UPDATE (not an upsert) also
         -- does nothing when a round's deletion has removed its cells first.
         UPDATE {CELLS} c SET votes = c.votes + d.votes
@@ -86,6 +102,14 @@ INSERT INTO {CELLS} ({KEY}, votes)
 {_cells(f"SELECT {_COLUMNS}, 1 AS n FROM {VOTES}")}
 """
 
+BACKFILL_PLAYERS = f"""
+UPDATE {PLAYERS} p SET included_votes = v.n
+FROM (
+    SELECT participant_id, COUNT(*) AS n FROM {VOTES} WHERE NOT excluded GROUP BY 1
+) v
+WHERE p.id = v.participant_id
+"""
+
 REVERSE = f"""
 DROP TRIGGER IF EXISTS sort_vote_cells_insert ON {VOTES};
 DROP TRIGGER IF EXISTS sort_vote_cells_update ON {VOTES};
@@ -100,6 +124,7 @@ def install_triggers(apps, schema_editor):
         return
     schema_editor.execute(FUNCTION)
     schema_editor.execute(BACKFILL)
+    schema_editor.execute(BACKFILL_PLAYERS)
 
 
 def remove_triggers(apps, schema_editor):
@@ -178,6 +203,11 @@ class Migration(migrations.Migration):
                     )
                 ],
             },
+        ),
+        migrations.AddField(
+            model_name="sortparticipant",
+            name="included_votes",
+            field=models.PositiveIntegerField(db_default=0, default=0, editable=False),
         ),
         migrations.RunPython(install_triggers, remove_triggers),
     ]

@@ -219,35 +219,43 @@ def _mask_join_sql(alias: str) -> str:
     )
 
 
-def _count_players(round_id: int, counts: RoundCounts) -> None:
-    """Players with at least one included vote, per profile and per target group: the
+def _count_players(round_id: int, counts: RoundCounts, *, scan: bool = False) -> None:
+    """Players with at least one included vote, per profile and per target group. On
+    PostgreSQL each player's included votes are kept by the vote triggers, so this reads
+    the players alone; with `scan` (and on other databases) it looks at the votes: the
     players with any vote, less those whose every vote is excluded (few; found from the
     excluded votes). "Any vote" is a lateral LIMIT 1 probe of the unique (player, item)
     index that never reads the table (index-only: three times faster than checking each
     vote's exclusion there); a semi-join would read every vote again."""
     votes, players = SortVote._meta.db_table, SortParticipant._meta.db_table
-    if connection.vendor == "postgresql":
-        voted = (
-            f"CROSS JOIN LATERAL (SELECT 1 FROM {votes} v "  # noqa: S608
-            f"WHERE v.participant_id = p.id LIMIT 1) AS voted"
-        )
-    else:
+    params = [round_id]
+    if connection.vendor == "postgresql" and not scan:
         voted = ""
-    any_vote = (
-        "" if voted else f"AND EXISTS (SELECT 1 FROM {votes} v WHERE v.participant_id = p.id) "  # noqa: S608
-    )
-    only_excluded = (
-        f"SELECT x.participant_id FROM {votes} x "  # noqa: S608
-        f"WHERE x.round_id = %s AND x.excluded AND NOT EXISTS (SELECT 1 FROM {votes} w "
-        f"WHERE w.participant_id = x.participant_id AND NOT w.excluded)"
-    )
+        condition = "AND p.included_votes > 0"
+    else:
+        if connection.vendor == "postgresql":
+            voted = (
+                f"CROSS JOIN LATERAL (SELECT 1 FROM {votes} v "  # noqa: S608
+                f"WHERE v.participant_id = p.id LIMIT 1) AS voted"
+            )
+            any_vote = ""
+        else:
+            voted = ""
+            any_vote = f"AND EXISTS (SELECT 1 FROM {votes} v WHERE v.participant_id = p.id) "  # noqa: S608
+        only_excluded = (
+            f"SELECT x.participant_id FROM {votes} x "  # noqa: S608
+            f"WHERE x.round_id = %s AND x.excluded AND NOT EXISTS (SELECT 1 FROM {votes} w "
+            f"WHERE w.participant_id = x.participant_id AND NOT w.excluded)"
+        )
+        condition = f"{any_vote}AND p.id NOT IN ({only_excluded})"
+        params.append(round_id)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT p.channel, p.device_class, p.age_band, p.area, "  # noqa: S608
             f"COALESCE(m.mask, 0), COUNT(*) FROM {players} p {voted} {_mask_join_sql('p')} "
-            f"WHERE p.round_id = %s {any_vote}AND p.id NOT IN ({only_excluded}) "
+            f"WHERE p.round_id = %s {condition} "
             f"GROUP BY p.channel, p.device_class, p.age_band, p.area, COALESCE(m.mask, 0)",
-            [round_id, round_id],
+            params,
         )
         for channel, device, age, area, mask, n in cursor:
             key = (channel, device, age, area)
@@ -273,11 +281,12 @@ def round_counts(
         if outermost and connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        if connection.vendor == "postgresql" and not (scan or grouping_sets):
+        scan = scan or grouping_sets
+        if connection.vendor == "postgresql" and not scan:
             _count_cells(round.pk, counts)
         else:
             _count_votes(round.pk, counts, grouping_sets=grouping_sets)
-        _count_players(round.pk, counts)
+        _count_players(round.pk, counts, scan=scan)
         _count_meetings(round, counts)
     return counts
 

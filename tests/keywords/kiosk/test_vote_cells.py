@@ -1,7 +1,7 @@
 """The vote cells (keywords.sorting.result_models.SortVoteCell) that PostgreSQL's triggers
 keep as votes change: after every kind of change they equal the cells counted afresh in
 Python from the votes, and the aggregation counts the same from them as from a scan of
-the votes. PostgreSQL only: elsewhere there are no triggers and the aggregation scans."""
+the votes; likewise each player's included votes. PostgreSQL only: elsewhere there are no triggers and the aggregation scans."""
 
 import random
 import threading
@@ -68,6 +68,11 @@ def _stored_cells(round):
 def _assert_cells_match(round):
     stored = _stored_cells(round)
     assert stored == _expected_cells(round)
+    # Each player's included votes, which the players' count reads.
+    players = SortParticipant.objects.filter(round=round)
+    assert {p.pk: p.included_votes for p in players} == {
+        p.pk: p.votes.filter(excluded=False).count() for p in players
+    }
     assert SortVoteCell.objects.filter(round=round, votes__lt=0).count() == 0
     from_cells = vars(aggregation.round_counts(round))
     assert from_cells == vars(aggregation.round_counts(round, scan=True))
