@@ -1,13 +1,13 @@
 """Counting a sorting round's votes in the database and storing the results as a snapshot.
 
 On PostgreSQL the counts are read from the vote cells (result_models.SortVoteCell), which
-triggers keep as votes change: a few ten thousand rows instead of a million votes. The
-votes whose profile is not copied yet are counted from their players as below; the scan
-that follows stays for other databases and as the cells' reference (the tests compare
-the two).
+triggers keep as votes change: a few ten thousand rows instead of a million votes; and the
+players from each player's included votes, which the same triggers keep. The votes whose
+profile is not copied yet are counted from their players as below. The scan that follows
+stays for other databases and as the cells' reference (the tests compare the two).
 
-Scanning, the counts come from GROUP BY queries over the votes' covering index, never from votes
-loaded into Python and never joined to their players: a finished player's profile
+Scanning, the counts come from GROUP BY queries over the votes' covering index, never
+from votes loaded into Python and never joined to their players: a finished player's profile
 (device class, age band, area, target groups) is copied onto their votes
 (keywords.sorting.vote_profiles), so three plain GROUP BYs over one index (by channel,
 device class and target groups; by age band and area; by deck position), each a parallel

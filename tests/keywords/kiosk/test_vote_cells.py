@@ -1,7 +1,8 @@
 """The vote cells (keywords.sorting.result_models.SortVoteCell) that PostgreSQL's triggers
 keep as votes change: after every kind of change they equal the cells counted afresh in
 Python from the votes, and the aggregation counts the same from them as from a scan of
-the votes; likewise each player's included votes. PostgreSQL only: elsewhere there are no triggers and the aggregation scans."""
+the votes; likewise each player's included votes. PostgreSQL only: elsewhere there are
+no triggers and the aggregation scans."""
 
 import random
 import threading
