@@ -15,6 +15,7 @@ from keywords.sorting import aggregation, integrity, kiosk, services
 from keywords.sorting.models import SortChannel, SortParticipant, SortVote
 from keywords.sorting.result_models import CellGrouping, SortVoteCell
 from keywords.sorting.vote_profiles import sort_votes_copy_profile
+from tests.keywords.sorting_factories import bare_round, published_list
 from tests.keywords.sorting_results_data import play
 
 pytestmark = pytest.mark.django_db
@@ -205,3 +206,27 @@ def test_concurrent_votes_and_finishes_keep_the_cells_exact(sorting_round):
     cells = _assert_cells_match(round)
     assert sum(n for key, n in cells.items() if key[0] == CellGrouping.POSITION) == 4 * threads
     assert sum(n for key, n in cells.items() if key[0] == CellGrouping.PROFILE) == 4 * threads
+
+
+def test_deleting_a_round_deletes_its_cells_and_leaves_the_others(device, process):
+    round = device.round
+    plays = kiosk.kiosk_decks_deal(device=device, count=2, rng=random.Random(5))
+    votes = [kiosk.QueuedVote(p.token, item, 1, None) for p in plays for item in p.deck]
+    kiosk.kiosk_batch_receive(
+        device=device,
+        idempotency_key=uuid.uuid4(),
+        votes=votes,
+        finished=[p.token for p in plays],
+    )
+    consultation = round.keyword_list.consultation
+    other = bare_round(
+        published_list(process, ["trygghet", "parker"], consultation=consultation, version=2)
+    )
+    play(other, {"trygghet": 1, "parker": 0}, device_class="phone")
+    kept = _assert_cells_match(other)
+    assert _assert_cells_match(round)
+    # The cascade deletes the batches (their votes' batch set to null first), the votes,
+    # the players and the cells; the votes' triggers find their cells gone or going.
+    round.delete()
+    assert not SortVoteCell.objects.filter(round_id=round.pk).exists()
+    assert _stored_cells(other) == kept
