@@ -173,39 +173,19 @@ def _unprofiled_sql() -> str:
     )
 
 
-# What the votes without a copied profile add: the deck position needs no profile, so the
-# position grouping counts every vote directly.
-_PROFILE_GROUPINGS = _GROUPINGS[:2]
-
-
 def _count_unprofiled(cursor, round_id: int, counts: RoundCounts) -> None:
     """The profile groupings over the votes without a copied profile (unfinished
-    players'): one GROUPING SETS pass on PostgreSQL, two GROUP BYs elsewhere."""
-    if connection.vendor == "postgresql":
-        sets = ", ".join(f"(item_id, choice, {columns})" for columns in _PROFILE_GROUPINGS)
-        cursor.execute(
-            "SELECT item_id, choice, channel, device_class, target_groups, age_band, area, "  # noqa: S608
-            f"GROUPING(channel), COUNT(*) FROM ({_unprofiled_sql()}) AS votes "
-            f"GROUP BY GROUPING SETS ({sets})",
-            [round_id, round_id],
-        )
-        for item, choice, channel, device, mask, age, area, unused, n in cursor:
-            if unused == 0:
-                _add_row(counts, item, choice, n, profile=(channel, device, mask))
-            else:
-                _add_row(counts, item, choice, n, age_area=(age, area))
-        return
-    for columns in _PROFILE_GROUPINGS:
-        cursor.execute(
-            f"SELECT item_id, choice, {columns}, COUNT(*) "  # noqa: S608
-            f"FROM ({_unprofiled_sql()}) AS votes GROUP BY item_id, choice, {columns}",
-            [round_id, round_id],
-        )
-        for item, choice, *keys, n in cursor:
-            if columns == _PROFILE_GROUPINGS[0]:
-                _add_row(counts, item, choice, n, profile=keys)
-            else:
-                _add_row(counts, item, choice, n, age_area=keys)
+    players'; the deck position needs no profile, so the position grouping counts every
+    vote directly): one GROUP BY of their whole profile, a few thousand rows at most,
+    which Python adds to both groupings (faster than GROUPING SETS' two hash tables)."""
+    cursor.execute(
+        "SELECT item_id, choice, channel, device_class, target_groups, age_band, area, "  # noqa: S608
+        f"COUNT(*) FROM ({_unprofiled_sql()}) AS votes GROUP BY item_id, choice, channel, "
+        "device_class, target_groups, age_band, area",
+        [round_id, round_id],
+    )
+    for item, choice, channel, device, mask, age, area, n in cursor:
+        _add_row(counts, item, choice, n, profile=(channel, device, mask), age_area=(age, area))
 
 
 def _mask_join_sql(alias: str) -> str:
