@@ -711,6 +711,6 @@ __all__ = [
 ]
 
 # The sorting game's stored results (keywords/sorting/result_models.py), registered likewise.
-from keywords.sorting.result_models import SortResultSnapshot  # noqa: E402
+from keywords.sorting.result_models import SortResultSnapshot, SortVoteCell  # noqa: E402
 
-__all__ += ["SortResultSnapshot"]
+__all__ += ["SortResultSnapshot", "SortVoteCell"]

@@ -1,7 +1,13 @@
 """Counting a sorting round's votes in the database and storing the results as a snapshot.
 
-The counts come from GROUP BY queries over the votes' covering index, never from votes
-loaded into Python and never joined to their players: a finished player's profile
+On PostgreSQL the counts are read from the vote cells (result_models.SortVoteCell), which
+triggers keep as votes change: a few ten thousand rows instead of a million votes; and the
+players from each player's included votes, which the same triggers keep. The votes whose
+profile is not copied yet are counted from their players as below. The scan that follows
+stays for other databases and as the cells' reference (the tests compare the two).
+
+Scanning, the counts come from GROUP BY queries over the votes' covering index, never
+from votes loaded into Python and never joined to their players: a finished player's profile
 (device class, age band, area, target groups) is copied onto their votes
 (keywords.sorting.vote_profiles), so three plain GROUP BYs over one index (by channel,
 device class and target groups; by age band and area; by deck position), each a parallel
@@ -38,7 +44,13 @@ from .models import (
     SortVote,
     target_groups_of_mask,
 )
-from .result_models import SnapshotStatus, SnapshotTrigger, SortResultSnapshot
+from .result_models import (
+    CellGrouping,
+    SnapshotStatus,
+    SnapshotTrigger,
+    SortResultSnapshot,
+    SortVoteCell,
+)
 from .results import RoundCounts, compute_results
 
 logger = logging.getLogger(__name__)
@@ -126,6 +138,27 @@ def _count_votes(round_id: int, counts: RoundCounts, *, grouping_sets: bool) -> 
         _count_unprofiled(cursor, round_id, counts)
 
 
+def _count_cells(round_id: int, counts: RoundCounts) -> None:
+    """The included votes' counts from the round's vote cells (PostgreSQL's triggers keep
+    them): the same three groupings as the scan's, the profile ones over the votes that
+    carry their profile; then the votes without a copied profile, as the scan counts them."""
+    cells = SortVoteCell._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT grouping, item_id, choice, channel, device_class, target_groups, "  # noqa: S608
+            f"age_band, area, position, votes FROM {cells} WHERE round_id = %s AND votes <> 0",
+            [round_id],
+        )
+        for grouping, item, choice, channel, device, mask, age, area, position, n in cursor:
+            if grouping == CellGrouping.POSITION:
+                _add_row(counts, item, choice, n, position=position)
+            elif grouping == CellGrouping.PROFILE:
+                _add_row(counts, item, choice, n, profile=(channel, device, mask))
+            else:
+                _add_row(counts, item, choice, n, age_area=(age, area))
+        _count_unprofiled(cursor, round_id, counts)
+
+
 def _unprofiled_sql() -> str:
     """The included votes without a copied profile, with their players' profiles: the
     votes from the partial index alone (it includes the columns counted), hash-joined to
@@ -140,39 +173,19 @@ def _unprofiled_sql() -> str:
     )
 
 
-# What the votes without a copied profile add: the deck position needs no profile, so the
-# position grouping counts every vote directly.
-_PROFILE_GROUPINGS = _GROUPINGS[:2]
-
-
 def _count_unprofiled(cursor, round_id: int, counts: RoundCounts) -> None:
     """The profile groupings over the votes without a copied profile (unfinished
-    players'): one GROUPING SETS pass on PostgreSQL, two GROUP BYs elsewhere."""
-    if connection.vendor == "postgresql":
-        sets = ", ".join(f"(item_id, choice, {columns})" for columns in _PROFILE_GROUPINGS)
-        cursor.execute(
-            "SELECT item_id, choice, channel, device_class, target_groups, age_band, area, "  # noqa: S608
-            f"GROUPING(channel), COUNT(*) FROM ({_unprofiled_sql()}) AS votes "
-            f"GROUP BY GROUPING SETS ({sets})",
-            [round_id, round_id],
-        )
-        for item, choice, channel, device, mask, age, area, unused, n in cursor:
-            if unused == 0:
-                _add_row(counts, item, choice, n, profile=(channel, device, mask))
-            else:
-                _add_row(counts, item, choice, n, age_area=(age, area))
-        return
-    for columns in _PROFILE_GROUPINGS:
-        cursor.execute(
-            f"SELECT item_id, choice, {columns}, COUNT(*) "  # noqa: S608
-            f"FROM ({_unprofiled_sql()}) AS votes GROUP BY item_id, choice, {columns}",
-            [round_id, round_id],
-        )
-        for item, choice, *keys, n in cursor:
-            if columns == _PROFILE_GROUPINGS[0]:
-                _add_row(counts, item, choice, n, profile=keys)
-            else:
-                _add_row(counts, item, choice, n, age_area=keys)
+    players'; the deck position needs no profile, so the position grouping counts every
+    vote directly): one GROUP BY of their whole profile, a few thousand rows at most,
+    which Python adds to both groupings (faster than GROUPING SETS' two hash tables)."""
+    cursor.execute(
+        "SELECT item_id, choice, channel, device_class, target_groups, age_band, area, "  # noqa: S608
+        f"COUNT(*) FROM ({_unprofiled_sql()}) AS votes GROUP BY item_id, choice, channel, "
+        "device_class, target_groups, age_band, area",
+        [round_id, round_id],
+    )
+    for item, choice, channel, device, mask, age, area, n in cursor:
+        _add_row(counts, item, choice, n, profile=(channel, device, mask), age_area=(age, area))
 
 
 def _mask_join_sql(alias: str) -> str:
@@ -186,35 +199,43 @@ def _mask_join_sql(alias: str) -> str:
     )
 
 
-def _count_players(round_id: int, counts: RoundCounts) -> None:
-    """Players with at least one included vote, per profile and per target group: the
+def _count_players(round_id: int, counts: RoundCounts, *, scan: bool = False) -> None:
+    """Players with at least one included vote, per profile and per target group. On
+    PostgreSQL each player's included votes are kept by the vote triggers, so this reads
+    the players alone; with `scan` (and on other databases) it looks at the votes: the
     players with any vote, less those whose every vote is excluded (few; found from the
     excluded votes). "Any vote" is a lateral LIMIT 1 probe of the unique (player, item)
     index that never reads the table (index-only: three times faster than checking each
     vote's exclusion there); a semi-join would read every vote again."""
     votes, players = SortVote._meta.db_table, SortParticipant._meta.db_table
-    if connection.vendor == "postgresql":
-        voted = (
-            f"CROSS JOIN LATERAL (SELECT 1 FROM {votes} v "  # noqa: S608
-            f"WHERE v.participant_id = p.id LIMIT 1) AS voted"
-        )
-    else:
+    params = [round_id]
+    if connection.vendor == "postgresql" and not scan:
         voted = ""
-    any_vote = (
-        "" if voted else f"AND EXISTS (SELECT 1 FROM {votes} v WHERE v.participant_id = p.id) "  # noqa: S608
-    )
-    only_excluded = (
-        f"SELECT x.participant_id FROM {votes} x "  # noqa: S608
-        f"WHERE x.round_id = %s AND x.excluded AND NOT EXISTS (SELECT 1 FROM {votes} w "
-        f"WHERE w.participant_id = x.participant_id AND NOT w.excluded)"
-    )
+        condition = "AND p.included_votes > 0"
+    else:
+        if connection.vendor == "postgresql":
+            voted = (
+                f"CROSS JOIN LATERAL (SELECT 1 FROM {votes} v "  # noqa: S608
+                f"WHERE v.participant_id = p.id LIMIT 1) AS voted"
+            )
+            any_vote = ""
+        else:
+            voted = ""
+            any_vote = f"AND EXISTS (SELECT 1 FROM {votes} v WHERE v.participant_id = p.id) "  # noqa: S608
+        only_excluded = (
+            f"SELECT x.participant_id FROM {votes} x "  # noqa: S608
+            f"WHERE x.round_id = %s AND x.excluded AND NOT EXISTS (SELECT 1 FROM {votes} w "
+            f"WHERE w.participant_id = x.participant_id AND NOT w.excluded)"
+        )
+        condition = f"{any_vote}AND p.id NOT IN ({only_excluded})"
+        params.append(round_id)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT p.channel, p.device_class, p.age_band, p.area, "  # noqa: S608
             f"COALESCE(m.mask, 0), COUNT(*) FROM {players} p {voted} {_mask_join_sql('p')} "
-            f"WHERE p.round_id = %s {any_vote}AND p.id NOT IN ({only_excluded}) "
+            f"WHERE p.round_id = %s {condition} "
             f"GROUP BY p.channel, p.device_class, p.age_band, p.area, COALESCE(m.mask, 0)",
-            [round_id, round_id],
+            params,
         )
         for channel, device, age, area, mask, n in cursor:
             key = (channel, device, age, area)
@@ -225,10 +246,13 @@ def _count_players(round_id: int, counts: RoundCounts) -> None:
                 )
 
 
-def round_counts(round: SortingRound, *, grouping_sets: bool = False) -> RoundCounts:
+def round_counts(
+    round: SortingRound, *, scan: bool = False, grouping_sets: bool = False
+) -> RoundCounts:
     """Everything the results need, counted by the database in one transaction; a
     repeatable-read one where it starts one (the Celery task), so the groupings all count
-    the same votes."""
+    the same votes. From the vote cells on PostgreSQL unless `scan` (or `grouping_sets`,
+    a way of scanning) asks for the votes to be scanned, as they are elsewhere."""
     counts = RoundCounts(
         items=list(round.keyword_list.items.order_by("position", "pk").values_list("pk", "label"))
     )
@@ -237,8 +261,12 @@ def round_counts(round: SortingRound, *, grouping_sets: bool = False) -> RoundCo
         if outermost and connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        _count_votes(round.pk, counts, grouping_sets=grouping_sets)
-        _count_players(round.pk, counts)
+        scan = scan or grouping_sets
+        if connection.vendor == "postgresql" and not scan:
+            _count_cells(round.pk, counts)
+        else:
+            _count_votes(round.pk, counts, grouping_sets=grouping_sets)
+        _count_players(round.pk, counts, scan=scan)
         _count_meetings(round, counts)
     return counts
 

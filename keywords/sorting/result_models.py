@@ -90,3 +90,70 @@ class SortResultSnapshot(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (SnapshotStatus.DONE, SnapshotStatus.FAILED)
+
+
+class CellGrouping(models.IntegerChoices):
+    """Which of the aggregation's three groupings a vote cell counts (see SortVoteCell)."""
+
+    # Numbered in the order a play's statements reach them (its votes' positions as they
+    # are cast, their profile cells when the profile is copied at the end): the triggers
+    # lock cells in key order, so concurrent plays take the cells' locks in one order.
+    POSITION = 1, "deck position"
+    PROFILE = 2, "channel, device class, target groups"
+    AGE_AREA = 3, "age band, area"
+
+
+class SortVoteCell(models.Model):
+    """The round's included votes counted per grouping the aggregation reads, kept by
+    PostgreSQL triggers on the votes (migration 0017) as votes are cast, changed,
+    excluded, re-included, given their player's profile or deleted; so the results read a
+    few ten thousand cells instead of scanning a million votes.
+
+    Each vote counts in three cells: its deck position's (every included vote), and, once
+    its player's profile is copied onto it (device class not empty), its channel × device
+    class × target groups cell and its age band × area cell. The columns a grouping does
+    not use hold their empty value, so one unique key covers the three. A vote whose
+    profile is not copied yet is counted by the aggregation from its player, as before.
+    Cells whose votes all went stay at zero (rewriting them costs more than they weigh).
+    On other databases there are no triggers and the aggregation scans the votes.
+    """
+
+    round = models.ForeignKey(
+        SortingRound, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    item = models.ForeignKey(
+        "keywords.KeywordListItem", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    choice = models.SmallIntegerField()
+    grouping = models.SmallIntegerField(choices=CellGrouping.choices)
+    channel = models.CharField(max_length=20, blank=True, default="")
+    device_class = models.CharField(max_length=10, blank=True, default="")
+    target_groups = models.PositiveSmallIntegerField(default=0)
+    age_band = models.CharField(max_length=12, blank=True, default="")
+    area = models.CharField(max_length=120, blank=True, default="")
+    position = models.PositiveSmallIntegerField(default=0)
+    votes = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            # The triggers' ON CONFLICT target; it starts with the round, which the
+            # aggregation reads by.
+            models.UniqueConstraint(
+                fields=[
+                    "round",
+                    "grouping",
+                    "item",
+                    "choice",
+                    "channel",
+                    "device_class",
+                    "target_groups",
+                    "age_band",
+                    "area",
+                    "position",
+                ],
+                name="sort_vote_cell_key",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.round_id}/{self.item_id}/{self.choice} ({self.grouping}): {self.votes}"

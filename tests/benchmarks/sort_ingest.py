@@ -16,7 +16,7 @@ requests in flight when it stops). It prints `uptime` and the load average: the 
 is shared.
 
     .venv/bin/python tests/benchmarks/sort_ingest.py [--workers 2] [--duration 15] [--repeat 1]
-        [--online-only]
+        [--online-only] [--without-vote-cells]
 
 Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust) and wrk (apt-get install -y wrk).
 Creates and drops its own database. Targets (issue 10): (b) >= 2,000 votes/s;
@@ -281,6 +281,12 @@ def main():
         action="store_true",
         help="skip the kiosk batches (b): only the bare insert and the online votes",
     )
+    parser.add_argument(
+        "--without-vote-cells",
+        action="store_true",
+        help="drop the triggers that keep the votes' counts per cell (keywords migration "
+        "0017), to measure what they cost the ingest",
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install -y wrk")
@@ -310,6 +316,11 @@ def main():
         conn.execute(f'CREATE DATABASE "{db}"')
     try:
         sb.run([sb.PYTHON, "manage.py", "migrate", "--noinput"], env=env, timeout=300)
+        if args.without_vote_cells:
+            with psycopg.connect(dsn, autocommit=True, connect_timeout=5) as conn:
+                for event in ("insert", "update", "delete"):
+                    conn.execute(f"DROP TRIGGER sort_vote_cells_{event} ON keywords_sortvote")
+            print("Without the vote cells' triggers.")
         started = time.monotonic()
         out = sb.run(
             [sb.PYTHON, "-c", SETUP]
