@@ -134,7 +134,7 @@ def remove_triggers(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("keywords", "0016_sorting_votes_carry_profile"),
+        ("keywords", "0017_extraction_run_recount_at_end"),
     ]
 
     operations = [
