@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -256,6 +257,7 @@ def _board(request, workshop, *, error="", status=200):
         # One fresh key per form on the page: a form sent twice is applied once.
         "new_key": new_key,
         "kinds": BoardKind,
+        "proposed": selectors.proposed_solution_ids(workshop, board),
     }
     template = "consultations/workshops/staff/board.html"
     if request.htmx:
@@ -373,6 +375,30 @@ def board_mark(request, pk, item_pk):
             by=request.user,
         ),
     )
+
+
+@require_POST
+@member_required(EDITOR_ROLES)
+def board_propose(request, pk, item_pk):
+    """Propose a solution as an initiative for the follow-up (indicators' initiatives page
+    accepts or declines it). Idempotent: the proposal is once per card."""
+    workshop = access.workshop_for_member(request, pk)
+    board_url = reverse(
+        "consultations_staff:workshops:board", args=[request.municipality.slug, workshop.pk]
+    )
+    try:
+        services.solution_propose(
+            workshop=workshop,
+            item_pk=item_pk,
+            by=request.user,
+            source_url=f"{board_url}#card-{item_pk}",
+        )
+    except services.WorkshopError as error:
+        return _board(request, workshop, error=error.message, status=409)
+    if request.htmx:
+        return _board(request, workshop)
+    messages.success(request, _("The solution is proposed as an initiative for the follow-up."))
+    return _back(request, workshop, "board")
 
 
 @require_POST
