@@ -644,6 +644,7 @@ class ProposedInitiative(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("proposed by"),
     )
