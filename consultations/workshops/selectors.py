@@ -8,7 +8,16 @@ from django.db.models import Count
 
 from visionportal.models import ProposalSource, ProposedInitiative
 
-from .models import BoardChange, BoardItem, BoardKind, DotVote, SignUp, Workshop, WorkshopPhoto
+from .models import (
+    BoardChange,
+    BoardDocument,
+    BoardItem,
+    BoardKind,
+    DotVote,
+    SignUp,
+    Workshop,
+    WorkshopPhoto,
+)
 
 SERIES_LIST_LIMIT = 100
 
@@ -143,3 +152,8 @@ def proposed_solution_ids(workshop: Workshop, board: Board) -> set[int]:
         source_ref__in=list(refs),
     ).values_list("source_ref", flat=True)
     return {refs[ref] for ref in proposed}
+
+
+def board_documents_of(workshop: Workshop):
+    """The session's board PDFs, newest first (unique index: workshop, number)."""
+    return BoardDocument.objects.filter(workshop=workshop).select_related("requested_by")

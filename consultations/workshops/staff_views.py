@@ -5,14 +5,17 @@ change is a POST that redirects (Post/Redirect/Get), or with htmx returns the bo
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from visionportal import files
 from visionportal.access import ALL_ROLES, EDITOR_ROLES, member_required
+from visionportal.models import PackStatus
 from visionportal.services import StaleVersion
 
 from . import access, outputs, selectors, services
@@ -20,6 +23,7 @@ from .forms import (
     BoardAddForm,
     BoardEditForm,
     BoardMarkForm,
+    BoardPdfForm,
     BoardRemoveForm,
     DotForm,
     PhotoForm,
@@ -30,6 +34,7 @@ from .forms import (
 from .models import BoardKind, PhotoKind
 
 SIGN_UP_PAGE_SIZE = 50
+BOARD_DOCUMENTS_SHOWN = 5
 
 
 # --- Series ------------------------------------------------------------------------------
@@ -128,7 +133,7 @@ def workshop_create(request, pk):
 # --- A session: sign-ups, check-in, photos -----------------------------------------------
 
 
-def _workshop_page(request, workshop, *, form=None, photo_form=None, status=200):
+def _workshop_page(request, workshop, *, form=None, photo_form=None, pdf_form=None, status=200):
     page = Paginator(selectors.sign_ups_of(workshop), SIGN_UP_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -143,6 +148,8 @@ def _workshop_page(request, workshop, *, form=None, photo_form=None, status=200)
             "form": form or WorkshopForm(instance=workshop),
             "photo_form": photo_form or PhotoForm(),
             "photos": selectors.photos_of(workshop)[:60],
+            "pdf_form": pdf_form or BoardPdfForm(initial={"language": translation.get_language()}),
+            "documents": selectors.board_documents_of(workshop)[:BOARD_DOCUMENTS_SHOWN],
         },
         status=status,
     )
@@ -423,19 +430,77 @@ def board_dot(request, pk, item_pk):
 @require_GET
 @member_required(ALL_ROLES)
 def export(request, pk, fmt):
+    """The board as XLSX, written within the request (the board is bounded). The PDF is
+    generated in Celery: board_pdf_request."""
     workshop = access.workshop_for_member(request, pk)
-    if fmt == "xlsx":
-        content = outputs.board_xlsx(workshop)
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    elif fmt == "pdf":
-        content = outputs.board_pdf(workshop)
-        content_type = "application/pdf"
-    else:
+    if fmt != "xlsx":
         return HttpResponse(status=404)
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="workshop-{workshop.pk}.{fmt}"'
+    response = HttpResponse(
+        outputs.board_xlsx(workshop),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="workshop-{workshop.pk}.xlsx"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_POST
+@member_required(ALL_ROLES)
+def board_pdf_request(request, pk):
+    """Queue a numbered board PDF (every member may: it is the board they can read), then
+    show its progress."""
+    workshop = access.workshop_for_member(request, pk)
+    form = BoardPdfForm(request.POST)
+    if not form.is_valid():
+        return _workshop_page(request, workshop, pdf_form=form, status=400)
+    document, _created = outputs.board_pdf_request(
+        workshop=workshop, by=request.user, language=form.cleaned_data["language"]
+    )
+    return redirect(
+        "consultations_staff:workshops:board_pdf",
+        request.municipality.slug,
+        workshop.pk,
+        document.number,
+    )
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+@member_required(ALL_ROLES)
+def board_pdf(request, pk, number):
+    """The PDF's progress (polled by htmx), then its download link."""
+    workshop = access.workshop_for_member(request, pk)
+    document = access.board_document_for_member(workshop, number)
+    template = "consultations/workshops/staff/board_pdf.html"
+    if request.htmx:
+        template += "#progress"
+    response = render(
+        request,
+        template,
+        {
+            "workshop": workshop,
+            "series": workshop.series,
+            "process": workshop.series.process,
+            "document": document,
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+@member_required(ALL_ROLES)
+def board_pdf_download(request, pk, number):
+    """The PDF, for members of the municipality only (never at a media URL)."""
+    workshop = access.workshop_for_member(request, pk)
+    document = access.board_document_for_member(workshop, number)
+    if document.status != PackStatus.DONE:
+        raise Http404
+    return files.protected_download(
+        name=document.file_name,
+        filename=f"workshop-{workshop.pk}-board-{document.number}.pdf",
+        content_type="application/pdf",
+    )
 
 
 @require_POST
