@@ -286,6 +286,7 @@ def test_another_municipalitys_staff_cannot_decide_on_a_proposal(
 def test_proposing_from_the_board_is_for_editors_of_the_municipality(client, request, board, role):
     workshop, _need, solution = board
     client = _client_for(client, request, role)
+    client.cookies["django_language"] = "en"
     url = reverse(WORKSHOPS + "board_propose", args=["norrkoping", workshop.pk, solution.pk])
     response = client.post(url)
     _assert_outcome(response, EDITOR_POST[role])
@@ -299,3 +300,68 @@ def test_proposing_from_the_board_is_for_editors_of_the_municipality(client, req
         assert "Proposed as an initiative" in content and url not in content
         htmx = client.post(url, HTTP_HX_REQUEST="true")
         assert htmx.status_code == 200 and b'id="board"' in htmx.content
+
+
+# --- The participatory budget's winning projects ---------------------------------------------
+
+
+@pytest.fixture
+def funded(process):
+    from consultations.budget import services as budget_services
+    from consultations.budget.models import Ballot, BallotChoice
+    from tests.consultations.budget.factories import make_budget, on_ballot
+
+    budget = make_budget(process)
+    district = budget.districts.first()
+    winner = on_ballot(budget, district, "Legeplads <b>ved søen</b>", 150_000)
+    loser = on_ballot(budget, district, "Skaterbane", 200_000)
+    for chosen, times in (([winner], 5), ([loser], 2)):
+        for _i in range(times):
+            ballot = Ballot.objects.create(district=district)
+            BallotChoice.objects.bulk_create(
+                [BallotChoice(ballot=ballot, proposal=p) for p in chosen]
+            )
+    budget_services.budget_results_compute(budget=budget)
+    return budget, winner, loser
+
+
+@pytest.mark.django_db
+def test_a_funded_project_is_proposed_once_and_an_unfunded_one_not_at_all(funded, staff):
+    from django.core.exceptions import ValidationError
+
+    from consultations.budget import services as budget_services
+
+    budget, winner, loser = funded
+    first, created = budget_services.project_propose(budget=budget, proposal_pk=winner.pk, by=staff)
+    again, created_again = budget_services.project_propose(
+        budget=budget, proposal_pk=winner.pk, by=staff
+    )
+    assert created and not created_again and first.pk == again.pk
+    assert first.source_kind == ProposalSource.BUDGET_PROJECT
+    assert first.source_label == "Participatory budget: Borgermillionen"
+    assert "Skovlunde" in first.description
+    with pytest.raises(ValidationError, match="funded"):
+        budget_services.project_propose(budget=budget, proposal_pk=loser.pk, by=staff)
+    assert ProposedInitiative.objects.count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_proposing_a_project_is_for_editors_of_the_municipality(client, request, funded, role):
+    budget, winner, _loser = funded
+    client = _client_for(client, request, role)
+    client.cookies["django_language"] = "en"
+    url = reverse(
+        "consultations_staff:budget:project_propose", args=["norrkoping", budget.pk, winner.pk]
+    )
+    response = client.post(url)
+    _assert_outcome(response, EDITOR_POST[role])
+    allowed = EDITOR_POST[role] == 302
+    assert ProposedInitiative.objects.exists() is allowed
+    if allowed:
+        page = client.get(
+            reverse("consultations_staff:budget:budget", args=["norrkoping", budget.pk])
+        )
+        content = page.content.decode()
+        assert "Proposed as an initiative" in content and url not in content
+        assert "Legeplads &lt;b&gt;ved søen&lt;/b&gt;" in content
