@@ -25,6 +25,13 @@ def results_subscribers_notify(consultation_id: int) -> int:
     return notifications.results_subscribers_notify(consultation_id=consultation_id)
 
 
+@shared_task(name="consultations.workshop_board_pdf_generate", ignore_result=True, acks_late=True)
+def workshop_board_pdf_generate(document_id: int) -> str:
+    from .workshops.outputs import board_pdf_generate
+
+    return board_pdf_generate(document_id=document_id).status
+
+
 # The participatory budget's task lives with it (consultations/budget/); imported so the
 # worker registers it.
 from consultations.budget import tasks as budget_tasks  # noqa: E402, F401

@@ -208,3 +208,12 @@ class ReportForm(forms.Form):
 
     language = forms.ChoiceField(label=_("Language of the report"), choices=settings.LANGUAGES)
     period = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class DeclineProposalForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for declining"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
+        help_text=_("Shown to the colleagues who proposed it."),
+    )

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.utils.translation import gettext as _
 
-from visionportal.models import VisionProcess
+from visionportal.models import ProposalState, ProposedInitiative, VisionProcess
 
 from . import changes, chart, status
 from .models import (
@@ -200,6 +200,28 @@ def initiatives_of(process: VisionProcess, *, public: bool = False):
     if public:
         qs = qs.filter(is_public=True)
     return qs[:200]
+
+
+def proposed_initiatives_of(process: VisionProcess, *, state: str = ProposalState.OPEN):
+    """The process's proposed initiatives in `state`, newest first (indexed: process,
+    state, proposed_at); paged by the view."""
+    return ProposedInitiative.objects.filter(process=process, state=state).select_related(
+        "proposed_by", "decided_by"
+    )
+
+
+def proposal_sources_of(initiatives) -> dict[int, ProposedInitiative]:
+    """The accepted proposal each of `initiatives` came from, by initiative id (one
+    query)."""
+    ids = [initiative.pk for initiative in initiatives]
+    if not ids:
+        return {}
+    return {
+        proposal.accepted_initiative_id: proposal
+        for proposal in ProposedInitiative.objects.filter(
+            state=ProposalState.ACCEPTED, accepted_initiative_id__in=ids
+        )
+    }
 
 
 def council_cases_of(process: VisionProcess):

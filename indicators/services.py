@@ -16,9 +16,9 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from visionportal.models import VisionProcess
+from visionportal.models import ProposedInitiative, VisionProcess
 from visionportal.selectors import adopted_vision
-from visionportal.services import version_check, versioned_save
+from visionportal.services import initiative_proposal_accept, version_check, versioned_save
 
 from . import kolada
 from .models import (
@@ -30,6 +30,8 @@ from .models import (
     Indicator,
     IndicatorKind,
     Initiative,
+    InitiativeNovelty,
+    InitiativeScale,
     KoladaKpi,
     KoladaValue,
     OwnValue,
@@ -558,6 +560,34 @@ def initiative_save(
             versioned_save(initiative)
         initiative.goals.set(goals)
     return initiative
+
+
+def proposed_initiative_accept(*, proposal: ProposedInitiative, by) -> Initiative:
+    """Accept a proposed initiative (a workshop's solution, a budget's project): a new
+    initiative of the proposal's process, prefilled (title, description with where it came
+    from, new, small) and not yet public, so staff complete it before residents see it.
+    Made once: the core locks the proposal and refuses one decided already."""
+    made = []
+
+    def create(current: ProposedInitiative) -> int:
+        description = current.description
+        source = _("Proposed from: %(source)s") % {"source": current.source_label}
+        description = f"{description}\n\n{source}" if description else source
+        initiative = _clean_save(
+            Initiative(
+                process_id=current.process_id,
+                title=current.title,
+                description=description[:5000],
+                novelty=InitiativeNovelty.NEW,
+                scale=InitiativeScale.SMALL,
+                is_public=False,
+            )
+        )
+        made.append(initiative)
+        return initiative.pk
+
+    initiative_proposal_accept(proposal=proposal, by=by, create_initiative=create)
+    return made[0]
 
 
 def council_case_record(

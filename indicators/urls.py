@@ -58,5 +58,16 @@ urlpatterns = [
     path(P + "reports/<int:number>/pdf/", staff.report_download, name="report_download"),
     path(P + "initiatives/new/", staff.initiative_edit, name="initiative_create"),
     path(P + "initiatives/<int:initiative_pk>/", staff.initiative_edit, name="initiative_edit"),
+    path(P + "initiatives/proposed/", staff.proposals, name="proposals"),
+    path(
+        P + "initiatives/proposed/<int:proposal_pk>/accept/",
+        staff.proposal_accept,
+        name="proposal_accept",
+    ),
+    path(
+        P + "initiatives/proposed/<int:proposal_pk>/decline/",
+        staff.proposal_decline,
+        name="proposal_decline",
+    ),
     path(P + "cases/new/", staff.case_create, name="case_create"),
 ]

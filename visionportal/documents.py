@@ -22,11 +22,20 @@ logger = logging.getLogger(__name__)
 STALE_RUNNING = timezone.timedelta(minutes=10)
 
 
-def document_create(model: type[GeneratedDocument], *, process: VisionProcess, **fields):
-    """A new document of `process` with the next number. Call inside a transaction: the
-    process row is locked so two requests cannot take the same number."""
+def document_create(
+    model: type[GeneratedDocument],
+    *,
+    process: VisionProcess,
+    numbered_within: dict | None = None,
+    **fields,
+):
+    """A new document of `process` with the next number, counted within the process or,
+    given `numbered_within` (such as {"workshop": workshop}), within those documents. Call
+    inside a transaction: the process row is locked so two requests cannot take the same
+    number."""
     VisionProcess.objects.select_for_update().get(pk=process.pk)
-    latest = model.objects.filter(process=process).aggregate(n=Max("number"))["n"]
+    scope = numbered_within or {"process": process}
+    latest = model.objects.filter(**scope).aggregate(n=Max("number"))["n"]
     return model.objects.create(process=process, number=(latest or 0) + 1, **fields)
 
 

@@ -602,3 +602,93 @@ class DecisionPack(GeneratedDocument):
 
     def __str__(self):
         return f"{self.process} – {self.number}"
+
+
+class ProposalSource(models.TextChoices):
+    """Where a proposed initiative comes from (seeds 002 and 004: prioritised workshop
+    solutions and winning budget projects become initiatives)."""
+
+    WORKSHOP_SOLUTION = "workshop_solution", _("Future workshop solution")
+    BUDGET_PROJECT = "budget_project", _("Participatory budget project")
+
+
+class ProposalState(models.TextChoices):
+    OPEN = "open", _("Waiting for a decision")
+    ACCEPTED = "accepted", _("Accepted as an initiative")
+    DECLINED = "declined", _("Declined")
+
+
+class ProposedInitiative(models.Model):
+    """Something another part of the process proposes to the follow-up as an initiative.
+
+    It lives in the core so that consultations (which proposes) and indicators (which
+    accepts it as an Initiative) need not know each other: the dependency rule lets both
+    import the core and neither import the other. The initiative is therefore named by
+    its id, not by a foreign key into indicators.
+
+    One proposal per source (the unique constraint), so pressing "Propose" twice, or two
+    staff pressing it at once, proposes once."""
+
+    process = models.ForeignKey(
+        VisionProcess, on_delete=models.CASCADE, related_name="proposed_initiatives"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True, max_length=5000)
+    source_kind = models.CharField(_("source"), max_length=20, choices=ProposalSource.choices)
+    # What staff read: "Future workshop: Solutions evening".
+    source_label = models.CharField(_("proposed from"), max_length=300)
+    # A path of this site to the source (a staff page), and a stable key of the source row.
+    source_url = models.CharField(max_length=500, blank=True)
+    source_ref = models.CharField(max_length=100)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("proposed by"),
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), default=timezone.now)
+    state = models.CharField(
+        _("state"), max_length=10, choices=ProposalState.choices, default=ProposalState.OPEN
+    )
+    decline_reason = models.TextField(_("reason for declining"), blank=True, max_length=2000)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    # indicators.Initiative's id (no foreign key: see the class's note).
+    accepted_initiative_id = models.PositiveIntegerField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("proposed initiative")
+        verbose_name_plural = _("proposed initiatives")
+        ordering = ["process", "-proposed_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["process", "source_kind", "source_ref"],
+                name="proposed_initiative_once_per_source",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="declined") | ~Q(decline_reason=""),
+                name="proposed_initiative_declined_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="accepted") | Q(accepted_initiative_id__isnull=False),
+                name="proposed_initiative_accepted_names_initiative",
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="proposed_initiative_title"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["process", "state", "-proposed_at", "-id"], name="proposed_initiative_list"
+            )
+        ]
+
+    def __str__(self):
+        return self.title

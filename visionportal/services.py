@@ -1,9 +1,11 @@
 """Writes to the municipality and process core. Views, the admin and commands call these."""
 
+from collections.abc import Callable
+
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -18,12 +20,15 @@ from .models import (
     Municipality,
     Phase,
     PopulationMargin,
+    ProposalState,
+    ProposedInitiative,
     Role,
     Track,
     User,
     Versioned,
     VisionProcess,
 )
+from .text import clean_text, has_visible_text
 
 
 class StaleVersion(Exception):
@@ -315,3 +320,126 @@ def municipality_logo_remove(*, municipality: Municipality) -> Municipality:
     if old:
         transaction.on_commit(lambda: files.delete_file(old))
     return municipality
+
+
+# --- Proposed initiatives ----------------------------------------------------------------
+
+PROPOSAL_TITLE_MAX = 200
+PROPOSAL_DESCRIPTION_MAX = 5000
+DECLINE_REASON_MAX = 2000
+
+
+class ProposalError(Exception):
+    """A refused decision on a proposed initiative; ``message`` is translated."""
+
+    def __init__(self, message):
+        self.message = str(message)
+        super().__init__(self.message)
+
+
+def _shorten(text: str, limit: int) -> str:
+    """`text` on one line, cut at a word boundary with an ellipsis when longer than `limit`."""
+    text = clean_text(text)
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0] or text[: limit - 1]
+    return cut + "…"
+
+
+def initiative_propose(
+    *,
+    process: VisionProcess,
+    title: str,
+    description: str = "",
+    source_kind: str,
+    source_label: str,
+    source_ref: str,
+    source_url: str = "",
+    by=None,
+) -> tuple[ProposedInitiative, bool]:
+    """Propose something to the follow-up as an initiative: (proposal, created).
+
+    Once per source: proposing the same source again (a double press, two staff at once,
+    a retry) returns the first proposal, whatever state it is in now."""
+    existing = ProposedInitiative.objects.filter(
+        process=process, source_kind=source_kind, source_ref=source_ref
+    ).first()
+    if existing is not None:
+        return existing, False
+    title = _shorten(title, PROPOSAL_TITLE_MAX)
+    if not has_visible_text(title):
+        raise ProposalError(_("The proposal needs a title."))
+    proposal = ProposedInitiative(
+        process=process,
+        title=title,
+        description=(description or "").strip()[:PROPOSAL_DESCRIPTION_MAX],
+        source_kind=source_kind,
+        source_label=_shorten(source_label, 300),
+        source_ref=source_ref,
+        source_url=source_url[:500],
+        proposed_by=by,
+    )
+    proposal.full_clean(validate_constraints=False)
+    try:
+        # A savepoint: a colleague's proposal of the same source inserted since the check
+        # above makes this one fail on the unique constraint, and theirs is returned.
+        with transaction.atomic():
+            proposal.save()
+    except IntegrityError:
+        return (
+            ProposedInitiative.objects.get(
+                process=process, source_kind=source_kind, source_ref=source_ref
+            ),
+            False,
+        )
+    return proposal, True
+
+
+def _open_proposal(proposal: ProposedInitiative) -> ProposedInitiative:
+    """The proposal's row, locked; refused unless it still waits for a decision (a
+    colleague may have decided it since the page was read)."""
+    current = ProposedInitiative.objects.select_for_update().get(pk=proposal.pk)
+    if current.state != ProposalState.OPEN:
+        raise ProposalError(
+            _("A colleague has already decided on this proposal: %(state)s.")
+            % {"state": current.get_state_display()}
+        )
+    return current
+
+
+def initiative_proposal_accept(
+    *, proposal: ProposedInitiative, by, create_initiative: Callable[[ProposedInitiative], int]
+) -> ProposedInitiative:
+    """Accept `proposal`: `create_initiative(proposal)` (the indicators app's) makes the
+    initiative and returns its id. The proposal's row is locked first and must still be
+    open, so two staff accepting at once make one initiative: the second waits for the
+    first's commit and is then refused."""
+    with transaction.atomic():
+        current = _open_proposal(proposal)
+        current.accepted_initiative_id = create_initiative(current)
+        current.state = ProposalState.ACCEPTED
+        current.decided_by = by
+        current.decided_at = timezone.now()
+        current.save(update_fields=["accepted_initiative_id", "state", "decided_by", "decided_at"])
+    return current
+
+
+def initiative_proposal_decline(
+    *, proposal: ProposedInitiative, by, reason: str
+) -> ProposedInitiative:
+    """Decline `proposal` with a reason (required: whoever proposed it deserves one)."""
+    reason = clean_text(reason)
+    if not has_visible_text(reason):
+        raise ProposalError(_("Give a reason for declining the proposal."))
+    if len(reason) > DECLINE_REASON_MAX:
+        raise ProposalError(
+            _("Shorten the reason to at most %(limit)d characters.") % {"limit": DECLINE_REASON_MAX}
+        )
+    with transaction.atomic():
+        current = _open_proposal(proposal)
+        current.state = ProposalState.DECLINED
+        current.decline_reason = reason
+        current.decided_by = by
+        current.decided_at = timezone.now()
+        current.save(update_fields=["state", "decline_reason", "decided_by", "decided_at"])
+    return current

@@ -4,6 +4,8 @@ SQL."""
 from django.core.paginator import Paginator
 from django.db.models import F
 
+from visionportal.models import ProposalSource, ProposedInitiative
+
 from . import rules
 from .models import BallotChoice, BudgetProposal, BudgetResult, District, ProposalStatus
 
@@ -136,3 +138,44 @@ def results_tables(budget) -> list[dict]:
             }
         )
     return tables
+
+
+WINNERS_SHOWN = 200
+
+
+def project_ref(proposal_pk: int) -> str:
+    """The key of a budget project's proposal as an initiative (ProposedInitiative)."""
+    return f"budget-proposal:{proposal_pk}"
+
+
+def winning_projects(budget) -> list[dict]:
+    """The projects either rule funds, per district in the order of the results, each with
+    the rules that fund it and whether it is proposed as an initiative (three queries,
+    bounded by the districts' ballots)."""
+    rules_of: dict[int, list[str]] = {}
+    for result in BudgetResult.objects.filter(district__budget=budget).order_by("rule"):
+        for pk in result.winners:
+            rules_of.setdefault(pk, []).append(result.get_rule_display())
+    if not rules_of:
+        return []
+    proposals = BudgetProposal.objects.filter(budget=budget, pk__in=list(rules_of)).select_related(
+        "district"
+    )[:WINNERS_SHOWN]
+    refs = {project_ref(pk) for pk in rules_of}
+    proposed = set(
+        ProposedInitiative.objects.filter(
+            process_id=budget.process_id,
+            source_kind=ProposalSource.BUDGET_PROJECT,
+            source_ref__in=refs,
+        ).values_list("source_ref", flat=True)
+    )
+    rows = [
+        {
+            "proposal": proposal,
+            "rules": rules_of[proposal.pk],
+            "proposed": project_ref(proposal.pk) in proposed,
+        }
+        for proposal in proposals
+    ]
+    rows.sort(key=lambda row: (row["proposal"].district.name, row["proposal"].title))
+    return rows

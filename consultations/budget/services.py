@@ -14,7 +14,9 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from visionportal.models import ProposalSource, ProposedInitiative
 from visionportal.phases import Capability, process_allows, refusal_reason
+from visionportal.services import ProposalError, initiative_propose
 
 from . import rules
 from .models import (
@@ -33,6 +35,7 @@ from .models import (
     VotingCode,
     VotingCodeBatch,
 )
+from .selectors import project_ref
 
 # Letters and digits nobody confuses on paper or when reading aloud (no 0/O, 1/I/L, 5/S).
 CODE_ALPHABET = "ABCDEFGHJKMNPQRTUVWXYZ2346789"
@@ -532,3 +535,42 @@ def district_results_compute(*, district: District) -> list[BudgetResult]:
 def budget_results_compute(*, budget: ParticipatoryBudget) -> None:
     for district in budget.districts.all():
         district_results_compute(district=district)
+
+
+def project_propose(
+    *, budget: ParticipatoryBudget, proposal_pk: int, by=None, source_url: str = ""
+) -> tuple[ProposedInitiative, bool]:
+    """Propose a winning project (funded by either rule's stored result) to the follow-up
+    as an initiative (seed 004: the build phase): (proposal, created). Once per project."""
+    proposal = (
+        BudgetProposal.objects.select_related("district")
+        .filter(budget=budget, pk=proposal_pk)
+        .first()
+    )
+    funded = proposal is not None and any(
+        proposal.pk in result.winners
+        for result in BudgetResult.objects.filter(district=proposal.district)
+    )
+    if not funded:
+        raise ValidationError(_("Only a project the vote funded can be proposed as an initiative."))
+    description = "\n\n".join(
+        [
+            proposal.description,
+            _("District: %(district)s") % {"district": proposal.district.name},
+            _("Estimated cost: %(cost)s %(currency)s")
+            % {"cost": number_format(proposal.estimated_cost), "currency": budget.currency},
+        ]
+    )
+    try:
+        return initiative_propose(
+            process=budget.process,
+            title=proposal.title,
+            description=description,
+            source_kind=ProposalSource.BUDGET_PROJECT,
+            source_label=_("Participatory budget: %(title)s") % {"title": budget.title},
+            source_ref=project_ref(proposal.pk),
+            source_url=source_url,
+            by=by,
+        )
+    except ProposalError as error:
+        raise ValidationError(error.message) from None

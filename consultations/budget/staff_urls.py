@@ -25,4 +25,9 @@ urlpatterns = [
         name="paper_ballot",
     ),
     path(f"{_base}results/compute/", views.results_compute, name="results_compute"),
+    path(
+        f"{_base}results/<int:proposal_pk>/propose/",
+        views.project_propose,
+        name="project_propose",
+    ),
 ]

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -78,6 +79,7 @@ def budget_detail(request, pk):
             "statuses": ProposalStatus.choices,
             "codes_form": VotingCodesForm(budget=budget),
             "can_edit": request.membership.role in EDITOR_ROLES,
+            "winners": selectors.winning_projects(budget),
         },
     )
 
@@ -244,3 +246,25 @@ def paper_ballot(request, pk, district_pk):
             "form": form,
         },
     )
+
+
+@require_POST
+@member_required(EDITOR_ROLES)
+def project_propose(request, pk, proposal_pk):
+    """Propose a winning project as an initiative for the follow-up (once per project)."""
+    budget = access.budget_for_member(request, pk)
+    try:
+        services.project_propose(
+            budget=budget,
+            proposal_pk=proposal_pk,
+            by=request.user,
+            source_url=reverse(
+                "consultations_staff:budget:budget", args=[request.municipality.slug, budget.pk]
+            )
+            + "#winners",
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The project is proposed as an initiative for the follow-up."))
+    return _budget_url(budget)

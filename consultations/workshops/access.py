@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from visionportal.access import process_for_member
 
-from .models import SignUp, Workshop, WorkshopPhoto, WorkshopSeries
+from .models import BoardDocument, SignUp, Workshop, WorkshopPhoto, WorkshopSeries
 
 
 def series_for_member(request, pk: int) -> WorkshopSeries:
@@ -39,6 +39,13 @@ def sign_up_for_member(request, workshop: Workshop, sign_up_pk: int) -> SignUp:
 
 def photo_for_member(request, workshop: Workshop, photo_pk: int) -> WorkshopPhoto:
     return get_object_or_404(WorkshopPhoto, pk=photo_pk, workshop=workshop)
+
+
+def board_document_for_member(workshop: Workshop, number: int) -> BoardDocument:
+    """Board PDF `number` of the member's `workshop`, or 404."""
+    return get_object_or_404(
+        BoardDocument.objects.select_related("requested_by"), workshop=workshop, number=number
+    )
 
 
 def public_series(*, municipality_slug: str, process_slug: str, pk: int) -> WorkshopSeries:

@@ -4,6 +4,7 @@ services'; these parse and bound the input."""
 import uuid
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from visionportal.forms import VersionedForm
@@ -118,3 +119,7 @@ class BoardMarkForm(KeyedForm):
 class DotForm(KeyedForm):
     voter = forms.CharField(max_length=40)
     take_back = forms.BooleanField(required=False)
+
+
+class BoardPdfForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language of the PDF"), choices=settings.LANGUAGES)

@@ -28,7 +28,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from visionportal.models import Versioned, VisionProcess
+from visionportal.models import GeneratedDocument, Versioned, VisionProcess
 
 
 class WorkshopStage(models.TextChoices):
@@ -292,3 +292,26 @@ class WorkshopPhoto(models.Model):
 
     def __str__(self):
         return self.alt[:60]
+
+
+class BoardDocument(GeneratedDocument):
+    """A session's board as a numbered, tagged PDF, generated in Celery through the core
+    (visionportal.documents) like the decision pack: the request only queues it, the page
+    polls its progress, and members of the municipality download it privately. Numbered
+    per session; `inputs` records the board's last change it was made from."""
+
+    process = models.ForeignKey(VisionProcess, on_delete=models.CASCADE, related_name="+")
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="documents")
+
+    class Meta:
+        verbose_name = _("workshop board PDF")
+        verbose_name_plural = _("workshop board PDFs")
+        ordering = ["workshop", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workshop", "number"], name="board_document_number_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.workshop} – {self.number}"

@@ -6,7 +6,18 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count
 
-from .models import BoardChange, BoardItem, BoardKind, DotVote, SignUp, Workshop, WorkshopPhoto
+from visionportal.models import ProposalSource, ProposedInitiative
+
+from .models import (
+    BoardChange,
+    BoardDocument,
+    BoardItem,
+    BoardKind,
+    DotVote,
+    SignUp,
+    Workshop,
+    WorkshopPhoto,
+)
 
 SERIES_LIST_LIMIT = 100
 
@@ -122,3 +133,27 @@ def solutions_for_decision_pack(process) -> list[dict]:
         }
         for item in items
     ]
+
+
+def solution_ref(item_pk: int) -> str:
+    """The key of a board card's proposal (ProposedInitiative.source_ref)."""
+    return f"board-item:{item_pk}"
+
+
+def proposed_solution_ids(workshop: Workshop, board: Board) -> set[int]:
+    """The ids of the board's solutions proposed as initiatives (one query, bounded by the
+    board's size)."""
+    refs = {solution_ref(item.pk): item.pk for item in board.solutions}
+    if not refs:
+        return set()
+    proposed = ProposedInitiative.objects.filter(
+        process_id=workshop.series.process_id,
+        source_kind=ProposalSource.WORKSHOP_SOLUTION,
+        source_ref__in=list(refs),
+    ).values_list("source_ref", flat=True)
+    return {refs[ref] for ref in proposed}
+
+
+def board_documents_of(workshop: Workshop):
+    """The session's board PDFs, newest first (unique index: workshop, number)."""
+    return BoardDocument.objects.filter(workshop=workshop).select_related("requested_by")

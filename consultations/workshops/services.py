@@ -16,8 +16,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from visionportal import files, images
-from visionportal.models import VisionProcess
-from visionportal.services import StaleVersion, version_check, versioned_save
+from visionportal.models import ProposalSource, ProposedInitiative, VisionProcess
+from visionportal.services import (
+    ProposalError,
+    StaleVersion,
+    initiative_propose,
+    version_check,
+    versioned_save,
+)
 from visionportal.text import clean_text, has_visible_text
 
 from ..models import Channel, Consultation, QuestionKind
@@ -34,6 +40,7 @@ from .models import (
     WorkshopPhoto,
     WorkshopSeries,
 )
+from .selectors import solution_ref
 
 # A board is read whole on every refresh of the tablet: bounded, and far above what one
 # evening writes (seed 002: 80 people over three evenings).
@@ -391,6 +398,43 @@ def board_mark(
         item.for_decision_pack = marked
         versioned_save(item, update_fields=["for_decision_pack"])
     return item
+
+
+def solution_propose(
+    *, workshop: Workshop, item_pk: int, by=None, source_url: str = ""
+) -> tuple[ProposedInitiative, bool]:
+    """Propose a solution on the board to the follow-up as an initiative (seed 002:
+    prioritised solutions become projects): (proposal, created). Once per card, however
+    often it is pressed; the description says which measure and need it answers."""
+    item = (
+        BoardItem.objects.select_related("parent__parent")
+        .filter(workshop=workshop, pk=item_pk, removed_at__isnull=True)
+        .first()
+    )
+    if item is None:
+        raise WorkshopError(_("This card has been removed from the board."))
+    if item.kind != BoardKind.SOLUTION:
+        raise WorkshopError(_("Only solutions can be proposed as initiatives."))
+    lines = [item.text]
+    measure = item.parent
+    if measure is not None:
+        lines.append(_("Realises the measure: %(text)s") % {"text": measure.text})
+        if measure.parent is not None:
+            lines.append(_("Answers the need: %(text)s") % {"text": measure.parent.text})
+    lines.append(_("Dots at the workshop: %(count)d") % {"count": item.dots})
+    try:
+        return initiative_propose(
+            process=workshop.series.process,
+            title=item.text,
+            description="\n\n".join(lines),
+            source_kind=ProposalSource.WORKSHOP_SOLUTION,
+            source_label=_("Future workshop: %(title)s") % {"title": workshop.title},
+            source_ref=solution_ref(item.pk),
+            source_url=source_url,
+            by=by,
+        )
+    except ProposalError as error:
+        raise WorkshopError(error.message) from None
 
 
 def _voter(workshop: Workshop, voter: str) -> str:

@@ -35,7 +35,15 @@ urlpatterns = [
     path(f"{_session}board/<int:item_pk>/edit/", views.board_edit, name="board_edit"),
     path(f"{_session}board/<int:item_pk>/remove/", views.board_remove, name="board_remove"),
     path(f"{_session}board/<int:item_pk>/mark/", views.board_mark, name="board_mark"),
+    path(f"{_session}board/<int:item_pk>/propose/", views.board_propose, name="board_propose"),
     path(f"{_session}board/<int:item_pk>/dot/", views.board_dot, name="board_dot"),
     path(f"{_session}board.<str:fmt>", views.export, name="export"),
+    path(f"{_session}board-pdf/", views.board_pdf_request, name="board_pdf_request"),
+    path(f"{_session}board-pdf/<int:number>/", views.board_pdf, name="board_pdf"),
+    path(
+        f"{_session}board-pdf/<int:number>/download/",
+        views.board_pdf_download,
+        name="board_pdf_download",
+    ),
     path(f"{_session}send-to-keywords/", views.send_to_keywords, name="send_to_keywords"),
 ]

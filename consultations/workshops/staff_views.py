@@ -5,13 +5,17 @@ change is a POST that redirects (Post/Redirect/Get), or with htmx returns the bo
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from visionportal import files
 from visionportal.access import ALL_ROLES, EDITOR_ROLES, member_required
+from visionportal.models import PackStatus
 from visionportal.services import StaleVersion
 
 from . import access, outputs, selectors, services
@@ -19,6 +23,7 @@ from .forms import (
     BoardAddForm,
     BoardEditForm,
     BoardMarkForm,
+    BoardPdfForm,
     BoardRemoveForm,
     DotForm,
     PhotoForm,
@@ -29,6 +34,7 @@ from .forms import (
 from .models import BoardKind, PhotoKind
 
 SIGN_UP_PAGE_SIZE = 50
+BOARD_DOCUMENTS_SHOWN = 5
 
 
 # --- Series ------------------------------------------------------------------------------
@@ -127,7 +133,7 @@ def workshop_create(request, pk):
 # --- A session: sign-ups, check-in, photos -----------------------------------------------
 
 
-def _workshop_page(request, workshop, *, form=None, photo_form=None, status=200):
+def _workshop_page(request, workshop, *, form=None, photo_form=None, pdf_form=None, status=200):
     page = Paginator(selectors.sign_ups_of(workshop), SIGN_UP_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -142,6 +148,8 @@ def _workshop_page(request, workshop, *, form=None, photo_form=None, status=200)
             "form": form or WorkshopForm(instance=workshop),
             "photo_form": photo_form or PhotoForm(),
             "photos": selectors.photos_of(workshop)[:60],
+            "pdf_form": pdf_form or BoardPdfForm(initial={"language": translation.get_language()}),
+            "documents": selectors.board_documents_of(workshop)[:BOARD_DOCUMENTS_SHOWN],
         },
         status=status,
     )
@@ -256,6 +264,7 @@ def _board(request, workshop, *, error="", status=200):
         # One fresh key per form on the page: a form sent twice is applied once.
         "new_key": new_key,
         "kinds": BoardKind,
+        "proposed": selectors.proposed_solution_ids(workshop, board),
     }
     template = "consultations/workshops/staff/board.html"
     if request.htmx:
@@ -377,6 +386,30 @@ def board_mark(request, pk, item_pk):
 
 @require_POST
 @member_required(EDITOR_ROLES)
+def board_propose(request, pk, item_pk):
+    """Propose a solution as an initiative for the follow-up (indicators' initiatives page
+    accepts or declines it). Idempotent: the proposal is once per card."""
+    workshop = access.workshop_for_member(request, pk)
+    board_url = reverse(
+        "consultations_staff:workshops:board", args=[request.municipality.slug, workshop.pk]
+    )
+    try:
+        services.solution_propose(
+            workshop=workshop,
+            item_pk=item_pk,
+            by=request.user,
+            source_url=f"{board_url}#card-{item_pk}",
+        )
+    except services.WorkshopError as error:
+        return _board(request, workshop, error=error.message, status=409)
+    if request.htmx:
+        return _board(request, workshop)
+    messages.success(request, _("The solution is proposed as an initiative for the follow-up."))
+    return _back(request, workshop, "board")
+
+
+@require_POST
+@member_required(EDITOR_ROLES)
 def board_dot(request, pk, item_pk):
     def apply(workshop, data):
         action = services.dot_take_back if data["take_back"] else services.dot_give
@@ -397,19 +430,77 @@ def board_dot(request, pk, item_pk):
 @require_GET
 @member_required(ALL_ROLES)
 def export(request, pk, fmt):
+    """The board as XLSX, written within the request (the board is bounded). The PDF is
+    generated in Celery: board_pdf_request."""
     workshop = access.workshop_for_member(request, pk)
-    if fmt == "xlsx":
-        content = outputs.board_xlsx(workshop)
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    elif fmt == "pdf":
-        content = outputs.board_pdf(workshop)
-        content_type = "application/pdf"
-    else:
+    if fmt != "xlsx":
         return HttpResponse(status=404)
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="workshop-{workshop.pk}.{fmt}"'
+    response = HttpResponse(
+        outputs.board_xlsx(workshop),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="workshop-{workshop.pk}.xlsx"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_POST
+@member_required(ALL_ROLES)
+def board_pdf_request(request, pk):
+    """Queue a numbered board PDF (every member may: it is the board they can read), then
+    show its progress."""
+    workshop = access.workshop_for_member(request, pk)
+    form = BoardPdfForm(request.POST)
+    if not form.is_valid():
+        return _workshop_page(request, workshop, pdf_form=form, status=400)
+    document, _created = outputs.board_pdf_request(
+        workshop=workshop, by=request.user, language=form.cleaned_data["language"]
+    )
+    return redirect(
+        "consultations_staff:workshops:board_pdf",
+        request.municipality.slug,
+        workshop.pk,
+        document.number,
+    )
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+@member_required(ALL_ROLES)
+def board_pdf(request, pk, number):
+    """The PDF's progress (polled by htmx), then its download link."""
+    workshop = access.workshop_for_member(request, pk)
+    document = access.board_document_for_member(workshop, number)
+    template = "consultations/workshops/staff/board_pdf.html"
+    if request.htmx:
+        template += "#progress"
+    response = render(
+        request,
+        template,
+        {
+            "workshop": workshop,
+            "series": workshop.series,
+            "process": workshop.series.process,
+            "document": document,
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+@member_required(ALL_ROLES)
+def board_pdf_download(request, pk, number):
+    """The PDF, for members of the municipality only (never at a media URL)."""
+    workshop = access.workshop_for_member(request, pk)
+    document = access.board_document_for_member(workshop, number)
+    if document.status != PackStatus.DONE:
+        raise Http404
+    return files.protected_download(
+        name=document.file_name,
+        filename=f"workshop-{workshop.pk}-board-{document.number}.pdf",
+        content_type="application/pdf",
+    )
 
 
 @require_POST

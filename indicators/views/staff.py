@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,9 +18,9 @@ from django.views.decorators.vary import vary_on_headers
 
 from visionportal.access import EDITOR_ROLES, member_required, process_for_member
 from visionportal.files import protected_download
-from visionportal.models import PackStatus
+from visionportal.models import PackStatus, ProposalState, ProposedInitiative
 from visionportal.selectors import adopted_vision
-from visionportal.services import StaleVersion
+from visionportal.services import ProposalError, StaleVersion, initiative_proposal_decline
 
 from .. import reports as report_services
 from .. import selectors, services
@@ -27,6 +28,7 @@ from ..forms import (
     AreaForm,
     CaseForm,
     ComparisonForm,
+    DeclineProposalForm,
     FreezeForm,
     GoalForm,
     IndicatorForm,
@@ -65,6 +67,12 @@ def tree(request, pk):
     follow_up = selectors.follow_up_tree(process, charts=False)
     selectors.attach_links(follow_up, process)
     can_edit = request.membership.role in EDITOR_ROLES
+    initiatives = selectors.initiatives_of(process)
+    if can_edit:
+        # Staff see where an accepted proposal came from (one query for the page).
+        sources = selectors.proposal_sources_of(initiatives)
+        for initiative in initiatives:
+            initiative.proposal_source = sources.get(initiative.pk)
     return render(
         request,
         "indicators/tree.html",
@@ -81,7 +89,8 @@ def tree(request, pk):
             "retired": selectors.retired_followed_kpis(process),
             "runs": process.kolada_imports.all()[:3],
             "periods": selectors.periods_of(process),
-            "initiatives": selectors.initiatives_of(process),
+            "initiatives": initiatives,
+            "open_proposals": selectors.proposed_initiatives_of(process).count(),
             "cases": selectors.council_cases_of(process),
             "freeze_form": FreezeForm(),
         },
@@ -647,6 +656,93 @@ def initiative_edit(request, pk, initiative_pk=None):
             return redirect(f"{_tree_url(request, process)}#initiatives")
     heading = _("Edit the initiative") if instance else _("Add an initiative")
     return _form_page(request, process=process, form=form, heading=heading)
+
+
+PROPOSALS_PER_PAGE = 20
+
+
+def _proposals_page(request, process, *, decline_forms=None, status=200):
+    shown = request.GET.get("state", ProposalState.OPEN)
+    if shown not in ProposalState.values:
+        shown = ProposalState.OPEN
+    page = Paginator(
+        selectors.proposed_initiatives_of(process, state=shown), PROPOSALS_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    decline_forms = decline_forms or {}
+    for proposal in page:  # Page keeps the list it builds here for the template
+        form = decline_forms.get(proposal.pk)
+        proposal.decline_errors = form.errors.get("reason", []) if form else []
+        proposal.decline_text = form.data.get("reason", "") if form else ""
+    return render(
+        request,
+        "indicators/proposals.html",
+        {
+            "process": process,
+            "decision": adopted_vision(process),
+            "page": page,
+            "shown": shown,
+            "states": ProposalState,
+            "can_edit": request.membership.role in EDITOR_ROLES,
+        },
+        status=status,
+    )
+
+
+def _proposal_of(process, proposal_pk) -> ProposedInitiative:
+    return get_object_or_404(ProposedInitiative, pk=proposal_pk, process=process)
+
+
+@require_GET
+@member_required()
+def proposals(request, pk):
+    """Initiatives proposed by workshops (and budgets) waiting for staff's decision."""
+    return _proposals_page(request, process_for_member(request, pk))
+
+
+def _proposals_url(request, process):
+    return reverse("indicators:proposals", args=[request.municipality.slug, process.pk])
+
+
+@require_POST
+@member_required(EDITOR_ROLES)
+def proposal_accept(request, pk, proposal_pk):
+    process = process_for_member(request, pk)
+    proposal = _proposal_of(process, proposal_pk)
+    try:
+        initiative = services.proposed_initiative_accept(proposal=proposal, by=request.user)
+    except ProposalError as error:
+        messages.error(request, error.message)
+        return redirect(_proposals_url(request, process))
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect(_proposals_url(request, process))
+    messages.success(
+        request,
+        _(
+            "The initiative is added and not shown publicly yet: complete its size, track "
+            "and goals, then show it."
+        ),
+    )
+    return redirect("indicators:initiative_edit", request.municipality.slug, pk, initiative.pk)
+
+
+@require_POST
+@member_required(EDITOR_ROLES)
+def proposal_decline(request, pk, proposal_pk):
+    process = process_for_member(request, pk)
+    proposal = _proposal_of(process, proposal_pk)
+    form = DeclineProposalForm(request.POST)
+    if form.is_valid():
+        try:
+            initiative_proposal_decline(
+                proposal=proposal, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ProposalError as error:
+            form.add_error("reason", error.message)
+        else:
+            messages.success(request, _("The proposal is declined."))
+            return redirect(_proposals_url(request, process))
+    return _proposals_page(request, process, decline_forms={proposal.pk: form}, status=400)
 
 
 @member_required(EDITOR_ROLES)
