@@ -60,7 +60,54 @@ def _resident_pages():
                 args=["norrkoping", norrkoping.process.slug, norrkoping.pk],
             ),
         ),
-    ], norrkoping
+    ] + _later_step_pages(), norrkoping
+
+
+def _later_step_pages():
+    """The later steps' public pages, where the demo has them: the sorting game's results,
+    an adopted vision's follow-up, a participatory budget and a future workshop."""
+    from consultations.workshops.models import WorkshopSeries
+    from keywords.sorting.models import SortingRound
+
+    pages = []
+    round = SortingRound.objects.filter(process__municipality__slug="norrkoping").first()
+    if round is not None:
+        pages.append(
+            (
+                "sorting-results",
+                reverse(
+                    "keywords:sorting_results_public",
+                    args=["norrkoping", round.process.slug, round.pk],
+                ),
+            )
+        )
+    pages.append(
+        (
+            "vision-norberg",
+            reverse("indicators_public:vision", args=["norberg", "tillsammans-for-norberg-2030"]),
+        )
+    )
+    pages.append(
+        ("budget", reverse("consultations:budget:overview", args=["ballerup", "borgermillionen"]))
+    )
+    pages.append(
+        (
+            "budget-results",
+            reverse("consultations:budget:results", args=["ballerup", "borgermillionen"]),
+        )
+    )
+    series = WorkshopSeries.objects.filter(process__municipality__slug="jevnaker").first()
+    if series is not None:
+        pages.append(
+            (
+                "workshops",
+                reverse(
+                    "consultations:workshops:series",
+                    args=["jevnaker", series.process.slug, series.pk],
+                ),
+            )
+        )
+    return pages
 
 
 def _staff_pages(consultation):
