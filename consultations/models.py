@@ -429,6 +429,7 @@ from consultations.budget.models import (  # noqa: E402, F401
     District,
     ParticipatoryBudget,
     Place,
+    ProposalImage,
     Support,
     VoterRecord,
     VotingCode,

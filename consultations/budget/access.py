@@ -4,7 +4,7 @@ the role check is the view's `member_required`)."""
 
 from django.shortcuts import get_object_or_404
 
-from .models import BudgetProposal, ParticipatoryBudget
+from .models import BudgetProposal, ParticipatoryBudget, ProposalImage
 
 
 def public_budget(*, municipality_slug: str, process_slug: str) -> ParticipatoryBudget:
@@ -45,4 +45,25 @@ def proposal_for_member(budget: ParticipatoryBudget, pk: int) -> BudgetProposal:
         BudgetProposal.objects.select_related("district", "place", "assessment"),
         budget=budget,
         pk=pk,
+    )
+
+
+def public_image(budget: ParticipatoryBudget, pk: int, image_pk: int, digest: str) -> ProposalImage:
+    """An image of a visible proposal of this (public) budget: a hidden proposal's images
+    are gone with it. The digest names the exact file, so an old address cannot reach a
+    replaced sketch."""
+    return get_object_or_404(
+        ProposalImage,
+        pk=image_pk,
+        digest=digest,
+        proposal_id=pk,
+        proposal__budget=budget,
+        proposal__hidden_at__isnull=True,
+    )
+
+
+def image_for_member(budget: ParticipatoryBudget, proposal_pk: int, image_pk: int) -> ProposalImage:
+    """Staff see the images of hidden proposals too, to moderate them."""
+    return get_object_or_404(
+        ProposalImage, pk=image_pk, proposal_id=proposal_pk, proposal__budget=budget
     )

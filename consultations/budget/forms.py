@@ -1,8 +1,61 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from visionportal import images
+
+from . import services
 from .models import BudgetProposal, Currency, Decision, Place, ProposalStatus
-from .services import MAX_CODES_PER_BATCH
+from .services import MAX_ALT_LENGTH, MAX_CODES_PER_BATCH, MAX_PROPOSAL_PHOTOS
+
+_IMAGE_TYPES = "image/jpeg,image/png,image/webp"
+
+
+def _image_fields(form, *, field: str, alt_field: str, label, alt_label):
+    """Add a file field and its text alternative to `form`: nothing in HTML ties them
+    together, so each pair is named and checked together in `_clean_image`."""
+    form.fields[field] = forms.FileField(
+        label=label,
+        required=False,
+        help_text=_(
+            "JPEG, PNG or WebP, at most 10 MB. Information stored in the file, such as "
+            "where the photo was taken, is removed."
+        ),
+        widget=forms.FileInput(attrs={"accept": _IMAGE_TYPES}),
+    )
+    form.fields[alt_field] = forms.CharField(
+        label=alt_label,
+        required=False,
+        max_length=MAX_ALT_LENGTH,
+        help_text=_("What the photo shows, read aloud to people who cannot see it."),
+        widget=forms.TextInput(attrs={"dir": "auto"}),
+        error_messages={
+            "max_length": _("Shorten the text to at most %(limit_value)d characters."),
+        },
+    )
+
+
+def _clean_image(form, *, field: str, alt_field: str):
+    """The pair's ImageUpload, None when no file was chosen, or a form error."""
+    upload = form.cleaned_data.get(field)
+    alt = form.cleaned_data.get(alt_field, "")
+    if not upload:
+        if alt and alt.strip():
+            # After another error the browser forgets the chosen file but keeps the text.
+            form.add_error(
+                field, _("Choose the photo this text describes (again, after an error).")
+            )
+        return None
+    if upload.size > images.PHOTO_MAX_BYTES:
+        # Refused before reading a byte of it into memory.
+        form.add_error(field, images.PHOTO_ERRORS["too_large"])
+        return None
+    try:
+        return services.image_prepare(upload.read(), alt, field=field, alt_field=alt_field)
+    except ValidationError as error:
+        for name, errors in error.error_dict.items():
+            form.add_error(name, errors)
+        return None
 
 
 class ProposalForm(forms.Form):
@@ -63,6 +116,33 @@ class ProposalForm(forms.Form):
         self.fields["place"].label_from_instance = lambda p: f"{p.name} ({p.district.name})"
         self.fields["title"].widget.attrs["dir"] = "auto"
         self.fields["estimated_cost"].widget.attrs["inputmode"] = "numeric"
+        for number in range(1, MAX_PROPOSAL_PHOTOS + 1):
+            _image_fields(
+                self,
+                field=f"photo_{number}",
+                alt_field=f"alt_{number}",
+                label=_("Photo %(number)d") % {"number": number},
+                alt_label=_("Text alternative for photo %(number)d") % {"number": number},
+            )
+
+    def photo_pairs(self):
+        """(photo, text alternative) bound fields, for the template's fieldsets."""
+        return [(self[f"photo_{n}"], self[f"alt_{n}"]) for n in range(1, MAX_PROPOSAL_PHOTOS + 1)]
+
+    def text_fields(self):
+        return [self[name] for name in ("title", "description", "district", "place")] + [
+            self["estimated_cost"]
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        photos = []
+        for number in range(1, MAX_PROPOSAL_PHOTOS + 1):
+            upload = _clean_image(self, field=f"photo_{number}", alt_field=f"alt_{number}")
+            if upload is not None:
+                photos.append(upload)
+        cleaned["photos"] = photos
+        return cleaned
 
 
 class ProposalFilterForm(forms.Form):
@@ -137,11 +217,28 @@ class AssessmentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
+    remove_sketch = forms.BooleanField(label=_("Remove the sketch"), required=False)
+
     def __init__(self, *args, proposal, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["merged_into"].queryset = BudgetProposal.objects.filter(
             budget_id=proposal.budget_id
         ).exclude(pk=proposal.pk)
+        _image_fields(
+            self,
+            field="sketch",
+            alt_field="sketch_alt",
+            label=_("Sketch (optional)"),
+            alt_label=_("Text alternative for the sketch"),
+        )
+        # The removal box comes after the sketch fields.
+        self.fields["remove_sketch"] = self.fields.pop("remove_sketch")
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["sketch"] = _clean_image(self, field="sketch", alt_field="sketch_alt")
+        cleaned.pop("sketch_alt", None)
+        return cleaned
 
 
 class VotingCodesForm(forms.Form):

@@ -197,6 +197,45 @@ class Support(models.Model):
         return f"{self.proposal_id}"
 
 
+class ImageKind(models.TextChoices):
+    PHOTO = "photo", _("Resident's photo")
+    SKETCH = "sketch", _("Municipality's sketch")
+
+
+class ProposalImage(models.Model):
+    """A photo a resident attached to their proposal, or the sketch staff add with the
+    assessment. Cleaned by visionportal.images (type checked, EXIF and location dropped,
+    re-encoded), stored privately (visionportal.files) and served by a view that checks
+    the proposal is visible: hiding the proposal hides its images."""
+
+    proposal = models.ForeignKey(BudgetProposal, on_delete=models.CASCADE, related_name="images")
+    kind = models.CharField(_("kind"), max_length=8, choices=ImageKind.choices)
+    # Names in the default storage, never public URLs: the image and its thumbnail for
+    # the list, both JPEG.
+    file = models.CharField(max_length=200, editable=False)
+    thumbnail = models.CharField(max_length=200, editable=False)
+    digest = models.CharField(max_length=16, editable=False)
+    width = models.PositiveIntegerField(editable=False)
+    height = models.PositiveIntegerField(editable=False)
+    thumbnail_width = models.PositiveIntegerField(editable=False)
+    thumbnail_height = models.PositiveIntegerField(editable=False)
+    alt = models.CharField(_("text alternative"), max_length=300)
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("proposal image")
+        verbose_name_plural = _("proposal images")
+        ordering = ["position", "pk"]
+        constraints = [models.CheckConstraint(condition=~Q(alt=""), name="proposal_image_alt")]
+        indexes = [
+            models.Index(fields=["proposal", "kind", "position"], name="proposal_image_order")
+        ]
+
+    def __str__(self):
+        return self.alt[:60]
+
+
 class Decision(models.TextChoices):
     FEASIBLE = "feasible", _("Feasible: put it on the ballot")
     REJECTED = "rejected", _("Not feasible")

@@ -2,10 +2,18 @@
 SQL."""
 
 from django.core.paginator import Paginator
-from django.db.models import F
+from django.db.models import F, Prefetch
 
 from . import rules
-from .models import BallotChoice, BudgetProposal, BudgetResult, District, ProposalStatus
+from .models import (
+    BallotChoice,
+    BudgetProposal,
+    BudgetResult,
+    District,
+    ImageKind,
+    ProposalImage,
+    ProposalStatus,
+)
 
 PROPOSALS_PER_PAGE = 20
 
@@ -20,6 +28,7 @@ def proposals_page(*, budget, district_id=None, status="", page=1):
         BudgetProposal.objects.visible()
         .filter(budget=budget)
         .select_related("district", "place", "assessment", "assessment__merged_into")
+        .prefetch_related(_photos())
         .order_by("-submitted_at", "-pk")
     )
     if district_id:
@@ -29,11 +38,31 @@ def proposals_page(*, budget, district_id=None, status="", page=1):
     return Paginator(proposals, PROPOSALS_PER_PAGE).get_page(page)
 
 
+def _photos():
+    """The residents' photos of the proposals on one page, as `photos` (one query for the
+    page; at most MAX_PROPOSAL_PHOTOS each)."""
+    return Prefetch(
+        "images", queryset=ProposalImage.objects.filter(kind=ImageKind.PHOTO), to_attr="photos"
+    )
+
+
+def proposal_images(proposal: BudgetProposal) -> tuple[list, ProposalImage | None]:
+    """A proposal's photos and its sketch (None without one), in one query."""
+    photos, sketch = [], None
+    for image in proposal.images.all():
+        if image.kind == ImageKind.SKETCH:
+            sketch = image
+        else:
+            photos.append(image)
+    return photos, sketch
+
+
 def staff_proposals_page(*, budget, status="", page=1):
     """Staff see hidden proposals too, with who hid them."""
     proposals = (
         BudgetProposal.objects.filter(budget=budget)
         .select_related("district", "place", "assessment", "hidden_by")
+        .prefetch_related(_photos())
         .order_by("-submitted_at", "-pk")
     )
     if status:

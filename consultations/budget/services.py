@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Sum
 from django.utils import timezone
@@ -13,7 +14,9 @@ from django.utils.crypto import salted_hmac
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from visionportal import files, images
 from visionportal.phases import Capability, process_allows, refusal_reason
+from visionportal.text import clean_text, has_visible_text
 
 from . import rules
 from .models import (
@@ -24,8 +27,10 @@ from .models import (
     BudgetResult,
     Decision,
     District,
+    ImageKind,
     ParticipatoryBudget,
     Place,
+    ProposalImage,
     ProposalStatus,
     Support,
     VoterRecord,
@@ -37,6 +42,14 @@ from .models import (
 CODE_ALPHABET = "ABCDEFGHJKMNPQRTUVWXYZ2346789"
 CODE_LENGTH = 12  # 29^12 ≈ 3.5e17: guessing one of a few thousand is hopeless
 MAX_CODES_PER_BATCH = 5000
+
+# Images: a few photos say what a proposal is about; more would turn the list into an album.
+MAX_PROPOSAL_PHOTOS = 3
+MAX_ALT_LENGTH = 300
+# Stored at most this size (enough for a full-width photo on a laptop) and as a thumbnail
+# for the list, both JPEG.
+IMAGE_BOX = (1600, 1600)
+THUMBNAIL_BOX = (480, 480)
 
 
 def _digest(purpose: str, value: str) -> str:
@@ -88,6 +101,91 @@ def _clean_text(value: str, *, field: str, limit: int, empty: str) -> str:
             {field: _("Shorten the text to at most %(limit)d characters.") % {"limit": limit}}
         )
     return value
+
+
+# Images ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImageUpload:
+    """An upload made safe, not stored yet: the proposal it belongs to may still be
+    refused, and nothing is written before the whole form is valid."""
+
+    image: images.CleanImage
+    thumbnail: images.CleanImage
+    alt: str
+
+
+def image_prepare(data: bytes, alt: str, *, field: str, alt_field: str) -> ImageUpload:
+    """An uploaded photo or sketch cleaned (visionportal.images: real type checked, size
+    and pixels limited, EXIF and location dropped, re-encoded) with its required text
+    alternative; ValidationError names the form's `field` or `alt_field`."""
+    alt = clean_text(alt or "")
+    if not has_visible_text(alt):
+        raise ValidationError(
+            {alt_field: _("Describe what the image shows, for people who cannot see it.")}
+        )
+    if len(alt) > MAX_ALT_LENGTH:
+        raise ValidationError(
+            {alt_field: _("Shorten the text to at most %(limit)d characters.") % {"limit": 300}}
+        )
+    try:
+        clean = images.clean_image(
+            data,
+            max_bytes=images.PHOTO_MAX_BYTES,
+            max_pixels=images.PHOTO_MAX_PIXELS,
+            box=IMAGE_BOX,
+            photo=True,
+        )
+        # From the cleaned JPEG: a small decode, and the thumbnail shows the same pixels.
+        thumbnail = images.clean_image(
+            clean.data,
+            max_bytes=images.PHOTO_MAX_BYTES,
+            max_pixels=images.PHOTO_MAX_PIXELS,
+            box=THUMBNAIL_BOX,
+            photo=True,
+        )
+    except images.ImageError as error:
+        raise ValidationError({field: images.PHOTO_ERRORS[error.code]}) from None
+    return ImageUpload(image=clean, thumbnail=thumbnail, alt=alt)
+
+
+def _stored(budget_id: int, clean: images.CleanImage) -> str:
+    # Content-addressed: the same image uploaded again is stored once.
+    name = f"budget/{budget_id}/{clean.digest}.{clean.extension}"
+    if not default_storage.exists(name):
+        name = files.store_file(name=name, content=clean.data)
+    return name
+
+
+def _image_add(
+    proposal: BudgetProposal, upload: ImageUpload, *, kind: str, position: int
+) -> ProposalImage:
+    return ProposalImage.objects.create(
+        proposal=proposal,
+        kind=kind,
+        file=_stored(proposal.budget_id, upload.image),
+        thumbnail=_stored(proposal.budget_id, upload.thumbnail),
+        digest=upload.image.digest,
+        width=upload.image.width,
+        height=upload.image.height,
+        thumbnail_width=upload.thumbnail.width,
+        thumbnail_height=upload.thumbnail.height,
+        alt=upload.alt,
+        position=position,
+    )
+
+
+def _image_remove(image: ProposalImage) -> None:
+    names = {image.file, image.thumbnail}
+    image.delete()
+    # Another image (of any proposal of the budget) may name the same stored file.
+    still_used = ProposalImage.objects.filter(file__in=names).values_list("file", flat=True)
+    still_thumbs = ProposalImage.objects.filter(thumbnail__in=names).values_list(
+        "thumbnail", flat=True
+    )
+    unused = names - set(still_used) - set(still_thumbs)
+    transaction.on_commit(lambda: [files.delete_file(name) for name in unused])
 
 
 # Setting up -----------------------------------------------------------------------------
@@ -165,9 +263,11 @@ def proposal_submit(
     title: str,
     description: str,
     estimated_cost: int,
+    photos: list[ImageUpload] | tuple = (),
 ) -> tuple[BudgetProposal, bool]:
-    """Store a resident's proposal once: a double submit of the same form returns the
-    first one (created False)."""
+    """Store a resident's proposal once, with its photos (prepared by image_prepare): a
+    double submit of the same form returns the first one (created False) and adds no
+    photos."""
     existing = BudgetProposal.objects.filter(budget=budget, idempotency_key=idempotency_key)
     if found := existing.first():
         return found, False
@@ -194,6 +294,8 @@ def proposal_submit(
                 % {"share": _money(district.share)}
             }
         )
+    if len(photos) > MAX_PROPOSAL_PHOTOS:
+        raise ValidationError(_("Attach at most %(max)d photos.") % {"max": MAX_PROPOSAL_PHOTOS})
     try:
         with transaction.atomic():
             proposal = BudgetProposal.objects.create(
@@ -205,6 +307,8 @@ def proposal_submit(
                 description=description,
                 estimated_cost=estimated_cost,
             )
+            for position, upload in enumerate(photos):
+                _image_add(proposal, upload, kind=ImageKind.PHOTO, position=position)
     except IntegrityError:
         # The same form submitted twice at once: the other request stored it.
         return existing.get(), False
@@ -273,10 +377,13 @@ def proposal_assess(
     public_reason: str = "",
     merged_into: BudgetProposal | None = None,
     notes: str = "",
+    sketch: ImageUpload | None = None,
+    remove_sketch: bool = False,
 ) -> Assessment:
     """Record (or revise) the assessment; the proposal's status follows the decision. The
     `version` is the proposal's as the assessor read it: a colleague's assessment made in
-    between is not overwritten silently."""
+    between is not overwritten silently. A new `sketch` (prepared by image_prepare)
+    replaces the old one; `remove_sketch` removes it."""
     locked = BudgetProposal.objects.select_for_update().get(pk=proposal.pk)
     if locked.version != version:
         raise ValidationError(
@@ -325,6 +432,11 @@ def proposal_assess(
             "assessed_at": timezone.now(),
         },
     )
+    if sketch is not None or remove_sketch:
+        for old in ProposalImage.objects.filter(proposal=locked, kind=ImageKind.SKETCH):
+            _image_remove(old)
+    if sketch is not None:
+        _image_add(locked, sketch, kind=ImageKind.SKETCH, position=0)
     BudgetProposal.objects.filter(pk=locked.pk).update(
         status=_STATUS_FOR[decision], version=F("version") + 1
     )

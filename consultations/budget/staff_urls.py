@@ -18,6 +18,11 @@ urlpatterns = [
     path(f"{_base}proposals/<int:proposal_pk>/hide/", views.proposal_hide, name="hide"),
     path(f"{_base}proposals/<int:proposal_pk>/unhide/", views.proposal_unhide, name="unhide"),
     path(f"{_base}proposals/<int:proposal_pk>/assess/", views.proposal_assess, name="assess"),
+    path(
+        f"{_base}proposals/<int:proposal_pk>/images/<int:image_pk>/",
+        views.proposal_image,
+        name="image",
+    ),
     path(f"{_base}codes/", views.voting_codes, name="codes"),
     path(
         f"{_base}districts/<int:district_pk>/paper-ballot/",

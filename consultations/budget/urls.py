@@ -13,6 +13,17 @@ urlpatterns = [
     path(f"{_base}proposals/send/", views.proposal_submit, name="proposal_submit"),
     path(f"{_base}proposals/<int:pk>/", views.proposal_detail, name="proposal"),
     path(f"{_base}proposals/<int:pk>/support/", views.proposal_support, name="support"),
+    path(
+        f"{_base}proposals/<int:pk>/images/<int:image_pk>/<slug:digest>/",
+        views.proposal_image,
+        name="image",
+    ),
+    path(
+        f"{_base}proposals/<int:pk>/images/<int:image_pk>/<slug:digest>/small/",
+        views.proposal_image,
+        {"thumbnail": True},
+        name="image_thumbnail",
+    ),
     path(f"{_base}vote/", views.vote_start, name="vote"),
     path(f"{_base}vote/code/", views.vote_identify, name="vote_identify"),
     path(f"{_base}vote/ballot/", views.ballot, name="ballot"),

@@ -12,7 +12,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from visionportal import ratelimits
+from visionportal import files, ratelimits
 from visionportal.phases import Capability, process_allows, refusal_reason
 
 from . import access, selectors, services
@@ -96,9 +96,30 @@ def proposal_list(request, municipality_slug, process_slug):
 def proposal_detail(request, municipality_slug, process_slug, pk):
     budget = _budget(municipality_slug, process_slug)
     proposal = access.public_proposal(budget, pk)
+    photos, sketch = selectors.proposal_images(proposal)
     return render(
-        request, "consultations/budget/proposal_detail.html", _context(budget, proposal=proposal)
+        request,
+        "consultations/budget/proposal_detail.html",
+        _context(budget, proposal=proposal, photos=photos, sketch=sketch),
     )
+
+
+# Images change only by a new upload (a new digest, so a new address); a moderator's
+# hiding must take effect soon, so browsers keep them an hour and shared caches not at all.
+IMAGE_CACHE_CONTROL = "private, max-age=3600"
+
+
+@require_GET
+def proposal_image(request, municipality_slug, process_slug, pk, image_pk, digest, thumbnail=False):
+    """A photo or sketch of a visible proposal of a published budget, never a media URL."""
+    budget = _budget(municipality_slug, process_slug)
+    image = access.public_image(budget, pk, image_pk, digest)
+    name = image.thumbnail if thumbnail else image.file
+    response = files.protected_download(
+        name=name, filename=f"proposal-{pk}-{image.pk}.jpg", content_type="image/jpeg", inline=True
+    )
+    response["Cache-Control"] = IMAGE_CACHE_CONTROL
+    return response
 
 
 def _render_proposal_form(request, budget, form, status=200):
@@ -122,7 +143,7 @@ def proposal_new(request, municipality_slug, process_slug):
 @require_POST
 def proposal_submit(request, municipality_slug, process_slug):
     budget = _budget(municipality_slug, process_slug)
-    form = ProposalForm(request.POST, budget=budget)
+    form = ProposalForm(request.POST, request.FILES, budget=budget)
     client = ratelimits.client_key(request, purpose="consultations.budget.propose")
     if ratelimits.over_limit(
         "vp:budget-propose", client, limit=PROPOSALS_PER_HOUR_PER_CLIENT, window=3600
@@ -144,6 +165,7 @@ def proposal_submit(request, municipality_slug, process_slug):
                 title=data["title"],
                 description=data["description"],
                 estimated_cost=data["estimated_cost"],
+                photos=data["photos"],
             )
         except ValidationError as error:
             _add_errors(form, error)

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from visionportal import files
 from visionportal.access import EDITOR_ROLES, member_required, process_for_member
 from visionportal.models import Role
 
@@ -117,7 +118,7 @@ def proposal_assess(request, pk, proposal_pk):
     proposal = access.proposal_for_member(budget, proposal_pk)
     assessment = getattr(proposal, "assessment", None)
     if request.method == "POST":
-        form = AssessmentForm(request.POST, proposal=proposal)
+        form = AssessmentForm(request.POST, request.FILES, proposal=proposal)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -144,6 +145,7 @@ def proposal_assess(request, pk, proposal_pk):
                 notes=assessment.notes,
             )
         form = AssessmentForm(initial=initial, proposal=proposal)
+    photos, sketch = selectors.proposal_images(proposal)
     return render(
         request,
         "consultations/budget/staff/assess.html",
@@ -152,7 +154,23 @@ def proposal_assess(request, pk, proposal_pk):
             "municipality": request.municipality,
             "proposal": proposal,
             "form": form,
+            "photos": photos,
+            "sketch": sketch,
         },
+    )
+
+
+@require_GET
+@member_required(MODERATION_ROLES)
+def proposal_image(request, pk, proposal_pk, image_pk):
+    """An image for staff, also of a hidden proposal (moderators judge it)."""
+    budget = access.budget_for_member(request, pk)
+    image = access.image_for_member(budget, proposal_pk, image_pk)
+    return files.protected_download(
+        name=image.file,
+        filename=f"proposal-{proposal_pk}-{image.pk}.jpg",
+        content_type="image/jpeg",
+        inline=True,
     )
 
 
