@@ -5,8 +5,20 @@ from django.utils.translation import gettext_lazy as _
 from visionportal import images
 
 from . import services
-from .models import BudgetProposal, Currency, Decision, Place, ProposalStatus
-from .services import MAX_ALT_LENGTH, MAX_CODES_PER_BATCH, MAX_PROPOSAL_PHOTOS
+from .models import (
+    BudgetProposal,
+    Currency,
+    Decision,
+    ImplementationStatus,
+    Place,
+    ProposalStatus,
+)
+from .services import (
+    MAX_ALT_LENGTH,
+    MAX_CELEBRATION_PHOTOS,
+    MAX_CODES_PER_BATCH,
+    MAX_PROPOSAL_PHOTOS,
+)
 
 _IMAGE_TYPES = "image/jpeg,image/png,image/webp"
 
@@ -307,3 +319,84 @@ class BudgetSetupForm(forms.Form):
 
     def clean_places(self):
         return [(d, p[:160]) for _number, d, p in self._lines(self.cleaned_data["places"])]
+
+
+class ProgressForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    status = forms.ChoiceField(label=_("Status"), choices=ImplementationStatus.choices)
+    status_on = forms.DateField(
+        label=_("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Write the date as YYYY-MM-DD.")},
+    )
+    note = forms.CharField(
+        label=_("Public note"),
+        help_text=_("Shown to residents, for example what happens next. At most 500 characters."),
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(attrs={"dir": "auto"}),
+    )
+
+
+class EvaluationForm(forms.Form):
+    consultation = forms.ModelChoiceField(
+        label=_("Evaluation survey"),
+        help_text=_(
+            "A consultation of this process with custom questions, such as how involved "
+            "residents felt. Residents are led to it during the evaluation phase."
+        ),
+        queryset=None,
+        required=False,
+        empty_label=_("No evaluation survey"),
+    )
+
+    def __init__(self, *args, budget, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consultation"].queryset = budget.process.consultations.order_by("-opens_at")
+
+
+class CelebrationForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    title = forms.CharField(
+        label=_("Title"), max_length=200, widget=forms.TextInput(attrs={"dir": "auto"})
+    )
+    text = forms.CharField(
+        label=_("Text"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 8, "dir": "auto"}),
+    )
+    published = forms.BooleanField(
+        label=_("Published"),
+        help_text=_("Residents see the post from the celebration phase on."),
+        required=False,
+    )
+    remove_photos = forms.TypedMultipleChoiceField(
+        label=_("Remove photos"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    # New photos per save; the post holds up to MAX_CELEBRATION_PHOTOS over several saves.
+    NEW_PHOTOS = min(3, MAX_CELEBRATION_PHOTOS)
+
+    def __init__(self, *args, photos=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["remove_photos"].choices = [(p.pk, p.alt) for p in photos]
+        if not photos:
+            del self.fields["remove_photos"]
+        for number in range(1, self.NEW_PHOTOS + 1):
+            _image_fields(
+                self,
+                field=f"photo_{number}",
+                alt_field=f"alt_{number}",
+                label=_("New photo %(number)d") % {"number": number},
+                alt_label=_("Text alternative for new photo %(number)d") % {"number": number},
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        photos = []
+        for number in range(1, self.NEW_PHOTOS + 1):
+            upload = _clean_image(self, field=f"photo_{number}", alt_field=f"alt_{number}")
+            if upload is not None:
+                photos.append(upload)
+        cleaned["photos"] = photos
+        return cleaned

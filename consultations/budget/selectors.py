@@ -11,6 +11,7 @@ from .models import (
     BudgetResult,
     District,
     ImageKind,
+    ProjectProgress,
     ProposalImage,
     ProposalStatus,
 )
@@ -125,6 +126,8 @@ def results_tables(budget) -> list[dict]:
     stored = {}
     for result in BudgetResult.objects.filter(district__budget=budget):
         stored.setdefault(result.district_id, {})[result.rule] = result
+    # What staff have said about building the winners: one query for the whole budget.
+    progress = {p.proposal_id: p for p in ProjectProgress.objects.filter(proposal__budget=budget)}
     tables = []
     for district in budget.districts.all():
         by_rule = stored.get(district.pk, {})
@@ -144,6 +147,7 @@ def results_tables(budget) -> list[dict]:
                     "approvals": greedy.approvals.get(str(proposal.pk), 0),
                     "greedy": greedy_order.get(proposal.pk),
                     "mes": mes_order.get(proposal.pk),
+                    "progress": progress.get(proposal.pk),
                 }
             )
         rows.sort(key=lambda r: (-r["approvals"], r["cost"], r["proposal"].pk))
@@ -165,3 +169,15 @@ def results_tables(budget) -> list[dict]:
             }
         )
     return tables
+
+
+def winning_projects(budget) -> list[BudgetProposal]:
+    """The proposals funded by either rule, with their progress, by district then title.
+    Bounded: winners fit within the budget, a few dozen at most."""
+    from .services import winner_ids
+
+    return list(
+        BudgetProposal.objects.filter(budget=budget, pk__in=winner_ids(budget))
+        .select_related("district", "progress")
+        .order_by("district__position", "district__pk", "title", "pk")
+    )

@@ -25,11 +25,15 @@ from .models import (
     BallotChoice,
     BudgetProposal,
     BudgetResult,
+    Celebration,
+    CelebrationPhoto,
     Decision,
     District,
     ImageKind,
+    ImplementationStatus,
     ParticipatoryBudget,
     Place,
+    ProjectProgress,
     ProposalImage,
     ProposalStatus,
     Support,
@@ -46,6 +50,7 @@ MAX_CODES_PER_BATCH = 5000
 # Images: a few photos say what a proposal is about; more would turn the list into an album.
 MAX_PROPOSAL_PHOTOS = 3
 MAX_ALT_LENGTH = 300
+MAX_CELEBRATION_PHOTOS = 8
 # Stored at most this size (enough for a full-width photo on a laptop) and as a thumbnail
 # for the list, both JPEG.
 IMAGE_BOX = (1600, 1600)
@@ -158,33 +163,39 @@ def _stored(budget_id: int, clean: images.CleanImage) -> str:
     return name
 
 
+def _image_values(budget_id: int, upload: ImageUpload, position: int) -> dict:
+    """A StoredImage's fields for a prepared upload, its files stored."""
+    return {
+        "file": _stored(budget_id, upload.image),
+        "thumbnail": _stored(budget_id, upload.thumbnail),
+        "digest": upload.image.digest,
+        "width": upload.image.width,
+        "height": upload.image.height,
+        "thumbnail_width": upload.thumbnail.width,
+        "thumbnail_height": upload.thumbnail.height,
+        "alt": upload.alt,
+        "position": position,
+    }
+
+
 def _image_add(
     proposal: BudgetProposal, upload: ImageUpload, *, kind: str, position: int
 ) -> ProposalImage:
     return ProposalImage.objects.create(
-        proposal=proposal,
-        kind=kind,
-        file=_stored(proposal.budget_id, upload.image),
-        thumbnail=_stored(proposal.budget_id, upload.thumbnail),
-        digest=upload.image.digest,
-        width=upload.image.width,
-        height=upload.image.height,
-        thumbnail_width=upload.thumbnail.width,
-        thumbnail_height=upload.thumbnail.height,
-        alt=upload.alt,
-        position=position,
+        proposal=proposal, kind=kind, **_image_values(proposal.budget_id, upload, position)
     )
 
 
-def _image_remove(image: ProposalImage) -> None:
+def _image_remove(image) -> None:
+    """Delete a ProposalImage or CelebrationPhoto row, and its files once no row of either
+    kind names them (content-addressed: the same upload is stored once per budget)."""
     names = {image.file, image.thumbnail}
     image.delete()
-    # Another image (of any proposal of the budget) may name the same stored file.
-    still_used = ProposalImage.objects.filter(file__in=names).values_list("file", flat=True)
-    still_thumbs = ProposalImage.objects.filter(thumbnail__in=names).values_list(
-        "thumbnail", flat=True
-    )
-    unused = names - set(still_used) - set(still_thumbs)
+    used = set()
+    for model in (ProposalImage, CelebrationPhoto):
+        used.update(model.objects.filter(file__in=names).values_list("file", flat=True))
+        used.update(model.objects.filter(thumbnail__in=names).values_list("thumbnail", flat=True))
+    unused = names - used
     transaction.on_commit(lambda: [files.delete_file(name) for name in unused])
 
 
@@ -624,3 +635,128 @@ def district_results_compute(*, district: District) -> list[BudgetResult]:
 def budget_results_compute(*, budget: ParticipatoryBudget) -> None:
     for district in budget.districts.all():
         district_results_compute(district=district)
+
+
+# Afterwards: building, celebrating, evaluating -------------------------------------------
+
+
+def winner_ids(budget: ParticipatoryBudget) -> set[int]:
+    """The proposals funded by either rule's stored results: the projects to build."""
+    ids = set()
+    for winners in BudgetResult.objects.filter(district__budget=budget).values_list(
+        "winners", flat=True
+    ):
+        ids.update(winners)
+    return ids
+
+
+def _stale():
+    return ValidationError(
+        _("A colleague changed this while you read it. Read it again and repeat.")
+    )
+
+
+@transaction.atomic
+def progress_set(
+    *,
+    proposal: BudgetProposal,
+    by,
+    version: int,
+    status: str,
+    note: str,
+    status_on,
+) -> ProjectProgress:
+    """Tell residents how far a winning project has come. `version` is the progress's as
+    the editor read it (0: there was none yet)."""
+    if proposal.pk not in winner_ids(proposal.budget):
+        raise ValidationError(_("Only a project the vote funded gets an implementation status."))
+    if status not in ImplementationStatus.values:
+        raise ValidationError({"status": _("Choose one of the statuses.")})
+    note = clean_text(note or "")
+    if len(note) > 500:
+        raise ValidationError(
+            {"note": _("Shorten the text to at most %(limit)d characters.") % {"limit": 500}}
+        )
+    current = ProjectProgress.objects.select_for_update().filter(proposal=proposal).first()
+    if (current.version if current else 0) != version:
+        raise _stale()
+    values = {
+        "status": status,
+        "note": note,
+        "status_on": status_on,
+        "updated_by": by,
+        "updated_at": timezone.now(),
+    }
+    if current is None:
+        return ProjectProgress.objects.create(proposal=proposal, **values)
+    for field, value in values.items():
+        setattr(current, field, value)
+    current.version += 1
+    current.save()
+    return current
+
+
+@transaction.atomic
+def celebration_save(
+    *,
+    budget: ParticipatoryBudget,
+    by,
+    version: int,
+    title: str,
+    text: str,
+    published: bool,
+    photos: list[ImageUpload] | tuple = (),
+    remove_photo_ids: list[int] | tuple = (),
+) -> Celebration:
+    """Write (or revise) the budget's celebration post, add photos (prepared by
+    image_prepare) and remove others. `version` as the editor read it (0: no post yet).
+    Residents see it once published, from the celebration phase on."""
+    title = _clean_text(title, field="title", limit=200, empty=_("Give the post a title."))
+    text = _clean_text(text, field="text", limit=10000, empty=_("Write the post's text."))
+    ParticipatoryBudget.objects.select_for_update().filter(pk=budget.pk).first()
+    current = Celebration.objects.select_for_update().filter(budget=budget).first()
+    if (current.version if current else 0) != version:
+        raise _stale()
+    if current is None:
+        current = Celebration(budget=budget, version=0)
+    current.title, current.text, current.published = title, text, published
+    current.updated_by, current.updated_at = by, timezone.now()
+    current.version += 1
+    current.save()
+    for photo in CelebrationPhoto.objects.filter(celebration=current, pk__in=remove_photo_ids):
+        _image_remove(photo)
+    kept = CelebrationPhoto.objects.filter(celebration=current).count()
+    if kept + len(photos) > MAX_CELEBRATION_PHOTOS:
+        raise ValidationError(
+            _("A post has at most %(max)d photos. Remove some first.")
+            % {"max": MAX_CELEBRATION_PHOTOS}
+        )
+    for position, upload in enumerate(photos, start=kept):
+        CelebrationPhoto.objects.create(
+            celebration=current, **_image_values(budget.pk, upload, position)
+        )
+    return current
+
+
+def evaluation_set(*, budget: ParticipatoryBudget, consultation) -> ParticipatoryBudget:
+    """Name the consultation residents answer in the evaluation phase (None: none). It
+    must belong to the budget's process and ask custom questions (about involvement)."""
+    from ..models import QuestionKind
+
+    if consultation is not None:
+        if consultation.process_id != budget.process_id:
+            raise ValidationError(
+                {"consultation": _("Choose a consultation of the budget's own process.")}
+            )
+        if not consultation.questions.filter(kind=QuestionKind.CUSTOM).exists():
+            raise ValidationError(
+                {
+                    "consultation": _(
+                        "The evaluation needs a consultation with custom questions, such as "
+                        "how involved residents felt."
+                    )
+                }
+            )
+    budget.evaluation = consultation
+    budget.save(update_fields=["evaluation"])
+    return budget

@@ -30,4 +30,17 @@ urlpatterns = [
         name="paper_ballot",
     ),
     path(f"{_base}results/compute/", views.results_compute, name="results_compute"),
+    path(f"{_base}after/", views.after, name="after"),
+    path(
+        f"{_base}after/projects/<int:proposal_pk>/",
+        views.progress_set,
+        name="progress",
+    ),
+    path(f"{_base}after/evaluation/", views.evaluation_set, name="evaluation"),
+    path(f"{_base}celebration/", views.celebration_edit, name="celebration"),
+    path(
+        f"{_base}celebration/photos/<int:photo_pk>/",
+        views.celebration_photo,
+        name="celebration_photo",
+    ),
 ]

@@ -30,4 +30,16 @@ urlpatterns = [
     path(f"{_base}vote/cast/", views.ballot_cast, name="ballot_cast"),
     path(f"{_base}vote/thanks/", views.voted, name="voted"),
     path(f"{_base}results/", views.results, name="results"),
+    path(f"{_base}celebration/", views.celebration, name="celebration"),
+    path(
+        f"{_base}celebration/photos/<int:photo_pk>/<slug:digest>/",
+        views.celebration_photo,
+        name="celebration_photo",
+    ),
+    path(
+        f"{_base}celebration/photos/<int:photo_pk>/<slug:digest>/small/",
+        views.celebration_photo,
+        {"thumbnail": True},
+        name="celebration_photo_thumbnail",
+    ),
 ]

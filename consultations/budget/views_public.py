@@ -7,6 +7,7 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from visionportal.phases import Capability, process_allows, refusal_reason
 
 from . import access, selectors, services
 from .forms import BallotForm, ProposalFilterForm, ProposalForm, VotingCodeForm
-from .models import District
+from .models import Celebration, District
 
 PROPOSALS_PER_HOUR_PER_CLIENT = 10
 CODE_TRIES_PER_HOUR_PER_CLIENT = 20
@@ -35,6 +36,12 @@ def _context(budget, **extra):
         "can_support": process_allows(process, Capability.SUPPORT_BUDGET_PROJECTS),
         "can_vote": process_allows(process, Capability.VOTE_BUDGET),
         "can_see_results": process_allows(process, Capability.SEE_BUDGET_RESULTS),
+        # One small indexed query, and only from the celebration phase on.
+        "celebration_published": process_allows(process, Capability.SEE_BUDGET_CELEBRATION)
+        and Celebration.objects.filter(budget=budget, published=True).exists(),
+        "evaluation": budget.evaluation
+        if budget.evaluation_id and process_allows(process, Capability.EVALUATE_BUDGET)
+        else None,
         **extra,
     }
 
@@ -97,10 +104,13 @@ def proposal_detail(request, municipality_slug, process_slug, pk):
     budget = _budget(municipality_slug, process_slug)
     proposal = access.public_proposal(budget, pk)
     photos, sketch = selectors.proposal_images(proposal)
+    progress = None
+    if process_allows(budget.process, Capability.SEE_BUDGET_RESULTS):
+        progress = getattr(proposal, "progress", None)
     return render(
         request,
         "consultations/budget/proposal_detail.html",
-        _context(budget, proposal=proposal, photos=photos, sketch=sketch),
+        _context(budget, proposal=proposal, photos=photos, sketch=sketch, progress=progress),
     )
 
 
@@ -355,3 +365,41 @@ def results(request, municipality_slug, process_slug):
         "consultations/budget/results.html",
         _context(budget, districts=selectors.results_tables(budget)),
     )
+
+
+def _published_celebration(budget):
+    """The post residents may see: published, and the celebration phase has begun."""
+    if not process_allows(budget.process, Capability.SEE_BUDGET_CELEBRATION):
+        return None
+    return Celebration.objects.filter(budget=budget, published=True).first()
+
+
+@require_GET
+def celebration(request, municipality_slug, process_slug):
+    budget = _budget(municipality_slug, process_slug)
+    if not process_allows(budget.process, Capability.SEE_BUDGET_CELEBRATION):
+        return _refused(request, budget, Capability.SEE_BUDGET_CELEBRATION)
+    post = _published_celebration(budget)
+    if post is None:
+        raise Http404
+    return render(
+        request,
+        "consultations/budget/celebration.html",
+        _context(budget, post=post, photos=list(post.photos.all())),
+    )
+
+
+@require_GET
+def celebration_photo(request, municipality_slug, process_slug, photo_pk, digest, thumbnail=False):
+    budget = _budget(municipality_slug, process_slug)
+    if _published_celebration(budget) is None:
+        raise Http404
+    photo = access.public_celebration_photo(budget, photo_pk, digest)
+    response = files.protected_download(
+        name=photo.thumbnail if thumbnail else photo.file,
+        filename=f"celebration-{photo.pk}.jpg",
+        content_type="image/jpeg",
+        inline=True,
+    )
+    response["Cache-Control"] = IMAGE_CACHE_CONTROL
+    return response
