@@ -303,6 +303,9 @@ def _render_after(request, budget, *, bound=None, evaluation_form=None, status=2
                 }
             form = ProgressForm(initial=initial, prefix=f"p{proposal.pk}")
         projects.append({"proposal": proposal, "form": form})
+    # A refused save for a project not (or no longer) among the winners has no form here.
+    shown = {item["proposal"].pk for item in projects}
+    page_errors = bound[1].non_field_errors() if bound and bound[0] not in shown else []
     return render(
         request,
         "consultations/budget/staff/after.html",
@@ -310,6 +313,7 @@ def _render_after(request, budget, *, bound=None, evaluation_form=None, status=2
             "budget": budget,
             "municipality": request.municipality,
             "projects": projects,
+            "page_errors": page_errors,
             "evaluation_form": evaluation_form
             or EvaluationForm(initial={"consultation": budget.evaluation_id}, budget=budget),
         },
