@@ -127,10 +127,11 @@ def test_a_resident_attaches_a_photo_keyboard_only_without_javascript(
     # The file dialog is the browser's own; choosing in it is what set_input_files does.
     page.locator("input[name=photo_1]").set_input_files(str(gps))
     _tab_to(page, "button[type=submit]")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     # No text alternative: refused, the summary has focus and links to the field.
-    assert page.evaluate("document.activeElement.matches('[data-error-summary]')")
+    # (autofocus is applied once the page has rendered, so wait for it)
+    page.wait_for_function("document.activeElement.matches('[data-error-summary]')")
     assert "Describe what the image shows" in page.inner_text("[data-error-summary]")
     assert not BudgetProposal.objects.filter(title="Bord og bænke").exists()
     assert "choose your photos again" in page.inner_text("main")
