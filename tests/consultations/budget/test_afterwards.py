@@ -111,6 +111,7 @@ def test_staff_set_a_winners_status_and_residents_see_it(client, staff, budget):
     assert "A colleague changed this" in stale.content.decode()
     _progress(client, budget, budget.won, version=1, status="built", note="<b>Færdig</b>")
     client.logout()
+    client.cookies["django_language"] = "en"  # logout clears the test client's cookies
     results = client.get(reverse("consultations:budget:results", args=_args(budget)))
     body = results.content.decode()
     assert "Built" in body and "&lt;b&gt;Færdig&lt;/b&gt;" in body
@@ -166,6 +167,7 @@ def test_the_celebration_post_is_public_once_published_in_the_celebration_phase(
     with default_storage.open(photo.file, "rb") as f:
         assert not Image.open(io.BytesIO(f.read())).getexif()
     client.logout()
+    client.cookies["django_language"] = "en"  # logout clears the test client's cookies
     page_url = reverse("consultations:budget:celebration", args=_args(budget))
     photo_url = reverse(
         "consultations:budget:celebration_photo", args=[*_args(budget), photo.pk, photo.digest]
@@ -230,6 +232,7 @@ def test_the_evaluation_survey_is_offered_during_the_evaluation_phase(
     budget.refresh_from_db()
     assert budget.evaluation == survey
     client.logout()
+    client.cookies["django_language"] = "en"  # logout clears the test client's cookies
     survey_url = reverse("consultations:form", args=[*_args(budget), survey.pk])
     overview_url = reverse("consultations:budget:overview", args=_args(budget))
     assert survey_url not in client.get(overview_url).content.decode()
