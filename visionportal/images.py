@@ -1,6 +1,6 @@
 """Uploaded images made safe (no ORM), for every upload: a municipality's logo
 (visionportal.logos), workshop photo prompts and participants' photos
-(consultations.workshops).
+(consultations.workshops), budget proposals' photos and sketches (consultations.budget).
 
 An upload is decoded by Pillow to learn its real type (never trusting the file name),
 refused when too large, too many pixels (a decompression bomb), corrupt, SVG or not
@@ -20,9 +20,32 @@ import threading
 import warnings
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 FORMATS = ("PNG", "JPEG", "WEBP")
+
+# Residents' and staff's photos (workshops, budget proposals): a phone's photo is a few
+# megabytes; 40 megapixels covers any phone camera.
+PHOTO_MAX_BYTES = 10 * 1024 * 1024
+PHOTO_MAX_PIXELS = 40_000_000
+
+# What each ImageError code tells the person who uploaded a photo.
+PHOTO_ERRORS = {
+    "too_large": gettext_lazy(
+        "The file is larger than 10 MB. Save the photo smaller and try again."
+    ),
+    "svg": gettext_lazy("SVG images cannot be used. Upload the photo as JPEG, PNG or WebP."),
+    "wrong_type": gettext_lazy(
+        "The file is not a JPEG, PNG or WebP image. Upload the photo in one of them."
+    ),
+    "bomb": gettext_lazy(
+        "The image has too many pixels (more than 40 million). Save it smaller and try again."
+    ),
+    "corrupt": gettext_lazy(
+        "The image could not be read; the file may be damaged. Save it again and retry."
+    ),
+}
 
 # WeasyPrint sets Pillow's process-wide ImageFile.LOAD_TRUNCATED_IMAGES to True on import,
 # which would let a truncated upload "decode" with missing rows. An upload's pixels are

@@ -26,7 +26,10 @@ them:
   phase that takes answers enables it, since answers bring the keywords to curate.
 - **A participatory budget's results** (SEE_BUDGET_RESULTS) are public from the first day
   of the building phase onwards (lasting): residents vote first, and nobody sees a count
-  that could sway the vote while it runs.
+  that could sway the vote while it runs. Its celebration post (SEE_BUDGET_CELEBRATION)
+  likewise from the first day of the celebration phase onwards.
+- **A participatory budget's evaluation survey** (EVALUATE_BUDGET) is offered while the
+  evaluation phase runs.
 - **Sorting** (SORT_KEYWORDS), proposing, supporting and voting in a participatory budget,
   and the others: while a phase that enables them runs.
 
@@ -57,6 +60,8 @@ class Capability(StrEnum):
     SUPPORT_BUDGET_PROJECTS = "support_budget_projects"
     VOTE_BUDGET = "vote_budget"
     SEE_BUDGET_RESULTS = "see_budget_results"
+    SEE_BUDGET_CELEBRATION = "see_budget_celebration"
+    EVALUATE_BUDGET = "evaluate_budget"
 
 
 PHASE_CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -85,15 +90,25 @@ PHASE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     PhaseKind.BUDGET_ASSESSMENT: frozenset(),
     PhaseKind.BUDGET_VOTE: frozenset({Capability.VOTE_BUDGET}),
     PhaseKind.BUDGET_BUILD: frozenset({Capability.SEE_BUDGET_RESULTS}),
-    PhaseKind.BUDGET_CELEBRATE: frozenset({Capability.SEE_BUDGET_RESULTS}),
+    PhaseKind.BUDGET_CELEBRATE: frozenset(
+        {Capability.SEE_BUDGET_RESULTS, Capability.SEE_BUDGET_CELEBRATION}
+    ),
     PhaseKind.BUDGET_EVALUATE: frozenset(
-        {Capability.SEE_BUDGET_RESULTS, Capability.ANSWER, Capability.CURATE_KEYWORDS}
+        {
+            Capability.SEE_BUDGET_RESULTS,
+            Capability.SEE_BUDGET_CELEBRATION,
+            Capability.EVALUATE_BUDGET,
+            Capability.ANSWER,
+            Capability.CURATE_KEYWORDS,
+        }
     ),
     PhaseKind.OTHER: frozenset(),
 }
 
 # Allowed from the start of an enabling phase onwards, not only while it runs.
-LASTING_CAPABILITIES = frozenset({Capability.CURATE_KEYWORDS, Capability.SEE_BUDGET_RESULTS})
+LASTING_CAPABILITIES = frozenset(
+    {Capability.CURATE_KEYWORDS, Capability.SEE_BUDGET_RESULTS, Capability.SEE_BUDGET_CELEBRATION}
+)
 
 
 def _day(at) -> datetime.date:

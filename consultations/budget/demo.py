@@ -1,14 +1,15 @@
 """Ballerup's "Borgermillionen" (seed 004) in the demo: 1 MDKK for four districts, the
 seed's phases on its 2013 timeline (so the results are public), proposals, assessments,
-ballots and both rules' results."""
+ballots and both rules' results, then the winners' statuses and the celebration post."""
 
 import datetime
+import io
 import random
 import uuid
 
 from visionportal.models import Country, Municipality, Phase, PhaseKind, VisionProcess
 
-from . import services
+from . import selectors, services
 from .models import (
     Assessment,
     Ballot,
@@ -164,3 +165,66 @@ def extend_demo(municipalities):
                     [BallotChoice(ballot=ballot, proposal=p) for p in chosen]
                 )
     services.budget_results_compute(budget=budget)
+    _afterwards(budget)
+
+
+# The seed's build phase: every winner planted or built by the end of October 2013.
+PROGRESS_NOTES = [
+    ("built", d(2013, 10, 25), "Anlagt og taget i brug."),
+    ("built", d(2013, 10, 30), "Færdig; indvies ved fejringen."),
+    ("in_progress", d(2013, 10, 31), "Leverancen er forsinket; forventes klar i november."),
+]
+
+CELEBRATION_TEXT = (
+    "Tak til alle, der foreslog, stemte og hjalp til. Borgermillionen er blevet til "
+    "legepladser, bænke, blomster og kunst i alle fire bydele.\n"
+    "Kom til fejring i Ballerup Bytorv lørdag den 9. november kl. 11, hvor vi klipper "
+    "snoren til projekterne."
+)
+
+
+def _celebration_picture() -> bytes:
+    """A drawn picture (sky, lawn, a bench and a flag) for the demo's celebration post:
+    generated here, so the demo downloads nothing. The same bytes on every run, so the
+    content-addressed file is stored once."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (960, 600), (158, 205, 238))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 380, 960, 600), fill=(92, 160, 72))
+    draw.ellipse((760, 50, 880, 170), fill=(250, 214, 80))
+    draw.rectangle((300, 330, 620, 350), fill=(120, 78, 40))  # seat
+    draw.rectangle((300, 290, 620, 305), fill=(120, 78, 40))  # back
+    for x in (320, 590):
+        draw.rectangle((x, 350, x + 12, 410), fill=(70, 50, 30))
+    draw.rectangle((700, 200, 708, 420), fill=(90, 90, 90))  # flagpole
+    draw.rectangle((708, 200, 800, 260), fill=(200, 16, 46))  # Dannebrog
+    draw.rectangle((740, 200, 752, 260), fill=(255, 255, 255))
+    draw.rectangle((708, 224, 800, 236), fill=(255, 255, 255))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def _afterwards(budget):
+    """Statuses on the winners and a published celebration post with a photo."""
+    for number, proposal in enumerate(selectors.winning_projects(budget)):
+        status, on, note = PROGRESS_NOTES[number % len(PROGRESS_NOTES)]
+        services.progress_set(
+            proposal=proposal, by=None, version=0, status=status, note=note, status_on=on
+        )
+    photo = services.image_prepare(
+        _celebration_picture(),
+        "Tegning: en ny bænk på en græsplæne, med flaget hejst ved siden af",
+        field="photo",
+        alt_field="alt",
+    )
+    services.celebration_save(
+        budget=budget,
+        by=None,
+        version=0,
+        title="Borgermillionen er blevet til virkelighed",
+        text=CELEBRATION_TEXT,
+        published=True,
+        photos=[photo],
+    )

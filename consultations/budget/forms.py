@@ -1,8 +1,73 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .models import BudgetProposal, Currency, Decision, Place, ProposalStatus
-from .services import MAX_CODES_PER_BATCH
+from visionportal import images
+
+from . import services
+from .models import (
+    BudgetProposal,
+    Currency,
+    Decision,
+    ImplementationStatus,
+    Place,
+    ProposalStatus,
+)
+from .services import (
+    MAX_ALT_LENGTH,
+    MAX_CELEBRATION_PHOTOS,
+    MAX_CODES_PER_BATCH,
+    MAX_PROPOSAL_PHOTOS,
+)
+
+_IMAGE_TYPES = "image/jpeg,image/png,image/webp"
+
+
+def _image_fields(form, *, field: str, alt_field: str, label, alt_label):
+    """Add a file field and its text alternative to `form`: nothing in HTML ties them
+    together, so each pair is named and checked together in `_clean_image`."""
+    form.fields[field] = forms.FileField(
+        label=label,
+        required=False,
+        help_text=_(
+            "JPEG, PNG or WebP, at most 10 MB. Information stored in the file, such as "
+            "where the photo was taken, is removed."
+        ),
+        widget=forms.FileInput(attrs={"accept": _IMAGE_TYPES}),
+    )
+    form.fields[alt_field] = forms.CharField(
+        label=alt_label,
+        required=False,
+        max_length=MAX_ALT_LENGTH,
+        help_text=_("What the photo shows, read aloud to people who cannot see it."),
+        widget=forms.TextInput(attrs={"dir": "auto"}),
+        error_messages={
+            "max_length": _("Shorten the text to at most %(limit_value)d characters."),
+        },
+    )
+
+
+def _clean_image(form, *, field: str, alt_field: str):
+    """The pair's ImageUpload, None when no file was chosen, or a form error."""
+    upload = form.cleaned_data.get(field)
+    alt = form.cleaned_data.get(alt_field, "")
+    if not upload:
+        if alt and alt.strip():
+            # After another error the browser forgets the chosen file but keeps the text.
+            form.add_error(
+                field, _("Choose the photo this text describes (again, after an error).")
+            )
+        return None
+    if upload.size > images.PHOTO_MAX_BYTES:
+        # Refused before reading a byte of it into memory.
+        form.add_error(field, images.PHOTO_ERRORS["too_large"])
+        return None
+    try:
+        return services.image_prepare(upload.read(), alt, field=field, alt_field=alt_field)
+    except ValidationError as error:
+        for name, errors in error.error_dict.items():
+            form.add_error(name, errors)
+        return None
 
 
 class ProposalForm(forms.Form):
@@ -63,6 +128,33 @@ class ProposalForm(forms.Form):
         self.fields["place"].label_from_instance = lambda p: f"{p.name} ({p.district.name})"
         self.fields["title"].widget.attrs["dir"] = "auto"
         self.fields["estimated_cost"].widget.attrs["inputmode"] = "numeric"
+        for number in range(1, MAX_PROPOSAL_PHOTOS + 1):
+            _image_fields(
+                self,
+                field=f"photo_{number}",
+                alt_field=f"alt_{number}",
+                label=_("Photo %(number)d") % {"number": number},
+                alt_label=_("Text alternative for photo %(number)d") % {"number": number},
+            )
+
+    def photo_pairs(self):
+        """(photo, text alternative) bound fields, for the template's fieldsets."""
+        return [(self[f"photo_{n}"], self[f"alt_{n}"]) for n in range(1, MAX_PROPOSAL_PHOTOS + 1)]
+
+    def text_fields(self):
+        return [self[name] for name in ("title", "description", "district", "place")] + [
+            self["estimated_cost"]
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        photos = []
+        for number in range(1, MAX_PROPOSAL_PHOTOS + 1):
+            upload = _clean_image(self, field=f"photo_{number}", alt_field=f"alt_{number}")
+            if upload is not None:
+                photos.append(upload)
+        cleaned["photos"] = photos
+        return cleaned
 
 
 class ProposalFilterForm(forms.Form):
@@ -164,11 +256,28 @@ class AssessmentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
+    remove_sketch = forms.BooleanField(label=_("Remove the sketch"), required=False)
+
     def __init__(self, *args, proposal, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["merged_into"].queryset = BudgetProposal.objects.filter(
             budget_id=proposal.budget_id
         ).exclude(pk=proposal.pk)
+        _image_fields(
+            self,
+            field="sketch",
+            alt_field="sketch_alt",
+            label=_("Sketch (optional)"),
+            alt_label=_("Text alternative for the sketch"),
+        )
+        # The removal box comes after the sketch fields.
+        self.fields["remove_sketch"] = self.fields.pop("remove_sketch")
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["sketch"] = _clean_image(self, field="sketch", alt_field="sketch_alt")
+        cleaned.pop("sketch_alt", None)
+        return cleaned
 
 
 class VotingCodesForm(forms.Form):
@@ -237,3 +346,84 @@ class BudgetSetupForm(forms.Form):
 
     def clean_places(self):
         return [(d, p[:160]) for _number, d, p in self._lines(self.cleaned_data["places"])]
+
+
+class ProgressForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    status = forms.ChoiceField(label=_("Status"), choices=ImplementationStatus.choices)
+    status_on = forms.DateField(
+        label=_("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Write the date as YYYY-MM-DD.")},
+    )
+    note = forms.CharField(
+        label=_("Public note"),
+        help_text=_("Shown to residents, for example what happens next. At most 500 characters."),
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(attrs={"dir": "auto"}),
+    )
+
+
+class EvaluationForm(forms.Form):
+    consultation = forms.ModelChoiceField(
+        label=_("Evaluation survey"),
+        help_text=_(
+            "A consultation of this process with custom questions, such as how involved "
+            "residents felt. Residents are led to it during the evaluation phase."
+        ),
+        queryset=None,
+        required=False,
+        empty_label=_("No evaluation survey"),
+    )
+
+    def __init__(self, *args, budget, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consultation"].queryset = budget.process.consultations.order_by("-opens_at")
+
+
+class CelebrationForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    title = forms.CharField(
+        label=_("Title"), max_length=200, widget=forms.TextInput(attrs={"dir": "auto"})
+    )
+    text = forms.CharField(
+        label=_("Text"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 8, "dir": "auto"}),
+    )
+    published = forms.BooleanField(
+        label=_("Published"),
+        help_text=_("Residents see the post from the celebration phase on."),
+        required=False,
+    )
+    remove_photos = forms.TypedMultipleChoiceField(
+        label=_("Remove photos"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    # New photos per save; the post holds up to MAX_CELEBRATION_PHOTOS over several saves.
+    NEW_PHOTOS = min(3, MAX_CELEBRATION_PHOTOS)
+
+    def __init__(self, *args, photos=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["remove_photos"].choices = [(p.pk, p.alt) for p in photos]
+        if not photos:
+            del self.fields["remove_photos"]
+        for number in range(1, self.NEW_PHOTOS + 1):
+            _image_fields(
+                self,
+                field=f"photo_{number}",
+                alt_field=f"alt_{number}",
+                label=_("New photo %(number)d") % {"number": number},
+                alt_label=_("Text alternative for new photo %(number)d") % {"number": number},
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        photos = []
+        for number in range(1, self.NEW_PHOTOS + 1):
+            upload = _clean_image(self, field=f"photo_{number}", alt_field=f"alt_{number}")
+            if upload is not None:
+                photos.append(upload)
+        cleaned["photos"] = photos
+        return cleaned

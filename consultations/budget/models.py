@@ -38,6 +38,16 @@ class ParticipatoryBudget(Versioned):
         _("currency"), max_length=3, choices=Currency.choices, default=Currency.DKK
     )
     criteria = models.TextField(_("criteria"), max_length=10000, blank=True)
+    # The consultation (of the same process, with custom questions) residents answer in
+    # the evaluation phase about their sense of involvement (seed 004).
+    evaluation = models.ForeignKey(
+        "consultations.Consultation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("evaluation survey"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -195,6 +205,117 @@ class Support(models.Model):
 
     def __str__(self):
         return f"{self.proposal_id}"
+
+
+class ImageKind(models.TextChoices):
+    PHOTO = "photo", _("Resident's photo")
+    SKETCH = "sketch", _("Municipality's sketch")
+
+
+class StoredImage(models.Model):
+    """An image cleaned by visionportal.images (type checked, EXIF and location dropped,
+    re-encoded as JPEG) and stored privately (visionportal.files), with a thumbnail and
+    its required text alternative. Served only by views that check who may see it."""
+
+    # Names in the default storage, never public URLs.
+    file = models.CharField(max_length=200, editable=False)
+    thumbnail = models.CharField(max_length=200, editable=False)
+    digest = models.CharField(max_length=16, editable=False)
+    width = models.PositiveIntegerField(editable=False)
+    height = models.PositiveIntegerField(editable=False)
+    thumbnail_width = models.PositiveIntegerField(editable=False)
+    thumbnail_height = models.PositiveIntegerField(editable=False)
+    alt = models.CharField(_("text alternative"), max_length=300)
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.alt[:60]
+
+
+class ProposalImage(StoredImage):
+    """A photo a resident attached to their proposal, or the sketch staff add with the
+    assessment. Served by a view that checks the proposal is visible: hiding the proposal
+    hides its images."""
+
+    proposal = models.ForeignKey(BudgetProposal, on_delete=models.CASCADE, related_name="images")
+    kind = models.CharField(_("kind"), max_length=8, choices=ImageKind.choices)
+
+    class Meta:
+        verbose_name = _("proposal image")
+        verbose_name_plural = _("proposal images")
+        ordering = ["position", "pk"]
+        constraints = [models.CheckConstraint(condition=~Q(alt=""), name="proposal_image_alt")]
+        indexes = [
+            models.Index(fields=["proposal", "kind", "position"], name="proposal_image_order")
+        ]
+
+
+class ImplementationStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    BUILT = "built", _("Built")
+
+
+class ProjectProgress(Versioned):
+    """How far a winning project has come (the build phase), as staff tell residents:
+    a status, a short public note and the date it applies from."""
+
+    proposal = models.OneToOneField(
+        BudgetProposal, on_delete=models.CASCADE, related_name="progress"
+    )
+    status = models.CharField(
+        _("implementation status"), max_length=12, choices=ImplementationStatus.choices
+    )
+    note = models.CharField(_("public note"), max_length=500, blank=True)
+    status_on = models.DateField(_("date"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("project progress")
+        verbose_name_plural = _("project progress")
+
+    def __str__(self):
+        return f"{self.proposal}: {self.status}"
+
+
+class Celebration(Versioned):
+    """The budget's public celebration post (seed 004's "fejring"): staff's text with
+    photos, shown to residents once published and from the celebration phase on."""
+
+    budget = models.OneToOneField(
+        ParticipatoryBudget, on_delete=models.CASCADE, related_name="celebration"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("text"), max_length=10000)
+    published = models.BooleanField(_("published"), default=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("celebration post")
+        verbose_name_plural = _("celebration posts")
+
+    def __str__(self):
+        return self.title
+
+
+class CelebrationPhoto(StoredImage):
+    celebration = models.ForeignKey(Celebration, on_delete=models.CASCADE, related_name="photos")
+
+    class Meta:
+        verbose_name = _("celebration photo")
+        verbose_name_plural = _("celebration photos")
+        ordering = ["position", "pk"]
+        constraints = [models.CheckConstraint(condition=~Q(alt=""), name="celebration_photo_alt")]
 
 
 class Decision(models.TextChoices):

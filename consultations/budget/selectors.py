@@ -2,12 +2,21 @@
 SQL."""
 
 from django.core.paginator import Paginator
-from django.db.models import F
+from django.db.models import F, Prefetch
 
 from visionportal.models import ProposalSource, ProposedInitiative
 
 from . import rules
-from .models import BallotChoice, BudgetProposal, BudgetResult, District, ProposalStatus
+from .models import (
+    BallotChoice,
+    BudgetProposal,
+    BudgetResult,
+    District,
+    ImageKind,
+    ProjectProgress,
+    ProposalImage,
+    ProposalStatus,
+)
 
 PROPOSALS_PER_PAGE = 20
 
@@ -22,6 +31,7 @@ def proposals_page(*, budget, district_id=None, status="", page=1):
         BudgetProposal.objects.visible()
         .filter(budget=budget)
         .select_related("district", "place", "assessment", "assessment__merged_into")
+        .prefetch_related(_photos())
         .order_by("-submitted_at", "-pk")
     )
     if district_id:
@@ -31,11 +41,31 @@ def proposals_page(*, budget, district_id=None, status="", page=1):
     return Paginator(proposals, PROPOSALS_PER_PAGE).get_page(page)
 
 
+def _photos():
+    """The residents' photos of the proposals on one page, as `photos` (one query for the
+    page; at most MAX_PROPOSAL_PHOTOS each)."""
+    return Prefetch(
+        "images", queryset=ProposalImage.objects.filter(kind=ImageKind.PHOTO), to_attr="photos"
+    )
+
+
+def proposal_images(proposal: BudgetProposal) -> tuple[list, ProposalImage | None]:
+    """A proposal's photos and its sketch (None without one), in one query."""
+    photos, sketch = [], None
+    for image in proposal.images.all():
+        if image.kind == ImageKind.SKETCH:
+            sketch = image
+        else:
+            photos.append(image)
+    return photos, sketch
+
+
 def staff_proposals_page(*, budget, status="", page=1):
     """Staff see hidden proposals too, with who hid them."""
     proposals = (
         BudgetProposal.objects.filter(budget=budget)
         .select_related("district", "place", "assessment", "hidden_by")
+        .prefetch_related(_photos())
         .order_by("-submitted_at", "-pk")
     )
     if status:
@@ -98,6 +128,8 @@ def results_tables(budget) -> list[dict]:
     stored = {}
     for result in BudgetResult.objects.filter(district__budget=budget):
         stored.setdefault(result.district_id, {})[result.rule] = result
+    # What staff have said about building the winners: one query for the whole budget.
+    progress = {p.proposal_id: p for p in ProjectProgress.objects.filter(proposal__budget=budget)}
     tables = []
     for district in budget.districts.all():
         by_rule = stored.get(district.pk, {})
@@ -117,6 +149,7 @@ def results_tables(budget) -> list[dict]:
                     "approvals": greedy.approvals.get(str(proposal.pk), 0),
                     "greedy": greedy_order.get(proposal.pk),
                     "mes": mes_order.get(proposal.pk),
+                    "progress": progress.get(proposal.pk),
                 }
             )
         rows.sort(key=lambda r: (-r["approvals"], r["cost"], r["proposal"].pk))
@@ -148,7 +181,7 @@ def project_ref(proposal_pk: int) -> str:
     return f"budget-proposal:{proposal_pk}"
 
 
-def winning_projects(budget) -> list[dict]:
+def winners_to_propose(budget) -> list[dict]:
     """The projects either rule funds, per district in the order of the results, each with
     the rules that fund it and whether it is proposed as an initiative (three queries,
     bounded by the districts' ballots)."""
@@ -179,3 +212,15 @@ def winning_projects(budget) -> list[dict]:
     ]
     rows.sort(key=lambda row: (row["proposal"].district.name, row["proposal"].title))
     return rows
+
+
+def winning_projects(budget) -> list[BudgetProposal]:
+    """The proposals funded by either rule, with their progress, by district then title.
+    Bounded: winners fit within the budget, a few dozen at most."""
+    from .services import winner_ids
+
+    return list(
+        BudgetProposal.objects.filter(budget=budget, pk__in=winner_ids(budget))
+        .select_related("district", "progress")
+        .order_by("district__position", "district__pk", "title", "pk")
+    )

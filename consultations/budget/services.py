@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Sum
 from django.utils import timezone
@@ -14,9 +15,11 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from visionportal import files, images
 from visionportal.models import ProposalSource, ProposedInitiative
 from visionportal.phases import Capability, process_allows, refusal_reason
 from visionportal.services import ProposalError, initiative_propose
+from visionportal.text import clean_text, has_visible_text
 
 from . import rules
 from .models import (
@@ -25,10 +28,16 @@ from .models import (
     BallotChoice,
     BudgetProposal,
     BudgetResult,
+    Celebration,
+    CelebrationPhoto,
     Decision,
     District,
+    ImageKind,
+    ImplementationStatus,
     ParticipatoryBudget,
     Place,
+    ProjectProgress,
+    ProposalImage,
     ProposalStatus,
     Support,
     VoterRecord,
@@ -42,6 +51,15 @@ CODE_ALPHABET = "ABCDEFGHJKMNPQRTUVWXYZ2346789"
 CODE_LENGTH = 12  # 29^12 ≈ 3.5e17: guessing one of a few thousand is hopeless
 MAX_CODES_PER_BATCH = 5000
 ALREADY_VOTED = gettext_lazy("You have already voted in this budget. Each person votes once.")
+
+# Images: a few photos say what a proposal is about; more would turn the list into an album.
+MAX_PROPOSAL_PHOTOS = 3
+MAX_ALT_LENGTH = 300
+MAX_CELEBRATION_PHOTOS = 8
+# Stored at most this size (enough for a full-width photo on a laptop) and as a thumbnail
+# for the list, both JPEG.
+IMAGE_BOX = (1600, 1600)
+THUMBNAIL_BOX = (480, 480)
 
 
 def _digest(purpose: str, value: str) -> str:
@@ -93,6 +111,97 @@ def _clean_text(value: str, *, field: str, limit: int, empty: str) -> str:
             {field: _("Shorten the text to at most %(limit)d characters.") % {"limit": limit}}
         )
     return value
+
+
+# Images ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImageUpload:
+    """An upload made safe, not stored yet: the proposal it belongs to may still be
+    refused, and nothing is written before the whole form is valid."""
+
+    image: images.CleanImage
+    thumbnail: images.CleanImage
+    alt: str
+
+
+def image_prepare(data: bytes, alt: str, *, field: str, alt_field: str) -> ImageUpload:
+    """An uploaded photo or sketch cleaned (visionportal.images: real type checked, size
+    and pixels limited, EXIF and location dropped, re-encoded) with its required text
+    alternative; ValidationError names the form's `field` or `alt_field`."""
+    alt = clean_text(alt or "")
+    if not has_visible_text(alt):
+        raise ValidationError(
+            {alt_field: _("Describe what the image shows, for people who cannot see it.")}
+        )
+    if len(alt) > MAX_ALT_LENGTH:
+        raise ValidationError(
+            {alt_field: _("Shorten the text to at most %(limit)d characters.") % {"limit": 300}}
+        )
+    try:
+        clean = images.clean_image(
+            data,
+            max_bytes=images.PHOTO_MAX_BYTES,
+            max_pixels=images.PHOTO_MAX_PIXELS,
+            box=IMAGE_BOX,
+            photo=True,
+        )
+        # From the cleaned JPEG: a small decode, and the thumbnail shows the same pixels.
+        thumbnail = images.clean_image(
+            clean.data,
+            max_bytes=images.PHOTO_MAX_BYTES,
+            max_pixels=images.PHOTO_MAX_PIXELS,
+            box=THUMBNAIL_BOX,
+            photo=True,
+        )
+    except images.ImageError as error:
+        raise ValidationError({field: images.PHOTO_ERRORS[error.code]}) from None
+    return ImageUpload(image=clean, thumbnail=thumbnail, alt=alt)
+
+
+def _stored(budget_id: int, clean: images.CleanImage) -> str:
+    # Content-addressed: the same image uploaded again is stored once.
+    name = f"budget/{budget_id}/{clean.digest}.{clean.extension}"
+    if not default_storage.exists(name):
+        name = files.store_file(name=name, content=clean.data)
+    return name
+
+
+def _image_values(budget_id: int, upload: ImageUpload, position: int) -> dict:
+    """A StoredImage's fields for a prepared upload, its files stored."""
+    return {
+        "file": _stored(budget_id, upload.image),
+        "thumbnail": _stored(budget_id, upload.thumbnail),
+        "digest": upload.image.digest,
+        "width": upload.image.width,
+        "height": upload.image.height,
+        "thumbnail_width": upload.thumbnail.width,
+        "thumbnail_height": upload.thumbnail.height,
+        "alt": upload.alt,
+        "position": position,
+    }
+
+
+def _image_add(
+    proposal: BudgetProposal, upload: ImageUpload, *, kind: str, position: int
+) -> ProposalImage:
+    return ProposalImage.objects.create(
+        proposal=proposal, kind=kind, **_image_values(proposal.budget_id, upload, position)
+    )
+
+
+def _image_remove(image) -> None:
+    """Delete a ProposalImage or CelebrationPhoto row, and its files once no row of either
+    kind names them (content-addressed: the same upload is stored once per budget)."""
+    names = {image.file, image.thumbnail}
+    image.delete()
+    used = set()
+    for model in (ProposalImage, CelebrationPhoto):
+        used.update(model.objects.filter(file__in=names).values_list("file", flat=True))
+        used.update(model.objects.filter(thumbnail__in=names).values_list("thumbnail", flat=True))
+    unused = names - used
+    transaction.on_commit(lambda: [files.delete_file(name) for name in unused])
 
 
 # Setting up -----------------------------------------------------------------------------
@@ -170,9 +279,11 @@ def proposal_submit(
     title: str,
     description: str,
     estimated_cost: int,
+    photos: list[ImageUpload] | tuple = (),
 ) -> tuple[BudgetProposal, bool]:
-    """Store a resident's proposal once: a double submit of the same form returns the
-    first one (created False)."""
+    """Store a resident's proposal once, with its photos (prepared by image_prepare): a
+    double submit of the same form returns the first one (created False) and adds no
+    photos."""
     existing = BudgetProposal.objects.filter(budget=budget, idempotency_key=idempotency_key)
     if found := existing.first():
         return found, False
@@ -199,6 +310,8 @@ def proposal_submit(
                 % {"share": _money(district.share)}
             }
         )
+    if len(photos) > MAX_PROPOSAL_PHOTOS:
+        raise ValidationError(_("Attach at most %(max)d photos.") % {"max": MAX_PROPOSAL_PHOTOS})
     try:
         with transaction.atomic():
             proposal = BudgetProposal.objects.create(
@@ -210,6 +323,8 @@ def proposal_submit(
                 description=description,
                 estimated_cost=estimated_cost,
             )
+            for position, upload in enumerate(photos):
+                _image_add(proposal, upload, kind=ImageKind.PHOTO, position=position)
     except IntegrityError:
         # The same form submitted twice at once: the other request stored it.
         return existing.get(), False
@@ -278,10 +393,13 @@ def proposal_assess(
     public_reason: str = "",
     merged_into: BudgetProposal | None = None,
     notes: str = "",
+    sketch: ImageUpload | None = None,
+    remove_sketch: bool = False,
 ) -> Assessment:
     """Record (or revise) the assessment; the proposal's status follows the decision. The
     `version` is the proposal's as the assessor read it: a colleague's assessment made in
-    between is not overwritten silently."""
+    between is not overwritten silently. A new `sketch` (prepared by image_prepare)
+    replaces the old one; `remove_sketch` removes it."""
     locked = BudgetProposal.objects.select_for_update().get(pk=proposal.pk)
     if locked.version != version:
         raise ValidationError(
@@ -330,6 +448,11 @@ def proposal_assess(
             "assessed_at": timezone.now(),
         },
     )
+    if sketch is not None or remove_sketch:
+        for old in ProposalImage.objects.filter(proposal=locked, kind=ImageKind.SKETCH):
+            _image_remove(old)
+    if sketch is not None:
+        _image_add(locked, sketch, kind=ImageKind.SKETCH, position=0)
     BudgetProposal.objects.filter(pk=locked.pk).update(
         status=_STATUS_FOR[decision], version=F("version") + 1
     )
@@ -574,3 +697,128 @@ def project_propose(
         )
     except ProposalError as error:
         raise ValidationError(error.message) from None
+
+
+# Afterwards: building, celebrating, evaluating -------------------------------------------
+
+
+def winner_ids(budget: ParticipatoryBudget) -> set[int]:
+    """The proposals funded by either rule's stored results: the projects to build."""
+    ids = set()
+    for winners in BudgetResult.objects.filter(district__budget=budget).values_list(
+        "winners", flat=True
+    ):
+        ids.update(winners)
+    return ids
+
+
+def _stale():
+    return ValidationError(
+        _("A colleague changed this while you read it. Read it again and repeat.")
+    )
+
+
+@transaction.atomic
+def progress_set(
+    *,
+    proposal: BudgetProposal,
+    by,
+    version: int,
+    status: str,
+    note: str,
+    status_on,
+) -> ProjectProgress:
+    """Tell residents how far a winning project has come. `version` is the progress's as
+    the editor read it (0: there was none yet)."""
+    if proposal.pk not in winner_ids(proposal.budget):
+        raise ValidationError(_("Only a project the vote funded gets an implementation status."))
+    if status not in ImplementationStatus.values:
+        raise ValidationError({"status": _("Choose one of the statuses.")})
+    note = clean_text(note or "")
+    if len(note) > 500:
+        raise ValidationError(
+            {"note": _("Shorten the text to at most %(limit)d characters.") % {"limit": 500}}
+        )
+    current = ProjectProgress.objects.select_for_update().filter(proposal=proposal).first()
+    if (current.version if current else 0) != version:
+        raise _stale()
+    values = {
+        "status": status,
+        "note": note,
+        "status_on": status_on,
+        "updated_by": by,
+        "updated_at": timezone.now(),
+    }
+    if current is None:
+        return ProjectProgress.objects.create(proposal=proposal, **values)
+    for field, value in values.items():
+        setattr(current, field, value)
+    current.version += 1
+    current.save()
+    return current
+
+
+@transaction.atomic
+def celebration_save(
+    *,
+    budget: ParticipatoryBudget,
+    by,
+    version: int,
+    title: str,
+    text: str,
+    published: bool,
+    photos: list[ImageUpload] | tuple = (),
+    remove_photo_ids: list[int] | tuple = (),
+) -> Celebration:
+    """Write (or revise) the budget's celebration post, add photos (prepared by
+    image_prepare) and remove others. `version` as the editor read it (0: no post yet).
+    Residents see it once published, from the celebration phase on."""
+    title = _clean_text(title, field="title", limit=200, empty=_("Give the post a title."))
+    text = _clean_text(text, field="text", limit=10000, empty=_("Write the post's text."))
+    ParticipatoryBudget.objects.select_for_update().filter(pk=budget.pk).first()
+    current = Celebration.objects.select_for_update().filter(budget=budget).first()
+    if (current.version if current else 0) != version:
+        raise _stale()
+    if current is None:
+        current = Celebration(budget=budget, version=0)
+    current.title, current.text, current.published = title, text, published
+    current.updated_by, current.updated_at = by, timezone.now()
+    current.version += 1
+    current.save()
+    for photo in CelebrationPhoto.objects.filter(celebration=current, pk__in=remove_photo_ids):
+        _image_remove(photo)
+    kept = CelebrationPhoto.objects.filter(celebration=current).count()
+    if kept + len(photos) > MAX_CELEBRATION_PHOTOS:
+        raise ValidationError(
+            _("A post has at most %(max)d photos. Remove some first.")
+            % {"max": MAX_CELEBRATION_PHOTOS}
+        )
+    for position, upload in enumerate(photos, start=kept):
+        CelebrationPhoto.objects.create(
+            celebration=current, **_image_values(budget.pk, upload, position)
+        )
+    return current
+
+
+def evaluation_set(*, budget: ParticipatoryBudget, consultation) -> ParticipatoryBudget:
+    """Name the consultation residents answer in the evaluation phase (None: none). It
+    must belong to the budget's process and ask custom questions (about involvement)."""
+    from ..models import QuestionKind
+
+    if consultation is not None:
+        if consultation.process_id != budget.process_id:
+            raise ValidationError(
+                {"consultation": _("Choose a consultation of the budget's own process.")}
+            )
+        if not consultation.questions.filter(kind=QuestionKind.CUSTOM).exists():
+            raise ValidationError(
+                {
+                    "consultation": _(
+                        "The evaluation needs a consultation with custom questions, such as "
+                        "how involved residents felt."
+                    )
+                }
+            )
+    budget.evaluation = consultation
+    budget.save(update_fields=["evaluation"])
+    return budget

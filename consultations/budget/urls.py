@@ -13,6 +13,17 @@ urlpatterns = [
     path(f"{_base}proposals/send/", views.proposal_submit, name="proposal_submit"),
     path(f"{_base}proposals/<int:pk>/", views.proposal_detail, name="proposal"),
     path(f"{_base}proposals/<int:pk>/support/", views.proposal_support, name="support"),
+    path(
+        f"{_base}proposals/<int:pk>/images/<int:image_pk>/<slug:digest>/",
+        views.proposal_image,
+        name="image",
+    ),
+    path(
+        f"{_base}proposals/<int:pk>/images/<int:image_pk>/<slug:digest>/small/",
+        views.proposal_image,
+        {"thumbnail": True},
+        name="image_thumbnail",
+    ),
     path(f"{_base}vote/", views.vote_start, name="vote"),
     path(f"{_base}vote/code/", views.vote_identify, name="vote_identify"),
     path(f"{_base}vote/e-id/", views.vote_eid, name="vote_eid"),
@@ -23,4 +34,16 @@ urlpatterns = [
     path(f"{_base}vote/cast/", views.ballot_cast, name="ballot_cast"),
     path(f"{_base}vote/thanks/", views.voted, name="voted"),
     path(f"{_base}results/", views.results, name="results"),
+    path(f"{_base}celebration/", views.celebration, name="celebration"),
+    path(
+        f"{_base}celebration/photos/<int:photo_pk>/<slug:digest>/",
+        views.celebration_photo,
+        name="celebration_photo",
+    ),
+    path(
+        f"{_base}celebration/photos/<int:photo_pk>/<slug:digest>/small/",
+        views.celebration_photo,
+        {"thumbnail": True},
+        name="celebration_photo_thumbnail",
+    ),
 ]

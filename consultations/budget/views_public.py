@@ -7,17 +7,18 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from visionportal import ratelimits
+from visionportal import files, ratelimits
 from visionportal.phases import Capability, process_allows, refusal_reason
 
 from . import access, eid, selectors, services
 from .forms import BallotForm, EidVoteForm, ProposalFilterForm, ProposalForm, VotingCodeForm
-from .models import District, ParticipatoryBudget
+from .models import Celebration, District, ParticipatoryBudget
 
 PROPOSALS_PER_HOUR_PER_CLIENT = 10
 CODE_TRIES_PER_HOUR_PER_CLIENT = 20
@@ -36,6 +37,12 @@ def _context(budget, **extra):
         "can_support": process_allows(process, Capability.SUPPORT_BUDGET_PROJECTS),
         "can_vote": process_allows(process, Capability.VOTE_BUDGET),
         "can_see_results": process_allows(process, Capability.SEE_BUDGET_RESULTS),
+        # One small indexed query, and only from the celebration phase on.
+        "celebration_published": process_allows(process, Capability.SEE_BUDGET_CELEBRATION)
+        and Celebration.objects.filter(budget=budget, published=True).exists(),
+        "evaluation": budget.evaluation
+        if budget.evaluation_id and process_allows(process, Capability.EVALUATE_BUDGET)
+        else None,
         **extra,
     }
 
@@ -97,9 +104,33 @@ def proposal_list(request, municipality_slug, process_slug):
 def proposal_detail(request, municipality_slug, process_slug, pk):
     budget = _budget(municipality_slug, process_slug)
     proposal = access.public_proposal(budget, pk)
+    photos, sketch = selectors.proposal_images(proposal)
+    progress = None
+    if process_allows(budget.process, Capability.SEE_BUDGET_RESULTS):
+        progress = getattr(proposal, "progress", None)
     return render(
-        request, "consultations/budget/proposal_detail.html", _context(budget, proposal=proposal)
+        request,
+        "consultations/budget/proposal_detail.html",
+        _context(budget, proposal=proposal, photos=photos, sketch=sketch, progress=progress),
     )
+
+
+# Images change only by a new upload (a new digest, so a new address); a moderator's
+# hiding must take effect soon, so browsers keep them an hour and shared caches not at all.
+IMAGE_CACHE_CONTROL = "private, max-age=3600"
+
+
+@require_GET
+def proposal_image(request, municipality_slug, process_slug, pk, image_pk, digest, thumbnail=False):
+    """A photo or sketch of a visible proposal of a published budget, never a media URL."""
+    budget = _budget(municipality_slug, process_slug)
+    image = access.public_image(budget, pk, image_pk, digest)
+    name = image.thumbnail if thumbnail else image.file
+    response = files.protected_download(
+        name=name, filename=f"proposal-{pk}-{image.pk}.jpg", content_type="image/jpeg", inline=True
+    )
+    response["Cache-Control"] = IMAGE_CACHE_CONTROL
+    return response
 
 
 def _render_proposal_form(request, budget, form, status=200):
@@ -123,7 +154,7 @@ def proposal_new(request, municipality_slug, process_slug):
 @require_POST
 def proposal_submit(request, municipality_slug, process_slug):
     budget = _budget(municipality_slug, process_slug)
-    form = ProposalForm(request.POST, budget=budget)
+    form = ProposalForm(request.POST, request.FILES, budget=budget)
     client = ratelimits.client_key(request, purpose="consultations.budget.propose")
     if ratelimits.over_limit(
         "vp:budget-propose", client, limit=PROPOSALS_PER_HOUR_PER_CLIENT, window=3600
@@ -145,6 +176,7 @@ def proposal_submit(request, municipality_slug, process_slug):
                 title=data["title"],
                 description=data["description"],
                 estimated_cost=data["estimated_cost"],
+                photos=data["photos"],
             )
         except ValidationError as error:
             _add_errors(form, error)
@@ -428,3 +460,41 @@ def results(request, municipality_slug, process_slug):
         "consultations/budget/results.html",
         _context(budget, districts=selectors.results_tables(budget)),
     )
+
+
+def _published_celebration(budget):
+    """The post residents may see: published, and the celebration phase has begun."""
+    if not process_allows(budget.process, Capability.SEE_BUDGET_CELEBRATION):
+        return None
+    return Celebration.objects.filter(budget=budget, published=True).first()
+
+
+@require_GET
+def celebration(request, municipality_slug, process_slug):
+    budget = _budget(municipality_slug, process_slug)
+    if not process_allows(budget.process, Capability.SEE_BUDGET_CELEBRATION):
+        return _refused(request, budget, Capability.SEE_BUDGET_CELEBRATION)
+    post = _published_celebration(budget)
+    if post is None:
+        raise Http404
+    return render(
+        request,
+        "consultations/budget/celebration.html",
+        _context(budget, post=post, photos=list(post.photos.all())),
+    )
+
+
+@require_GET
+def celebration_photo(request, municipality_slug, process_slug, photo_pk, digest, thumbnail=False):
+    budget = _budget(municipality_slug, process_slug)
+    if _published_celebration(budget) is None:
+        raise Http404
+    photo = access.public_celebration_photo(budget, photo_pk, digest)
+    response = files.protected_download(
+        name=photo.thumbnail if thumbnail else photo.file,
+        filename=f"celebration-{photo.pk}.jpg",
+        content_type="image/jpeg",
+        inline=True,
+    )
+    response["Cache-Control"] = IMAGE_CACHE_CONTROL
+    return response

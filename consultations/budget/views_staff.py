@@ -8,9 +8,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from visionportal import files
 from visionportal.access import EDITOR_ROLES, member_required, process_for_member
 from visionportal.models import Role
 
@@ -19,11 +21,14 @@ from .forms import (
     AssessmentForm,
     BallotForm,
     BudgetSetupForm,
+    CelebrationForm,
+    EvaluationForm,
     HideForm,
+    ProgressForm,
     VotingCodeForm,
     VotingCodesForm,
 )
-from .models import ParticipatoryBudget, ProposalStatus
+from .models import Celebration, ParticipatoryBudget, ProposalStatus
 
 MODERATION_ROLES = EDITOR_ROLES | {Role.MODERATOR}
 
@@ -79,7 +84,7 @@ def budget_detail(request, pk):
             "statuses": ProposalStatus.choices,
             "codes_form": VotingCodesForm(budget=budget),
             "can_edit": request.membership.role in EDITOR_ROLES,
-            "winners": selectors.winning_projects(budget),
+            "winners": selectors.winners_to_propose(budget),
         },
     )
 
@@ -119,7 +124,7 @@ def proposal_assess(request, pk, proposal_pk):
     proposal = access.proposal_for_member(budget, proposal_pk)
     assessment = getattr(proposal, "assessment", None)
     if request.method == "POST":
-        form = AssessmentForm(request.POST, proposal=proposal)
+        form = AssessmentForm(request.POST, request.FILES, proposal=proposal)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -146,6 +151,7 @@ def proposal_assess(request, pk, proposal_pk):
                 notes=assessment.notes,
             )
         form = AssessmentForm(initial=initial, proposal=proposal)
+    photos, sketch = selectors.proposal_images(proposal)
     return render(
         request,
         "consultations/budget/staff/assess.html",
@@ -154,7 +160,23 @@ def proposal_assess(request, pk, proposal_pk):
             "municipality": request.municipality,
             "proposal": proposal,
             "form": form,
+            "photos": photos,
+            "sketch": sketch,
         },
+    )
+
+
+@require_GET
+@member_required(MODERATION_ROLES)
+def proposal_image(request, pk, proposal_pk, image_pk):
+    """An image for staff, also of a hidden proposal (moderators judge it)."""
+    budget = access.budget_for_member(request, pk)
+    image = access.image_for_member(budget, proposal_pk, image_pk)
+    return files.protected_download(
+        name=image.file,
+        filename=f"proposal-{proposal_pk}-{image.pk}.jpg",
+        content_type="image/jpeg",
+        inline=True,
     )
 
 
@@ -268,3 +290,165 @@ def project_propose(request, pk, proposal_pk):
     else:
         messages.success(request, _("The project is proposed as an initiative for the follow-up."))
     return _budget_url(budget)
+
+
+# Afterwards: building, celebrating, evaluating -------------------------------------------
+
+
+def _add_errors(form, error: ValidationError):
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _after_url(budget):
+    return redirect("consultations_staff:budget:after", budget.process.municipality.slug, budget.pk)
+
+
+def _render_after(request, budget, *, bound=None, evaluation_form=None, status=200):
+    """The winning projects, each with its status form (`bound` replaces one project's
+    form after a refused save), and the evaluation survey's form."""
+    projects = []
+    for proposal in selectors.winning_projects(budget):
+        form = None
+        if bound is not None and bound[0] == proposal.pk:
+            form = bound[1]
+        if form is None:
+            progress = getattr(proposal, "progress", None)
+            initial = {"version": 0, "status_on": timezone.localdate()}
+            if progress is not None:
+                initial = {
+                    "version": progress.version,
+                    "status": progress.status,
+                    "status_on": progress.status_on,
+                    "note": progress.note,
+                }
+            form = ProgressForm(initial=initial, prefix=f"p{proposal.pk}")
+        projects.append({"proposal": proposal, "form": form})
+    # A refused save for a project not (or no longer) among the winners has no form here.
+    shown = {item["proposal"].pk for item in projects}
+    page_errors = bound[1].non_field_errors() if bound and bound[0] not in shown else []
+    return render(
+        request,
+        "consultations/budget/staff/after.html",
+        {
+            "budget": budget,
+            "municipality": request.municipality,
+            "projects": projects,
+            "page_errors": page_errors,
+            "evaluation_form": evaluation_form
+            or EvaluationForm(initial={"consultation": budget.evaluation_id}, budget=budget),
+        },
+        status=status,
+    )
+
+
+@require_GET
+@member_required(EDITOR_ROLES)
+def after(request, pk):
+    """After the vote: implementation status per winning project, the evaluation survey
+    and the way to the celebration post."""
+    return _render_after(request, access.budget_for_member(request, pk))
+
+
+@require_POST
+@member_required(EDITOR_ROLES)
+def progress_set(request, pk, proposal_pk):
+    budget = access.budget_for_member(request, pk)
+    proposal = access.proposal_for_member(budget, proposal_pk)
+    form = ProgressForm(request.POST, prefix=f"p{proposal.pk}")
+    if form.is_valid():
+        try:
+            services.progress_set(proposal=proposal, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The project’s status is saved."))
+            return _after_url(budget)
+    return _render_after(request, budget, bound=(proposal.pk, form), status=400)
+
+
+@require_POST
+@member_required(EDITOR_ROLES)
+def evaluation_set(request, pk):
+    budget = access.budget_for_member(request, pk)
+    form = EvaluationForm(request.POST, budget=budget)
+    if form.is_valid():
+        try:
+            services.evaluation_set(budget=budget, consultation=form.cleaned_data["consultation"])
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The evaluation survey is saved."))
+            return _after_url(budget)
+    return _render_after(request, budget, evaluation_form=form, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+@member_required(EDITOR_ROLES)
+def celebration_edit(request, pk):
+    budget = access.budget_for_member(request, pk)
+    celebration = Celebration.objects.filter(budget=budget).first()
+    photos = list(celebration.photos.all()) if celebration else []
+    status = 200
+    if request.method == "POST":
+        form = CelebrationForm(request.POST, request.FILES, photos=photos)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.celebration_save(
+                    budget=budget,
+                    by=request.user,
+                    version=data["version"],
+                    title=data["title"],
+                    text=data["text"],
+                    published=data["published"],
+                    photos=data["photos"],
+                    remove_photo_ids=data.get("remove_photos") or [],
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, _("The celebration post is saved."))
+                return redirect(
+                    "consultations_staff:budget:celebration", request.municipality.slug, budget.pk
+                )
+        status = 400
+    else:
+        initial = {"version": 0}
+        if celebration is not None:
+            initial = {
+                "version": celebration.version,
+                "title": celebration.title,
+                "text": celebration.text,
+                "published": celebration.published,
+            }
+        form = CelebrationForm(initial=initial, photos=photos)
+    return render(
+        request,
+        "consultations/budget/staff/celebration.html",
+        {
+            "budget": budget,
+            "municipality": request.municipality,
+            "celebration": celebration,
+            "photos": photos,
+            "form": form,
+        },
+        status=status,
+    )
+
+
+@require_GET
+@member_required(EDITOR_ROLES)
+def celebration_photo(request, pk, photo_pk):
+    """A celebration photo for its editors, also before the post is published."""
+    budget = access.budget_for_member(request, pk)
+    photo = get_object_or_404(access.CelebrationPhoto, pk=photo_pk, celebration__budget=budget)
+    return files.protected_download(
+        name=photo.thumbnail,
+        filename=f"celebration-{photo.pk}.jpg",
+        content_type="image/jpeg",
+        inline=True,
+    )

@@ -13,7 +13,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from visionportal import files, images
 from visionportal.models import ProposalSource, ProposedInitiative, VisionProcess
@@ -50,27 +49,11 @@ MAX_NAME_LENGTH = 120
 MAX_NEEDS_LENGTH = 1000
 MAX_PHOTOS = 60
 MAX_ALT_LENGTH = 300
-# Photos: a phone's photo is a few megabytes; 40 megapixels covers any phone camera.
-PHOTO_MAX_BYTES = 10 * 1024 * 1024
-PHOTO_MAX_PIXELS = 40_000_000
+PHOTO_MAX_BYTES = images.PHOTO_MAX_BYTES
+PHOTO_MAX_PIXELS = images.PHOTO_MAX_PIXELS
 # Stored at most this size: enough for a projector (1080p) with some margin.
 PHOTO_BOX = (1920, 1920)
-
-PHOTO_ERRORS = {
-    "too_large": gettext_lazy(
-        "The file is larger than 10 MB. Save the photo smaller and try again."
-    ),
-    "svg": gettext_lazy("SVG images cannot be used. Upload the photo as JPEG, PNG or WebP."),
-    "wrong_type": gettext_lazy(
-        "The file is not a JPEG, PNG or WebP image. Upload the photo in one of them."
-    ),
-    "bomb": gettext_lazy(
-        "The image has too many pixels (more than 40 million). Save it smaller and try again."
-    ),
-    "corrupt": gettext_lazy(
-        "The image could not be read; the file may be damaged. Save it again and retry."
-    ),
-}
+PHOTO_ERRORS = images.PHOTO_ERRORS
 
 
 class WorkshopError(Exception):

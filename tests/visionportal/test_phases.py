@@ -112,5 +112,20 @@ def test_a_participatory_budgets_phases_gate_proposing_voting_and_results(norrko
     assert process_allows(budget, Capability.SEE_BUDGET_RESULTS, at=d(2020, 1, 1))
 
 
+def test_a_budgets_celebration_lasts_and_its_evaluation_runs_only_in_its_phase(norrkoping):
+    """Seed 004: the celebration post is public from the celebration phase on, for good;
+    the evaluation survey is offered while the evaluation phase runs."""
+    budget = VisionProcess.objects.create(municipality=norrkoping, title="PB", slug="pb")
+    _phase(budget, PhaseKind.BUDGET_BUILD, d(2013, 8, 15), d(2013, 10, 31))
+    _phase(budget, PhaseKind.BUDGET_CELEBRATE, d(2013, 11, 1), d(2013, 11, 15))
+    _phase(budget, PhaseKind.BUDGET_EVALUATE, d(2013, 11, 16), d(2013, 12, 20))
+    assert not process_allows(budget, Capability.SEE_BUDGET_CELEBRATION, at=d(2013, 10, 31))
+    assert process_allows(budget, Capability.SEE_BUDGET_CELEBRATION, at=d(2013, 11, 1))
+    assert process_allows(budget, Capability.SEE_BUDGET_CELEBRATION, at=d(2020, 1, 1))
+    assert not process_allows(budget, Capability.EVALUATE_BUDGET, at=d(2013, 11, 15))
+    assert process_allows(budget, Capability.EVALUATE_BUDGET, at=d(2013, 12, 20))
+    assert not process_allows(budget, Capability.EVALUATE_BUDGET, at=d(2013, 12, 21))
+
+
 def test_every_phase_kind_has_its_capabilities():
     assert set(PHASE_CAPABILITIES) == set(PhaseKind.values)

@@ -4,7 +4,13 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from consultations.budget.models import BudgetResult, ParticipatoryBudget
+from consultations.budget.models import (
+    BudgetResult,
+    Celebration,
+    CelebrationPhoto,
+    ParticipatoryBudget,
+    ProjectProgress,
+)
 
 
 @pytest.fixture
@@ -24,3 +30,24 @@ def test_demo_has_ballerups_borgermillionen_with_public_results(demo, client):
     page = client.get(reverse("consultations:budget:results", args=["ballerup", "borgermillionen"]))
     assert page.status_code == 200
     assert "Skaterbane ved stationen" in page.content.decode()
+    winners = set()
+    for result in BudgetResult.objects.filter(district__budget=budget):
+        winners.update(result.winners)
+    statuses = ProjectProgress.objects.filter(proposal__budget=budget)
+    assert set(statuses.values_list("proposal_id", flat=True)) == winners
+    assert "Anlagt og taget i brug." in page.content.decode()
+    post = Celebration.objects.get(budget=budget)
+    assert post.published
+    photo = CelebrationPhoto.objects.get(celebration=post)
+    assert photo.alt.startswith("Tegning")
+    celebration = client.get(
+        reverse("consultations:budget:celebration", args=["ballerup", "borgermillionen"])
+    )
+    assert post.title in celebration.content.decode()
+    image = client.get(
+        reverse(
+            "consultations:budget:celebration_photo",
+            args=["ballerup", "borgermillionen", photo.pk, photo.digest],
+        )
+    )
+    assert image.status_code == 200
