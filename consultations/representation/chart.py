@@ -37,10 +37,12 @@ class ChartRow:
     suppressed: bool
 
 
-def gap_chart(rows: list[ChartRow], *, title: str, dimension: str) -> str:
+def gap_chart(rows: list[ChartRow], *, title: str, dimension: str, id_prefix: str = "") -> str:
     """Horizontal bars per group as inline SVG: the population share (when there are
     figures) above the respondent share. The table next to it is the text alternative;
-    every text is escaped."""
+    every text is escaped. `id_prefix` keeps the ids unique where one document holds
+    several consultations' charts (the decision pack; a PDF/UA anchor may appear once)."""
+    key = f"{id_prefix}{dimension}"
     with_population = any(r.population_share is not None for r in rows)
     label_width, bar_width, top = 190, 380, 34
     base_height = 40 if with_population else 24
@@ -65,9 +67,9 @@ def gap_chart(rows: list[ChartRow], *, title: str, dimension: str) -> str:
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="gap-chart" role="img" '
         f'viewBox="0 0 {label_width + bar_width + 70} {height}" '
-        f'aria-labelledby="chart-{dimension}-title chart-{dimension}-desc">',
-        f'<title id="chart-{dimension}-title">{escape(title)}</title>',
-        f'<desc id="chart-{dimension}-desc">{escape(description)}</desc>',
+        f'aria-labelledby="chart-{key}-title chart-{key}-desc">',
+        f'<title id="chart-{key}-title">{escape(title)}</title>',
+        f'<desc id="chart-{key}-desc">{escape(description)}</desc>',
     ]
     if with_population:
         parts.append(

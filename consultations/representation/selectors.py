@@ -116,7 +116,7 @@ def _group_label(dimension, group):
     return profile.area_label(group)
 
 
-def _gap_section(dimension, label, counts, population, hidden) -> Section:
+def _gap_section(dimension, label, counts, population, hidden, *, chart_prefix="") -> Section:
     rows = representation_gaps(counts, population, MIN_GROUP_SIZE, hidden=hidden)
     caption = _("Respondents by %(dimension)s against the population, biggest gap first") % {
         "dimension": str(label).lower()
@@ -130,7 +130,7 @@ def _gap_section(dimension, label, counts, population, hidden) -> Section:
         dimension=dimension,
         label=label,
         rows=labelled,
-        chart=gap_chart(chart_rows, title=caption, dimension=dimension),
+        chart=gap_chart(chart_rows, title=caption, dimension=dimension, id_prefix=chart_prefix),
         caption=caption,
         has_population=True,
         any_suppressed=any(row.suppressed for row in rows),
@@ -138,7 +138,9 @@ def _gap_section(dimension, label, counts, population, hidden) -> Section:
     )
 
 
-def _count_section(dimension, label, counts, hidden, *, partition=True, total=None) -> Section:
+def _count_section(
+    dimension, label, counts, hidden, *, partition=True, total=None, chart_prefix=""
+) -> Section:
     rows = respondent_shares(
         counts, total=total, partition=partition, min_group_size=MIN_GROUP_SIZE, hidden=hidden
     )
@@ -149,7 +151,7 @@ def _count_section(dimension, label, counts, hidden, *, partition=True, total=No
         dimension=dimension,
         label=label,
         rows=labelled,
-        chart=gap_chart(chart_rows, title=caption, dimension=dimension),
+        chart=gap_chart(chart_rows, title=caption, dimension=dimension, id_prefix=chart_prefix),
         caption=caption,
         has_population=False,
         any_suppressed=any(row.suppressed for row in rows),
@@ -159,12 +161,15 @@ def _count_section(dimension, label, counts, hidden, *, partition=True, total=No
     )
 
 
-def representation_sections(consultation, *, municipality, channel: str = "") -> list[Section]:
+def representation_sections(
+    consultation, *, municipality, channel: str = "", chart_prefix: str = ""
+) -> list[Section]:
     """Age band and area against the population where figures exist (counts and shares
     where not), and target groups (counts and shares: no population figures exist).
 
     What is hidden is decided over every channel's view at once (suppressed_cells), so a
-    small group hidden in one channel's view cannot be worked out from the others."""
+    small group hidden in one channel's view cannot be worked out from the others.
+    `chart_prefix` makes the charts' ids unique in a document with several consultations."""
     sections = []
     view = channel or ALL_CHANNELS
     groups_without_figures = {
@@ -187,13 +192,19 @@ def representation_sections(consultation, *, municipality, channel: str = "") ->
                 by_channel = {c: _match_areas(n, population) for c, n in by_channel.items()}
             views = _views(by_channel, list(population))
             hidden = suppressed_cells(views, min_group_size=MIN_GROUP_SIZE)[view]
-            sections.append(_gap_section(dimension, label, views[view], population, hidden))
+            sections.append(
+                _gap_section(
+                    dimension, label, views[view], population, hidden, chart_prefix=chart_prefix
+                )
+            )
             continue
         asked, groups = groups_without_figures[dimension]
         if asked or any(by_channel[channel] if channel else by_channel.values()):
             views = _views(by_channel, groups)
             hidden = suppressed_cells(views, min_group_size=MIN_GROUP_SIZE)[view]
-            sections.append(_count_section(dimension, label, views[view], hidden))
+            sections.append(
+                _count_section(dimension, label, views[view], hidden, chart_prefix=chart_prefix)
+            )
     if (
         consultation.ask_target_groups
         or ResponseTargetGroup.objects.filter(response__consultation=consultation).exists()
@@ -208,6 +219,7 @@ def representation_sections(consultation, *, municipality, channel: str = "") ->
                 hidden,
                 partition=False,
                 total=_responses(consultation, channel).count(),
+                chart_prefix=chart_prefix,
             )
         )
     return sections

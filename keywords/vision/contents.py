@@ -167,7 +167,12 @@ def _who_answered(source: PackSource) -> dict:
         "consultations": [
             {
                 "consultation": consultation,
-                "sections": representation_sections(consultation, municipality=municipality),
+                "sections": representation_sections(
+                    consultation,
+                    municipality=municipality,
+                    # One PDF holds every consultation's charts: ids must not repeat.
+                    chart_prefix=f"c{consultation.pk}-",
+                ),
             }
             for consultation in source.consultations
         ],

@@ -76,3 +76,14 @@ def test_shares_in_the_chart_use_the_pages_number_format():
     assert "12,5 %" in svg and "40,0 %" in svg
     with translation.override("en"):
         assert "12.5 %" in gap_chart([row], title="t", dimension="area")
+
+
+def test_two_consultations_charts_in_one_document_have_distinct_ids():
+    # The decision pack holds every consultation's charts in one PDF, where an id (a PDF/UA
+    # anchor) may appear only once.
+    rows = [ChartRow("16–24", Decimal("10.0"), Decimal("40.0"), False)]
+    first = gap_chart(rows, title="Age", dimension="age_band", id_prefix="c1-")
+    second = gap_chart(rows, title="Age", dimension="age_band", id_prefix="c2-")
+    ids = re.findall(r'id="([^"]+)"', first + second)
+    assert len(ids) == len(set(ids)) == 4
+    assert 'aria-labelledby="chart-c2-age_band-title chart-c2-age_band-desc"' in second
