@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: demo test install lint format messages vendor clean
+.PHONY: demo test test-serial install lint format messages vendor clean
 
 $(BIN)/.installed: requirements-dev.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,8 +24,20 @@ demo: $(BIN)/.installed
 	DEBUG=true $(BIN)/python manage.py load_demo
 	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-## Run the whole test suite (PostgreSQL when DATABASE_URL is set, SQLite otherwise)
+## Run the whole test suite (PostgreSQL when DATABASE_URL is set, SQLite otherwise).
+## The browser tests (mostly waiting on Chromium) run beside the rest, on their own
+## database (DATABASE_URL + "_browser"); their output follows the rest's.
 test: install
+	@browser_log=$$(mktemp); \
+	DATABASE_URL=$${DATABASE_URL:+$${DATABASE_URL}_browser} \
+	  $(BIN)/python -m pytest $(PYTEST_ARGS) tests/browser > $$browser_log 2>&1 & browser=$$!; \
+	$(BIN)/python -m pytest $(PYTEST_ARGS) --ignore=tests/browser; rest=$$?; \
+	wait $$browser; browser_status=$$?; \
+	printf '\n=== browser tests (tests/browser) ===\n'; cat $$browser_log; rm -f $$browser_log; \
+	test $$rest -eq 0 && test $$browser_status -eq 0
+
+## The same one after the other, in one process (for a single log or a debugger)
+test-serial: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(BIN)/.installed
