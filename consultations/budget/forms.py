@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from visionportal import images
+from visionportal.forms import DateInput
 
 from . import services
 from .models import (
@@ -353,7 +354,7 @@ class ProgressForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=ImplementationStatus.choices)
     status_on = forms.DateField(
         label=_("Date"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         error_messages={"invalid": _("Write the date as YYYY-MM-DD.")},
     )
     note = forms.CharField(
