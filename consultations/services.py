@@ -14,7 +14,7 @@ from visionportal.models import VisionProcess
 from visionportal.services import version_check, versioned_save
 from visionportal.text import clean_text, has_visible_text
 
-from . import profile, selectors
+from . import moderation, profile, selectors
 from .models import (
     AgeBand,
     Answer,
@@ -514,27 +514,15 @@ def _validate_response(
 
 def answer_hide(*, answer: Answer, by, reason: str) -> Answer:
     """Hide an answer from analysis and exports; the row stays, with who, when and why."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Give a reason for hiding the answer.")})
-    limit = Answer._meta.get_field("hidden_reason").max_length
-    if len(reason) > limit:
-        raise ValidationError(
-            {"reason": _("Shorten the reason to at most %(limit)d characters.") % {"limit": limit}}
-        )
-    answer.hidden_at = timezone.now()
-    answer.hidden_by = by
-    answer.hidden_reason = reason
-    answer.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+    reason = moderation.hiding_reason(
+        reason, model=Answer, missing=_("Give a reason for hiding the answer.")
+    )
+    answer.save(update_fields=moderation.mark_hidden(answer, by=by, reason=reason))
     return answer
 
 
 def answer_unhide(*, answer: Answer) -> Answer:
-    answer.hidden_at = None
-    answer.hidden_by = None
-    answer.hidden_reason = ""
-    answer.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
-    return answer
+    return moderation.unhide(answer)
 
 
 def import_row_key(*, consultation: Consultation, file_sha256: str, row_number: int) -> uuid.UUID:

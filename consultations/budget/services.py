@@ -21,6 +21,7 @@ from visionportal.phases import Capability, process_allows, refusal_reason
 from visionportal.services import ProposalError, initiative_propose
 from visionportal.text import clean_text, has_visible_text
 
+from .. import moderation
 from . import rules
 from .models import (
     Assessment,
@@ -349,28 +350,18 @@ def proposal_support(*, proposal: BudgetProposal, token: str) -> bool:
 
 def proposal_hide(*, proposal: BudgetProposal, by, reason: str) -> BudgetProposal:
     """Hide a proposal from residents (and the ballot); the row stays, with who, when, why."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Give a reason for hiding the proposal.")})
-    if len(reason) > 500:
-        raise ValidationError(
-            {"reason": _("Shorten the reason to at most %(limit)d characters.") % {"limit": 500}}
-        )
-    proposal.hidden_at = timezone.now()
-    proposal.hidden_by = by
-    proposal.hidden_reason = reason
+    reason = moderation.hiding_reason(
+        reason, model=BudgetProposal, missing=_("Give a reason for hiding the proposal.")
+    )
+    fields = moderation.mark_hidden(proposal, by=by, reason=reason)
     proposal.version = F("version") + 1
-    proposal.save(update_fields=["hidden_at", "hidden_by", "hidden_reason", "version"])
+    proposal.save(update_fields=[*fields, "version"])
     proposal.refresh_from_db(fields=["version"])
     return proposal
 
 
 def proposal_unhide(*, proposal: BudgetProposal) -> BudgetProposal:
-    proposal.hidden_at = None
-    proposal.hidden_by = None
-    proposal.hidden_reason = ""
-    proposal.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
-    return proposal
+    return moderation.unhide(proposal)
 
 
 _STATUS_FOR = {
