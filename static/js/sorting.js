@@ -27,7 +27,10 @@
       event.detail.isError = false;
     }
   });
-  document.addEventListener("htmx:afterSwap", (event) => {
+  // Focus moves on settle, not on swap: htmx wires up the new card's forms when it settles,
+  // and a key pressed on a card not yet wired up would post the plain form (a full page
+  // load). The game's swaps settle at once (settle:0ms), so no key falls in between.
+  document.addEventListener("htmx:afterSettle", (event) => {
     if (event.target !== game) {
       return;
     }
