@@ -66,11 +66,13 @@ def test_budget_pages_have_no_axe_violations_and_fit_375px(budget, new_context, 
         check(path or "overview")
     # The proposal form with errors, the ballot (over the budget) and the receipt.
     page.goto(BASE + "proposals/new/")
-    page.click("main button[type=submit]")
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
     check("proposal form with errors")
     page.goto(BASE + "vote/")
     page.fill("input[name=code]", _code(budget))
-    page.click("main button[type=submit]")
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
     check("ballot")
     page.check("text=Legeplads")
     page.check("text=Bænke")
@@ -151,7 +153,8 @@ def test_the_ballot_shows_the_money_left_as_you_choose_and_refuses_overspending(
     page = new_context(language="en", bypass_csp=False).new_page()
     page.goto(BASE + "vote/")
     page.fill("input[name=code]", _code(budget))
-    page.click("main button[type=submit]")
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
     page.check("text=Legeplads")
     assert page.inner_text("[data-ballot-left]") == "Money left: 50,000 DKK"
     page.check("text=Bænke")

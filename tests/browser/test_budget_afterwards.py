@@ -93,7 +93,8 @@ def test_photo_status_celebration_and_evaluation_pages_pass_axe_at_375px(
         assert images.nth(index).evaluate("img => img.naturalWidth") > 0
     page.goto(BASE + "proposals/new/")
     page.fill("input[name=alt_1]", "Plænen")
-    page.click("main button[type=submit]")
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
     check("proposal form with errors")
     page.goto(BASE)
     assert page.locator(f"a[href$='/consult/{budget.evaluation_id}/']").count() >= 1

@@ -150,7 +150,8 @@ def test_the_import_preview_has_no_axe_violations(norberg, new_context):
             }
         ]
     )
-    page.get_by_role("button", name="Import the values").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Import the values").click()
     assert page.get_by_role("heading", name="Check the values before importing").is_visible()
     assert_no_axe_violations(page)
     assert _no_sideways_scroll(page), "the preview scrolls sideways at 375 px"

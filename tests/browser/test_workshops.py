@@ -58,8 +58,8 @@ def test_workshop_pages_have_no_axe_violations_and_fit_a_phone(workshop, new_con
     page.goto(_series_path(workshop))
     page.fill(f"#id_w{workshop.pk}-name", "x" * 120)
     page.evaluate(f"document.getElementById('id_w{workshop.pk}-key').value = 'broken'")
-    page.locator(f"#workshop-{workshop.pk}-heading ~ form button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator(f"#workshop-{workshop.pk}-heading ~ form button[type=submit]").click()
     problems += axe_violations(page)
     assert not problems, "\n".join(problems)
 
