@@ -391,3 +391,29 @@ def test_filtered_pages_follow_one_order_through_ties(consultation, filters):
     assert paged == expected
     last = selectors.keyword_table(consultation, **filters, page=99, per_page=2)
     assert last.number == last.paginator.num_pages
+
+
+def test_a_status_filter_joins_the_summed_cells_by_hash_and_leaves_the_planner_as_it_was(
+    consultation,
+):
+    """The statistics of a keyword's status lag behind curation (the kept ones are
+    estimated at one row), which made the planner loop over the summed cells once per
+    kept keyword; the statement runs with nested loops off, and only that statement."""
+    require_service(connection.vendor == "postgresql", "planner settings are PostgreSQL's")
+    made = grow(consultation, 400)
+    consultation_tallies_rebuild(consultation_id=consultation.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Keyword._meta.db_table}")  # no keyword kept yet
+    Keyword.objects.filter(pk__in=[k.pk for k in made[:30]]).update(status=KeywordStatus.KEPT)
+    with CaptureQueriesContext(connection) as queries:
+        page = selectors.keyword_table(
+            consultation, status=KeywordStatus.KEPT, channel="online", per_page=100
+        )
+    assert {row.keyword.pk for row in page.object_list} == {k.pk for k in made[:30]}
+    statements = [q["sql"] for q in queries]
+    summed = next(i for i, sql in enumerate(statements) if "SUM(t." in sql)
+    assert statements[summed - 1] == "SET LOCAL enable_nestloop = off"
+    assert statements[summed + 1] == "RESET enable_nestloop"
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_nestloop")
+        assert cursor.fetchone()[0] == "on"
