@@ -32,7 +32,8 @@ def test_search_without_javascript_keeps_the_channel_filter(staff, consultation,
     page.goto(f"/workspace/norrkoping/consultations/{consultation.pk}/responses/")
     page.select_option("select[name=channel]", "online")
     page.get_by_label("Search the answers").fill("grön")
-    page.get_by_role("button", name="Filter").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Filter").click()
     assert "q=gr%C3%B6n" in page.url and "channel=online" in page.url
     text = page.locator("main").inner_text()
     assert "GRÖNSKA" in text and "Grönområdena" not in text and "Biblioteket" not in text

@@ -124,10 +124,12 @@ def test_an_xlsx_import_is_previewed_and_confirmed_without_javascript(norberg, n
             }
         ]
     )
-    page.get_by_role("button", name="Importera värdena").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Importera värdena").click()
     assert page.get_by_role("heading", name="Kontrollera värdena innan du importerar").is_visible()
     assert not OwnValue.objects.filter(indicator=own).exists()
-    page.get_by_role("button", name="Importera värdena").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Importera värdena").click()
     assert page.get_by_text("2 värden importerades.").is_visible()
     assert dict(OwnValue.objects.filter(indicator=own).values_list("period", "total")) == {
         2022: Decimal(41),

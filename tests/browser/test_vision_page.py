@@ -66,8 +66,10 @@ def test_the_staff_follow_up_page_has_no_axe_violations(demo, new_context):
     process = VisionProcess.objects.get(slug="tillsammans-for-norberg-2030")
     base = f"/workspace/norberg/processes/{process.pk}"
     page.goto(f"{base}/", timeout=60_000)
-    page.locator(f"a[href='{base}/follow-up/']").click()
+    with page.expect_navigation():
+        page.locator(f"a[href='{base}/follow-up/']").click()
     assert_no_axe_violations(page)
     n15428 = Indicator.objects.get(goal__process=process, kpi_id="N15428")
-    page.locator(f"a[href='{base}/follow-up/indicators/{n15428.pk}/']").click()
+    with page.expect_navigation():
+        page.locator(f"a[href='{base}/follow-up/indicators/{n15428.pk}/']").click()
     assert_no_axe_violations(page)

@@ -77,7 +77,8 @@ def test_staff_without_javascript_save_a_draft_record_a_decision_and_generate_a_
     base = f"/workspace/norrkoping/processes/{drafted.pk}"
     page.goto(f"{base}/vision/")
     page.fill("textarea[name=text]", "Ett hav av möjligheter.\n\n- Strömmen\n- Campus")
-    page.get_by_role("button", name="Save as a new version").press("Enter")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save as a new version").press("Enter")
     assert "Saved as version 3." in page.locator(".messages").inner_text()
     assert ProposalVersion.objects.get(number=3).text == (
         "<p>Ett hav av möjligheter.</p><ul><li>Strömmen</li><li>Campus</li></ul>"
