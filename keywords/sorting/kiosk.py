@@ -348,7 +348,7 @@ def kiosk_batch_receive(
             p.token: p
             for p in SortParticipant.objects.filter(
                 device=device, token__in={v.play for v in votes} | set(finished)
-            ).only("pk", "token", "deck", "started_at", "finished_at")
+            ).only("pk", "token", "deck", "started_at", "finished_at", "device_class")
         }
         positions = {
             token: {item: n for n, item in enumerate(p.deck, 1)} for token, p in plays.items()
@@ -368,23 +368,27 @@ def kiosk_batch_receive(
                 continue
             # The same card twice in one upload: the later answer is the player's.
             rows[(play.pk, vote.item_id)] = (vote.choice, position, cast_at)
-        stored = _insert_votes(round, batch, rows) if rows else 0
+        stored = _insert_votes(round, batch, rows, plays.values()) if rows else 0
         batch.votes = stored
         batch.save(update_fields=["votes"])
         done = [plays[t].pk for t in finished if t in plays and plays[t].finished_at is None]
-        if done:
+        # Votes of plays that an earlier upload ended arrive after their profile's copy.
+        late = {pk for pk, _item in rows} & {p.pk for p in plays.values() if p.finished_at}
+        if done or late:
             ended = SortParticipant.objects.filter(pk__in=done, started_at__lte=at)
             ended.update(finished_at=at)
-            sort_votes_copy_profile(participant_ids=ended.values("pk"))
+            sort_votes_copy_profile(participant_ids=[*ended.values_list("pk", flat=True), *late])
         _touch(device, at, votes=stored)
     return BatchReceipt(stored=stored, rejected=rejected, duplicate=False)
 
 
-def _insert_votes(round, batch, rows: dict) -> int:
+def _insert_votes(round, batch, rows: dict, plays) -> int:
     """Insert the batch's votes, skipping any (player, card) already answered; the number
-    inserted. On PostgreSQL one INSERT … SELECT FROM unnest(arrays) … ON CONFLICT DO
-    NOTHING RETURNING: building a hundred model instances per upload cost more than the
-    insert itself. Elsewhere (the SQLite demo) the ORM's bulk_create does the same."""
+    inserted. Each vote carries its play's device class. On PostgreSQL one INSERT …
+    SELECT FROM unnest(arrays) … ON CONFLICT DO NOTHING RETURNING: building a hundred
+    model instances per upload cost more than the insert itself. Elsewhere (the SQLite
+    demo) the ORM's bulk_create does the same."""
+    device_classes = {play.pk: play.device_class for play in plays}
     if connection.vendor != "postgresql":
         SortVote.objects.bulk_create(
             (
@@ -397,6 +401,7 @@ def _insert_votes(round, batch, rows: dict) -> int:
                     position=position,
                     cast_at=cast_at,
                     batch=batch,
+                    device_class=device_classes[participant_id],
                 )
                 for (participant_id, item_id), (choice, position, cast_at) in rows.items()
             ),
@@ -408,10 +413,10 @@ def _insert_votes(round, batch, rows: dict) -> int:
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (round_id, participant_id, item_id, channel, choice,"  # noqa: S608
-            " position, cast_at, batch_id, excluded)"
-            " SELECT %s, p, i, %s, c, n, t, %s, false"
+            " position, cast_at, batch_id, excluded, device_class)"
+            " SELECT %s, p, i, %s, c, n, t, %s, false, d"
             " FROM unnest(%s::bigint[], %s::bigint[], %s::smallint[], %s::smallint[],"
-            " %s::timestamptz[]) AS v(p, i, c, n, t)"
+            " %s::timestamptz[], %s::varchar[]) AS v(p, i, c, n, t, d)"
             " ON CONFLICT (participant_id, item_id) DO NOTHING RETURNING 1",
             [
                 round.pk,
@@ -422,6 +427,7 @@ def _insert_votes(round, batch, rows: dict) -> int:
                 [v[0] for v in values],
                 [v[1] for v in values],
                 [v[2] for v in values],
+                [device_classes[k[0]] for k in keys],
             ],
         )
         return len(cursor.fetchall())

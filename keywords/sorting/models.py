@@ -17,13 +17,15 @@ Decisions the services, the kiosk and the results rely on:
 - **Exclusions keep votes**: ``SortVote.excluded`` removes a vote from results; the row
   stays and can be re-included (the audit of who excluded what is the kiosk/abuse
   work's, on its own model).
-- **The player's profile is copied onto their votes** (device class, age band, area,
-  target groups as a bitmask) by one UPDATE when the player finishes, after which they
-  cast no more votes: the results count the whole cube (keyword × answer × every group)
-  in one scan of one covering index, without joining the players. A vote whose
-  ``device_class`` is still "" (the player has not finished, or a kiosk delivered it
-  after the end) takes its profile from the player by a join, through a small partial
-  index, so the counts never depend on whether the copy has happened.
+- **The player's profile is on their votes**: each vote carries its player's device
+  class (known from the start) when it is cast, and the rest (age band, area, target
+  groups as a bitmask, answered at the end) is copied by one UPDATE when the player
+  finishes, after which the game takes no more of their votes (a kiosk's later upload
+  copies it again): the results count the whole cube (keyword × answer × every group)
+  without joining the players, an unfinished player's votes under an empty profile, as
+  their player's is. A vote whose ``device_class`` is "" (written before votes carried
+  it) takes its profile from the player by a join, through a small partial index, so
+  the counts never depend on the copy.
 - **Dealing counts exposures per round item** (``SortingRoundItem.times_shown``), the only
   input of the deal's weights 1/(times shown + 1): exposure never depends on answers.
 """
@@ -424,8 +426,9 @@ class SortVote(models.Model):
         db_index=False,
     )
     excluded = models.BooleanField(_("excluded"), default=False)
-    # The player's profile, copied when they finish (see the module docstring); "" in
-    # device_class until then. Database defaults, so raw inserts need not name them.
+    # The player's profile (see the module docstring): the device class from the vote
+    # on, the rest copied when they finish. Database defaults, so raw inserts need not
+    # name them.
     device_class = models.CharField(
         _("device class"),
         max_length=10,

@@ -310,9 +310,11 @@ class StoredVote:
 # position in their deck, refuse a finished play or a closed round, insert the answer or
 # replace a different earlier one (the same answer again writes nothing), and return what
 # the next card needs. Each refusal shows as a NULL column, so the caller can say which.
+# The vote carries its player's device class from the start (the rest of the profile is
+# copied at the finish), so the results count it without a join to the players.
 _STORE_VOTE_SQL = """
 WITH player AS (
-    SELECT id, deck, finished_at FROM {participants}
+    SELECT id, deck, finished_at, device_class FROM {participants}
     WHERE round_id = %(round)s AND channel = %(channel)s AND {player_key} = %(player)s
 ), card AS (
     SELECT d.position FROM player,
@@ -324,9 +326,9 @@ WITH player AS (
 ), stored AS (
     INSERT INTO {votes} AS v
         (round_id, participant_id, item_id, channel, choice, position, cast_at, batch_id,
-         excluded)
+         excluded, device_class)
     SELECT open_round.id, player.id, %(item)s, %(channel)s, %(choice)s, card.position,
-        %(at)s, %(batch)s, false
+        %(at)s, %(batch)s, false, player.device_class
     FROM player, card, open_round
     WHERE player.finished_at IS NULL
     ON CONFLICT (participant_id, item_id) DO UPDATE
@@ -426,6 +428,7 @@ def _store_vote_orm(
                 "position": position,
                 "cast_at": at,
                 "batch": batch,
+                "device_class": participant.device_class,
             },
         )
         changed = created or vote.choice != choice

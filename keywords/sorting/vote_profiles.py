@@ -1,11 +1,12 @@
 """Copying players' profiles onto their votes (see keywords.sorting.models' docstring).
 
 A player's profile (device class, and the age band, area and target groups answered at
-the end) is fixed once they finish, and a finished player casts no more votes; so the
-services that finish a play (the game's profile submission, a kiosk's end of play) copy
-it onto the player's votes with one UPDATE, and the results count every group from the
-votes alone. The copy is an optimisation only: the results take an uncopied vote's
-profile from its player.
+the end) is fixed once they finish. Votes carry the device class when they are cast; the
+services that finish a play (the game's profile submission, a kiosk's end of play, and a
+kiosk's upload of a play an earlier upload ended) copy the whole profile onto the
+player's votes with one UPDATE, and the results count every group from the votes alone.
+The copy is an optimisation only: the results take the profile of a vote without a
+device class from its player.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ need a million votes: tests/benchmarks/sorting_results.py and decision_pack.py.
 
 Every player answers `cards` distinct keywords of the round's list: a quarter play at the
 kiosks (`devices`), three in four give an age band and most an area; one in five names a
-target group; one in ten never finishes (their votes carry no copied profile). Each keyword
+target group; one in ten never finishes (their votes carry their device class only). Each keyword
 has its own appeal (rising with its place in the list), older players like odd keywords
 more, 6 % of answers are skips and a few votes are excluded.
 PostgreSQL only; seeded, so a rerun builds the same data.
@@ -99,9 +99,10 @@ def insert_players_and_votes(
                                      AND (p.id * 37 + k * {step}) %% 2 = 1 THEN 0.1 ELSE 0 END
                         THEN 1 ELSE -1 END,
                    k + 1, p.started_at, random() < 0.002,
-                   -- Finished players' votes carry their profile, as the finish copies it
-                   -- (keywords.sorting.vote_profiles); the others' do not.
-                   CASE WHEN p.finished_at IS NULL THEN '' ELSE p.device_class END,
+                   -- Votes carry the device class they were cast with; finished players'
+                   -- the rest of the profile too, as the finish copies it
+                   -- (keywords.sorting.vote_profiles).
+                   p.device_class,
                    CASE WHEN p.finished_at IS NULL THEN '' ELSE p.age_band END,
                    CASE WHEN p.finished_at IS NULL THEN '' ELSE p.area END,
                    CASE WHEN p.finished_at IS NULL THEN 0 ELSE COALESCE(

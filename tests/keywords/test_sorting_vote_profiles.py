@@ -80,8 +80,13 @@ def test_finishing_copies_the_profile_onto_every_vote_of_the_player(open_round):
         )
     )
     assert copied == {("phone", "65-79", "", target_group_mask(["older", "working"]))}
-    # The other player has not finished: their vote waits, uncopied.
-    assert list(SortVote.objects.filter(participant=other).values_list("device_class")) == [("",)]
+    # The other player has not finished: their vote carries the device class it was cast
+    # with and an empty rest, as the player has.
+    assert list(
+        SortVote.objects.filter(participant=other).values_list(
+            "device_class", "age_band", "area", "target_groups"
+        )
+    ) == [("phone", "", "", 0)]
 
 
 @pytest.fixture

@@ -99,10 +99,11 @@ def test_single_votes_replacements_undo_and_the_profile_copy(sorting_round):
         services.sort_vote_cast(participant=player, item_id=item, choice=1)
     services.sort_vote_cast(participant=other, item_id=other.deck[0], choice=-1)
     cells = _assert_cells_match(round)
-    # Unfinished: only the deck position's cells count them; the profile comes from the
-    # player when the results are counted.
-    assert {key[0] for key in cells} == {CellGrouping.POSITION}
-    assert sum(cells.values()) == 4
+    # Unfinished: every grouping counts them, under their device class and an empty rest
+    # of the profile (the finish copies the rest).
+    assert {key[0] for key in cells} == set(CellGrouping)
+    assert sum(n for key, n in cells.items() if key[0] == CellGrouping.POSITION) == 4
+    assert sum(n for key, n in cells.items() if key[0] == CellGrouping.PROFILE) == 4
 
     # A changed answer moves the vote (ON CONFLICT DO UPDATE); the same answer again and
     # an undo (a delete) are counted too.
@@ -116,8 +117,11 @@ def test_single_votes_replacements_undo_and_the_profile_copy(sorting_round):
         participant=player, age_band="65-79", target_groups=["older", "student"]
     )
     cells = _assert_cells_match(round)
-    assert sum(n for key, n in cells.items() if key[0] == CellGrouping.PROFILE) == 2
-    assert sum(n for key, n in cells.items() if key[0] == CellGrouping.AGE_AREA) == 2
+    # The player's two votes and the other's one, which still has the empty rest.
+    assert sum(n for key, n in cells.items() if key[0] == CellGrouping.PROFILE) == 3
+    assert sum(n for key, n in cells.items() if key[0] == CellGrouping.AGE_AREA) == 3
+    aged = [n for key, n in cells.items() if key[0] == CellGrouping.AGE_AREA and key[6] != ""]
+    assert sum(aged) == 2
     # Copying the same profile again changes no count.
     sort_votes_copy_profile(participant_ids=[player.pk])
     assert _assert_cells_match(round) == cells
@@ -142,7 +146,8 @@ def test_kiosk_batches_with_finished_plays(device):
     kiosk.kiosk_batch_receive(device=device, idempotency_key=uuid.uuid4(), votes=votes)
     cells = _assert_cells_match(device.round)
     assert sum(n for key, n in cells.items() if key[0] == CellGrouping.POSITION) == len(votes)
-    assert SortVote.objects.filter(round=device.round, device_class="").exists()
+    assert sum(n for key, n in cells.items() if key[0] == CellGrouping.PROFILE) == len(votes)
+    assert not SortVote.objects.filter(round=device.round, device_class="").exists()
 
 
 def test_exclusion_reinclusion_and_deletion(sorting_round, staff):
