@@ -2,8 +2,9 @@
 
 On PostgreSQL the counts are read from the vote cells (result_models.SortVoteCell), which
 triggers keep as votes change: a few ten thousand rows instead of a million votes; and the
-players from each player's included votes, which the same triggers keep. The votes whose
-profile is not copied yet are counted from their players as below. The scan that follows
+players from each player's included votes, which the same triggers keep. Votes without a
+device class (written before votes carried it) are counted from their players as below,
+through a partial index that is otherwise empty. The scan that follows
 stays for other databases and as the cells' reference (the tests compare the two).
 
 Scanning, the counts come from GROUP BY queries over the votes' covering index, never
@@ -11,8 +12,9 @@ from votes loaded into Python and never joined to their players: a finished play
 (device class, age band, area, target groups) is copied onto their votes
 (keywords.sorting.vote_profiles), so three plain GROUP BYs over one index (by channel,
 device class and target groups; by age band and area; by deck position), each a parallel
-scan on PostgreSQL, give every grouping; the few votes without a copied profile
-(unfinished players) are joined to their players through a small partial index. The
+scan on PostgreSQL, give every grouping (an unfinished player's votes carry their device
+class and an empty rest, as their player does); votes without a device class are
+joined to their players through a small partial index. The
 players per group are one query over the players; workplace meetings' counts are summed
 per keyword. Everything is counted in one repeatable-read transaction.
 
@@ -141,7 +143,7 @@ def _count_votes(round_id: int, counts: RoundCounts, *, grouping_sets: bool) -> 
 def _count_cells(round_id: int, counts: RoundCounts) -> None:
     """The included votes' counts from the round's vote cells (PostgreSQL's triggers keep
     them): the same three groupings as the scan's, the profile ones over the votes that
-    carry their profile; then the votes without a copied profile, as the scan counts them."""
+    carry their profile; then any votes without a device class, as the scan counts them."""
     cells = SortVoteCell._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
@@ -149,18 +151,38 @@ def _count_cells(round_id: int, counts: RoundCounts) -> None:
             f"age_band, area, position, votes FROM {cells} WHERE round_id = %s AND votes <> 0",
             [round_id],
         )
-        for grouping, item, choice, channel, device, mask, age, area, position, n in cursor:
-            if grouping == CellGrouping.POSITION:
-                _add_row(counts, item, choice, n, position=position)
-            elif grouping == CellGrouping.PROFILE:
-                _add_row(counts, item, choice, n, profile=(channel, device, mask))
-            else:
-                _add_row(counts, item, choice, n, age_area=(age, area))
+        _add_cells(counts, cursor.fetchall())
         _count_unprofiled(cursor, round_id, counts)
 
 
+def _add_cells(counts: RoundCounts, rows: list) -> None:
+    """The cells' rows added as _add_row adds them, inlined: tens of thousands of rows,
+    whose handling was the dearest part of counting from the cells (fetched at once,
+    plain int groupings, each mask's target groups worked out once)."""
+    position_grouping, profile_grouping = int(CellGrouping.POSITION), int(CellGrouping.PROFILE)
+    by_position, by_profile = counts.by_position, counts.by_channel_device
+    by_group, by_age_area = counts.by_target_group, counts.by_age_area
+    groups_of: dict[int, list[str]] = {}
+    for grouping, item, choice, channel, device, mask, age, area, position, n in rows:
+        if grouping == position_grouping:
+            key = (item, choice, position)
+            by_position[key] = by_position.get(key, 0) + n
+        elif grouping == profile_grouping:
+            key = (item, choice, channel, device)
+            by_profile[key] = by_profile.get(key, 0) + n
+            if mask:
+                if mask not in groups_of:
+                    groups_of[mask] = target_groups_of_mask(mask)
+                for group in groups_of[mask]:
+                    key = (item, choice, group)
+                    by_group[key] = by_group.get(key, 0) + n
+        else:
+            key = (item, choice, age, area)
+            by_age_area[key] = by_age_area.get(key, 0) + n
+
+
 def _unprofiled_sql() -> str:
-    """The included votes without a copied profile, with their players' profiles: the
+    """The included votes without a device class, with their players' profiles: the
     votes from the partial index alone (it includes the columns counted), hash-joined to
     the round's players and their target groups' bitmasks. Two parameters: the round,
     twice."""
@@ -174,9 +196,9 @@ def _unprofiled_sql() -> str:
 
 
 def _count_unprofiled(cursor, round_id: int, counts: RoundCounts) -> None:
-    """The profile groupings over the votes without a copied profile (unfinished
-    players'; the deck position needs no profile, so the position grouping counts every
-    vote directly): one GROUP BY of their whole profile, a few thousand rows at most,
+    """The profile groupings over the votes without a device class (none are written
+    now; the deck position needs no profile, so the position grouping counts every vote
+    directly): one GROUP BY of their players' whole profile, a few thousand rows at most,
     which Python adds to both groupings (faster than GROUPING SETS' two hash tables)."""
     cursor.execute(
         "SELECT item_id, choice, channel, device_class, target_groups, age_band, area, "  # noqa: S608
@@ -229,21 +251,27 @@ def _count_players(round_id: int, counts: RoundCounts, *, scan: bool = False) ->
         )
         condition = f"{any_vote}AND p.id NOT IN ({only_excluded})"
         params.append(round_id)
+    counted = f"{players} p {voted} WHERE p.round_id = %s {condition}"
+    groups = SortParticipantTargetGroup._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT p.channel, p.device_class, p.age_band, p.area, "  # noqa: S608
-            f"COALESCE(m.mask, 0), COUNT(*) FROM {players} p {voted} {_mask_join_sql('p')} "
-            f"WHERE p.round_id = %s {condition} "
-            f"GROUP BY p.channel, p.device_class, p.age_band, p.area, COALESCE(m.mask, 0)",
+            f"SELECT p.channel, p.device_class, p.age_band, p.area, COUNT(*) "  # noqa: S608
+            f"FROM {counted} GROUP BY p.channel, p.device_class, p.age_band, p.area",
             params,
         )
-        for channel, device, age, area, mask, n in cursor:
+        for channel, device, age, area, n in cursor:
             key = (channel, device, age, area)
             counts.players[key] = counts.players.get(key, 0) + n
-            for group in target_groups_of_mask(mask):
-                counts.players_by_target_group[group] = (
-                    counts.players_by_target_group.get(group, 0) + n
-                )
+        # A player names a group once (a constraint): the rows per group are its players.
+        cursor.execute(
+            f'SELECT g."group", COUNT(*) FROM {groups} g '  # noqa: S608
+            f'WHERE g.participant_id IN (SELECT p.id FROM {counted}) GROUP BY g."group"',
+            params,
+        )
+        for group, n in cursor:
+            if group not in TARGET_GROUP_BITS:
+                continue
+            counts.players_by_target_group[group] = counts.players_by_target_group.get(group, 0) + n
 
 
 def round_counts(
@@ -288,10 +316,11 @@ def _count_meetings(round: SortingRound, counts: RoundCounts) -> None:
                 counts.meetings_by_position[(item, choice, position)] = n
 
 
-def population_inputs(round: SortingRound) -> tuple[dict, dict]:
+def population_inputs(round: SortingRound, *, areas=None) -> tuple[dict, dict]:
     """The municipality's population margins (age band, area) and each stored area value's
     group in the area margins (matched ignoring case, by value or by its label, as the
-    representativeness dashboard matches them)."""
+    representativeness dashboard matches them). `areas`: the area values to match, when
+    the caller has them (the counted players'); else the round's players' are read."""
     municipality = round.process.municipality
     margins = {
         dimension: PopulationMargin.objects.as_dict(municipality=municipality, dimension=dimension)
@@ -299,14 +328,17 @@ def population_inputs(round: SortingRound) -> tuple[dict, dict]:
     }
     by_key = {group.casefold(): group for group in margins[PopulationDimension.AREA]}
     area_groups = {}
-    stored = (
-        SortParticipant.objects.filter(round=round)
-        .exclude(area="")
-        .order_by()
-        .values_list("area", flat=True)
-        .distinct()
-    )
-    for value in stored:
+    if areas is None:
+        areas = (
+            SortParticipant.objects.filter(round=round)
+            .exclude(area="")
+            .order_by()
+            .values_list("area", flat=True)
+            .distinct()
+        )
+    for value in areas:
+        if not value:
+            continue
         for key in (value.casefold(), profile.area_label(value).casefold()):
             if key in by_key:
                 area_groups[value] = by_key[key]
@@ -389,7 +421,9 @@ def result_snapshot_compute(*, snapshot_id: int) -> SortResultSnapshot:
         fingerprint = round_fingerprint(
             round, included_votes=sum(counts.by_channel_device.values())
         )
-        margins, area_groups = population_inputs(round)
+        # Every area a counted vote or player has is a counted player's.
+        areas = {area for _channel, _device, _age, area in counts.players}
+        margins, area_groups = population_inputs(round, areas=areas)
         report = _progress(snapshot.pk)
         report(0)
         data = compute_results(counts, margins=margins, area_groups=area_groups, progress=report)

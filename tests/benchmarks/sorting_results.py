@@ -8,18 +8,18 @@
 Builds a round on a 200-keyword list with VOTES (default 1,000,000) votes from VOTES / 20
 players (20 cards each; online, three kiosks; age band, area and, for one in five, target
 groups; each keyword with its own appeal; one in ten never finished, so their votes carry
-no copied profile) and two workplace meetings, all with generate_series in the database.
+their device class only) and two workplace meetings, all with generate_series in the database.
 ``--reuse`` measures again on the round an earlier run left in the database. Then, in
 the same run and on the same warm table:
 
 - the plain ``SELECT item, choice, count(*) ... GROUP BY item, choice`` over the round's
-  included votes (the baseline), median of 3;
+  included votes (the baseline), median of 7;
 - the counting from the vote cells the triggers keep (as the task counts), and by
   scanning the votes instead (as on other databases), for comparison;
 - the whole aggregation (every count, groups, weighting to age and area margins by raking,
   Wilson and Beta intervals, P(top 10) by 1,000 seeded draws, order-effect test and
   model, consensus / divisive with Benjamini–Hochberg) as the Celery task runs it, median
-  of 3, with its database and Python parts, and the ratio to the baseline (target ≤ 1.5 ×),
+  of 7, with its database and Python parts, and the ratio to the baseline (target ≤ 1.5 ×),
   measured interleaved with the baseline, with the load average;
 - the staff and public results pages with the Django test client: median of 5 warm
   requests (target < 300 ms).
@@ -36,6 +36,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+# Each step runs this many times, interleaved; medians (the machine may be shared).
+ROUNDS = 7
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "visionportal.settings")
 
@@ -221,7 +223,7 @@ def main():
     # machine: each round of measurements runs every step once.
     steps = {
         "plain GROUP BY item, choice": lambda: plain_group_by(round),
-        "counting (vote cells, uncopied votes, players, meetings)": (
+        "counting (vote cells, votes without a device class, players, meetings)": (
             lambda: aggregation.round_counts(round)
         ),
         "counting by scanning the votes instead (three parallel GROUP BYs)": (
@@ -234,7 +236,7 @@ def main():
     }
     times = {name: [] for name in steps}
     loads = []
-    for _ in range(3):
+    for _ in range(ROUNDS):
         for name, work in steps.items():
             started = time.perf_counter()
             work()
@@ -245,11 +247,11 @@ def main():
     snapshot = aggregation.latest_snapshot(round)
     unprofiled = SortVote.objects.filter(round=round, device_class="").count()
     print(
-        f"\nSnapshot: {snapshot.votes:,} votes ({unprofiled:,} without a copied profile), "
+        f"\nSnapshot: {snapshot.votes:,} votes ({unprofiled:,} without a device class), "
         f"{snapshot.participants:,} players, weighting {snapshot.data['weighting']}"
     )
-    print(f"load average (1 min) during the three rounds: {', '.join(f'{x:.2f}' for x in loads)}")
-    print("\n| step | median of 3 | × plain GROUP BY |")
+    print(f"load average (1 min) during the rounds: {', '.join(f'{x:.2f}' for x in loads)}")
+    print(f"\n| step | median of {ROUNDS} | × plain GROUP BY |")
     print("|---|---|---|")
     for name, seconds in medians.items():
         print(f"| {name} | {seconds * 1000:.0f} ms | {seconds / baseline:.2f} |")
