@@ -169,3 +169,18 @@ def test_consensus_and_divisive_items_are_told_apart():
         ranking.DIVISIVE,
         ranking.MIXED,
     ]
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [(1.5, 1.5), (0.5, 0.5), (2, 1), (5, 105), (417, 43), (5005, 4995), (2500.5, 7500), (20, 3000)],
+)
+@pytest.mark.parametrize("q", [0.001, 0.025, 0.25, 0.5, 0.975, 0.999])
+def test_beta_quantiles_agree_with_bisection_on_the_cdf(a, b, q):
+    """The quantile's shortcut (a Halley step taken without evaluating the cdf again) must
+    land where bisection does, also far in the tails where a step can be tiny and wrong."""
+    low, high = 0.0, 1.0
+    for _ in range(80):
+        middle = (low + high) / 2
+        low, high = (middle, high) if ranking.beta_cdf(middle, a, b) < q else (low, middle)
+    assert ranking.beta_quantile(q, a, b) == pytest.approx((low + high) / 2, abs=1e-12)
