@@ -7,7 +7,15 @@ import io
 import random
 import uuid
 
-from visionportal.models import Country, Municipality, Phase, PhaseKind, VisionProcess
+from visionportal.models import (
+    Country,
+    Membership,
+    Municipality,
+    Phase,
+    PhaseKind,
+    Role,
+    VisionProcess,
+)
 
 from . import selectors, services
 from .models import (
@@ -71,6 +79,22 @@ CRITERIA = (
 )
 
 
+STAFF_EMAIL = "staff@ballerup.demo"
+
+
+def _staff(ballerup):
+    """A staff login for Ballerup, so the demo shows the budget's staff side (setup,
+    assessment, voting codes, paper ballots, counting) and not only the residents'."""
+    from visionportal.demo import _demo_totp, _user
+
+    user = _user(STAFF_EMAIL)
+    Membership.objects.update_or_create(
+        user=user, municipality=ballerup, defaults={"role": Role.STAFF}
+    )
+    _demo_totp(user)
+    return user
+
+
 def extend_demo(municipalities):
     ballerup, _ = Municipality.objects.update_or_create(
         slug="ballerup",
@@ -82,6 +106,7 @@ def extend_demo(municipalities):
         },
     )
     municipalities["ballerup"] = ballerup
+    _staff(ballerup)
     process, _ = VisionProcess.objects.update_or_create(
         municipality=ballerup,
         slug="borgermillionen",

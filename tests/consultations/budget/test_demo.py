@@ -1,9 +1,11 @@
 import io
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 
+from consultations.budget.demo import STAFF_EMAIL
 from consultations.budget.models import (
     BudgetResult,
     Celebration,
@@ -51,3 +53,12 @@ def test_demo_has_ballerups_borgermillionen_with_public_results(demo, client):
         )
     )
     assert image.status_code == 200
+
+
+def test_demo_has_a_ballerup_staff_login_that_reaches_the_budgets_staff_page(demo, client):
+    user = get_user_model().objects.get(email=STAFF_EMAIL)
+    assert user.memberships.get().municipality.slug == "ballerup"
+    budget = ParticipatoryBudget.objects.get(process__municipality__slug="ballerup")
+    client.force_login(user)
+    url = reverse("consultations_staff:budget:budget", args=["ballerup", budget.pk])
+    assert client.get(url).status_code == 200
