@@ -516,6 +516,7 @@ def sort_vote_cast(
         position=stored.position,
         cast_at=stored.cast_at,
         batch=batch,
+        device_class=participant.device_class,
     )
 
 

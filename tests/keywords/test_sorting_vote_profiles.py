@@ -70,7 +70,8 @@ def test_finishing_copies_the_profile_onto_every_vote_of_the_player(open_round):
     player, other = _start(round), _start(round, seed=2)
     for item in player.deck[:3]:
         services.sort_vote_cast(participant=player, item_id=item, choice=1)
-    services.sort_vote_cast(participant=other, item_id=other.deck[0], choice=-1)
+    cast = services.sort_vote_cast(participant=other, item_id=other.deck[0], choice=-1)
+    assert cast.device_class == "phone"  # as stored
     services.sort_participant_finish(
         participant=player, age_band="65-79", target_groups=["older", "working"]
     )
