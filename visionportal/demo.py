@@ -320,17 +320,24 @@ def _population_margins(norrkoping):
     )
 
 
+def demo_member(email, municipality, role, party=""):
+    """A demo login with its membership of `municipality`; admins and staff get the demo's
+    two-factor secret. The demo extensions (workshops, budget) add theirs with this too."""
+    user = _user(email)
+    Membership.objects.update_or_create(
+        user=user, municipality=municipality, defaults={"role": role, "party": party}
+    )
+    if role in (Role.ADMIN, Role.STAFF):
+        _demo_totp(user)
+    return user
+
+
 def _accounts(municipalities):
     credentials = []
     for account in DEMO_ACCOUNTS:
-        user = _user(account.email)
-        Membership.objects.update_or_create(
-            user=user,
-            municipality=municipalities[account.municipality],
-            defaults={"role": account.role, "party": account.party},
+        demo_member(
+            account.email, municipalities[account.municipality], account.role, account.party
         )
-        if account.role in (Role.ADMIN, Role.STAFF):
-            _demo_totp(user)
         credentials.append((account.email, account.role, account.municipality))
     root = _user(SUPERUSER_EMAIL, is_superuser=True, is_staff=True)
     _demo_totp(root)

@@ -7,9 +7,9 @@ import io
 import random
 import uuid
 
+from visionportal.demo import demo_member
 from visionportal.models import (
     Country,
-    Membership,
     Municipality,
     Phase,
     PhaseKind,
@@ -85,14 +85,7 @@ STAFF_EMAIL = "staff@ballerup.demo"
 def _staff(ballerup):
     """A staff login for Ballerup, so the demo shows the budget's staff side (setup,
     assessment, voting codes, paper ballots, counting) and not only the residents'."""
-    from visionportal.demo import _demo_totp, _user
-
-    user = _user(STAFF_EMAIL)
-    Membership.objects.update_or_create(
-        user=user, municipality=ballerup, defaults={"role": Role.STAFF}
-    )
-    _demo_totp(user)
-    return user
+    return demo_member(STAFF_EMAIL, ballerup, Role.STAFF)
 
 
 def extend_demo(municipalities):

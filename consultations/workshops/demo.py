@@ -9,7 +9,8 @@ import uuid
 
 from django.utils import timezone
 
-from visionportal.models import Country, Membership, Municipality, Role, VisionProcess
+from visionportal.demo import demo_member
+from visionportal.models import Country, Municipality, Role, VisionProcess
 
 from ..models import Consultation
 from ..services import consultation_create_default
@@ -49,14 +50,7 @@ def _key(*parts) -> uuid.UUID:
 
 
 def _staff(jevnaker):
-    from visionportal.demo import _demo_totp, _user
-
-    user = _user(STAFF_EMAIL)
-    Membership.objects.update_or_create(
-        user=user, municipality=jevnaker, defaults={"role": Role.STAFF}
-    )
-    _demo_totp(user)
-    return user
+    return demo_member(STAFF_EMAIL, jevnaker, Role.STAFF)
 
 
 def extend_demo(municipalities):
