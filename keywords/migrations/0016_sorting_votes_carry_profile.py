@@ -21,6 +21,12 @@ TARGET_GROUP_BITS = {
 def copy_finished_players_profiles(apps, schema_editor):
     """The votes of players who have finished carry their profile (the results count
     the others' votes through a join, as before)."""
+    copy_profiles(apps, participant__finished_at__isnull=False)
+
+
+def copy_profiles(apps, **votes):
+    """Copy each player's profile as it stands onto their votes matching `votes` (also
+    used by a later migration)."""
     SortVote = apps.get_model("keywords", "SortVote")
     SortParticipant = apps.get_model("keywords", "SortParticipant")
     SortParticipantTargetGroup = apps.get_model("keywords", "SortParticipantTargetGroup")
@@ -36,7 +42,7 @@ def copy_finished_players_profiles(apps, schema_editor):
         .annotate(mask=Sum(bits))
         .values("mask")
     )
-    SortVote.objects.filter(participant__finished_at__isnull=False).update(
+    SortVote.objects.filter(**votes).update(
         device_class=Subquery(player.values("device_class")[:1]),
         age_band=Subquery(player.values("age_band")[:1]),
         area=Subquery(player.values("area")[:1]),
