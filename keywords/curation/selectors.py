@@ -5,6 +5,7 @@ Answer text is masked (consultations.masking) before staff see it here."""
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
@@ -255,7 +256,8 @@ def _summed_cells(
         """  # noqa: S608
         arguments = [*params, limit, offset]
     hash_join = connection.vendor == "postgresql" and bool(status or search)
-    with transaction.atomic(), connection.cursor() as cursor:
+    # A transaction only for the setting: SET LOCAL needs one.
+    with transaction.atomic() if hash_join else nullcontext(), connection.cursor() as cursor:
         if hash_join:
             # The statistics of a keyword's status lag behind curation (autovacuum analyses
             # after a tenth of the rows change: a few hundred kept of 80,000 never do), so
