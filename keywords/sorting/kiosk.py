@@ -36,6 +36,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import selectors
 from .devices import device_class as device_class_of
 from .models import (
     DevicePlaceKind,
@@ -208,11 +209,12 @@ def kiosk_play_for(device: SortingDevice, token) -> SortParticipant | None:
         token = uuid.UUID(str(token))
     except ValueError:
         return None
-    return (
-        SortParticipant.objects.select_related("round__process")
-        .prefetch_related("round__process__phases")
-        .filter(device=device, token=token)
-        .first()
+    return selectors.player_by_token(
+        token,
+        queryset=SortParticipant.objects.select_related("round__process").prefetch_related(
+            "round__process__phases"
+        ),
+        device=device,
     )
 
 
@@ -344,12 +346,13 @@ def kiosk_batch_receive(
         except IntegrityError:
             # A retry (maybe concurrent: the insert waited for the first upload's commit).
             return BatchReceipt(stored=0, rejected=0, duplicate=True)
-        plays = {
-            p.token: p
-            for p in SortParticipant.objects.filter(
-                device=device, token__in={v.play for v in votes} | set(finished)
-            ).only("pk", "token", "deck", "started_at", "finished_at", "device_class")
-        }
+        plays = selectors.players_by_token(
+            {v.play for v in votes} | set(finished),
+            queryset=SortParticipant.objects.only(
+                "pk", "token", "deck", "started_at", "finished_at", "device_class", "device"
+            ),
+            device=device,
+        )
         positions = {
             token: {item: n for n, item in enumerate(p.deck, 1)} for token, p in plays.items()
         }

@@ -60,9 +60,7 @@ def _participant(request, round) -> SortParticipant | None:
     token = _token(request, round)
     if token is None:
         return None
-    return SortParticipant.objects.filter(
-        token=token, round=round, channel=SortChannel.ONLINE
-    ).first()
+    return selectors.player_by_token(token, round=round, channel=SortChannel.ONLINE)
 
 
 def _round(municipality_slug, process_slug, round_pk):

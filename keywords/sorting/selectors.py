@@ -27,6 +27,36 @@ from .results_chart import DotRow, dot_plot
 ROUNDS_SHOWN = 50
 
 
+def players_by_token(tokens: Iterable, *, queryset=None, **belonging) -> dict:
+    """{token: player} for the tokens that name a player with every attribute in
+    `belonging` (e.g. round=..., channel=...; device=...), found by the unique token alone
+    in `queryset` (all players by default; one with .only() must load those attributes).
+
+    Filtering by round or device in the same query lets the planner search the players'
+    (round, channel, ...) or device index and compare tokens one by one: its statistics of
+    a round or kiosk that has just started say it has no players, and stay so until the
+    next ANALYZE, while its players grow to thousands."""
+    queryset = SortParticipant.objects.all() if queryset is None else queryset
+    found = {}
+    for player in queryset.filter(token__in=set(tokens)):
+        if all(_belongs(player, name, value) for name, value in belonging.items()):
+            found[player.token] = player
+    return found
+
+
+def _belongs(player: SortParticipant, name: str, value) -> bool:
+    field = SortParticipant._meta.get_field(name)
+    if field.is_relation:
+        return getattr(player, field.attname) == (value.pk if value is not None else None)
+    return getattr(player, name) == value
+
+
+def player_by_token(token, *, queryset=None, **belonging) -> SortParticipant | None:
+    """The player of `token` if they have every attribute in `belonging` (see
+    players_by_token), else None."""
+    return players_by_token([token], queryset=queryset, **belonging).get(token)
+
+
 def rounds_of(process) -> list[SortingRound]:
     return list(
         SortingRound.objects.filter(process=process)

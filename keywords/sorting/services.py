@@ -312,10 +312,18 @@ class StoredVote:
 # the next card needs. Each refusal shows as a NULL column, so the caller can say which.
 # The vote carries its player's device class from the start (the rest of the profile is
 # copied at the finish), so the results count it without a join to the players.
+# The player is found by their unique key alone (a materialised CTE keeps the round and
+# channel out of the index search): the statistics of a round that has just opened say
+# it has no players, and the planner then took the (round, channel, ...) index and
+# filtered every player of the round by token, 1 ms a vote at 3,000 players and growing
+# with the round until the next ANALYZE.
 _STORE_VOTE_SQL = """
-WITH player AS (
-    SELECT id, deck, finished_at, device_class FROM {participants}
-    WHERE round_id = %(round)s AND channel = %(channel)s AND {player_key} = %(player)s
+WITH found AS MATERIALIZED (
+    SELECT id, deck, finished_at, device_class, round_id, channel FROM {participants}
+    WHERE {player_key} = %(player)s
+), player AS (
+    SELECT id, deck, finished_at, device_class FROM found
+    WHERE round_id = %(round)s AND channel = %(channel)s
 ), card AS (
     SELECT d.position FROM player,
         jsonb_array_elements(player.deck) WITH ORDINALITY AS d(item, position)
@@ -404,12 +412,11 @@ def _store_vote_orm(
 ) -> StoredVote | None:
     """_store_vote elsewhere than PostgreSQL (the SQLite demo): the same rules, in steps."""
     with transaction.atomic():
-        participant = (
-            SortParticipant.objects.filter(round_id=round_id, channel=channel)
-            .filter(**{player_key: player})
-            .first()
-        )
-        if participant is None:
+        participant = SortParticipant.objects.filter(**{player_key: player}).first()
+        if participant is None or (participant.round_id, participant.channel) != (
+            round_id,
+            channel,
+        ):
             return None
         if participant.finished_at is not None:
             raise SortingError(_finished_message())

@@ -3,7 +3,9 @@ player and card, undo, finishing with the profile answers, and rounds refusing v
 they are not open."""
 
 import datetime
+import json
 import random
+import uuid
 from collections import Counter
 
 import pytest
@@ -315,3 +317,93 @@ def test_the_demo_has_norrkopings_2015_round_closed_once_over():
     assert round.process.municipality.slug == "norrkoping"
     assert round.status() == "closed" and round.opened_at is not None
     assert round.items.count() == round.keyword_list.items.count() > 0
+
+
+def _scans_of(plan: dict, relation: str) -> list[dict]:
+    found = [plan] if plan.get("Relation Name") == relation else []
+    for child in plan.get("Plans", ()):
+        found += _scans_of(child, relation)
+    return found
+
+
+@pytest.mark.django_db
+def test_a_vote_finds_its_player_by_the_token_index_though_the_statistics_say_none_play(
+    round, process, staff
+):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the vote's one statement runs on PostgreSQL only")
+    table = SortParticipant._meta.db_table
+    earlier = services.sorting_round_create(
+        process=process,
+        keyword_list=round.keyword_list,
+        by=staff,
+        title="En tidigare runda",
+        opens_at=round.opens_at,
+        closes_at=round.closes_at,
+        deck_size=4,
+    )
+    SortParticipant.objects.bulk_create(
+        SortParticipant(round=earlier, channel=SortChannel.ONLINE, token=uuid.uuid4(), deck=[])
+        for _ in range(5000)
+    )
+    with connection.cursor() as cursor:
+        # Statistics taken before anyone played this round, as when it has just opened.
+        cursor.execute(f"ANALYZE {table}")
+    players = [_start(round, seed=n) for n in range(300)]
+    sql = services._STORE_VOTE_SQL.format(
+        participants=table,
+        rounds=round._meta.db_table,
+        votes=SortVote._meta.db_table,
+        player_key="token",
+    )
+    params = {
+        "round": round.pk,
+        "channel": SortChannel.ONLINE,
+        "player": players[150].token,
+        "item": players[150].deck[0],
+        "choice": SortChoice.WANT,
+        "at": timezone.now(),
+        "batch": None,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = %s AND indexdef LIKE %s",
+            [table, "CREATE UNIQUE INDEX % (token)"],
+        )
+        (token_index,) = cursor.fetchone()
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        (plan,) = cursor.fetchone()
+    plan = plan if isinstance(plan, list) else json.loads(plan)
+    scans = _scans_of(plan[0]["Plan"], table)
+    assert [scan.get("Index Name") for scan in scans] == [token_index]
+    assert "Filter" not in scans[0]
+
+
+@pytest.mark.django_db
+def test_a_players_token_finds_them_only_in_their_own_round_and_channel(round, process, staff):
+    player = _start(round)
+    assert selectors.player_by_token(player.token, round=round, channel=SortChannel.ONLINE) == (
+        player
+    )
+    assert selectors.player_by_token(player.token, round=round, channel=SortChannel.KIOSK) is None
+    other = services.sorting_round_create(
+        process=process,
+        keyword_list=round.keyword_list,
+        by=staff,
+        title="En annan runda",
+        opens_at=round.opens_at,
+        closes_at=round.closes_at,
+        deck_size=4,
+    )
+    other = services.sorting_round_open(round=other, by=staff)
+    assert selectors.player_by_token(player.token, round=other) is None
+    stored = services.sort_vote_store(
+        round=other,
+        token=player.token,
+        channel=SortChannel.ONLINE,
+        item_id=player.deck[0],
+        choice=SortChoice.WANT,
+    )
+    assert stored is None and not SortVote.objects.filter(participant=player).exists()
