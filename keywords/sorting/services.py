@@ -306,50 +306,11 @@ class StoredVote:
     cast_at: datetime.datetime | None
 
 
-# One statement per vote on PostgreSQL: find the player (by token or id) and the card's
-# position in their deck, refuse a finished play or a closed round, insert the answer or
-# replace a different earlier one (the same answer again writes nothing), and return what
-# the next card needs. Each refusal shows as a NULL column, so the caller can say which.
-# The vote carries its player's device class from the start (the rest of the profile is
-# copied at the finish), so the results count it without a join to the players.
-# The player is found by their unique key alone (a materialised CTE keeps the round and
-# channel out of the index search): the statistics of a round that has just opened say
-# it has no players, and the planner then took the (round, channel, ...) index and
-# filtered every player of the round by token, 1 ms a vote at 3,000 players and growing
-# with the round until the next ANALYZE.
-_STORE_VOTE_SQL = """
-WITH found AS MATERIALIZED (
-    SELECT id, deck, finished_at, device_class, round_id, channel FROM {participants}
-    WHERE {player_key} = %(player)s
-), player AS (
-    SELECT id, deck, finished_at, device_class FROM found
-    WHERE round_id = %(round)s AND channel = %(channel)s
-), card AS (
-    SELECT d.position FROM player,
-        jsonb_array_elements(player.deck) WITH ORDINALITY AS d(item, position)
-    WHERE d.item = to_jsonb(%(item)s::bigint)
-    LIMIT 1
-), open_round AS (
-    SELECT id FROM {rounds} WHERE id = %(round)s AND closed_at IS NULL
-), stored AS (
-    INSERT INTO {votes} AS v
-        (round_id, participant_id, item_id, channel, choice, position, cast_at, batch_id,
-         excluded, device_class)
-    SELECT open_round.id, player.id, %(item)s, %(channel)s, %(choice)s, card.position,
-        %(at)s, %(batch)s, false, player.device_class
-    FROM player, card, open_round
-    WHERE player.finished_at IS NULL
-    ON CONFLICT (participant_id, item_id) DO UPDATE
-        SET choice = EXCLUDED.choice, cast_at = EXCLUDED.cast_at
-        WHERE v.choice <> EXCLUDED.choice
-    RETURNING v.id, v.cast_at
-)
-SELECT player.id, player.deck, player.finished_at IS NOT NULL,
-    EXISTS (SELECT 1 FROM open_round), (SELECT position FROM card),
-    ARRAY(SELECT item_id FROM {votes} WHERE participant_id = player.id),
-    (SELECT id FROM stored), (SELECT cast_at FROM stored)
-FROM player
-"""
+# One round trip per vote on PostgreSQL: the function sort_vote_store (keywords migration
+# 0020, which says why it is a function) finds the player and the card's position,
+# refuses a finished play or a closed round, stores the answer and returns what the next
+# card needs.
+_STORE_VOTE_CALL = "SELECT * FROM sort_vote_store(%s, %s, %s, %s, %s, %s, %s, %s)"
 
 
 def _store_vote(
@@ -368,23 +329,18 @@ def _store_vote(
             at=at,
             batch=batch,
         )
-    sql = _STORE_VOTE_SQL.format(
-        participants=SortParticipant._meta.db_table,
-        rounds=SortingRound._meta.db_table,
-        votes=SortVote._meta.db_table,
-        player_key={"token": "token", "id": "id"}[player_key],
-    )
-    params = {
-        "round": round_id,
-        "channel": channel,
-        "player": player,
-        "item": item_id,
-        "choice": choice,
-        "at": at,
-        "batch": batch.pk if batch is not None else None,
-    }
+    params = [
+        round_id,
+        channel,
+        player if player_key == "token" else None,
+        player if player_key == "id" else None,
+        item_id,
+        choice,
+        at,
+        batch.pk if batch is not None else None,
+    ]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(_STORE_VOTE_CALL, params)
         row = cursor.fetchone()
     if row is None:
         return None
