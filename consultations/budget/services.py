@@ -593,9 +593,13 @@ def ballot_cast(
         )
     with transaction.atomic():
         if identity.code_digest:
-            used = VotingCode.objects.filter(
-                code_digest=identity.code_digest, district=district, used=False
-            ).update(used=True)
+            # By the code's unique digest alone: the identity's district is the code's
+            # (voter_identify_by_code made it from the code). With the district in the
+            # filter too, the planner took the district's index whenever its statistics
+            # predated the district's codes, and compared every code of it with the digest.
+            used = VotingCode.objects.filter(code_digest=identity.code_digest, used=False).update(
+                used=True
+            )
             if not used:
                 return _already(budget, identity, form_key)
         try:
