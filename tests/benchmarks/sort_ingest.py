@@ -177,7 +177,10 @@ def combine(parts):
     return combined
 
 
-def bench(workers, *, env, dsn, setup, duration, warmup, online_only=False, repeat=1):
+def bench(workers, *, env, dsn, setup, duration, warmup, online_only=False, repeat=1, part=(0, 1)):
+    """Serve with `workers` and run the scenarios. `part` (index, count): the share of the
+    pools this call may use, so a later worker count gets votes and batches of its own (a
+    vote or batch sent again is stored once, and the stored-votes check would fail)."""
     port = sb.free_port()
     log = tempfile.TemporaryFile()
     proc = subprocess.Popen(
@@ -244,9 +247,11 @@ def bench(workers, *, env, dsn, setup, duration, warmup, online_only=False, repe
         runs = {name: [] for name, *_rest in scenarios}
         for rep in range(repeat):
             for name, url, script, lua, table, pool in scenarios:
-                share = pool * 4 // 5 // repeat
+                index, count = part
+                share = pool * 4 // 5 // (repeat * count)
+                first = (index * repeat + rep) * share
                 before = sb.settled_count(dsn, table)
-                measured = f"START = {rep * share + 1}\nSTOP = {(rep + 1) * share}\n" + lua
+                measured = f"START = {first + 1}\nSTOP = {first + share}\n" + lua
                 result = sb.summarise(sb.wrk(url, script, duration, extra_lua=measured))
                 result["stored"] = sb.settled_count(dsn, table) - before
                 runs[name].append(result)
@@ -331,8 +336,9 @@ def main():
                     BATCH_PLAYS,
                     DECK,
                     ITEMS,
-                    0 if args.online_only else KIOSK_PLAYS,
-                    ONLINE_PLAYS,
+                    # Each worker count takes its own share of the plays (see bench).
+                    0 if args.online_only else KIOSK_PLAYS * len(args.workers),
+                    ONLINE_PLAYS * len(args.workers),
                 )
             ],
             env=env,
@@ -351,7 +357,7 @@ def main():
             "CONN_MAX_AGE=60"
         )
         print("uptime before:", uptime())
-        for workers in args.workers:
+        for index, workers in enumerate(args.workers):
             results = bench(
                 workers,
                 env=env,
@@ -361,6 +367,7 @@ def main():
                 warmup=args.warmup,
                 online_only=args.online_only,
                 repeat=args.repeat,
+                part=(index, len(args.workers)),
             )
             print(f"gunicorn, {workers} sync workers:")
             rows = {"b kiosk batches": BATCH_PLAYS * DECK}
