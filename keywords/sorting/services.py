@@ -422,8 +422,8 @@ def sort_vote_store(
     at: datetime.datetime | None = None,
 ) -> StoredVote | None:
     """The online game's vote: the answer of the player holding `token` to one card of
-    their deck, in one statement (see _STORE_VOTE_SQL), checked against `round` (which
-    may be the few seconds old play_cache copy: closing is checked in the statement).
+    their deck, in one round trip (see _STORE_VOTE_CALL), checked against `round` (which
+    may be the few seconds old play_cache copy: closing is checked in the database).
     None when the round has no such player. Replaces an earlier different answer; the
     same answer again changes nothing."""
     at = at or timezone.now()
