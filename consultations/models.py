@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from consultations.moderation import Hideable, HideableQuerySet
 from visionportal.models import Versioned, VisionProcess
 from visionportal.phases import Capability, process_allows
 
@@ -311,29 +312,12 @@ class ResponseDraft(models.Model):
         return f"{self.consultation} draft"
 
 
-class AnswerQuerySet(models.QuerySet):
-    def visible(self):
-        """Answers not hidden by a moderator: the only ones analysis and exports use."""
-        return self.filter(hidden_at__isnull=True)
-
-
-class Answer(models.Model):
+class Answer(Hideable):
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
     text = models.TextField(_("answer"))
-    # Moderation keeps the row: who hid it, when and why is the audit trail.
-    hidden_at = models.DateTimeField(_("hidden at"), null=True, blank=True)
-    hidden_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("hidden by"),
-    )
-    hidden_reason = models.CharField(_("reason for hiding"), max_length=500, blank=True)
 
-    objects = AnswerQuerySet.as_manager()
+    objects = HideableQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("answer")

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from consultations.moderation import Hideable, HideableQuerySet
 from visionportal.models import Versioned, VisionProcess
 
 
@@ -111,16 +112,12 @@ class ProposalStatus(models.TextChoices):
     MERGED = "merged", _("Merged with another proposal")
 
 
-class BudgetProposalQuerySet(models.QuerySet):
-    def visible(self):
-        """Proposals not hidden by a moderator: the only ones residents see."""
-        return self.filter(hidden_at__isnull=True)
-
+class BudgetProposalQuerySet(HideableQuerySet):
     def on_ballot(self):
         return self.visible().filter(status=ProposalStatus.FEASIBLE)
 
 
-class BudgetProposal(Versioned):
+class BudgetProposal(Versioned, Hideable):
     """A resident's proposal. No account and no name: like an answer, it is anonymous.
     Versioned: moderation and assessment name the version the staff member read."""
 
@@ -148,17 +145,6 @@ class BudgetProposal(Versioned):
     # Kept by the support service (one indexed column the list sorts on), never counted
     # per request.
     support_count = models.PositiveIntegerField(_("supporters"), default=0)
-    # Moderation keeps the row, as for answers: who hid it, when and why.
-    hidden_at = models.DateTimeField(_("hidden at"), null=True, blank=True)
-    hidden_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("hidden by"),
-    )
-    hidden_reason = models.CharField(_("reason for hiding"), max_length=500, blank=True)
 
     objects = BudgetProposalQuerySet.as_manager()
 
