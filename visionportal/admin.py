@@ -16,6 +16,7 @@ from .models import (
     PopulationMargin,
     ProposalComment,
     ProposalVersion,
+    ProposedInitiative,
     Track,
     User,
     VisionDecision,
@@ -236,3 +237,14 @@ class DecisionPackAdmin(SuperuserReadOnly, admin.ModelAdmin):
         # record of what councillors were given, and stays.
         allowed = request.user.is_active and request.user.is_superuser
         return allowed and (obj is None or obj.status == PackStatus.FAILED)
+
+
+# Proposals to the follow-up (from workshops and the budget) are made, accepted and
+# declined by visionportal.services (once per source, a reason for a decline): here only
+# looked at, like the vision's records.
+@admin.register(ProposedInitiative)
+class ProposedInitiativeAdmin(SuperuserReadOnly, admin.ModelAdmin):
+    list_display = ["title", "process", "source_kind", "state", "proposed_at", "decided_at"]
+    list_filter = ["state", "source_kind", "process__municipality"]
+    list_select_related = ["process"]
+    search_fields = ["title", "source_label", "process__title"]

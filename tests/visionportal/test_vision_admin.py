@@ -15,6 +15,7 @@ from visionportal.models import (
     DecisionPack,
     PackStatus,
     ProposalComment,
+    ProposalSource,
     VisionProposal,
 )
 from visionportal.proposals.services import (
@@ -23,10 +24,18 @@ from visionportal.proposals.services import (
     proposal_save,
     proposal_share,
 )
+from visionportal.services import initiative_propose
 
 pytestmark = pytest.mark.django_db
 
-MODELS = ["visionproposal", "proposalversion", "proposalcomment", "visiondecision", "decisionpack"]
+MODELS = [
+    "visionproposal",
+    "proposalversion",
+    "proposalcomment",
+    "visiondecision",
+    "decisionpack",
+    "proposedinitiative",
+]
 
 
 @pytest.fixture
@@ -56,7 +65,16 @@ def records(process, staff, councillor):
     failed = DecisionPack.objects.create(
         process=process, number=2, language="sv", status=PackStatus.FAILED
     )
+    proposed, _created = initiative_propose(
+        process=process,
+        title="Fler bänkar i Folkparken",
+        source_kind=ProposalSource.BUDGET_PROJECT,
+        source_label="Medborgarbudget: Bänkar i parken",
+        source_ref="proposal:1",
+        by=staff,
+    )
     return {
+        "proposedinitiative": proposed,
         "visionproposal": proposal,
         "proposalversion": version,
         "proposalcomment": comment,
