@@ -8,6 +8,7 @@ import uuid
 import pytest
 import redis
 from allauth.mfa.totp.internal.auth import TOTP
+from django.db import connection
 from django.utils import timezone, translation
 
 from visionportal.caching import clear_all
@@ -134,6 +135,19 @@ def celery_worker(transactional_db):
         app.conf.update(saved)
         forget_celery_connections()
         client.flushdb()
+
+
+def rows_read(model) -> int:
+    """Rows of `model`'s table this transaction has read so far, by index or by scan
+    (PostgreSQL's per-transaction statistics): how a test tells one row found by an index
+    from a whole table, or a whole index range, compared."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT coalesce(idx_tup_fetch, 0) + coalesce(seq_tup_read, 0) "
+            "FROM pg_stat_xact_user_tables WHERE relname = %s",
+            [model._meta.db_table],
+        )
+        return cursor.fetchone()[0]
 
 
 def make_user(email, *, mfa=False, **extra):

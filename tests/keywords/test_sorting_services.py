@@ -8,6 +8,7 @@ import uuid
 from collections import Counter
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from keywords.sorting import dealing, selectors, services
@@ -19,7 +20,7 @@ from keywords.sorting.models import (
     SortParticipant,
     SortVote,
 )
-from tests.conftest import running_phase
+from tests.conftest import rows_read, running_phase
 from tests.keywords.sorting_factories import published_list
 from visionportal.models import PhaseKind
 
@@ -318,36 +319,24 @@ def test_the_demo_has_norrkopings_2015_round_closed_once_over():
     assert round.items.count() == round.keyword_list.items.count() > 0
 
 
-def _player_rows_read() -> int:
-    """Player rows this transaction has read so far, by index or by scan."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT coalesce(idx_tup_fetch, 0) + coalesce(seq_tup_read, 0) "
-            "FROM pg_stat_xact_user_tables WHERE relname = %s",
-            [SortParticipant._meta.db_table],
-        )
-        return cursor.fetchone()[0]
-
-
-@pytest.mark.django_db
-def test_a_vote_reads_its_player_alone_though_the_statistics_say_nobody_plays(
-    round, process, staff
-):
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        pytest.skip("per-transaction table statistics are PostgreSQL's")
-    earlier = services.sorting_round_create(
-        process=process,
+def _another_round(round, *, by, title):
+    """A second round of `round`'s process on the same list and dates."""
+    return services.sorting_round_create(
+        process=round.process,
         keyword_list=round.keyword_list,
-        by=staff,
-        title="En tidigare runda",
+        by=by,
+        title=title,
         opens_at=round.opens_at,
         closes_at=round.closes_at,
         deck_size=4,
     )
+
+
+@pytest.mark.django_db
+def test_a_vote_reads_its_player_alone_though_the_statistics_say_nobody_plays(round, staff):
+    if connection.vendor != "postgresql":
+        pytest.skip("per-transaction table statistics are PostgreSQL's")
+    earlier = _another_round(round, by=staff, title="En tidigare runda")
     SortParticipant.objects.bulk_create(
         SortParticipant(round=earlier, channel=SortChannel.ONLINE, token=uuid.uuid4(), deck=[])
         for _ in range(5000)
@@ -357,7 +346,7 @@ def test_a_vote_reads_its_player_alone_though_the_statistics_say_nobody_plays(
         cursor.execute(f"ANALYZE {SortParticipant._meta.db_table}")
     players = [_start(round, seed=n) for n in range(300)]
     player = players[150]
-    before = _player_rows_read()
+    before = rows_read(SortParticipant)
     stored = services.sort_vote_store(
         round=round,
         token=player.token,
@@ -366,30 +355,22 @@ def test_a_vote_reads_its_player_alone_though_the_statistics_say_nobody_plays(
         choice=SortChoice.WANT,
     )
     assert stored.participant_id == player.pk
-    between = _player_rows_read()
+    between = rows_read(SortParticipant)
     assert selectors.player_by_token(player.token, round=round, channel=SortChannel.ONLINE)
     # The vote reads its player (and the vote-count trigger and the foreign key check
     # touch it); with the round's index it read all 300.
     assert between - before <= 5
-    assert _player_rows_read() - between <= 2
+    assert rows_read(SortParticipant) - between <= 2
 
 
 @pytest.mark.django_db
-def test_a_players_token_finds_them_only_in_their_own_round_and_channel(round, process, staff):
+def test_a_players_token_finds_them_only_in_their_own_round_and_channel(round, staff):
     player = _start(round)
     assert selectors.player_by_token(player.token, round=round, channel=SortChannel.ONLINE) == (
         player
     )
     assert selectors.player_by_token(player.token, round=round, channel=SortChannel.KIOSK) is None
-    other = services.sorting_round_create(
-        process=process,
-        keyword_list=round.keyword_list,
-        by=staff,
-        title="En annan runda",
-        opens_at=round.opens_at,
-        closes_at=round.closes_at,
-        deck_size=4,
-    )
+    other = _another_round(round, by=staff, title="En annan runda")
     other = services.sorting_round_open(round=other, by=staff)
     assert selectors.player_by_token(player.token, round=other) is None
     stored = services.sort_vote_store(

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from consultations.budget import services
 from consultations.budget.models import VotingCode
-from tests.conftest import running_phase
+from tests.conftest import rows_read, running_phase
 from visionportal.models import PhaseKind
 
 from .factories import make_budget, on_ballot
@@ -38,17 +38,6 @@ def test_casting_a_ballot_takes_a_bounded_number_of_queries(client, budget):
     assert len(queries) <= MAX_QUERIES, "\n".join(q["sql"][:150] for q in queries)
 
 
-def _codes_read() -> int:
-    """Voting-code rows this transaction has read so far, by index or by scan."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT coalesce(idx_tup_fetch, 0) + coalesce(seq_tup_read, 0) "
-            "FROM pg_stat_xact_user_tables WHERE relname = %s",
-            [VotingCode._meta.db_table],
-        )
-        return cursor.fetchone()[0]
-
-
 def test_a_ballot_reads_its_code_alone_though_the_statistics_predate_the_districts_codes(
     client, budget
 ):
@@ -63,12 +52,12 @@ def test_a_ballot_reads_its_code_alone_though_the_statistics_predate_the_distric
     chosen = [on_ballot(budget, district, "P1", 10_000).pk]
     args = [budget.process.municipality.slug, budget.process.slug]
     client.post(reverse("consultations:budget:vote_identify", args=args), {"code": codes[150]})
-    before = _codes_read()
+    before = rows_read(VotingCode)
     response = client.post(
         reverse("consultations:budget:ballot_cast", args=args),
         {"idempotency_key": str(uuid.uuid4()), "proposals": chosen},
     )
     # With the district's index it compared all 300 of the district's codes.
-    assert _codes_read() - before <= 3
+    assert rows_read(VotingCode) - before <= 3
     assert response.status_code == 302
     assert VotingCode.objects.filter(district=district, used=True).count() == 1
