@@ -27,34 +27,31 @@ from .results_chart import DotRow, dot_plot
 ROUNDS_SHOWN = 50
 
 
-def players_by_token(tokens: Iterable, *, queryset=None, **belonging) -> dict:
-    """{token: player} for the tokens that name a player with every attribute in
-    `belonging` (e.g. round=..., channel=...; device=...), found by the unique token alone
-    in `queryset` (all players by default; one with .only() must load those attributes).
+def players_by_token(
+    tokens: Iterable, *, queryset=None, round=None, channel=None, device=None
+) -> dict:
+    """{token: player} for the tokens that name a player of `round`, `channel` and
+    `device` (each when given), found by the unique token alone in `queryset` (all
+    players by default; one with .only() must load those columns).
 
     Filtering by round or device in the same query lets the planner search the players'
     (round, channel, ...) or device index and compare tokens one by one: its statistics of
     a round or kiosk that has just started say it has no players, and stay so until the
     next ANALYZE, while its players grow to thousands."""
     queryset = SortParticipant.objects.all() if queryset is None else queryset
-    found = {}
-    for player in queryset.filter(token__in=set(tokens)):
-        if all(_belongs(player, name, value) for name, value in belonging.items()):
-            found[player.token] = player
-    return found
+    return {
+        player.token: player
+        for player in queryset.filter(token__in=set(tokens))
+        if (round is None or player.round_id == round.pk)
+        and (channel is None or player.channel == channel)
+        and (device is None or player.device_id == device.pk)
+    }
 
 
-def _belongs(player: SortParticipant, name: str, value) -> bool:
-    field = SortParticipant._meta.get_field(name)
-    if field.is_relation:
-        return getattr(player, field.attname) == (value.pk if value is not None else None)
-    return getattr(player, name) == value
-
-
-def player_by_token(token, *, queryset=None, **belonging) -> SortParticipant | None:
-    """The player of `token` if they have every attribute in `belonging` (see
+def player_by_token(token, **belonging) -> SortParticipant | None:
+    """The player of `token` if they belong where `belonging` says (see
     players_by_token), else None."""
-    return players_by_token([token], queryset=queryset, **belonging).get(token)
+    return players_by_token([token], **belonging).get(token)
 
 
 def rounds_of(process) -> list[SortingRound]:
