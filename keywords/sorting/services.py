@@ -307,9 +307,9 @@ class StoredVote:
 
 
 # One round trip per vote on PostgreSQL: the function sort_vote_store (keywords migration
-# 0020, which says why it is a function) finds the player and the card's position,
-# refuses a finished play or a closed round, stores the answer and returns what the next
-# card needs.
+# 0020, which says why it is a function; 0021 its current body) finds the player and the
+# card's position, refuses a finished play or a closed round, stores the answer and
+# returns what the next card needs.
 _STORE_VOTE_CALL = "SELECT * FROM sort_vote_store(%s, %s, %s, %s, %s, %s, %s, %s)"
 
 

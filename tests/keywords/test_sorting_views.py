@@ -9,13 +9,14 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from keywords.sorting import services
 from keywords.sorting.models import SortingRound, SortParticipant, SortVote
-from tests.conftest import running_phase
+from tests.conftest import require_service, running_phase
 from tests.keywords.sorting_factories import published_list
 from tests.visionportal.test_access_matrix import (
     EDITOR_POST,
@@ -511,6 +512,10 @@ def test_bad_settings_get_a_message_in_words(client, staff, process, round, fiel
 def test_a_vote_is_one_statement_and_the_next_card_needs_no_more(
     client, round, django_assert_num_queries
 ):
+    require_service(
+        connection.vendor == "postgresql",
+        "the vote's one call is PostgreSQL's function (elsewhere it is stored in steps)",
+    )
     player = _start(client, round)
     client.get(play_url(round))  # the round and its labels are now in this process's cache
     # Without JavaScript: the vote, then a redirect.

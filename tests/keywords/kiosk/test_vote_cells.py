@@ -213,6 +213,47 @@ def test_concurrent_votes_and_finishes_keep_the_cells_exact(sorting_round):
     assert sum(n for key, n in cells.items() if key[0] == CellGrouping.PROFILE) == 4 * threads
 
 
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_submits_of_one_card_store_one_answer_and_count_it_once(sorting_round):
+    """A player's card sent from several tabs at once, with different answers: the first
+    insert wins, the others wait for it and then replace its answer (or find it equal), so
+    one vote is left and every cell counts it once."""
+    round = sorting_round
+    player = _online(round)
+    threads, card = 6, player.deck[0]
+    barrier = threading.Barrier(threads)
+    errors, stored = [], []
+
+    def run(n):
+        try:
+            barrier.wait()
+            stored.append(
+                services.sort_vote_store(
+                    round=round,
+                    token=player.token,
+                    channel=SortChannel.ONLINE,
+                    item_id=card,
+                    choice=(1, -1, 0)[n % 3],
+                )
+            )
+        except Exception as error:  # reported by the assertion below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    workers = [threading.Thread(target=run, args=(n,)) for n in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+    assert not errors, errors
+    assert len(stored) == threads and all(s.answered == {card} for s in stored)
+    vote = SortVote.objects.get(participant=player)
+    assert vote.item_id == card and vote.choice in (1, -1, 0)
+    cells = _assert_cells_match(round)
+    assert sum(n for key, n in cells.items() if key[0] == CellGrouping.POSITION) == 1
+
+
 def test_deleting_a_round_deletes_its_cells_and_leaves_the_others(device, process):
     round = device.round
     plays = kiosk.kiosk_decks_deal(device=device, count=2, rng=random.Random(5))
