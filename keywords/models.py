@@ -711,6 +711,10 @@ __all__ = [
 ]
 
 # The sorting game's stored results (keywords/sorting/result_models.py), registered likewise.
-from keywords.sorting.result_models import SortResultSnapshot, SortVoteCell  # noqa: E402
+from keywords.sorting.result_models import (  # noqa: E402
+    SortResultSnapshot,
+    SortVoteCell,
+    SortVoteDelta,
+)
 
-__all__ += ["SortResultSnapshot", "SortVoteCell"]
+__all__ += ["SortResultSnapshot", "SortVoteCell", "SortVoteDelta"]

@@ -220,6 +220,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "keywords.sorting_refresh_results",
         "schedule": 15 * 60,
     },
+    # The votes' changes into the vote cells (keywords.sorting.vote_cells): counting adds
+    # what is pending, so this keeps it small rather than the counts right.
+    "fold-sorting-vote-cells": {
+        "task": "keywords.sorting_fold_vote_cells",
+        "schedule": 60,
+    },
     "clear-expired-sessions": {
         "task": "visionportal.clear_expired_sessions",
         "schedule": 6 * 60 * 60,

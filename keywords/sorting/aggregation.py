@@ -1,8 +1,10 @@
 """Counting a sorting round's votes in the database and storing the results as a snapshot.
 
-On PostgreSQL the counts are read from the vote cells (result_models.SortVoteCell), which
-triggers keep as votes change: a few ten thousand rows instead of a million votes; and the
-players from each player's included votes, which the same triggers keep. Votes without a
+On PostgreSQL the counts are read from the vote cells (result_models.SortVoteCell), kept
+from triggers as votes change: a few ten thousand rows instead of a million votes; and the
+players from each player's included votes, kept likewise. Both are folded from the
+triggers' delta rows (keywords.sorting.vote_cells), and the rows not folded yet are added
+in the same transaction, so the counts are those of the votes stored. Votes without a
 device class (written before votes carried it) are counted from their players as below,
 through a partial index that is otherwise empty. The scan that follows
 stays for other databases and as the cells' reference (the tests compare the two).
@@ -52,8 +54,10 @@ from .result_models import (
     SnapshotTrigger,
     SortResultSnapshot,
     SortVoteCell,
+    SortVoteDelta,
 )
 from .results import RoundCounts, compute_results
+from .vote_cells import vote_cells_fold
 
 logger = logging.getLogger(__name__)
 
@@ -141,10 +145,11 @@ def _count_votes(round_id: int, counts: RoundCounts, *, grouping_sets: bool) -> 
 
 
 def _count_cells(round_id: int, counts: RoundCounts) -> None:
-    """The included votes' counts from the round's vote cells (PostgreSQL's triggers keep
-    them): the same three groupings as the scan's, the profile ones over the votes that
-    carry their profile; then any votes without a device class, as the scan counts them."""
-    cells = SortVoteCell._meta.db_table
+    """The included votes' counts from the round's vote cells (kept from PostgreSQL's
+    triggers) and the changes not folded into them yet: the same three groupings as the
+    scan's, the profile ones over the votes that carry their profile; then any votes
+    without a device class, as the scan counts them."""
+    cells, deltas = SortVoteCell._meta.db_table, SortVoteDelta._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT grouping, item_id, choice, channel, device_class, target_groups, "  # noqa: S608
@@ -152,6 +157,34 @@ def _count_cells(round_id: int, counts: RoundCounts) -> None:
             [round_id],
         )
         _add_cells(counts, cursor.fetchall())
+        cursor.execute(
+            f"SELECT item_id, choice, {_COLUMNS}, SUM(n) FROM {deltas} "  # noqa: S608
+            f"WHERE round_id = %s GROUP BY item_id, choice, {_COLUMNS} HAVING SUM(n) <> 0",
+            [round_id],
+        )
+        pending = cursor.fetchall()
+        for item, choice, channel, device, mask, age, area, position, n in pending:
+            # As the cells count them: the profile groupings only once a vote carries it.
+            profiled = device != ""
+            _add_row(
+                counts,
+                item,
+                choice,
+                n,
+                position=position,
+                profile=(channel, device, mask) if profiled else None,
+                age_area=(age, area) if profiled else None,
+            )
+        if pending:
+            # A pending change can take a cell's last vote away: no count of nothing.
+            for grouping in (
+                counts.by_position,
+                counts.by_channel_device,
+                counts.by_target_group,
+                counts.by_age_area,
+            ):
+                for key in [key for key, n in grouping.items() if n == 0]:
+                    del grouping[key]
         _count_unprofiled(cursor, round_id, counts)
 
 
@@ -223,17 +256,23 @@ def _mask_join_sql(alias: str) -> str:
 
 def _count_players(round_id: int, counts: RoundCounts, *, scan: bool = False) -> None:
     """Players with at least one included vote, per profile and per target group. On
-    PostgreSQL each player's included votes are kept by the vote triggers, so this reads
-    the players alone; with `scan` (and on other databases) it looks at the votes: the
-    players with any vote, less those whose every vote is excluded (few; found from the
-    excluded votes). "Any vote" is a lateral LIMIT 1 probe of the unique (player, item)
-    index that never reads the table (index-only: three times faster than checking each
-    vote's exclusion there); a semi-join would read every vote again."""
+    PostgreSQL each player's included votes are kept from the vote triggers, so this reads
+    the players alone (with the changes not folded yet); with `scan` (and on other
+    databases) it looks at the votes: the players with any vote, less those whose every
+    vote is excluded (few; found from the excluded votes). "Any vote" is a lateral LIMIT 1
+    probe of the unique (player, item) index that never reads the table (index-only: three
+    times faster than checking each vote's exclusion there); a semi-join would read every
+    vote again."""
     votes, players = SortVote._meta.db_table, SortParticipant._meta.db_table
     params = [round_id]
     if connection.vendor == "postgresql" and not scan:
-        voted = ""
-        condition = "AND p.included_votes > 0"
+        voted = (
+            f"LEFT JOIN (SELECT participant_id, SUM(n) AS n FROM "  # noqa: S608
+            f"{SortVoteDelta._meta.db_table} WHERE round_id = %s GROUP BY participant_id) "
+            "pending ON pending.participant_id = p.id"
+        )
+        params.insert(0, round_id)
+        condition = "AND p.included_votes + COALESCE(pending.n, 0) > 0"
     else:
         if connection.vendor == "postgresql":
             voted = (
@@ -417,6 +456,8 @@ def result_snapshot_compute(*, snapshot_id: int) -> SortResultSnapshot:
         return snapshot
     round = snapshot.round
     try:
+        # Counting adds what is not folded yet; folding first keeps that little.
+        vote_cells_fold()
         counts = round_counts(round)
         fingerprint = round_fingerprint(
             round, included_votes=sum(counts.by_channel_device.values())

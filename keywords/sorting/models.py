@@ -291,9 +291,10 @@ class SortParticipant(models.Model):
     # The optional profile answers at the end ("" = not asked or not answered).
     age_band = models.CharField(_("age band"), max_length=12, choices=AgeBand.choices, blank=True)
     area = models.CharField(_("where you live"), max_length=120, blank=True)
-    # The player's included votes, kept by PostgreSQL's vote triggers (see
-    # result_models.SortVoteCell): the results count the players with any, without probing
-    # their votes. 0 on other databases, where the results look at the votes.
+    # The player's included votes, folded from PostgreSQL's vote triggers (see
+    # result_models.SortVoteCell; the results add the changes not folded yet): the results
+    # count the players with any, without probing their votes. 0 on other databases, where
+    # the results look at the votes.
     included_votes = models.PositiveIntegerField(default=0, db_default=0, editable=False)
 
     class Meta:

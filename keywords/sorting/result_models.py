@@ -95,19 +95,22 @@ class SortResultSnapshot(models.Model):
 class CellGrouping(models.IntegerChoices):
     """Which of the aggregation's three groupings a vote cell counts (see SortVoteCell)."""
 
-    # Numbered in the order a play's statements reach them (its votes' positions as they
-    # are cast, their profile cells when the profile is copied at the end): the triggers
-    # lock cells in key order, so concurrent plays take the cells' locks in one order.
+    # Numbered in the order a play's changes reach them (its votes' positions as they are
+    # cast, their profile cells when the profile is copied at the end); the fold writes
+    # cells in key order.
     POSITION = 1, "deck position"
     PROFILE = 2, "channel, device class, target groups"
     AGE_AREA = 3, "age band, area"
 
 
 class SortVoteCell(models.Model):
-    """The round's included votes counted per grouping the aggregation reads, kept by
-    PostgreSQL triggers on the votes (migration 0017) as votes are cast, changed,
+    """The round's included votes counted per grouping the aggregation reads, kept from
+    PostgreSQL triggers on the votes (migrations 0018, 0022) as votes are cast, changed,
     excluded, re-included, given their player's profile or deleted; so the results read a
-    few ten thousand cells instead of scanning a million votes.
+    few ten thousand cells instead of scanning a million votes. The triggers write each
+    change as SortVoteDelta rows, which keywords.sorting.vote_cells folds into the cells
+    (each minute and before every aggregation); the aggregation adds the deltas not folded
+    yet, so it counts exactly what is stored.
 
     Each vote counts in three cells: its deck position's (every included vote), and, once
     its player's profile is copied onto it (device class not empty), its channel × device
@@ -136,7 +139,7 @@ class SortVoteCell(models.Model):
 
     class Meta:
         constraints = [
-            # The triggers' ON CONFLICT target; it starts with the round, which the
+            # The fold's ON CONFLICT target; it starts with the round, which the
             # aggregation reads by.
             models.UniqueConstraint(
                 fields=[
@@ -157,3 +160,32 @@ class SortVoteCell(models.Model):
 
     def __str__(self):
         return f"{self.round_id}/{self.item_id}/{self.choice} ({self.grouping}): {self.votes}"
+
+
+class SortVoteDelta(models.Model):
+    """A change to the vote cells not folded into them yet: one row per vote a statement
+    wrote (+1 for the vote as it is now, -1 for it as it was; excluded votes count
+    nothing), written by the votes' triggers (migration 0022).
+
+    Why not update the cells in the trigger, as before: every vote then updated its
+    player's row and three cells, and concurrent votes queued on the same hot cells
+    (every phone's "yes" to one keyword) until each committed; that was a quarter of a
+    vote's time in the database. Appending a row costs little and locks nothing shared.
+    No foreign keys and no index but the key: the rows live a minute, a deleted round's or
+    keyword's rows are dropped by the fold, and every index would cost each vote.
+    """
+
+    round_id = models.BigIntegerField()
+    participant_id = models.BigIntegerField()
+    item_id = models.BigIntegerField()
+    choice = models.SmallIntegerField()
+    channel = models.CharField(max_length=20)
+    device_class = models.CharField(max_length=10)
+    target_groups = models.PositiveSmallIntegerField()
+    age_band = models.CharField(max_length=12)
+    area = models.CharField(max_length=120)
+    position = models.PositiveSmallIntegerField()
+    n = models.SmallIntegerField()
+
+    def __str__(self):
+        return f"{self.round_id}/{self.participant_id}/{self.item_id}: {self.n:+d}"

@@ -1,5 +1,6 @@
-"""Benchmark: what the vote cells' triggers (keywords migration 0017) cost each vote write
-(not part of the test suite).
+"""Benchmark: what the vote cells' triggers (keywords migrations 0018 and 0022: each change
+appended as a delta row, folded into the cells later) cost each vote write, and what the
+fold of those deltas costs (not part of the test suite).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/vp_sortresults_bench SECRET_KEY=bench \\
         .venv/bin/python tests/benchmarks/vote_cells_cost.py [ROUNDS]
@@ -8,13 +9,14 @@ Runs on the round tests/benchmarks/sorting_results.py built (a million votes, so
 cells and players tables are full size). Interleaved ROUNDS times (default 5), with the
 triggers enabled and then disabled (ALTER TABLE … DISABLE TRIGGER), each write its own
 transaction with its commit, as in production:
-- 300 single online votes: the game's INSERT … ON CONFLICT (participant, item) DO UPDATE
-  on unfinished players' unanswered cards (fires the insert and the update triggers);
+- 300 single online votes: the game's INSERT … ON CONFLICT (participant, item) DO NOTHING
+  on unfinished players' unanswered cards;
 - 20 kiosk batches: one INSERT of 100 votes each (five plays of 20 cards);
 - 20 profile copies: one UPDATE of a finished player's 20 votes' profile columns.
 Every row it writes is deleted afterwards with the triggers as they were when it was
 written, so the cells stay exact. Prints the medians per write, the ratios enabled /
-disabled and the load average: the machine is shared, and the ratio is what compares.
+disabled, the time of the one fold of all the deltas written (as the beat's fold each
+minute) and the load average: the machine is shared, and the ratio is what compares.
 """
 
 import os
@@ -34,6 +36,8 @@ django.setup()
 from django.db import connection  # noqa: E402
 
 from keywords.sorting.models import SortingRound  # noqa: E402
+from keywords.sorting.result_models import SortVoteDelta  # noqa: E402
+from keywords.sorting.vote_cells import vote_cells_fold  # noqa: E402
 
 TRIGGERS = ("sort_vote_cells_insert", "sort_vote_cells_update", "sort_vote_cells_delete")
 SINGLE, BATCHES, BATCH_SIZE, COPIES = 300, 20, 100, 20
@@ -42,8 +46,7 @@ SINGLE_SQL = """
 INSERT INTO keywords_sortvote AS v
     (round_id, participant_id, item_id, channel, choice, position, cast_at, excluded)
 VALUES (%s, %s, %s, 'online', 1, 1, now(), false)
-ON CONFLICT (participant_id, item_id) DO UPDATE
-    SET choice = EXCLUDED.choice, cast_at = EXCLUDED.cast_at WHERE v.choice <> EXCLUDED.choice
+ON CONFLICT (participant_id, item_id) DO NOTHING
 RETURNING v.id
 """
 
@@ -121,6 +124,10 @@ def main():
                 cursor.execute("DELETE FROM keywords_sortvote WHERE id = ANY(%s)", [written])
             set_triggers(cursor, True)
             loads.append(os.getloadavg()[0])
+    pending = SortVoteDelta.objects.count()
+    started = time.perf_counter()
+    vote_cells_fold()
+    fold = time.perf_counter() - started
     print(f"load average (1 min) per round: {', '.join(f'{x:.2f}' for x in loads)}")
     print("\n| write | with the triggers | without | ratio |")
     print("|---|---|---|---|")
@@ -132,6 +139,7 @@ def main():
         on, off = (statistics.median(times[(kind, flag)]) for flag in (True, False))
         extra = f" ({BATCH_SIZE / on:,.0f} votes/s)" if kind == "batch" else ""
         print(f"| {label} | {on * 1000:.2f} ms{extra} | {off * 1000:.2f} ms | {on / off:.2f} |")
+    print(f"\nthe fold of the {pending:,} deltas written (they cancel out): {fold * 1000:.0f} ms")
 
 
 if __name__ == "__main__":

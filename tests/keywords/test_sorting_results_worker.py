@@ -1,14 +1,22 @@
 """A real Celery worker against Redis aggregates a sorting round: staff's request is sent
 after its commit, the worker computes the snapshot, and the same task delivered again
-changes nothing; the beat's refresh task queues and computes the open rounds' snapshots."""
+changes nothing; the beat's refresh task queues and computes the open rounds' snapshots,
+and its fold task moves the votes' changes into the vote cells."""
 
 import time
 
 import pytest
-from django.db import OperationalError, transaction
+from django.db import OperationalError, connection, transaction
 
 from keywords.sorting import aggregation, result_tasks
-from keywords.sorting.result_models import SnapshotStatus, SortResultSnapshot
+from keywords.sorting.result_models import (
+    CellGrouping,
+    SnapshotStatus,
+    SortResultSnapshot,
+    SortVoteCell,
+    SortVoteDelta,
+)
+from tests.conftest import require_service
 from tests.keywords.sorting_factories import bare_round, published_list, sorting_phase
 
 from .sorting_results_data import meeting, play
@@ -63,3 +71,20 @@ def test_the_worker_computes_a_snapshot_once(celery_worker, process, staff):
     assert (snapshot.finished_at, snapshot.data) == (finished, data)
     newest = aggregation.latest_snapshot(round)
     assert newest.pk != snapshot.pk and newest.trigger == "schedule" and newest.votes == 13
+
+
+def test_the_beat_folds_the_votes_changes_into_the_cells(celery_worker, process, settings):
+    require_service(
+        connection.vendor == "postgresql", "the vote cells are kept by PostgreSQL triggers"
+    )
+    assert settings.CELERY_BEAT_SCHEDULE["fold-sorting-vote-cells"] == {
+        "task": "keywords.sorting_fold_vote_cells",
+        "schedule": 60,
+    }
+    round = bare_round(published_list(process, ["Trygghet", "Strömmen"]))
+    play(round, {"Trygghet": 1, "Strömmen": -1})
+    assert SortVoteDelta.objects.filter(round_id=round.pk).count() == 2
+    result_tasks.fold_vote_cells.delay()  # the beat's task, through the broker
+    assert _wait_for(lambda: not SortVoteDelta.objects.exists())
+    cells = SortVoteCell.objects.filter(round=round, grouping=CellGrouping.POSITION)
+    assert sorted(cells.values_list("choice", "position", "votes")) == [(-1, 2, 1), (1, 1, 1)]

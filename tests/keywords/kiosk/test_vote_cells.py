@@ -1,8 +1,9 @@
-"""The vote cells (keywords.sorting.result_models.SortVoteCell) that PostgreSQL's triggers
-keep as votes change: after every kind of change they equal the cells counted afresh in
-Python from the votes, and the aggregation counts the same from them as from a scan of
-the votes; likewise each player's included votes. PostgreSQL only: elsewhere there are
-no triggers and the aggregation scans."""
+"""The vote cells (keywords.sorting.result_models.SortVoteCell) kept from PostgreSQL's
+triggers as votes change: after every kind of change the aggregation counts the same from
+them as from a scan of the votes, with the changes pending and once they are folded; the
+folded cells equal those counted afresh in Python from the votes, and likewise each
+player's included votes. PostgreSQL only: elsewhere there are no triggers and the
+aggregation scans."""
 
 import random
 import threading
@@ -11,9 +12,9 @@ import uuid
 import pytest
 from django.db import connection, connections
 
-from keywords.sorting import aggregation, integrity, kiosk, services
+from keywords.sorting import aggregation, integrity, kiosk, services, vote_cells
 from keywords.sorting.models import SortChannel, SortParticipant, SortVote
-from keywords.sorting.result_models import CellGrouping, SortVoteCell
+from keywords.sorting.result_models import CellGrouping, SortVoteCell, SortVoteDelta
 from keywords.sorting.vote_profiles import sort_votes_copy_profile
 from tests.keywords.sorting_factories import bare_round, published_list
 from tests.keywords.sorting_results_data import play
@@ -68,6 +69,14 @@ def _stored_cells(round):
 
 
 def _assert_cells_match(round):
+    """The counts from the cells equal a scan's before the pending changes are folded
+    (the aggregation adds them) and after; once folded, nothing is pending and the cells
+    and the players' included votes equal what the votes say."""
+    scanned = vars(aggregation.round_counts(round, scan=True))
+    assert vars(aggregation.round_counts(round)) == scanned
+    assert vars(aggregation.round_counts(round, grouping_sets=True)) == scanned
+    vote_cells.vote_cells_fold()
+    assert not SortVoteDelta.objects.exists()
     stored = _stored_cells(round)
     assert stored == _expected_cells(round)
     # Each player's included votes, which the players' count reads.
@@ -76,9 +85,7 @@ def _assert_cells_match(round):
         p.pk: p.votes.filter(excluded=False).count() for p in players
     }
     assert SortVoteCell.objects.filter(round=round, votes__lt=0).count() == 0
-    from_cells = vars(aggregation.round_counts(round))
-    assert from_cells == vars(aggregation.round_counts(round, scan=True))
-    assert from_cells == vars(aggregation.round_counts(round, grouping_sets=True))
+    assert vars(aggregation.round_counts(round)) == scanned
     return stored
 
 
@@ -182,12 +189,23 @@ def test_exclusion_reinclusion_and_deletion(sorting_round, staff):
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_votes_and_finishes_keep_the_cells_exact(sorting_round):
     """Eight players vote on the same cards at once (the same hot cells), then finish at
-    once; each thread has its own connection and transactions."""
+    once, while the changes are folded again and again; each thread has its own
+    connection and transactions."""
     round = sorting_round
     threads = 8
     players = [_online(round, seed=n) for n in range(threads)]
     barrier = threading.Barrier(threads)
-    errors = []
+    errors, playing = [], threading.Event()
+    playing.set()
+
+    def fold():
+        try:
+            while playing.is_set():
+                vote_cells.vote_cells_fold()
+        except Exception as error:  # reported by the assertion below
+            errors.append(error)
+        finally:
+            connections.close_all()
 
     def run(n):
         try:
@@ -202,11 +220,15 @@ def test_concurrent_votes_and_finishes_keep_the_cells_exact(sorting_round):
         finally:
             connections.close_all()
 
+    folder = threading.Thread(target=fold)
+    folder.start()
     workers = [threading.Thread(target=run, args=(n,)) for n in range(threads)]
     for worker in workers:
         worker.start()
     for worker in workers:
         worker.join(60)
+    playing.clear()
+    folder.join(60)
     assert not errors, errors
     cells = _assert_cells_match(round)
     assert sum(n for key, n in cells.items() if key[0] == CellGrouping.POSITION) == 4 * threads
@@ -271,8 +293,17 @@ def test_deleting_a_round_deletes_its_cells_and_leaves_the_others(device, proces
     play(other, {"trygghet": 1, "parker": 0}, device_class="phone")
     kept = _assert_cells_match(other)
     assert _assert_cells_match(round)
+    # Changes still pending in both rounds when one is deleted.
+    play(round, {round.keyword_list.items.first().label: -1}, device_class="phone")
+    late = play(other, {"parker": 1}, device_class="phone")
+    assert SortVoteDelta.objects.filter(round_id=round.pk).exists()
     # The cascade deletes the batches (their votes' batch set to null first), the votes,
-    # the players and the cells; the votes' triggers find their cells gone or going.
+    # the players and the cells; the votes' triggers append the deletions, and the fold
+    # drops every change of the round that is gone and folds the other's.
     round.delete()
+    vote_cells.vote_cells_fold()
+    assert not SortVoteDelta.objects.exists()
     assert not SortVoteCell.objects.filter(round_id=round.pk).exists()
-    assert _stored_cells(other) == kept
+    assert _assert_cells_match(other) != kept
+    late.delete()
+    assert _assert_cells_match(other) == kept
