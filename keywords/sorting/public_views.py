@@ -20,7 +20,8 @@ import uuid
 
 from django.contrib import messages
 from django.core import signing
-from django.shortcuts import redirect, render
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -38,6 +39,8 @@ COOKIE_MAX_AGE = 60 * 60 * 24 * 90
 
 
 def _play_url(round) -> str:
+    # A path: redirects take it as it is (django.shortcuts.redirect would first try it as
+    # a view's name, a failed reverse on every vote).
     return reverse(
         "keywords:sort_play", args=[round.process.municipality.slug, round.process.slug, round.pk]
     )
@@ -105,7 +108,7 @@ def _respond(request, round, participant, **kwargs):
         return response
     if kwargs.get("error"):
         messages.error(request, kwargs["error"])
-    return redirect(_play_url(round), permanent=False)
+    return HttpResponseRedirect(_play_url(round))
 
 
 def _lost(request, round):
@@ -119,7 +122,7 @@ def _lost(request, round):
     )
     if request.htmx:
         return HttpResponseClientRedirect(_play_url(round))
-    return redirect(_play_url(round))
+    return HttpResponseRedirect(_play_url(round))
 
 
 def _limited(request, round, kind: str):
@@ -166,9 +169,9 @@ def sort_start(request, municipality_slug, process_slug, round_pk):
             )
         except services.SortingError as error:
             messages.error(request, error.message)
-            return redirect(_play_url(round))
+            return HttpResponseRedirect(_play_url(round))
     # A double click on "Start" finds the game the first click started (its cookie came back).
-    response = redirect(_play_url(round))
+    response = HttpResponseRedirect(_play_url(round))
     response.set_signed_cookie(
         COOKIE,
         str(participant.token),
@@ -215,7 +218,7 @@ def sort_vote(request, municipality_slug, process_slug, round_pk):
     if stored is None:
         return _lost(request, round)
     if not request.htmx:
-        return redirect(_play_url(round), permanent=False)
+        return HttpResponseRedirect(_play_url(round))
     # The next card from what the vote returned: no further query.
     participant = SortParticipant(
         pk=stored.participant_id,
