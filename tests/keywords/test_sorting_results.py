@@ -283,3 +283,31 @@ def test_a_tie_in_secondary_suppression_hides_the_same_group_whatever_the_row_or
         data = results.compute_results(counts)
         shown.append([g["code"] for g in data["groups"]["area"] if not g["suppressed"]])
     assert shown == [["b"], ["b"]]
+
+
+def test_the_computed_snapshot_is_what_was_stored(round, played):
+    snapshot = SortResultSnapshot.objects.create(round=round, steps_total=aggregation.STEPS)
+    computed = aggregation.result_snapshot_compute(snapshot_id=snapshot.pk)
+    stored = SortResultSnapshot.objects.get(pk=snapshot.pk)
+    fields = ["status", "steps_done", "finished_at", "votes", "participants", "inputs", "data"]
+    assert computed.status == SnapshotStatus.DONE and computed.steps_done == computed.steps_total
+    assert {f: getattr(computed, f) for f in fields} == {f: getattr(stored, f) for f in fields}
+
+
+def test_the_snapshot_data_is_compressed_with_lz4_where_the_server_has_it():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL storage setting")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 'lz4' = ANY (enumvals) FROM pg_settings "
+            "WHERE name = 'default_toast_compression'"
+        )
+        (has_lz4,) = cursor.fetchone()
+        cursor.execute(
+            "SELECT attcompression FROM pg_attribute WHERE attname = 'data' "
+            "AND attrelid = 'keywords_sortresultsnapshot'::regclass"
+        )
+        (compression,) = cursor.fetchone()
+    assert compression == ("l" if has_lz4 else "")
