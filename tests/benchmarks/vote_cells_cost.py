@@ -132,7 +132,7 @@ def main():
     print("\n| write | with the triggers | without | ratio |")
     print("|---|---|---|---|")
     for kind, label in (
-        ("single", "single online vote (insert or update)"),
+        ("single", "single online vote (a first answer)"),
         ("batch", f"kiosk batch of {BATCH_SIZE} votes"),
         ("copy", "profile copy onto a player's 20 votes"),
     ):
