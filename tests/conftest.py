@@ -3,12 +3,13 @@ and a rule that a service a test needs may be missing on a laptop but never in C
 
 import datetime
 import os
+import threading
 import uuid
 
 import pytest
 import redis
 from allauth.mfa.totp.internal.auth import TOTP
-from django.db import connection
+from django.db import connection, connections
 from django.utils import timezone, translation
 
 from visionportal.caching import clear_all
@@ -135,6 +136,31 @@ def celery_worker(transactional_db):
         app.conf.update(saved)
         forget_celery_connections()
         client.flushdb()
+
+
+def all_at_once(work, count: int, *, timeout: float = 60) -> list:
+    """Run work(n) for n in range(count) in threads released together, each on its own
+    database connection (closed when it ends); their results, in order. Fails when any of
+    them raised."""
+    barrier = threading.Barrier(count)
+    results = [None] * count
+
+    def run(n):
+        try:
+            barrier.wait()
+            results[n] = work(n)
+        except Exception as error:  # reported by the assertion below
+            results[n] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout)
+    assert not any(isinstance(r, Exception) for r in results), results
+    return results
 
 
 def rows_read(model) -> int:

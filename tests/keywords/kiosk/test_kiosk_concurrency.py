@@ -3,16 +3,16 @@ with its own connection): a batch is stored once whatever the number of concurre
 retries, and the same votes in different batches are stored once too."""
 
 import json
-import threading
 import uuid
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from keywords.sorting import kiosk
 from keywords.sorting.models import SortingDevice, SortVote, SortVoteBatch
+from tests.conftest import all_at_once
 
 pytestmark = pytest.mark.django_db(transaction=True)
 THREADS = 8
@@ -22,29 +22,6 @@ THREADS = 8
 def _postgresql_only():
     if connection.vendor != "postgresql":
         pytest.skip("concurrent transactions are tested on PostgreSQL")
-
-
-def _all_at_once(work):
-    """Run work(n) in THREADS threads released together; their results, in order."""
-    barrier = threading.Barrier(THREADS)
-    results = [None] * THREADS
-
-    def run(n):
-        try:
-            barrier.wait()
-            results[n] = work(n)
-        except Exception as error:  # reported by the assertion below
-            results[n] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    assert not any(isinstance(r, Exception) for r in results), results
-    return results
 
 
 def _upload(device, body):
@@ -67,7 +44,7 @@ def test_concurrent_retries_of_one_batch_store_it_once(device, settings):
         ],
         "finished": [str(p.token) for p in plays],
     }
-    answers = _all_at_once(lambda n: _upload(device, body))
+    answers = all_at_once(lambda n: _upload(device, body), THREADS)
     first = [a for a in answers if not a["duplicate"]]
     assert first == [{"stored": 8, "rejected": 0, "duplicate": False}]
     assert [a["stored"] for a in answers if a["duplicate"]] == [0] * (THREADS - 1)
@@ -80,7 +57,9 @@ def test_the_same_votes_in_concurrent_batches_are_counted_once(device, settings)
     settings.SORTING_RATE_LIMITS = {"kiosk_batch_device": (1000, 60)}
     [play] = kiosk.kiosk_decks_deal(device=device, count=1)
     votes = [{"p": str(play.token), "i": item, "c": -1} for item in play.deck]
-    answers = _all_at_once(lambda n: _upload(device, {"key": str(uuid.uuid4()), "votes": votes}))
+    answers = all_at_once(
+        lambda n: _upload(device, {"key": str(uuid.uuid4()), "votes": votes}), THREADS
+    )
     assert sum(a["stored"] for a in answers) == 4
     assert SortVote.objects.filter(participant=play).count() == 4
     assert SortVoteBatch.objects.filter(device=device).count() == THREADS

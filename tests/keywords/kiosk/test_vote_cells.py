@@ -16,6 +16,7 @@ from keywords.sorting import aggregation, integrity, kiosk, services, vote_cells
 from keywords.sorting.models import SortChannel, SortParticipant, SortVote
 from keywords.sorting.result_models import CellGrouping, SortVoteCell, SortVoteDelta
 from keywords.sorting.vote_profiles import sort_votes_copy_profile
+from tests.conftest import all_at_once
 from tests.keywords.sorting_factories import bare_round, published_list
 from tests.keywords.sorting_results_data import play
 
@@ -194,7 +195,6 @@ def test_concurrent_votes_and_finishes_keep_the_cells_exact(sorting_round):
     round = sorting_round
     threads = 8
     players = [_online(round, seed=n) for n in range(threads)]
-    barrier = threading.Barrier(threads)
     errors, playing = [], threading.Event()
     playing.set()
 
@@ -207,28 +207,21 @@ def test_concurrent_votes_and_finishes_keep_the_cells_exact(sorting_round):
         finally:
             connections.close_all()
 
-    def run(n):
-        try:
-            barrier.wait()
-            player = players[n]
-            for item in sorted(player.deck):
-                services.sort_vote_cast(participant=player, item_id=item, choice=1)
-            barrier.wait()
-            services.sort_participant_finish(participant=player, age_band="25-44")
-        except Exception as error:  # reported by the assertion below
-            errors.append(error)
-        finally:
-            connections.close_all()
+    def vote(n):
+        for item in sorted(players[n].deck):
+            services.sort_vote_cast(participant=players[n], item_id=item, choice=1)
 
     folder = threading.Thread(target=fold)
     folder.start()
-    workers = [threading.Thread(target=run, args=(n,)) for n in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(60)
-    playing.clear()
-    folder.join(60)
+    try:
+        all_at_once(vote, threads)
+        all_at_once(
+            lambda n: services.sort_participant_finish(participant=players[n], age_band="25-44"),
+            threads,
+        )
+    finally:
+        playing.clear()
+        folder.join(60)
     assert not errors, errors
     cells = _assert_cells_match(round)
     assert sum(n for key, n in cells.items() if key[0] == CellGrouping.POSITION) == 4 * threads
@@ -243,32 +236,16 @@ def test_concurrent_submits_of_one_card_store_one_answer_and_count_it_once(sorti
     round = sorting_round
     player = _online(round)
     threads, card = 6, player.deck[0]
-    barrier = threading.Barrier(threads)
-    errors, stored = [], []
-
-    def run(n):
-        try:
-            barrier.wait()
-            stored.append(
-                services.sort_vote_store(
-                    round=round,
-                    token=player.token,
-                    channel=SortChannel.ONLINE,
-                    item_id=card,
-                    choice=(1, -1, 0)[n % 3],
-                )
-            )
-        except Exception as error:  # reported by the assertion below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    workers = [threading.Thread(target=run, args=(n,)) for n in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(60)
-    assert not errors, errors
+    stored = all_at_once(
+        lambda n: services.sort_vote_store(
+            round=round,
+            token=player.token,
+            channel=SortChannel.ONLINE,
+            item_id=card,
+            choice=(1, -1, 0)[n % 3],
+        ),
+        threads,
+    )
     assert len(stored) == threads and all(s.answered == {card} for s in stored)
     vote = SortVote.objects.get(participant=player)
     assert vote.item_id == card and vote.choice in (1, -1, 0)
