@@ -16,7 +16,6 @@ from django.db import migrations, models
 # aggregation also adds the rows not folded yet, so its counts stay exact.
 cells_0018 = import_module("keywords.migrations.0018_sorting_vote_cells")
 
-VOTES = cells_0018.VOTES
 CELLS = cells_0018.CELLS
 PLAYERS = cells_0018.PLAYERS
 KEY = cells_0018.KEY
