@@ -114,7 +114,7 @@ MIDDLEWARE = [
     "visionportal.middleware.FormEncodingMiddleware",
     "visionportal.middleware.CacheOutageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "visionportal.middleware.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "visionportal.middleware.MunicipalityLanguageMiddleware",
