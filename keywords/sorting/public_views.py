@@ -16,13 +16,14 @@ written to the session. Starting, voting and undoing are rate limited per client
 (limits.py): over the limit, a 429 page (or, with htmx, the same words in the game).
 """
 
+import functools
 import uuid
 
 from django.contrib import messages
 from django.core import signing
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -41,9 +42,15 @@ COOKIE_MAX_AGE = 60 * 60 * 24 * 90
 def _play_url(round) -> str:
     # A path: redirects take it as it is (django.shortcuts.redirect would first try it as
     # a view's name, a failed reverse on every vote).
-    return reverse(
-        "keywords:sort_play", args=[round.process.municipality.slug, round.process.slug, round.pk]
-    )
+    process = round.process
+    return _play_path(get_script_prefix(), process.municipality.slug, process.slug, round.pk)
+
+
+@functools.lru_cache(maxsize=1024)
+def _play_path(script_prefix: str, municipality_slug: str, process_slug: str, round_pk: int):
+    # Every vote redirects here, and reversing the path took longer than the vote's own
+    # checks. The arguments are those of rounds that exist (see _round), so few.
+    return reverse("keywords:sort_play", args=[municipality_slug, process_slug, round_pk])
 
 
 def _salt(round) -> str:
