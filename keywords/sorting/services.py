@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from consultations import profile
 from consultations.models import AgeBand, TargetGroup
+from visionportal.db import fetch_one_idempotent
 from visionportal.models import VisionProcess
 from visionportal.phases import Capability, process_allows, refusal_reason
 from visionportal.services import version_check, versioned_save
@@ -309,8 +310,13 @@ class StoredVote:
 # One round trip per vote on PostgreSQL: the function sort_vote_store (keywords migration
 # 0020, which says why it is a function; 0021 its current body) finds the player and the
 # card's position, refuses a finished play or a closed round, stores the answer and
-# returns what the next card needs.
-_STORE_VOTE_CALL = "SELECT * FROM sort_vote_store(%s, %s, %s, %s, %s, %s, %s, %s)"
+# returns what the next card needs. The same answer again changes nothing, so the call
+# may run twice: it skips Django's health check (visionportal.db). Its cast_at is the
+# time given, so it is not read back.
+_STORE_VOTE_CALL = (
+    "SELECT participant_id, deck, finished, round_open, card_position, answered, vote_id"
+    " FROM sort_vote_store(%s, %s, %s, %s, %s, %s, %s, %s)"
+)
 
 
 def _store_vote(
@@ -339,12 +345,10 @@ def _store_vote(
         at,
         batch.pk if batch is not None else None,
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(_STORE_VOTE_CALL, params)
-        row = cursor.fetchone()
+    row = fetch_one_idempotent(_STORE_VOTE_CALL, params)
     if row is None:
         return None
-    participant_id, deck, finished, open_, position, answered, vote_id, cast_at = row
+    participant_id, deck, finished, open_, position, answered, vote_id = row
     if finished:
         raise SortingError(_finished_message())
     if not open_:
@@ -359,7 +363,7 @@ def _store_vote(
         deck=json.loads(deck) if isinstance(deck, str) else deck,
         answered=frozenset(answered) | {item_id},
         vote_id=vote_id,
-        cast_at=cast_at,
+        cast_at=at if vote_id is not None else None,
     )
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -538,6 +538,35 @@ def test_a_vote_is_one_statement_and_the_next_card_needs_no_more(
     assert [(v.item_id, v.position, v.choice, v.excluded) for v in votes] == [
         (player.deck[0], 1, 1, False),
         (player.deck[1], 2, -1, False),
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_vote_on_a_connection_postgresql_dropped_is_stored_once(client, round):
+    """The vote skips Django's health check (visionportal.db): a kept connection that
+    PostgreSQL ended meanwhile (a restart, a failover) is replaced, and the vote stored."""
+    require_service(connection.vendor == "postgresql", "dropping a connection needs PostgreSQL")
+    player = _start(client, round)
+    client.get(play_url(round))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+    finally:
+        other.close()
+    # Between requests Django marks a kept connection for checking (the test client skips
+    # that step); the vote is the next request's first query.
+    connection.close_if_unusable_or_obsolete()
+    for _twice in range(2):
+        response = client.post(
+            play_url(round, "sort_vote"), {"item": player.deck[0], "choice": "1"}
+        )
+        assert response.status_code == 302 and response["Location"] == play_url(round)
+    assert list(SortVote.objects.filter(participant=player).values_list("item_id", "choice")) == [
+        (player.deck[0], 1)
     ]
 
 
