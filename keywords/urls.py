@@ -87,14 +87,14 @@ staff_patterns += [
     ),
 ]
 
-_play = "m/<slug:municipality_slug>/<slug:process_slug>/sort/<int:round_pk>/"
-public_patterns = [
-    path(_play, sort_views.sort_play, name="sort_play"),
-    # Under the game's path, so the player's cookie (scoped to it) travels with these.
-    path(f"{_play}start/", sort_views.sort_start, name="sort_start"),
-    path(f"{_play}vote/", sort_views.sort_vote, name="sort_vote"),
-    path(f"{_play}undo/", sort_views.sort_undo, name="sort_undo"),
-    path(f"{_play}finish/", sort_views.sort_finish, name="sort_finish"),
+# Under the game's path, so the player's cookie (scoped to it) travels with all of them.
+# One prefix for the lot (see public_patterns): any other path fails it in one try.
+game_patterns = [
+    path("", sort_views.sort_play, name="sort_play"),
+    path("start/", sort_views.sort_start, name="sort_start"),
+    path("vote/", sort_views.sort_vote, name="sort_vote"),
+    path("undo/", sort_views.sort_undo, name="sort_undo"),
+    path("finish/", sort_views.sort_finish, name="sort_finish"),
 ]
 
 # The sorting round's results (keywords/sorting/views_results.py): staff and public pages,
@@ -118,13 +118,19 @@ staff_patterns += [
         name="sorting_results_export",
     ),
 ]
-public_patterns += [
-    path(f"{_play}results/", sorting_results.sorting_results_public, name="sorting_results_public"),
+game_patterns += [
+    path("results/", sorting_results.sorting_results_public, name="sorting_results_public"),
     path(
-        f"{_play}results/export.<str:fmt>",
+        "results/export.<str:fmt>",
         sorting_results.sorting_results_public_export,
         name="sorting_results_public_export",
     ),
+]
+public_patterns = [
+    path(
+        "m/<slug:municipality_slug>/<slug:process_slug>/sort/<int:round_pk>/",
+        include(game_patterns),
+    )
 ]
 
 # Staff pages live under /workspace/, the residents' pages beside the other public ones;

@@ -126,12 +126,16 @@ workspace_patterns = (
 
 urlpatterns = [
     path("", include(public_patterns)),
+    # Early: the sorting game's votes are the busiest requests, and Django tries the
+    # patterns in order (after consultations', a vote was the 46th try). No path matches
+    # two apps' patterns (each app's public paths have a word of their own: sort/, k/,
+    # consult/, budget/, ...), so the order decides nothing else.
+    path("", include("keywords.urls")),
     path("", include("consultations.urls")),
     path("", include("keywords.results.urls")),
     path("", include(("indicators.urls_public", "indicators_public"))),
     path("workspace/", include(workspace_patterns)),
     path("workspace/", include("consultations.staff_urls")),
-    path("", include("keywords.urls")),
     path("workspace/", include("keywords.vision.urls")),
     path("workspace/", include("indicators.urls")),
     # Before allauth's own: the same URL and name, with a clear answer when mail is down.

@@ -1,7 +1,7 @@
 """URLs of kiosks, workplace meetings and exclusions, added to keywords/urls.py in their own
 block: staff pages under a round's workspace path, the kiosk's public pages at ``k/``."""
 
-from django.urls import path
+from django.urls import include, path
 
 from . import views_kiosk as kiosk
 from . import views_kiosk_staff as staff
@@ -33,13 +33,14 @@ staff_patterns = [
     path(f"{_round}review/exclude/", staff.sorting_exclude, name="sorting_exclude"),
 ]
 
-_kiosk = "k/<str:token>/"
-public_patterns = [
-    path(_kiosk, kiosk.kiosk_home, name="kiosk_home"),
-    path(f"{_kiosk}start/", kiosk.kiosk_start, name="kiosk_start"),
-    path(f"{_kiosk}p/<str:play>/", kiosk.kiosk_card, name="kiosk_card"),
-    path(f"{_kiosk}p/<str:play>/vote/", kiosk.kiosk_vote, name="kiosk_vote"),
-    path(f"{_kiosk}p/<str:play>/undo/", kiosk.kiosk_undo, name="kiosk_undo"),
-    path(f"{_kiosk}decks/", kiosk.kiosk_decks, name="kiosk_decks"),
-    path(f"{_kiosk}batch/", kiosk.kiosk_batch, name="kiosk_batch"),
+kiosk_patterns = [
+    path("", kiosk.kiosk_home, name="kiosk_home"),
+    path("start/", kiosk.kiosk_start, name="kiosk_start"),
+    path("p/<str:play>/", kiosk.kiosk_card, name="kiosk_card"),
+    path("p/<str:play>/vote/", kiosk.kiosk_vote, name="kiosk_vote"),
+    path("p/<str:play>/undo/", kiosk.kiosk_undo, name="kiosk_undo"),
+    path("decks/", kiosk.kiosk_decks, name="kiosk_decks"),
+    path("batch/", kiosk.kiosk_batch, name="kiosk_batch"),
 ]
+# One prefix for the lot: any other path fails it in one try.
+public_patterns = [path("k/<str:token>/", include(kiosk_patterns))]
