@@ -219,6 +219,8 @@ def sort_vote(request, municipality_slug, process_slug, round_pk):
             channel=SortChannel.ONLINE,
             item_id=form.cleaned_data["item"],
             choice=form.cleaned_data["choice"],
+            # Without htmx the game page reads the next card after the redirect.
+            next_card=bool(request.htmx),
         )
     except services.SortingError as error:
         return _refused(request, round, error.message)

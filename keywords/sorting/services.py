@@ -294,13 +294,13 @@ def _check_not_closed(round_id: int) -> None:
 @dataclass(frozen=True)
 class StoredVote:
     """An answer as stored, with what the game shows next without reading it again: the
-    player's deck and the cards answered now (this one included)."""
+    player's deck and the cards answered now (this one included), when asked for."""
 
     participant_id: int
     item_id: int
     position: int
-    deck: list[int]
-    answered: frozenset[int]
+    deck: list[int] | None
+    answered: frozenset[int] | None
     # The vote's row when this call inserted or changed it; None when the same answer was
     # already stored (a double submit), which is left as it was.
     vote_id: int | None
@@ -312,18 +312,31 @@ class StoredVote:
 # card's position, refuses a finished play or a closed round, stores the answer and
 # returns what the next card needs. The same answer again changes nothing, so the call
 # may run twice: it skips Django's health check (visionportal.db). Its cast_at is the
-# time given, so it is not read back.
+# time given, so it is not read back; the deck and the cards answered are read only when
+# the next card is shown from them.
 _STORE_VOTE_CALL = (
-    "SELECT participant_id, deck, finished, round_open, card_position, answered, vote_id"
+    "SELECT participant_id, finished, round_open, card_position, vote_id{next_card}"
     " FROM sort_vote_store(%s, %s, %s, %s, %s, %s, %s, %s)"
 )
+_STORE_VOTE = _STORE_VOTE_CALL.format(next_card="")
+_STORE_VOTE_NEXT_CARD = _STORE_VOTE_CALL.format(next_card=", deck, answered")
 
 
 def _store_vote(
-    *, round_id: int, channel: str, player_key: str, player, item_id: int, choice: int, at, batch
+    *,
+    round_id: int,
+    channel: str,
+    player_key: str,
+    player,
+    item_id: int,
+    choice: int,
+    at,
+    batch,
+    next_card: bool = False,
 ) -> StoredVote | None:
     """Store one answer of the player whose `player_key` ("token" or "id") is `player`;
-    None when there is no such player in the round (and channel)."""
+    None when there is no such player in the round (and channel). With `next_card`, the
+    StoredVote has the deck and the cards answered."""
     if connection.vendor != "postgresql":
         return _store_vote_orm(
             round_id=round_id,
@@ -334,6 +347,7 @@ def _store_vote(
             choice=choice,
             at=at,
             batch=batch,
+            next_card=next_card,
         )
     params = [
         round_id,
@@ -345,10 +359,10 @@ def _store_vote(
         at,
         batch.pk if batch is not None else None,
     ]
-    row = fetch_one_idempotent(_STORE_VOTE_CALL, params)
+    row = fetch_one_idempotent(_STORE_VOTE_NEXT_CARD if next_card else _STORE_VOTE, params)
     if row is None:
         return None
-    participant_id, deck, finished, open_, position, answered, vote_id = row
+    participant_id, finished, open_, position, vote_id, *state = row
     if finished:
         raise SortingError(_finished_message())
     if not open_:
@@ -359,16 +373,29 @@ def _store_vote(
         participant_id=participant_id,
         item_id=item_id,
         position=position,
-        # Raw SQL returns jsonb as text under Django's psycopg setup.
-        deck=json.loads(deck) if isinstance(deck, str) else deck,
-        answered=frozenset(answered) | {item_id},
+        deck=_deck(state[0]) if next_card else None,
+        answered=frozenset(state[1]) | {item_id} if next_card else None,
         vote_id=vote_id,
         cast_at=at if vote_id is not None else None,
     )
 
 
+def _deck(value) -> list[int]:
+    # Raw SQL returns jsonb as text under Django's psycopg setup.
+    return json.loads(value) if isinstance(value, str) else value
+
+
 def _store_vote_orm(
-    *, round_id: int, channel: str, player_key: str, player, item_id: int, choice: int, at, batch
+    *,
+    round_id: int,
+    channel: str,
+    player_key: str,
+    player,
+    item_id: int,
+    choice: int,
+    at,
+    batch,
+    next_card: bool,
 ) -> StoredVote | None:
     """_store_vote elsewhere than PostgreSQL (the SQLite demo): the same rules, in steps."""
     with transaction.atomic():
@@ -402,15 +429,17 @@ def _store_vote_orm(
         if changed and not created:
             vote.choice, vote.cast_at = choice, at
             vote.save(update_fields=["choice", "cast_at"])
-        answered = SortVote.objects.filter(participant=participant).values_list(
-            "item_id", flat=True
-        )
+        answered = None
+        if next_card:
+            answered = frozenset(
+                SortVote.objects.filter(participant=participant).values_list("item_id", flat=True)
+            )
         return StoredVote(
             participant_id=participant.pk,
             item_id=item_id,
             position=position,
-            deck=participant.deck,
-            answered=frozenset(answered),
+            deck=participant.deck if next_card else None,
+            answered=answered,
             vote_id=vote.pk if changed else None,
             cast_at=vote.cast_at if changed else None,
         )
@@ -424,12 +453,14 @@ def sort_vote_store(
     item_id: int,
     choice: int,
     at: datetime.datetime | None = None,
+    next_card: bool = False,
 ) -> StoredVote | None:
     """The online game's vote: the answer of the player holding `token` to one card of
     their deck, in one round trip (see _STORE_VOTE_CALL), checked against `round` (which
     may be the few seconds old play_cache copy: closing is checked in the database).
     None when the round has no such player. Replaces an earlier different answer; the
-    same answer again changes nothing."""
+    same answer again changes nothing. With `next_card`, the StoredVote has what the next
+    card needs (the deck and the cards answered)."""
     at = at or timezone.now()
     _check_open(round, channel, at)
     _check_answer(round, item_id, choice)
@@ -442,6 +473,7 @@ def sort_vote_store(
         choice=choice,
         at=at,
         batch=None,
+        next_card=next_card,
     )
 
 

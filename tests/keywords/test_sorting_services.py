@@ -195,6 +195,26 @@ def test_answering_again_replaces_and_a_double_submit_changes_nothing(round):
 
 
 @pytest.mark.django_db
+def test_an_online_vote_returns_the_next_cards_state_only_when_asked(round):
+    player = _start(round)
+    first, second = player.deck[:2]
+    vote = dict(round=round, token=player.token, channel=SortChannel.ONLINE)
+    stored = services.sort_vote_store(**vote, item_id=first, choice=SortChoice.WANT)
+    assert (stored.deck, stored.answered) == (None, None)
+    assert stored.position == 1 and stored.vote_id is not None and stored.cast_at is not None
+    stored = services.sort_vote_store(
+        **vote, item_id=second, choice=SortChoice.NOT_WANT, next_card=True
+    )
+    assert stored.deck == player.deck and stored.answered == {first, second}
+    # The same answer again: stored once, nothing changed, the state as it is.
+    again = services.sort_vote_store(
+        **vote, item_id=second, choice=SortChoice.NOT_WANT, next_card=True
+    )
+    assert again.vote_id is None and again.cast_at is None
+    assert again.answered == {first, second}
+
+
+@pytest.mark.django_db
 def test_undo_takes_back_the_latest_answer_and_shows_that_card_again(round):
     player = _start(round)
     for card in player.deck[:2]:

@@ -243,6 +243,7 @@ def test_concurrent_submits_of_one_card_store_one_answer_and_count_it_once(sorti
             channel=SortChannel.ONLINE,
             item_id=card,
             choice=(1, -1, 0)[n % 3],
+            next_card=True,
         ),
         threads,
     )
