@@ -48,6 +48,7 @@ from .models import (
     SortParticipant,
     SortParticipantTargetGroup,
     SortVote,
+    SortVoteBatch,
 )
 from .vote_profiles import sort_votes_copy_profile
 
@@ -322,42 +323,35 @@ _STORE_VOTE = _STORE_VOTE_CALL.format(next_card="")
 _STORE_VOTE_NEXT_CARD = _STORE_VOTE_CALL.format(next_card=", deck, answered")
 
 
-def _store_vote(
-    *,
-    round_id: int,
-    channel: str,
-    player_key: str,
-    player,
-    item_id: int,
-    choice: int,
-    at,
-    batch,
-    next_card: bool = False,
-) -> StoredVote | None:
-    """Store one answer of the player whose `player_key` ("token" or "id") is `player`;
-    None when there is no such player in the round (and channel). With `next_card`, the
-    StoredVote has the deck and the cards answered."""
+@dataclass(frozen=True)
+class _Answer:
+    """One answer to store, of the player whose `player_key` ("token" or "id") is
+    `player`."""
+
+    round_id: int
+    channel: str
+    player_key: str
+    player: uuid.UUID | int
+    item_id: int
+    choice: int
+    at: datetime.datetime
+    batch: SortVoteBatch | None = None
+
+
+def _store_vote(answer: _Answer, *, next_card: bool = False) -> StoredVote | None:
+    """Store `answer`; None when there is no such player in the round (and channel). With
+    `next_card`, the StoredVote has the deck and the cards answered."""
     if connection.vendor != "postgresql":
-        return _store_vote_orm(
-            round_id=round_id,
-            channel=channel,
-            player_key=player_key,
-            player=player,
-            item_id=item_id,
-            choice=choice,
-            at=at,
-            batch=batch,
-            next_card=next_card,
-        )
+        return _store_vote_orm(answer, next_card=next_card)
     params = [
-        round_id,
-        channel,
-        player if player_key == "token" else None,
-        player if player_key == "id" else None,
-        item_id,
-        choice,
-        at,
-        batch.pk if batch is not None else None,
+        answer.round_id,
+        answer.channel,
+        answer.player if answer.player_key == "token" else None,
+        answer.player if answer.player_key == "id" else None,
+        answer.item_id,
+        answer.choice,
+        answer.at,
+        answer.batch.pk if answer.batch is not None else None,
     ]
     row = fetch_one_idempotent(_STORE_VOTE_NEXT_CARD if next_card else _STORE_VOTE, params)
     if row is None:
@@ -371,12 +365,12 @@ def _store_vote(
         raise SortingError(_not_in_deck_message())
     return StoredVote(
         participant_id=participant_id,
-        item_id=item_id,
+        item_id=answer.item_id,
         position=position,
         deck=_deck(state[0]) if next_card else None,
-        answered=frozenset(state[1]) | {item_id} if next_card else None,
+        answered=frozenset(state[1]) | {answer.item_id} if next_card else None,
         vote_id=vote_id,
-        cast_at=at if vote_id is not None else None,
+        cast_at=answer.at if vote_id is not None else None,
     )
 
 
@@ -385,49 +379,38 @@ def _deck(value) -> list[int]:
     return json.loads(value) if isinstance(value, str) else value
 
 
-def _store_vote_orm(
-    *,
-    round_id: int,
-    channel: str,
-    player_key: str,
-    player,
-    item_id: int,
-    choice: int,
-    at,
-    batch,
-    next_card: bool,
-) -> StoredVote | None:
+def _store_vote_orm(answer: _Answer, *, next_card: bool) -> StoredVote | None:
     """_store_vote elsewhere than PostgreSQL (the SQLite demo): the same rules, in steps."""
     with transaction.atomic():
-        participant = SortParticipant.objects.filter(**{player_key: player}).first()
+        participant = SortParticipant.objects.filter(**{answer.player_key: answer.player}).first()
         if participant is None or (participant.round_id, participant.channel) != (
-            round_id,
-            channel,
+            answer.round_id,
+            answer.channel,
         ):
             return None
         if participant.finished_at is not None:
             raise SortingError(_finished_message())
-        _check_not_closed(round_id)
+        _check_not_closed(answer.round_id)
         try:
-            position = participant.deck.index(item_id) + 1
+            position = participant.deck.index(answer.item_id) + 1
         except ValueError:
             raise SortingError(_not_in_deck_message()) from None
         vote, created = SortVote.objects.select_for_update().get_or_create(
             participant=participant,
-            item_id=item_id,
+            item_id=answer.item_id,
             defaults={
-                "round_id": round_id,
-                "channel": channel,
-                "choice": choice,
+                "round_id": answer.round_id,
+                "channel": answer.channel,
+                "choice": answer.choice,
                 "position": position,
-                "cast_at": at,
-                "batch": batch,
+                "cast_at": answer.at,
+                "batch": answer.batch,
                 "device_class": participant.device_class,
             },
         )
-        changed = created or vote.choice != choice
+        changed = created or vote.choice != answer.choice
         if changed and not created:
-            vote.choice, vote.cast_at = choice, at
+            vote.choice, vote.cast_at = answer.choice, answer.at
             vote.save(update_fields=["choice", "cast_at"])
         answered = None
         if next_card:
@@ -436,7 +419,7 @@ def _store_vote_orm(
             )
         return StoredVote(
             participant_id=participant.pk,
-            item_id=item_id,
+            item_id=answer.item_id,
             position=position,
             deck=participant.deck if next_card else None,
             answered=answered,
@@ -464,7 +447,7 @@ def sort_vote_store(
     at = at or timezone.now()
     _check_open(round, channel, at)
     _check_answer(round, item_id, choice)
-    return _store_vote(
+    answer = _Answer(
         round_id=round.pk,
         channel=channel,
         player_key="token",
@@ -472,9 +455,8 @@ def sort_vote_store(
         item_id=item_id,
         choice=choice,
         at=at,
-        batch=None,
-        next_card=next_card,
     )
+    return _store_vote(answer, next_card=next_card)
 
 
 def sort_vote_cast(
@@ -490,7 +472,7 @@ def sort_vote_cast(
     at = at or timezone.now()
     _check_playing(participant, at)
     _check_answer(participant.round, item_id, choice)
-    stored = _store_vote(
+    answer = _Answer(
         round_id=participant.round_id,
         channel=participant.channel,
         player_key="id",
@@ -500,6 +482,7 @@ def sort_vote_cast(
         at=at,
         batch=batch,
     )
+    stored = _store_vote(answer)
     if stored is None:  # deleted meanwhile (with its round): nothing to answer
         raise SortParticipant.DoesNotExist(f"player {participant.pk} is gone")
     if stored.vote_id is None:
