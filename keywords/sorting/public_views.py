@@ -10,8 +10,9 @@ no session row, nothing personal. A lost or expired cookie means a new game; the
 so rather than failing.
 
 A vote is the hot path: the round comes from play_cache (no query), the player's token
-from the cookie, and one statement stores the answer and returns what the next card
-needs (services.sort_vote_store); the card's label comes from play_cache too. Nothing is
+from the cookie, and one statement, with no health check before it (visionportal.db),
+stores the answer and, for htmx, returns what the next card needs
+(services.sort_vote_store); the card's label comes from play_cache too. Nothing is
 written to the session. Starting, voting and undoing are rate limited per client address
 (limits.py): over the limit, a 429 page (or, with htmx, the same words in the game).
 """
