@@ -107,8 +107,8 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
     """django-csp's middleware, with the policy of a response that nothing changes (no
     nonce asked for, no csp_update or the like: nearly every response) built once per
     process instead of twice per response. Such a policy depends on the settings alone,
-    and building it was a tenth of a sorting vote's time in Python. Any other response
-    goes the library's way."""
+    and building it took about 60 us of a sorting vote's 1.1 ms in Python. Any other
+    response goes the library's way."""
 
     def process_response(self, request, response):
         if (
