@@ -176,6 +176,27 @@ def rows_read(model) -> int:
         return cursor.fetchone()[0]
 
 
+def backend_pid() -> int:
+    """The PostgreSQL backend serving this thread's default connection."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def drop_connection() -> int:
+    """PostgreSQL ends this thread's connection from another one, as on a restart or a
+    failover (the connection object does not know yet); the ended backend's pid."""
+    pid = backend_pid()
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+            assert cursor.fetchone() == (True,)
+    finally:
+        other.close()
+    return pid
+
+
 def make_user(email, *, mfa=False, **extra):
     user = User.objects.create_user(email=email, password=PASSWORD, **extra)
     if mfa:

@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from keywords.sorting import services
 from keywords.sorting.models import SortingRound, SortParticipant, SortVote
-from tests.conftest import require_service, running_phase
+from tests.conftest import drop_connection, require_service, running_phase
 from tests.keywords.sorting_factories import published_list
 from tests.visionportal.test_access_matrix import (
     EDITOR_POST,
@@ -548,15 +548,7 @@ def test_a_vote_on_a_connection_postgresql_dropped_is_stored_once(client, round)
     require_service(connection.vendor == "postgresql", "dropping a connection needs PostgreSQL")
     player = _start(client, round)
     client.get(play_url(round))
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        (pid,) = cursor.fetchone()
-    other = connections.create_connection("default")
-    try:
-        with other.cursor() as cursor:
-            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
-    finally:
-        other.close()
+    drop_connection()
     # Between requests Django marks a kept connection for checking (the test client skips
     # that step); the vote is the next request's first query.
     connection.close_if_unusable_or_obsolete()

@@ -2,9 +2,9 @@
 survives a connection PostgreSQL has dropped (visionportal.db)."""
 
 import pytest
-from django.db import OperationalError, connection, connections
+from django.db import OperationalError, connection
 
-from tests.conftest import require_service
+from tests.conftest import backend_pid, drop_connection, require_service
 from visionportal.db import fetch_one_idempotent
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -39,23 +39,6 @@ def _next_request():
     assert not connection.health_check_done
 
 
-def _backend_pid() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        return cursor.fetchone()[0]
-
-
-def _drop(pid: int) -> None:
-    """PostgreSQL ends the connection with `pid`, as on a restart or failover."""
-    other = connections.create_connection("default")
-    try:
-        with other.cursor() as cursor:
-            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
-            assert cursor.fetchone() == (True,)
-    finally:
-        other.close()
-
-
 def test_a_kept_connection_is_not_checked_before_an_idempotent_statement(checks):
     _next_request()
     assert fetch_one_idempotent("SELECT %s + 1", [41]) == (42,)
@@ -68,8 +51,7 @@ def test_a_kept_connection_is_not_checked_before_an_idempotent_statement(checks)
 
 
 def test_a_connection_postgresql_dropped_is_replaced_and_the_statement_runs_again():
-    old = _backend_pid()
-    _drop(old)
+    old = drop_connection()
     _next_request()
     (new,) = fetch_one_idempotent("SELECT pg_backend_pid()", [])
     assert new != old
@@ -81,11 +63,11 @@ def test_an_error_on_a_working_connection_is_raised_and_the_statement_not_run_ag
         cursor.execute("CREATE SEQUENCE test_db_runs")
         cursor.execute("SET statement_timeout = 50")
     try:
-        pid = _backend_pid()
+        pid = backend_pid()
         _next_request()
         with pytest.raises(OperationalError, match="statement timeout"):
             fetch_one_idempotent("SELECT nextval('test_db_runs'), pg_sleep(1)", [])
-        assert _backend_pid() == pid
+        assert backend_pid() == pid
         with connection.cursor() as cursor:
             cursor.execute("SELECT last_value FROM test_db_runs")
             assert cursor.fetchone() == (1,)
@@ -98,8 +80,8 @@ def test_an_error_on_a_working_connection_is_raised_and_the_statement_not_run_ag
 def test_a_dropped_connection_with_its_check_done_fails_as_any_query_would(checks):
     """No check due (an earlier query of the request made it): nothing is retried."""
     _next_request()
-    _backend_pid()  # the request's first query, checked
-    _drop(_backend_pid())
+    backend_pid()  # the request's first query, checked
+    drop_connection()
     with pytest.raises(OperationalError):
         fetch_one_idempotent("SELECT 1", [])
     assert checks == [1]
